@@ -1,0 +1,52 @@
+"""The ``carbonpeak`` command: a thin layer over the library. Every command has --help text and
+every command and setting is listed in docs/cli.md and docs/settings.md (tests/test_docs.py checks)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from carbonpeak import __version__
+from carbonpeak.cli import db, plan
+from carbonpeak.settings import get_settings
+
+app = typer.Typer(
+    name="carbonpeak",
+    help="carbonpeak: carry out a district carbon peak implementation plan (碳达峰实施方案).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(plan.app, name="plan")
+app.add_typer(db.app, name="db")
+app.command("init")(db.init)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"carbonpeak {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Database URL (sqlite:///path or postgresql+psycopg://…). "
+            "Default: CARBONPEAK_DATABASE_URL, else data/carbonpeak.sqlite.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Global options; settings come from these, then CARBONPEAK_* variables, then defaults."""
+    ctx.obj = get_settings(database_url=database)
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,49 @@
+"""The plan as data: schema, loader with located errors, consistency checks and queries."""
+
+from carbonpeak.plan.errors import PlanError, PlanNotFoundError, PlanProblem
+from carbonpeak.plan.loader import DEFAULT_PLAN_ID, bundled_plans, load_plan, resolve_plan, validate_file
+from carbonpeak.plan.model import (
+    filter_indicators,
+    filter_projects,
+    filter_tasks,
+    find_unit,
+    indicator_responsible,
+    plan_dict,
+)
+from carbonpeak.plan.schema import (
+    SCHEMA_VERSION,
+    Action,
+    Indicator,
+    Milestone,
+    Plan,
+    PlanMeta,
+    Project,
+    ResponsibleUnit,
+    Task,
+)
+
+__all__ = [
+    "DEFAULT_PLAN_ID",
+    "SCHEMA_VERSION",
+    "Action",
+    "Indicator",
+    "Milestone",
+    "Plan",
+    "PlanError",
+    "PlanMeta",
+    "PlanNotFoundError",
+    "PlanProblem",
+    "Project",
+    "ResponsibleUnit",
+    "Task",
+    "bundled_plans",
+    "filter_indicators",
+    "filter_projects",
+    "filter_tasks",
+    "find_unit",
+    "indicator_responsible",
+    "load_plan",
+    "plan_dict",
+    "resolve_plan",
+    "validate_file",
+]

@@ -1,0 +1,112 @@
+"""Derived views of a plan: what each unit owns, indicators with their carrying tasks, JSON shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from carbonpeak.plan.schema import Indicator, Plan, Project, ResponsibleUnit, Task
+
+
+def unit_lookup(plan: Plan) -> dict[str, ResponsibleUnit]:
+    """Units by id, by name and by alias (so users can type 区发改委 or dev_reform)."""
+    out: dict[str, ResponsibleUnit] = {}
+    for unit in plan.units:
+        for key in (unit.id, unit.name, *unit.aliases, *([unit.full_name] if unit.full_name else [])):
+            out[key] = unit
+    return out
+
+
+def find_unit(plan: Plan, ref: str) -> ResponsibleUnit:
+    try:
+        return unit_lookup(plan)[ref.strip()]
+    except KeyError:
+        raise LookupError(f"no responsible unit {ref!r} in plan {plan.plan.id}") from None
+
+
+def tasks_of_indicator(plan: Plan) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {i.id: [] for i in plan.indicators}
+    for task in plan.tasks:
+        for ind in task.indicators:
+            out.setdefault(ind, []).append(task.id)
+    return out
+
+
+def indicator_responsible(plan: Plan, indicator: Indicator) -> list[str]:
+    """Explicit units, else the units of the tasks carrying the indicator (leads first)."""
+    if indicator.responsible:
+        return list(indicator.responsible)
+    tasks = {t.id: t for t in plan.tasks}
+    carrying = [tasks[t] for t in tasks_of_indicator(plan).get(indicator.id, [])]
+    out: list[str] = []
+    for unit in [t.lead for t in carrying] + [u for t in carrying for u in t.support]:
+        if unit not in out:
+            out.append(unit)
+    return out
+
+
+def indicator_lead(plan: Plan, indicator: Indicator) -> str | None:
+    units = indicator_responsible(plan, indicator)
+    return units[0] if units else None
+
+
+def filter_tasks(plan: Plan, action: str | None = None, unit: str | None = None) -> list[Task]:
+    unit_id = find_unit(plan, unit).id if unit else None
+    return [
+        t
+        for t in plan.tasks
+        if (action is None or t.action == action) and (unit_id is None or unit_id in t.responsible)
+    ]
+
+
+def filter_indicators(
+    plan: Plan, action: str | None = None, unit: str | None = None, year: int | None = None
+) -> list[Indicator]:
+    unit_id = find_unit(plan, unit).id if unit else None
+    carriers = tasks_of_indicator(plan)
+    task_action = {t.id: t.action for t in plan.tasks}
+    out = []
+    for ind in plan.indicators:
+        if year is not None and ind.year != year:
+            continue
+        if action is not None and action not in {task_action[t] for t in carriers.get(ind.id, [])}:
+            continue
+        if unit_id is not None and unit_id not in indicator_responsible(plan, ind):
+            continue
+        out.append(ind)
+    return out
+
+
+def filter_projects(plan: Plan, action: str | None = None, column: str | None = None) -> list[Project]:
+    task_action = {t.id: t.action for t in plan.tasks}
+    return [
+        p
+        for p in plan.projects
+        if (column is None or p.column == column)
+        and (action is None or (p.task is not None and task_action.get(p.task) == action))
+    ]
+
+
+def indicator_dict(plan: Plan, ind: Indicator) -> dict[str, Any]:
+    data = ind.model_dump(mode="json")
+    data["responsible"] = indicator_responsible(plan, ind)
+    data["tasks"] = tasks_of_indicator(plan).get(ind.id, [])
+    return data
+
+
+def task_dict(task: Task) -> dict[str, Any]:
+    data = task.model_dump(mode="json")
+    data["responsible"] = task.responsible
+    return data
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    """The whole plan as JSON-ready data: the shape ``carbonpeak plan show --format json`` prints."""
+    return {
+        "plan": plan.plan.model_dump(mode="json"),
+        "units": [u.model_dump(mode="json") for u in plan.units],
+        "actions": [a.model_dump(mode="json") for a in plan.actions],
+        "indicators": [indicator_dict(plan, i) for i in plan.indicators],
+        "tasks": [task_dict(t) for t in plan.tasks],
+        "projects": [p.model_dump(mode="json") for p in plan.projects],
+        "milestones": [m.model_dump(mode="json") for m in plan.milestones],
+    }

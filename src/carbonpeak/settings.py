@@ -1,0 +1,41 @@
+"""Settings, from (in order) command-line options, ``CARBONPEAK_*`` environment variables, defaults.
+
+Nothing reads settings at import time: ``get_settings()`` builds them when a command or the app needs
+them, and tests build their own ``Settings(...)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Mode = Literal["demo", "development", "production"]
+
+
+class Settings(BaseSettings):
+    """Every setting of carbonpeak. Each is documented in docs/settings.md (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="CARBONPEAK_", extra="ignore")
+
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the database; default: an SQLite file data/carbonpeak.sqlite. "
+        "A postgresql+psycopg:// URL selects PostgreSQL.",
+    )
+    data_dir: Path = Field(Path("data"), description="folder of the default SQLite file and local data")
+    plan: str = Field("jinghai-2023", description="the plan to use: a bundled plan id or a plan file path")
+    mode: Mode = Field("development", description="demo, development or production")
+    language: Literal["zh-CN", "en"] = Field("zh-CN", description="language of tables and reports")
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'carbonpeak.sqlite').as_posix()}"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (None values are ignored)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]

@@ -1,0 +1,16 @@
+"""Storage adapter: SQLAlchemy 2 tables, Alembic migrations, repositories mapping to domain models."""
+
+from carbonpeak.storage.engine import is_sqlite, make_engine
+from carbonpeak.storage.migrate import current, head, upgrade
+from carbonpeak.storage.plans import StoredPlan, plan_revisions, store_plan
+
+__all__ = [
+    "StoredPlan",
+    "current",
+    "head",
+    "is_sqlite",
+    "make_engine",
+    "plan_revisions",
+    "store_plan",
+    "upgrade",
+]
