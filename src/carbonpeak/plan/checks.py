@@ -205,9 +205,17 @@ def check_quotes(plan: Plan, source_text: str, file: str, lines: LineMap) -> lis
             (("tasks", i, "text"), task.text),
             (("tasks", i, "responsible_quote"), task.responsible_quote),
         ]
-    fields += [(("projects", i, "quote"), p.quote) for i, p in enumerate(plan.projects)]
-    fields += [(("milestones", i, "text"), m.text) for i, m in enumerate(plan.milestones)]
-    fields += [(("units", i, "name"), u.name) for i, u in enumerate(plan.units)]
+    for i, project in enumerate(plan.projects):
+        fields += [
+            (("projects", i, "quote"), project.quote),
+            (("projects", i, "category"), project.category),
+            (("projects", i, "column_title"), project.column_title),
+        ]
+    for i, ms in enumerate(plan.milestones):
+        fields += [(("milestones", i, "text"), ms.text), (("milestones", i, "period"), ms.period)]
+    for i, unit in enumerate(plan.units):
+        fields.append((("units", i, "name"), unit.name))
+        fields += [(("units", i, "aliases", j), alias) for j, alias in enumerate(unit.aliases)]
     for path, value in fields:
         if value and normalise_text(value) not in haystack:
             out.append(_problem(file, lines, path, "not found verbatim in the source text"))

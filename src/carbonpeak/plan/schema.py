@@ -63,6 +63,7 @@ class Action(_Model):
     title: str
     title_en: str | None = None
     intro: str | None = Field(None, description="the action's opening paragraph, verbatim")
+    note: str | None = None
 
 
 class Indicator(_Model):
@@ -122,6 +123,7 @@ class Task(_Model):
     support: list[str] = Field(default_factory=list, description="unit ids of supporting units (配合)")
     indicators: list[str] = Field(default_factory=list, description="ids of indicators the task carries")
     due_year: int | None = None
+    note: str | None = Field(None, description="e.g. that the 责任单位 list ends with 等 (and others)")
 
     @property
     def responsible(self) -> list[str]:
