@@ -166,7 +166,7 @@ def _duplicates(
         group = frame.groupby(keys, sort=False).ngroup().to_numpy()
         first = pd.Series(rowno).groupby(group).transform("min").to_numpy()
         msg = "duplicate of row " + pd.Series(first[dup]).astype(str) + " (same " + ", ".join(keys) + ")"
-        _flag(problems, file, rowno[dup], keys[0], msg)
+        _flag(problems, file, rowno[dup], "+".join(keys), msg)
 
 
 def _illustrative(comments: list[str], frame: pd.DataFrame) -> bool:
