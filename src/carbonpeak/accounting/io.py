@@ -69,7 +69,20 @@ def _read_table(path: Path, sheet: str) -> tuple[pd.DataFrame, int, list[str]]:
     return frame, len(comments), comments
 
 
-def _open(path: str | Path, sheet: str, required: tuple[str, ...]) -> tuple[pd.DataFrame, int, list[str]]:
+def _clean(column: pd.Series) -> pd.Series:
+    """Stripped text as a categorical: strip each distinct value once (fast on repetitive columns)."""
+    codes, uniques = pd.factorize(column.astype(str), sort=False)
+    stripped = pd.Index(uniques.astype(str)).str.strip()
+    if stripped.is_unique:
+        cat = pd.Categorical.from_codes(codes, categories=stripped)
+    else:
+        cat = pd.Categorical(stripped.take(codes))
+    return pd.Series(cat, index=column.index)
+
+
+def _open(
+    path: str | Path, sheet: str, required: tuple[str, ...], numeric: str
+) -> tuple[pd.DataFrame, int, list[str]]:
     p = Path(path)
     if not p.is_file():
         raise ImportProblems([Problem(str(path), None, None, "no such file")])
@@ -87,7 +100,7 @@ def _open(path: str | Path, sheet: str, required: tuple[str, ...]) -> tuple[pd.D
             ]
         )
     for col in frame.columns:
-        frame[col] = frame[col].astype(str).str.strip()
+        frame[col] = frame[col].astype(str) if col == numeric else _clean(frame[col])
     return frame, skipped, comments
 
 
@@ -102,7 +115,10 @@ def _flag(
 
 def _years(frame: pd.DataFrame, rowno: np.ndarray, file: str, problems: list[Problem]) -> pd.Series:
     text = frame["year"]
-    year = pd.to_numeric(text, errors="coerce")
+    cats = pd.Series(text.cat.categories)
+    year = pd.Series(
+        pd.to_numeric(cats, errors="coerce").to_numpy()[text.cat.codes.to_numpy()], index=text.index
+    )
     empty = (text == "").to_numpy()
     _flag(problems, file, rowno[empty], "year", "missing year")
     out_of_range = (
@@ -114,7 +130,7 @@ def _years(frame: pd.DataFrame, rowno: np.ndarray, file: str, problems: list[Pro
         file,
         rowno[bad],
         "year",
-        "expected a year " + "–".join(map(str, YEAR_RANGE)) + ", got " + text[bad].map(repr),
+        "expected a year " + "–".join(map(str, YEAR_RANGE)) + ", got " + text[bad].astype(str).map(repr),
     )
     return year
 
@@ -124,8 +140,11 @@ def _numbers(
 ) -> pd.Series:
     text = frame[col]
     value = pd.to_numeric(text, errors="coerce")
+    retry = value.isna().to_numpy()
+    if retry.any():  # only the cells that did not parse: strip spaces and try again
+        value[retry] = pd.to_numeric(text[retry].str.strip(), errors="coerce")
     bad = (value.isna() | ~np.isfinite(value.fillna(0))).to_numpy()
-    _flag(problems, file, rowno[bad], col, "expected a number, got " + text[bad].map(repr))
+    _flag(problems, file, rowno[bad], col, "expected a number, got " + text[bad].astype(str).map(repr))
     neg = (value < 0).to_numpy()
     _flag(problems, file, rowno[neg], col, "expected a number ≥ 0, got " + text[neg])
     return value
@@ -140,22 +159,27 @@ def _units(
     problems: list[Problem],
 ) -> pd.Series:
     """Factor from each row's unit to its key's unit (fuel or variable); NaN where it does not convert."""
-    pairs = frame[[key, "unit"]].drop_duplicates()
-    factors: dict[tuple[str, str], float] = {}
-    for k, unit in pairs.itertuples(index=False):
+    kcol, ucol = frame[key], frame["unit"]
+    kcats, ucats = list(kcol.cat.categories), list(ucol.cat.categories)
+    width = len(ucats) + 1
+    combined = kcol.cat.codes.to_numpy().astype(np.int64) * width + ucol.cat.codes.to_numpy()
+    pairs, inverse = np.unique(combined, return_inverse=True)
+    factors = np.full(len(pairs), np.nan)
+    for i, c in enumerate(pairs):
+        k, unit = kcats[c // width], ucats[c % width]
         if k not in target:
             continue
         try:
-            factors[(k, unit)] = conversion_factor(unit, target[k])
+            factors[i] = conversion_factor(unit, target[k])
         except UnitError as exc:
-            factors[(k, unit)] = float("nan")
-            sel = ((frame[key] == k) & (frame["unit"] == unit)).to_numpy()
-            _flag(problems, file, rowno[sel], "unit", f"{exc}; expected a unit convertible to {target[k]}")
-    index = pd.MultiIndex.from_frame(frame[[key, "unit"]])
-    lookup = pd.Series(factors, dtype="float64")
-    if lookup.empty:
-        return pd.Series(np.nan, index=frame.index)
-    return pd.Series(lookup.reindex(index).to_numpy(), index=frame.index)
+            _flag(
+                problems,
+                file,
+                rowno[inverse == i],
+                "unit",
+                f"{exc}; expected a unit convertible to {target[k]}",
+            )
+    return pd.Series(factors[inverse], index=frame.index)
 
 
 def _duplicates(
@@ -177,11 +201,11 @@ def _illustrative(comments: list[str], frame: pd.DataFrame) -> bool:
 def read_activity(path: str | Path) -> Activity:
     """Read and validate an activity file (CSV or XLSX sheet ``activity``); raise ImportProblems."""
     file = str(path)
-    frame, skipped, comments = _open(path, "activity", ACTIVITY_COLUMNS)
+    frame, skipped, comments = _open(path, "activity", ACTIVITY_COLUMNS, "amount")
     problems: list[Problem] = []
     rowno = np.arange(len(frame)) + 2 + skipped
     if "note" not in frame.columns:
-        frame["note"] = ""
+        frame["note"] = pd.Categorical([""] * len(frame))
     year = _years(frame, rowno, file, problems)
 
     fuel_ok = frame["fuel"].isin(FUELS).to_numpy()
@@ -191,7 +215,7 @@ def read_activity(path: str | Path) -> Activity:
         rowno[~fuel_ok],
         "fuel",
         "unknown fuel "
-        + frame["fuel"][~fuel_ok].map(repr)
+        + frame["fuel"][~fuel_ok].astype(str).map(repr)
         + " (see carbonpeak activity template for the codes)",
     )
 
@@ -206,7 +230,7 @@ def read_activity(path: str | Path) -> Activity:
         rowno[sector_bad],
         "sector",
         "unknown sector "
-        + frame["sector"][sector_bad].map(repr)
+        + frame["sector"][sector_bad].astype(str).map(repr)
         + " (expected top or top|sub from the catalogue, e.g. industry|metal_products)",
     )
 
@@ -221,7 +245,7 @@ def read_activity(path: str | Path) -> Activity:
             "year": year.astype("int64"),
             "sector": frame["sector"],
             "sector_key": skey.astype("category"),
-            "fuel": frame["fuel"].astype("category"),
+            "fuel": frame["fuel"].cat.remove_unused_categories(),
             "amount": amount.to_numpy(dtype="float64") * factor.to_numpy(dtype="float64"),
             "note": frame["note"],
         }
@@ -232,7 +256,7 @@ def read_activity(path: str | Path) -> Activity:
 def read_macro(path: str | Path) -> Macro:
     """Read and validate a macro file (CSV or XLSX sheet ``macro``): ``year, variable, value, unit``."""
     file = str(path)
-    frame, skipped, comments = _open(path, "macro", MACRO_COLUMNS)
+    frame, skipped, comments = _open(path, "macro", MACRO_COLUMNS, "value")
     problems: list[Problem] = []
     rowno = np.arange(len(frame)) + 2 + skipped
     year = _years(frame, rowno, file, problems)
@@ -243,7 +267,7 @@ def read_macro(path: str | Path) -> Macro:
         rowno[~ok],
         "variable",
         "unknown variable "
-        + frame["variable"][~ok].map(repr)
+        + frame["variable"][~ok].astype(str).map(repr)
         + " (expected one of "
         + ", ".join(MACRO_VARIABLES)
         + ")",
