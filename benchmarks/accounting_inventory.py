@@ -83,10 +83,11 @@ def main(n: int = 1_000_000) -> None:
     print(f"  raw pandas read_csv        {t_raw:7.2f} s  {n / t_raw:12,.0f} rows/s")
     print(f"  parse (read+validate+units){t_parse:7.2f} s  {n / t_parse:12,.0f} rows/s")
     print(f"  compute (inventory+json)   {t_compute:7.2f} s  {n / t_compute:12,.0f} rows/s")
-    print(f"  end to end                 {t_parse + t_compute:7.2f} s  {n / (t_parse + t_compute):12,.0f} rows/s")
+    t_all = t_parse + t_compute
+    print(f"  end to end                 {t_all:7.2f} s  {n / t_all:12,.0f} rows/s")
     print(f"  parse : compute ratio      {t_parse / t_compute:7.1f} : 1")
     print(f"  validation overhead vs raw read_csv: {t_parse / t_raw:.1f}×")
-    print(f"  ({len(data['years'])} years, total CO2 {total / 1e6:.3f} Mt — a check that the run did the work)")
+    print(f"  ({len(data['years'])} years, total CO2 {total / 1e6:.3f} Mt: a check that the work was done)")
 
 
 if __name__ == "__main__":
