@@ -145,6 +145,9 @@ def _tidy(agg: pd.DataFrame, inputs: dict[int, YearInputs], opts: InventoryOptio
         # non-fossil part of consumption
         nf_frac = ((local_nf_used + purchased * share) / consumed).fillna(0.0)
 
+    # final consumption counts all electricity a sector uses; the energy total counts only the part not
+    # already counted through the fuel inputs of local fossil plants
+    elec_final_tce = np.where(end_elec, amount, 0.0) * factors.tce["electricity"]
     elec_kwh = np.where(end_elec, amount, 0.0) * scale_energy.reindex(year).to_numpy()
     tce_cal = np.where(
         kind.isin(["fossil", "heat", "nonfossil_heat"]), amount * fuel.map(factors.tce).fillna(0.0), 0.0
@@ -163,8 +166,8 @@ def _tidy(agg: pd.DataFrame, inputs: dict[int, YearInputs], opts: InventoryOptio
         "co2_sink": np.where(kind == "sink", amount, 0.0),
         "energy_calorific": tce_cal,
         "energy_coal_substitution": tce_cs,
-        "energy_final_calorific": np.where(final & ~is_gen, tce_cal, 0.0),
-        "electricity_final_calorific": np.where(final & end_elec, elec_kwh * factors.tce["electricity"], 0.0),
+        "energy_final_calorific": np.where(final, np.where(end_elec, elec_final_tce, tce_cal), 0.0),
+        "electricity_final_calorific": np.where(final, elec_final_tce, 0.0),
         "nonfossil_coal_substitution": np.where(
             end_elec, elec_kwh * cs.reindex(year).to_numpy() * nf_share_row, 0.0
         )

@@ -162,7 +162,16 @@ def _targets(specs: list[str]) -> list[Target]:
     return out
 
 
-def _table_rows(inv: Inventory) -> list[dict[str, Any]]:
+def _shown(value: float | None, unit: str) -> str | None:
+    """A value as people read it in the table: thousands separators, fractions as percent."""
+    if value is None:
+        return None
+    if unit == "比例":
+        return f"{value * 100:.2f} %"
+    return f"{value:,.4f}" if "/" in unit else f"{value:,.0f}"
+
+
+def _table_rows(inv: Inventory, readable: bool = False) -> list[dict[str, Any]]:
     data = inv.to_json()
     rows: list[dict[str, Any]] = []
     for year, y in data["years"].items():
@@ -191,7 +200,12 @@ def _table_rows(inv: Inventory) -> list[dict[str, Any]]:
             ("单位GDP二氧化碳排放累计下降", ind["co2_per_gdp_cumulative_reduction"], "比例"),
         ]
         rows += [
-            {"year": int(year), "item": name, "value": None if v is None else round(v, 6), "unit": u}
+            {
+                "year": int(year),
+                "item": name,
+                "value": _shown(v, u) if readable else (None if v is None else round(v, 6)),
+                "unit": "%" if readable and u == "比例" else u,
+            }
             for name, v, u in items
         ]
     return rows
@@ -280,7 +294,7 @@ def inventory_cmd(
             typer.echo(text, nl=False)
     else:
         cols: list[Column] = [("year", "年份"), ("item", "项目"), ("value", "数值"), ("unit", "单位")]
-        emit(_table_rows(inv), cols, Format.table, title=title)
+        emit(_table_rows(inv, readable=True), cols, Format.table, title=title)
 
 
 def _write_xlsx(inv: Inventory, path: Path, title: str) -> None:
