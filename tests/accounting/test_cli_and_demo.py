@@ -92,6 +92,10 @@ def test_inventory_xlsx_and_options(tmp_path: Path) -> None:
     book = load_workbook(out)
     assert {"说明", "summary", "tidy"} <= set(book.sheetnames)
     assert "示例数据" in str(book["说明"]["A2"].value)
+    assert all(
+        "示例数据" in str(book[name]["A2"].value) + str(book[name].cell(2, book[name].max_column).value)
+        for name in ("summary", "tidy")
+    )
     bad = runner.invoke(app, ["inventory", *DEMO_ARGS, "--grid-factor", "mars"])
     assert bad.exit_code == 2
     assert "unknown grid factor series 'mars'" in bad.output

@@ -73,3 +73,35 @@ def test_assert_helper_names_the_difference() -> None:
     with pytest.raises(AssertionError, match=r"years\.2022\.co2_t\.total: 100\.0 != 101\.0"):
         assert_inventory_close(a, b)
     assert differences({"x": 1}, {"y": 1}) == ["x: unexpected", "y: missing"]
+
+
+def test_plan_metrics_in_plan_units(tmp_path: Path) -> None:
+    from carbonpeak.accounting.metrics import plan_metrics
+
+    act = write_csv(
+        tmp_path / "a.csv",
+        [
+            (2020, "industry|other", "natural_gas", 1, "亿立方米", ""),
+            (2021, "industry|other", "natural_gas", 0.9, "亿立方米", ""),
+            (2021, "industry|other", "raw_coal", 500, "t", ""),
+        ],
+    )
+    mac = write_csv(
+        tmp_path / "m.csv",
+        [
+            (2020, "gdp", 10, "亿元", ""),
+            (2021, "gdp", 10, "亿元", ""),
+            (2020, "value_added_industry", 4, "亿元", ""),
+            (2021, "value_added_industry", 4, "亿元", ""),
+        ],
+        "year,variable,value,unit,note",
+    )
+    data = inventory(read_activity(act), read_macro(mac)).to_json()
+    m = plan_metrics(data, 2021)
+    assert m["gas_consumption"] == (pytest.approx(0.9), "亿立方米")
+    assert m["coal_consumption"] == (pytest.approx(0.05), "万吨")
+    e20, e21 = 1e4 * 12.143, 0.9e4 * 12.143 + 500 * 0.7143
+    assert m["industrial_energy_intensity_reduction"][0] == pytest.approx((1 - e21 / e20) * 100)
+    assert m["energy_intensity_reduction"][0] == pytest.approx((1 - e21 / e20) * 100)
+    assert m["non_fossil_share"] == (pytest.approx(0.0), "%")
+    assert plan_metrics(data, 2020)["energy_intensity_reduction"] == (None, "%")

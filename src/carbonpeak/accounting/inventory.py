@@ -33,6 +33,7 @@ HEAT_TCE_PER_GJ = 0.03412
 
 CO2_CATEGORIES = ("co2_combustion", "co2_electricity", "co2_heat", "co2_process")
 CATEGORY_UNITS = {
+    "activity": "",  # the fuel's catalogue unit (t, 万m3, kWh, GJ, tCO2), set per row
     "co2_combustion": "tCO2",
     "co2_electricity": "tCO2",
     "co2_heat": "tCO2",
@@ -159,6 +160,7 @@ def _tidy(agg: pd.DataFrame, inputs: dict[int, YearInputs], opts: InventoryOptio
     nf_heat = (kind == "nonfossil_heat").to_numpy()
 
     columns: dict[str, np.ndarray] = {
+        "activity": amount,
         "co2_combustion": np.where(kind == "fossil", amount * fuel.map(factors.co2).fillna(0.0), 0.0),
         "co2_electricity": np.where(end_elec, amount * co2_per_kwh.reindex(year).to_numpy(), 0.0),
         "co2_heat": np.where(kind == "heat", amount * factors.co2.get("heat", 0.0), 0.0),
@@ -181,6 +183,8 @@ def _tidy(agg: pd.DataFrame, inputs: dict[int, YearInputs], opts: InventoryOptio
     long = wide.melt(id_vars=["year", "sector", "fuel"], var_name="category", value_name="value")
     long = long[long["value"] != 0.0].copy()
     long["unit"] = long["category"].map(CATEGORY_UNITS)
+    is_activity = (long["category"] == "activity").to_numpy()
+    long.loc[is_activity, "unit"] = long.loc[is_activity, "fuel"].map({c: f.unit for c, f in FUELS.items()})
     return long[["year", "category", "sector", "fuel", "value", "unit"]].reset_index(drop=True)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from carbonpeak.accounting.catalog import FUELS
 from carbonpeak.accounting.indicators import average_annual_rate, cumulative_reduction, required_rate
 from carbonpeak.accounting.inventory import (
     Computed,
@@ -136,6 +137,10 @@ class Inventory:
             years[str(y)] = {
                 "co2_t": co2,
                 "energy_tce": energy,
+                "activity": {
+                    "by_fuel": _by(f, ("activity",), "fuel"),
+                    "units": {k: FUELS[k].unit for k in _by(f, ("activity",), "fuel")},
+                },
                 "indicators": {
                     "non_fossil_share": _fraction(
                         energy["non_fossil_coal_substitution"], energy["coal_substitution"]

@@ -302,6 +302,9 @@ def _write_xlsx(inv: Inventory, path: Path, title: str) -> None:
 
     summary = pd.DataFrame(_table_rows(inv))
     tidy = inv.to_frame()
+    if inv.illustrative:
+        summary["note"] = "示例数据 illustrative"
+        tidy["note"] = "示例数据 illustrative"
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         pd.DataFrame(
             {
