@@ -125,6 +125,10 @@ def test_activity_validate(tmp_path: Path) -> None:
     assert f"{bad}, row 2, column amount" in result.output
     data = json.loads(runner.invoke(app, ["activity", "validate", str(bad), "-f", "json"]).output)
     assert {p["column"] for p in data["problems"]} == {"fuel", "amount"}
+    as_csv = runner.invoke(app, ["activity", "validate", str(bad), "-f", "csv"])
+    assert as_csv.exit_code == 1
+    assert as_csv.output.splitlines()[0] == "file,row,column,message"
+    assert len(as_csv.output.splitlines()) == 3
 
 
 def test_template_round_trip(tmp_path: Path) -> None:

@@ -94,6 +94,10 @@ def _problems_out(exc: ImportProblems, fmt: Format) -> typer.Exit:
     if fmt is Format.json:
         print_json({"ok": False, "problems": [p.as_dict() for p in exc.problems]})
         return typer.Exit(1)
+    if fmt is Format.csv:
+        cols: list[Column] = [("file", "file"), ("row", "row"), ("column", "column"), ("message", "message")]
+        emit([p.as_dict() for p in exc.problems], cols, Format.csv)
+        return typer.Exit(1)
     return fail(f"error: {exc}", 1)
 
 
