@@ -163,3 +163,11 @@ def test_factor_file_rules(tmp_path: Path) -> None:
     with pytest.raises(ImportProblems) as info:
         read_user_factors(bad)
     assert where(info.value.problems) == {(1, "co2_t_per_unit")}
+
+
+def test_short_row_and_empty_cells(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("year,sector,fuel,amount,unit,note\n2022,industry|other,diesel\n", encoding="utf-8")
+    problems = problems_of(path)
+    assert where(problems) == {(2, "amount"), (2, "unit")}
+    assert "got ''" in next(p.message for p in problems if p.column == "amount")

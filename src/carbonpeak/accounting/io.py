@@ -99,6 +99,7 @@ def _open(
                 for c in missing
             ]
         )
+    frame = frame.fillna("")  # short rows and empty XLSX cells
     for col in frame.columns:
         frame[col] = frame[col].astype(str) if col == numeric else _clean(frame[col])
     return frame, skipped, comments
