@@ -1,8 +1,10 @@
 """The illustrative Jinghai activity and macro data (示例数据), 2020–2024.
 
-``load(engine, plan)`` is registered in ``carbonpeak.demo.LOADERS``. There are no inventory tables yet,
-so it writes NOTHING to the database: it validates the two demo files, computes the inventory and
-returns one summary line per year (what ``carbonpeak init --demo`` prints). The files are made by
+``load(engine, plan)`` is the pure variant: it validates the two demo files, computes the inventory
+and returns one summary line per year, writing nothing. The loader registered in
+``carbonpeak.demo.LOADERS`` is ``carbonpeak.storage.activity:load_demo``, which does the same and also
+stores the activity batch (table ``activity_batches``, migration 0002); the domain package cannot
+write to the database itself. The files are made by
 ``scripts/make_demo_accounting.py``; the calibration is in docs/decisions/0104-accounting-demo-calibration.md.
 """
 

@@ -7,6 +7,7 @@ All problems are collected and raised together (:class:`ImportProblems`); no par
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class Activity:
     )  # year:int64, sector:str, sector_key:category, fuel:category, amount:float64, note:str
     illustrative: bool = False
     comments: list[str] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes, to recognise a file imported before
 
     @property
     def years(self) -> list[int]:
@@ -251,7 +253,8 @@ def read_activity(path: str | Path) -> Activity:
             "note": frame["note"],
         }
     )
-    return Activity(file, out, _illustrative(comments, frame), comments)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return Activity(file, out, _illustrative(comments, frame), comments, digest)
 
 
 def read_macro(path: str | Path) -> Macro:
