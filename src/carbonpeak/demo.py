@@ -18,6 +18,7 @@ DemoLoader = Callable[[Engine, Plan], list[str]]
 
 LOADERS: list[str] = [
     # "carbonpeak.<capability>.demo:load",
+    "carbonpeak.storage.activity:load_demo",
 ]
 
 
