@@ -1,0 +1,342 @@
+"""The tracking service: the workflow (draft → submitted → approved | returned) with the rule that a
+department edits only its own tasks and indicators, evidence files, and the evaluations, alerts and
+assessment computed by the pure ``tracking`` package from what storage holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from carbonpeak.plan import Plan
+from carbonpeak.services.evidence import clean_name, store_file
+from carbonpeak.storage import tracking as repo
+from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
+from carbonpeak.tracking.assess import UnitAssessment, assess
+from carbonpeak.tracking.errors import NotAllowedError, TrackingError
+from carbonpeak.tracking.evaluate import Evaluation, evaluate_plan
+from carbonpeak.tracking.model import (
+    ANNUAL,
+    PERIODS,
+    QUARTERS,
+    TASK_STATUS_LABELS,
+    Actor,
+    ComputedValue,
+    TrackingData,
+    check_may_moderate,
+    check_may_report_indicator,
+    check_may_report_task,
+    indicator_owner,
+)
+from carbonpeak.tracking.rubric import Rubric, load_rubric
+from carbonpeak.tracking.tasks import Alert, indicator_alerts, sort_alerts, task_alerts
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """What the caller needs to act on a record next: its kind, id, version (for locking) and state."""
+
+    kind: str
+    id: int
+    version: int
+    state: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "version": self.version, "state": self.state}
+
+
+def _ref(kind: str, row: IndicatorValueRow | TaskReportRow) -> RecordRef:
+    return RecordRef(kind, row.id, row.version, row.state)
+
+
+class TrackingService:
+    """Tracking on one plan in one database. ``source`` says where changes come from (cli, web, import)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        plan: Plan,
+        *,
+        source: str = "carbonpeak",
+        rubric: Rubric | None = None,
+        evidence_dir: Path | None = None,
+        evidence_max_bytes: int = 20 * 1024 * 1024,
+        evidence_types: list[str] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.plan = plan
+        self.plan_id = plan.plan.id
+        self.source = source
+        self.rubric = rubric or load_rubric()
+        self.evidence_dir = evidence_dir
+        self.evidence_max_bytes = evidence_max_bytes
+        self.evidence_types = evidence_types or ["pdf", "png", "jpeg", "xlsx", "docx", "csv", "txt"]
+        self._indicators = {i.id: i for i in plan.indicators}
+        self._tasks = {t.id: t for t in plan.tasks}
+        self._units = {u.id for u in plan.units}
+
+    # -- reporting ---------------------------------------------------------------------------------
+
+    def indicator(self, indicator_id: str) -> Any:
+        try:
+            return self._indicators[indicator_id]
+        except KeyError:
+            raise LookupError(f"no indicator {indicator_id!r} in plan {self.plan_id}") from None
+
+    def task(self, task_id: str) -> Any:
+        try:
+            return self._tasks[task_id]
+        except KeyError:
+            raise LookupError(f"no task {task_id!r} in plan {self.plan_id}") from None
+
+    def _unit_for(self, actor: Actor, unit_id: str | None, default: str | None) -> str:
+        unit = unit_id or (actor.unit_id if actor.role == "department" else None) or default
+        if unit is None or unit not in self._units:
+            raise LookupError(f"no responsible unit {unit!r} in plan {self.plan_id}")
+        return unit
+
+    def record_value(
+        self,
+        actor: Actor,
+        indicator_id: str,
+        year: int,
+        value: float | None,
+        *,
+        period: str = ANNUAL,
+        unit_id: str | None = None,
+        evidence: str | None = None,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """Create or edit (while draft or returned) a unit's value of an indicator for a year/period."""
+        ind = self.indicator(indicator_id)
+        if period not in PERIODS:
+            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+        unit = self._unit_for(actor, unit_id, indicator_owner(self.plan, ind))
+        check_may_report_indicator(actor, self.plan, ind, unit)
+        fields = {"value": value, "unit": ind.unit, "evidence": evidence}
+        with self._session(session) as s:
+            row = repo.find_value(s, self.plan_id, indicator_id, year, period, unit)
+            new = IndicatorValueRow(
+                plan_id=self.plan_id, indicator_id=indicator_id, year=year, period=period, unit_id=unit
+            )
+            saved = repo.save_record(
+                s, row, new, fields, who=actor.who, source=self.source, expected_version=expected_version
+            )
+            s.flush()
+            return _ref("value", saved)
+
+    def record_report(
+        self,
+        actor: Actor,
+        task_id: str,
+        year: int,
+        period: str,
+        status: str,
+        *,
+        narrative: str = "",
+        milestones_met: list[str] | None = None,
+        unit_id: str | None = None,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """Create or edit (while draft or returned) a unit's progress report on a task for a period."""
+        task = self.task(task_id)
+        if period not in QUARTERS and period != ANNUAL:
+            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+        if status not in TASK_STATUS_LABELS:
+            raise TrackingError(f"status {status!r}: expected one of {', '.join(TASK_STATUS_LABELS)}")
+        milestones = sorted(set(milestones_met or []))
+        known = {m.id for m in self.plan.milestones}
+        unknown = [m for m in milestones if m not in known]
+        if unknown:
+            raise LookupError(f"no milestone {', '.join(unknown)} in plan {self.plan_id}")
+        unit = self._unit_for(actor, unit_id, task.lead)
+        check_may_report_task(actor, task, unit)
+        fields = {"status": status, "narrative": narrative, "milestones_met": milestones}
+        with self._session(session) as s:
+            row = repo.find_report(s, self.plan_id, task_id, year, period, unit)
+            new = TaskReportRow(plan_id=self.plan_id, task_id=task_id, year=year, period=period, unit_id=unit)
+            saved = repo.save_record(
+                s, row, new, fields, who=actor.who, source=self.source, expected_version=expected_version
+            )
+            s.flush()
+            return _ref("report", saved)
+
+    # -- workflow ----------------------------------------------------------------------------------
+
+    def _check_owner(self, actor: Actor, row: IndicatorValueRow | TaskReportRow) -> None:
+        if actor.role == "viewer":
+            raise NotAllowedError(f"{actor.who} may only read")
+        if actor.role == "department" and row.unit_id != actor.unit_id:
+            raise NotAllowedError(f"{actor.who} may not act on a record of unit {row.unit_id!r}")
+
+    def submit(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: int,
+        *,
+        expected_version: int | None = None,
+        at: dt.datetime | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """The responsible unit (or the office for it) submits a draft or returned record."""
+        with self._session(session) as s:
+            row = repo.get_record(s, kind, record_id)
+            self._check_owner(actor, row)
+            repo.transition(
+                s, row, "submit", who=actor.who, source=self.source, expected_version=expected_version, at=at
+            )
+            return _ref(kind, row)
+
+    def approve(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: int,
+        *,
+        comment: str | None = None,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """The office approves a submitted record."""
+        check_may_moderate(actor)
+        with self._session(session) as s:
+            row = repo.get_record(s, kind, record_id)
+            repo.transition(
+                s,
+                row,
+                "approve",
+                who=actor.who,
+                source=self.source,
+                comment=comment,
+                expected_version=expected_version,
+            )
+            return _ref(kind, row)
+
+    def return_(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: int,
+        comment: str,
+        *,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """The office returns a submitted record with a comment; the unit edits and submits again."""
+        check_may_moderate(actor)
+        if not comment.strip():
+            raise TrackingError("returning a record needs a comment saying what to fix")
+        with self._session(session) as s:
+            row = repo.get_record(s, kind, record_id)
+            repo.transition(
+                s,
+                row,
+                "return",
+                who=actor.who,
+                source=self.source,
+                comment=comment,
+                expected_version=expected_version,
+            )
+            return _ref(kind, row)
+
+    def attach_evidence(
+        self, actor: Actor, kind: str, record_id: int, content: bytes, filename: str
+    ) -> dict[str, Any]:
+        """Store an evidence file for a record the actor may edit; returns hash, size and type."""
+        if self.evidence_dir is None:
+            raise TrackingError("no evidence folder configured (setting evidence_dir)")
+        with self._session(None) as s:
+            row = repo.get_record(s, kind, record_id)
+            self._check_owner(actor, row)
+            stored = store_file(
+                content, self.evidence_dir, max_bytes=self.evidence_max_bytes, allowed=self.evidence_types
+            )
+            repo.add_evidence(
+                s,
+                kind=kind,
+                owner_id=row.id,
+                sha256=stored.sha256,
+                size=stored.size,
+                media_type=stored.media_type,
+                display_name=clean_name(filename),
+                who=actor.who,
+                source=self.source,
+            )
+            return {"sha256": stored.sha256, "size": stored.size, "media_type": stored.media_type}
+
+    def store_computed(self, actor: Actor, values: list[ComputedValue], *, source: str) -> int:
+        """Store values computed from the inventory (only the office, or the system acting as it)."""
+        check_may_moderate(actor)
+        with self._session(None) as s:
+            return repo.store_computed(s, self.plan_id, values, who=actor.who, source=source)
+
+    def get(self, kind: str, record_id: int) -> dict[str, Any]:
+        with Session(self.engine) as s:
+            return repo.row_dict(repo.get_record(s, kind, record_id))
+
+    # -- reading and evaluating --------------------------------------------------------------------
+
+    def data(self) -> TrackingData:
+        with Session(self.engine) as s:
+            return TrackingData(
+                observations=repo.observations(s, self.plan_id),
+                computed=repo.computed_values(s, self.plan_id),
+                reports=repo.task_reports(s, self.plan_id),
+            )
+
+    def evaluate(self, years: list[int], data: TrackingData | None = None) -> list[Evaluation]:
+        data = data or self.data()
+        return evaluate_plan(self.plan, data.observations, data.computed, years, self.rubric.thresholds)
+
+    def alerts(self, year: int, as_of: dt.date, data: TrackingData | None = None) -> list[Alert]:
+        data = data or self.data()
+        evaluations = self.evaluate([year - 1, year], data)
+        return sort_alerts(
+            task_alerts(self.plan, data.reports, year, as_of, self.rubric)
+            + indicator_alerts(evaluations, year)
+        )
+
+    def assess(self, year: int, as_of: dt.date, data: TrackingData | None = None) -> list[UnitAssessment]:
+        data = data or self.data()
+        evaluations = self.evaluate([year], data)
+        metrics = {c.metric for c in data.computed if c.year == year}
+        return assess(
+            self.plan, year, as_of, evaluations, data.observations, data.reports, metrics, self.rubric
+        )
+
+    # -- sessions ----------------------------------------------------------------------------------
+
+    def _session(self, session: Session | None) -> _Tx:
+        return _Tx(self.engine, session)
+
+
+class _Tx:
+    """A session in a transaction: the caller's (no commit here) or a new one committed on success."""
+
+    def __init__(self, engine: Engine, session: Session | None) -> None:
+        self.engine, self.outer, self.session = engine, session, session
+
+    def __enter__(self) -> Session:
+        if self.outer is None:
+            self.session = Session(self.engine, expire_on_commit=False)
+            self.session.begin()
+        assert self.session is not None
+        return self.session
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self.outer is not None or self.session is None:
+            return
+        try:
+            if exc_type is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
