@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from carbonpeak.plan import Plan
@@ -17,7 +17,7 @@ from carbonpeak.services.evidence import clean_name, store_file
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
 from carbonpeak.tracking.assess import UnitAssessment, assess
-from carbonpeak.tracking.errors import NotAllowedError, TrackingError
+from carbonpeak.tracking.errors import ImportProblems, NotAllowedError, SheetProblem, TrackingError
 from carbonpeak.tracking.evaluate import Evaluation, evaluate_plan
 from carbonpeak.tracking.model import (
     ANNUAL,
@@ -33,6 +33,7 @@ from carbonpeak.tracking.model import (
     indicator_owner,
 )
 from carbonpeak.tracking.rubric import Rubric, load_rubric
+from carbonpeak.tracking.sheets import ParsedImport
 from carbonpeak.tracking.tasks import Alert, indicator_alerts, sort_alerts, task_alerts
 
 
@@ -109,10 +110,12 @@ class TrackingService:
         period: str = ANNUAL,
         unit_id: str | None = None,
         evidence: str | None = None,
+        data_source: str | None = None,
         expected_version: int | None = None,
         session: Session | None = None,
     ) -> RecordRef:
-        """Create or edit (while draft or returned) a unit's value of an indicator for a year/period."""
+        """Create or edit (while draft or returned) a unit's value of an indicator for a year/period.
+        ``data_source`` says where the number comes from (e.g. 统计公报); it is kept with the row."""
         ind = self.indicator(indicator_id)
         if period not in PERIODS:
             raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
@@ -124,8 +127,9 @@ class TrackingService:
             new = IndicatorValueRow(
                 plan_id=self.plan_id, indicator_id=indicator_id, year=year, period=period, unit_id=unit
             )
+            source = f"{self.source}; 数据来源: {data_source}" if data_source else self.source
             saved = repo.save_record(
-                s, row, new, fields, who=actor.who, source=self.source, expected_version=expected_version
+                s, row, new, fields, who=actor.who, source=source, expected_version=expected_version
             )
             s.flush()
             return _ref("value", saved)
@@ -276,6 +280,82 @@ class TrackingService:
         check_may_moderate(actor)
         with self._session(None) as s:
             return repo.store_computed(s, self.plan_id, values, who=actor.who, source=source)
+
+    def import_rows(
+        self, actor: Actor, parsed: ParsedImport, *, file: str, submit: bool = False
+    ) -> dict[str, int]:
+        """Write every row of a checked import in one transaction, or nothing: a row the workflow or
+        the permissions refuse is reported with its sheet and row, and the whole import is undone."""
+        problems: list[SheetProblem] = []
+        counts = {"values": 0, "reports": 0}
+        with self._session(None) as s:
+            for v in parsed.values:
+                try:
+                    ref = self.record_value(
+                        actor,
+                        v.indicator_id,
+                        v.year,
+                        v.value,
+                        period=v.period,
+                        unit_id=parsed.unit_id,
+                        evidence=v.evidence or None,
+                        data_source=v.source or None,
+                        session=s,
+                    )
+                    if submit:
+                        self.submit(actor, "value", ref.id, session=s)
+                    counts["values"] += 1
+                except (TrackingError, LookupError) as exc:
+                    problems.append(SheetProblem(file, v.location[0], v.location[1], "指标代码", str(exc)))
+            for r in parsed.reports:
+                try:
+                    ref = self.record_report(
+                        actor,
+                        r.task_id,
+                        r.year,
+                        r.period,
+                        r.status,
+                        narrative=r.narrative,
+                        milestones_met=list(r.milestones),
+                        unit_id=parsed.unit_id,
+                        session=s,
+                    )
+                    if submit:
+                        self.submit(actor, "report", ref.id, session=s)
+                    counts["reports"] += 1
+                except (TrackingError, LookupError) as exc:
+                    problems.append(SheetProblem(file, r.location[0], r.location[1], "任务代码", str(exc)))
+            if problems:
+                raise ImportProblems(problems)
+        return counts
+
+    def records(self, state: str | None = None, unit_id: str | None = None) -> list[dict[str, Any]]:
+        """Indicator values and task reports (optionally of one state or unit), for moderation."""
+        out: list[dict[str, Any]] = []
+        with Session(self.engine) as s:
+            for kind, cls in repo.KINDS.items():
+                query = select(cls).where(cls.plan_id == self.plan_id)
+                if state:
+                    query = query.where(cls.state == state)
+                if unit_id:
+                    query = query.where(cls.unit_id == unit_id)
+                for row in s.scalars(query.order_by(cls.id)).all():
+                    d = repo.row_dict(row)
+                    d["kind"] = kind
+                    d["item"] = d.get("indicator_id") or d.get("task_id")
+                    d["content"] = d.get("value") if kind == "value" else TASK_STATUS_LABELS.get(d["status"])
+                    out.append(d)
+        return out
+
+    def is_illustrative(self) -> bool:
+        """Whether the stored tracking data include the illustrative demo data (示例数据)."""
+        with Session(self.engine) as s:
+            for cls in (IndicatorValueRow, TaskReportRow):
+                if s.scalar(
+                    select(cls.id).where(cls.plan_id == self.plan_id, cls.source.like("%示例数据%")).limit(1)
+                ):
+                    return True
+        return False
 
     def get(self, kind: str, record_id: int) -> dict[str, Any]:
         with Session(self.engine) as s:
