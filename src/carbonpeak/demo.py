@@ -18,6 +18,7 @@ DemoLoader = Callable[[Engine, Plan], list[str]]
 
 LOADERS: list[str] = [
     # "carbonpeak.<capability>.demo:load",
+    "carbonpeak.services.tracking_demo:load",
 ]
 
 

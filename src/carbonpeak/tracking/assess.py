@@ -116,8 +116,8 @@ def unit_items(
     items: list[Item] = []
     for ind in assessed_indicators(plan, year):
         units = indicator_responsible(plan, ind)
-        if unit not in units:
-            continue
+        if unit not in units or (ind.value is None and ind.comparator != "increase"):
+            continue  # not the unit's, or a target not set yet (e.g. 按市下达): not scored
         ev = evaluations.get(ind.id)
         status = ev.status if ev else "无数据"
         role = "牵头" if units[0] == unit else "配合"
