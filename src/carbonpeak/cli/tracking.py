@@ -373,13 +373,18 @@ def approve(
     expected_version: VersionOption = None,
     user: UserOption = None,
     role: RoleOption = "office",
+    acting_unit: ActingUnitOption = None,
     plan: PlanOption = None,
 ) -> None:
     """Approve a submitted record (审核通过); office only."""
     with _service(ctx, plan, "cli:track approve") as svc:
         _done(
             svc.approve(
-                _actor(user, role, None), kind, record_id, comment=comment, expected_version=expected_version
+                _actor(user, role, acting_unit),
+                kind,
+                record_id,
+                comment=comment,
+                expected_version=expected_version,
             )
         )
 
@@ -394,12 +399,15 @@ def return_cmd(
     expected_version: VersionOption = None,
     user: UserOption = None,
     role: RoleOption = "office",
+    acting_unit: ActingUnitOption = None,
     plan: PlanOption = None,
 ) -> None:
     """Return a submitted record to its unit with a comment (退回); office only."""
     with _service(ctx, plan, "cli:track return") as svc:
         _done(
-            svc.return_(_actor(user, role, None), kind, record_id, comment, expected_version=expected_version)
+            svc.return_(
+                _actor(user, role, acting_unit), kind, record_id, comment, expected_version=expected_version
+            )
         )
 
 
