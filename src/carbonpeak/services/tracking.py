@@ -79,6 +79,7 @@ class TrackingService:
         self._indicators = {i.id: i for i in plan.indicators}
         self._tasks = {t.id: t for t in plan.tasks}
         self._units = {u.id for u in plan.units}
+        self._milestones = {m.id for m in plan.milestones}
 
     # -- reporting ---------------------------------------------------------------------------------
 
@@ -100,6 +101,53 @@ class TrackingService:
             raise LookupError(f"no responsible unit {unit!r} in plan {self.plan_id}")
         return unit
 
+    def _value_item(
+        self,
+        actor: Actor,
+        indicator_id: str,
+        year: int,
+        value: float | None,
+        period: str,
+        unit_id: str | None,
+        evidence: str | None,
+        data_source: str | None,
+    ) -> tuple[dict[str, Any], dict[str, Any], str]:
+        """Checked (key attributes, fields, source) of an indicator value the actor may record."""
+        ind = self.indicator(indicator_id)
+        if period not in PERIODS:
+            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+        unit = self._unit_for(actor, unit_id, indicator_owner(self.plan, ind))
+        check_may_report_indicator(actor, self.plan, ind, unit)
+        attrs = {"indicator_id": indicator_id, "year": year, "period": period, "unit_id": unit}
+        source = f"{self.source}; 数据来源: {data_source}" if data_source else self.source
+        return attrs, {"value": value, "unit": ind.unit, "evidence": evidence}, source
+
+    def _report_item(
+        self,
+        actor: Actor,
+        task_id: str,
+        year: int,
+        period: str,
+        status: str,
+        narrative: str,
+        milestones_met: list[str],
+        unit_id: str | None,
+    ) -> tuple[dict[str, Any], dict[str, Any], str]:
+        """Checked (key attributes, fields, source) of a task report the actor may record."""
+        task = self.task(task_id)
+        if period not in QUARTERS and period != ANNUAL:
+            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+        if status not in TASK_STATUS_LABELS:
+            raise TrackingError(f"status {status!r}: expected one of {', '.join(TASK_STATUS_LABELS)}")
+        milestones = sorted(set(milestones_met))
+        unknown = [m for m in milestones if m not in self._milestones]
+        if unknown:
+            raise LookupError(f"no milestone {', '.join(unknown)} in plan {self.plan_id}")
+        unit = self._unit_for(actor, unit_id, task.lead)
+        check_may_report_task(actor, task, unit)
+        attrs = {"task_id": task_id, "year": year, "period": period, "unit_id": unit}
+        return attrs, {"status": status, "narrative": narrative, "milestones_met": milestones}, self.source
+
     def record_value(
         self,
         actor: Actor,
@@ -116,18 +164,12 @@ class TrackingService:
     ) -> RecordRef:
         """Create or edit (while draft or returned) a unit's value of an indicator for a year/period.
         ``data_source`` says where the number comes from (e.g. 统计公报); it is kept with the row."""
-        ind = self.indicator(indicator_id)
-        if period not in PERIODS:
-            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
-        unit = self._unit_for(actor, unit_id, indicator_owner(self.plan, ind))
-        check_may_report_indicator(actor, self.plan, ind, unit)
-        fields = {"value": value, "unit": ind.unit, "evidence": evidence}
+        attrs, fields, source = self._value_item(
+            actor, indicator_id, year, value, period, unit_id, evidence, data_source
+        )
         with self._session(session) as s:
-            row = repo.find_value(s, self.plan_id, indicator_id, year, period, unit)
-            new = IndicatorValueRow(
-                plan_id=self.plan_id, indicator_id=indicator_id, year=year, period=period, unit_id=unit
-            )
-            source = f"{self.source}; 数据来源: {data_source}" if data_source else self.source
+            row = repo.find_value(s, self.plan_id, indicator_id, year, period, attrs["unit_id"])
+            new = IndicatorValueRow(plan_id=self.plan_id, **attrs)
             saved = repo.save_record(
                 s, row, new, fields, who=actor.who, source=source, expected_version=expected_version
             )
@@ -149,24 +191,14 @@ class TrackingService:
         session: Session | None = None,
     ) -> RecordRef:
         """Create or edit (while draft or returned) a unit's progress report on a task for a period."""
-        task = self.task(task_id)
-        if period not in QUARTERS and period != ANNUAL:
-            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
-        if status not in TASK_STATUS_LABELS:
-            raise TrackingError(f"status {status!r}: expected one of {', '.join(TASK_STATUS_LABELS)}")
-        milestones = sorted(set(milestones_met or []))
-        known = {m.id for m in self.plan.milestones}
-        unknown = [m for m in milestones if m not in known]
-        if unknown:
-            raise LookupError(f"no milestone {', '.join(unknown)} in plan {self.plan_id}")
-        unit = self._unit_for(actor, unit_id, task.lead)
-        check_may_report_task(actor, task, unit)
-        fields = {"status": status, "narrative": narrative, "milestones_met": milestones}
+        attrs, fields, source = self._report_item(
+            actor, task_id, year, period, status, narrative, milestones_met or [], unit_id
+        )
         with self._session(session) as s:
-            row = repo.find_report(s, self.plan_id, task_id, year, period, unit)
-            new = TaskReportRow(plan_id=self.plan_id, task_id=task_id, year=year, period=period, unit_id=unit)
+            row = repo.find_report(s, self.plan_id, task_id, year, period, attrs["unit_id"])
+            new = TaskReportRow(plan_id=self.plan_id, **attrs)
             saved = repo.save_record(
-                s, row, new, fields, who=actor.who, source=self.source, expected_version=expected_version
+                s, row, new, fields, who=actor.who, source=source, expected_version=expected_version
             )
             s.flush()
             return _ref("report", saved)
@@ -287,47 +319,55 @@ class TrackingService:
         """Write every row of a checked import in one transaction, or nothing: a row the workflow or
         the permissions refuse is reported with its sheet and row, and the whole import is undone."""
         problems: list[SheetProblem] = []
-        counts = {"values": 0, "reports": 0}
-        with self._session(None) as s:
-            for v in parsed.values:
-                try:
-                    ref = self.record_value(
+        values: list[tuple[dict[str, Any], dict[str, Any], str]] = []
+        reports: list[tuple[dict[str, Any], dict[str, Any], str]] = []
+        for v in parsed.values:
+            try:
+                values.append(
+                    self._value_item(
                         actor,
                         v.indicator_id,
                         v.year,
                         v.value,
-                        period=v.period,
-                        unit_id=parsed.unit_id,
-                        evidence=v.evidence or None,
-                        data_source=v.source or None,
-                        session=s,
+                        v.period,
+                        parsed.unit_id,
+                        v.evidence or None,
+                        v.source or None,
                     )
-                    if submit:
-                        self.submit(actor, "value", ref.id, session=s)
-                    counts["values"] += 1
-                except (TrackingError, LookupError) as exc:
-                    problems.append(SheetProblem(file, v.location[0], v.location[1], "指标代码", str(exc)))
-            for r in parsed.reports:
-                try:
-                    ref = self.record_report(
+                )
+            except (TrackingError, LookupError) as exc:
+                problems.append(SheetProblem(file, v.location[0], v.location[1], "指标代码", str(exc)))
+        for r in parsed.reports:
+            try:
+                reports.append(
+                    self._report_item(
                         actor,
                         r.task_id,
                         r.year,
                         r.period,
                         r.status,
-                        narrative=r.narrative,
-                        milestones_met=list(r.milestones),
-                        unit_id=parsed.unit_id,
-                        session=s,
+                        r.narrative,
+                        list(r.milestones),
+                        parsed.unit_id,
                     )
-                    if submit:
-                        self.submit(actor, "report", ref.id, session=s)
-                    counts["reports"] += 1
-                except (TrackingError, LookupError) as exc:
-                    problems.append(SheetProblem(file, r.location[0], r.location[1], "任务代码", str(exc)))
+                )
+            except (TrackingError, LookupError) as exc:
+                problems.append(SheetProblem(file, r.location[0], r.location[1], "任务代码", str(exc)))
+        if problems:
+            raise ImportProblems(problems)
+        with self._session(None) as s:
+            for cls, items, rows, column in (
+                (IndicatorValueRow, values, parsed.values, "指标代码"),
+                (TaskReportRow, reports, parsed.reports, "任务代码"),
+            ):
+                for index, message in repo.bulk_save(
+                    s, cls, self.plan_id, parsed.unit_id, items, who=actor.who, submit=submit
+                ):
+                    where = rows[index].location
+                    problems.append(SheetProblem(file, where[0], where[1], column, message))
             if problems:
                 raise ImportProblems(problems)
-        return counts
+        return {"values": len(values), "reports": len(reports)}
 
     def records(self, state: str | None = None, unit_id: str | None = None) -> list[dict[str, Any]]:
         """Indicator values and task reports (optionally of one state or unit), for moderation."""

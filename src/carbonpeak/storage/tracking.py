@@ -304,3 +304,102 @@ def audit_rows(session: Session, table: str | None = None, row_id: int | None = 
     if row_id is not None:
         query = query.where(AuditRow.row_id == row_id)
     return list(session.scalars(query).all())
+
+
+VALUE_KEY = ("indicator_id", "year", "period", "unit_id")
+REPORT_KEY = ("task_id", "year", "period", "unit_id")
+
+
+def bulk_save(
+    session: Session,
+    cls: type[IndicatorValueRow] | type[TaskReportRow],
+    plan_id: str,
+    unit_id: str,
+    items: list[tuple[dict[str, Any], dict[str, Any], str]],
+    *,
+    who: str,
+    submit: bool = False,
+) -> list[tuple[int, str]]:
+    """Insert or update many records of one unit in a few statements, with an audit row each.
+
+    ``items`` are (key attributes, fields, source). Returns [(item index, problem)] and writes nothing
+    for the caller to keep when a record is not editable; the caller rolls back then."""
+    key_fields = VALUE_KEY if cls is IndicatorValueRow else REPORT_KEY
+    query = select(cls).where(cls.plan_id == plan_id, cls.unit_id == unit_id)
+    existing: dict[tuple[Any, ...], Any] = {
+        tuple(getattr(r, k) for k in key_fields): r for r in session.scalars(query).all()
+    }
+    problems: list[tuple[int, str]] = []
+    touched: list[tuple[Record, dict[str, Any] | None, str]] = []
+    now = utcnow()
+    for index, (attrs, fields, source) in enumerate(items):
+        key = tuple(attrs[k] for k in key_fields)
+        row = existing.get(key)
+        if row is None:
+            row = cls(plan_id=plan_id, **attrs, **fields)
+            row.state, row.returns, row.created_by, row.updated_by, row.source = "draft", 0, who, who, source
+            row.created_at = row.updated_at = now
+            session.add(row)
+            existing[key] = row
+            touched.append((row, None, source))
+            continue
+        try:
+            next_state("edit", row.state)
+        except ValueError as exc:
+            problems.append((index, str(exc)))
+            continue
+        previous = row_dict(row)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.updated_by, row.updated_at, row.source = who, now, source
+        touched.append((row, previous, source))
+    if problems:
+        return problems
+    _flush_many(session)
+    audits = []
+    afters = []
+    for row, before, source in touched:
+        after = row_dict(row)
+        afters.append(after)
+        audits.append(
+            AuditRow(
+                who=who,
+                source=source,
+                action="update" if before else "insert",
+                table_name=row.__tablename__,
+                row_id=row.id,
+                before=before,
+                after=after,
+                at=now,
+            )
+        )
+    if submit:
+        for (row, _, _), _after in zip(touched, afters, strict=True):
+            row.state = next_state("submit", row.state)
+            row.submitted_at = row.updated_at = now
+        _flush_many(session)
+        for (row, _, source), after in zip(touched, afters, strict=True):
+            audits.append(
+                AuditRow(
+                    who=who,
+                    source=source,
+                    action="submit",
+                    table_name=row.__tablename__,
+                    row_id=row.id,
+                    before=after,
+                    after=row_dict(row),
+                    at=now,
+                )
+            )
+    session.add_all(audits)
+    session.flush()
+    return []
+
+
+def _flush_many(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(
+            "records of this import were changed by someone else meanwhile; try again"
+        ) from exc

@@ -86,19 +86,39 @@ def _weight(unit: str, units: list[str], rubric: Rubric) -> float:
     return rubric.lead_weight if units and units[0] == unit else rubric.support_weight
 
 
-def _latest_status(reports: list[TaskReport], task_id: str, unit: str, year: int) -> str:
-    own = [
-        r
-        for r in reports
-        if r.task_id == task_id
-        and r.unit_id == unit
-        and r.year == year
-        and r.state in ("submitted", "approved")
-    ]
-    if not own:
+@dataclass
+class _Index:
+    """What the items of every unit are looked up in, built once per assessment (not per unit)."""
+
+    indicators: list[tuple[Any, list[str]]]
+    observations: dict[tuple[str, int, str, str], Observation]
+    reports: dict[tuple[str, str, int, str], TaskReport]
+    own_reports: dict[tuple[str, int], list[TaskReport]]
+    own_observations: dict[tuple[str, int], list[Observation]]
+
+    @classmethod
+    def build(
+        cls, plan: Plan, year: int, observations: list[Observation], reports: list[TaskReport]
+    ) -> _Index:
+        index = cls(
+            [(ind, indicator_responsible(plan, ind)) for ind in assessed_indicators(plan, year)],
+            {(o.indicator_id, o.year, o.unit_id, o.period): o for o in observations},
+            {(r.task_id, r.unit_id, r.year, r.period): r for r in reports},
+            {},
+            {},
+        )
+        for r in reports:
+            index.own_reports.setdefault((r.unit_id, r.year), []).append(r)
+        for o in observations:
+            index.own_observations.setdefault((o.unit_id, o.year), []).append(o)
+        return index
+
+    def latest_status(self, task_id: str, unit: str, year: int) -> str:
+        for period in (ANNUAL, *reversed(QUARTERS)):
+            r = self.reports.get((task_id, unit, year, period))
+            if r is not None and r.state in ("submitted", "approved"):
+                return r.status
         return "missing"
-    order = {p: i for i, p in enumerate((*QUARTERS, ANNUAL))}
-    return max(own, key=lambda r: order.get(r.period, -1)).status
 
 
 def unit_items(
@@ -111,11 +131,12 @@ def unit_items(
     reports: list[TaskReport],
     computed_metrics: set[str],
     rubric: Rubric,
+    index: _Index | None = None,
 ) -> list[Item]:
     """Every scored item of ``unit`` in ``year``."""
+    ix = index or _Index.build(plan, year, observations, reports)
     items: list[Item] = []
-    for ind in assessed_indicators(plan, year):
-        units = indicator_responsible(plan, ind)
+    for ind, units in ix.indicators:
         if unit not in units or (ind.value is None and ind.comparator != "increase"):
             continue  # not the unit's, or a target not set yet (e.g. 按市下达): not scored
         ev = evaluations.get(ind.id)
@@ -133,17 +154,7 @@ def unit_items(
         owes_value = units[0] == unit and not (ind.metric and ind.metric in computed_metrics)
         due = report_due(year, ANNUAL, rubric)
         if owes_value and due <= as_of:
-            obs = next(
-                (
-                    o
-                    for o in observations
-                    if o.indicator_id == ind.id
-                    and o.year == year
-                    and o.unit_id == unit
-                    and o.period == ANNUAL
-                ),
-                None,
-            )
+            obs = ix.observations.get((ind.id, year, unit, ANNUAL))
             items.append(
                 _timeliness(
                     ind.id, f"指标「{ind.name}」{year}年数据", obs.submitted_at if obs else None, due, rubric
@@ -152,7 +163,7 @@ def unit_items(
     for task in plan.tasks:
         if unit not in task.responsible:
             continue
-        task_status = _latest_status(reports, task.id, task.lead, year)
+        task_status = ix.latest_status(task.id, task.lead, year)
         role = "牵头" if task.lead == unit else "配合"
         label = TASK_STATUS_LABELS.get(task_status, "未报送")
         items.append(
@@ -170,22 +181,15 @@ def unit_items(
             due = report_due(year, quarter, rubric)
             if due > as_of:
                 continue
-            found = next(
-                (
-                    r
-                    for r in reports
-                    if r.task_id == task.id and r.unit_id == unit and r.year == year and r.period == quarter
-                ),
-                None,
-            )
+            found = ix.reports.get((task.id, unit, year, quarter))
             stamp = found.submitted_at if found and found.state in ("submitted", "approved") else None
             items.append(
                 _timeliness(
                     f"{task.id}/{quarter}", f"任务「{task.title}」{year}年{quarter}进展", stamp, due, rubric
                 )
             )
-    for r in reports:
-        if r.unit_id == unit and r.year == year and r.submitted_at is not None:
+    for r in ix.own_reports.get((unit, year), []):
+        if r.submitted_at is not None:
             items.append(
                 _quality(
                     f"{r.task_id}/{r.period}",
@@ -195,8 +199,8 @@ def unit_items(
                     rubric,
                 )
             )
-    for o in observations:
-        if o.unit_id == unit and o.year == year and o.submitted_at is not None:
+    for o in ix.own_observations.get((unit, year), []):
+        if o.submitted_at is not None:
             items.append(
                 _quality(
                     f"{o.indicator_id}/{o.period}",
@@ -264,10 +268,11 @@ def assess(
 ) -> list[UnitAssessment]:
     """The assessment of every responsible unit with at least one item, best first."""
     of_year = {e.indicator_id: e for e in evaluations if e.year == year}
+    index = _Index.build(plan, year, observations, reports)
     out = []
     for unit in plan.units:
         items = unit_items(
-            plan, unit.id, year, as_of, of_year, observations, reports, computed_metrics, rubric
+            plan, unit.id, year, as_of, of_year, observations, reports, computed_metrics, rubric, index
         )
         if items:
             out.append(score_items(unit.id, unit.name, items, rubric))
