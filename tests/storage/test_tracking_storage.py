@@ -126,3 +126,67 @@ def test_concurrent_writers_never_overwrite_silently(svc: TrackingService) -> No
     record = svc.get("value", ref.id)
     assert f"saved {record['value']:g}" == saved
     assert record["version"] == 2
+
+
+def test_migrations_match_the_tables(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from carbonpeak.storage import make_engine
+    from carbonpeak.storage.tables import Base
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
+
+
+def test_two_creators_of_the_same_record_conflict(svc: TrackingService) -> None:
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def create(value: float) -> None:
+        barrier.wait()
+        try:
+            svc.record_value(DEV_REFORM, "renewable_capacity_2025", 2022, value)
+            outcomes.append("saved")
+        except ConflictError:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=create, args=(v,)) for v in (1.0, 2.0)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # on SQLite the writers are serialised, so the second one edits the draft; never an error
+    assert sorted(outcomes) in (["conflict", "saved"], ["saved", "saved"])
+    assert len(svc.records()) == 1
+
+
+def test_plan_amendments_keep_history_and_audit(database_url: str) -> None:
+    from carbonpeak.storage import make_engine, plan_revisions, store_plan
+    from tests.storage.helpers import example_plan
+
+    upgrade(database_url)
+    plan = example_plan()
+    amended = plan.model_copy(
+        update={"plan": plan.plan.model_copy(update={"title": "示例区碳达峰实施方案（修订）"})}
+    )
+    engine = make_engine(database_url)
+    try:
+        assert store_plan(engine, plan, who="王主任", source="a.yaml").revision == 1
+        assert store_plan(engine, plan, who="王主任", source="a.yaml").created is False
+        assert store_plan(engine, amended, who="李科长", source="b.yaml").revision == 2
+        assert [r[0] for r in plan_revisions(engine, "example-district")] == [1, 2]
+        with Session(engine) as s:
+            trail = audit_rows(s, "plan_revisions")
+        assert [(a.who, a.source) for a in trail] == [("王主任", "a.yaml"), ("李科长", "b.yaml")]
+        assert trail[1].before is not None
+        assert trail[1].after is not None
+        assert (trail[1].before["revision"], trail[1].after["title"]) == (1, "示例区碳达峰实施方案（修订）")
+    finally:
+        engine.dispose()

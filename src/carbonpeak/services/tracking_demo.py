@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from carbonpeak.plan import Indicator, Plan
+from carbonpeak.services.evidence import store_file
 from carbonpeak.services.tracking import TrackingService
+from carbonpeak.settings import get_settings
 from carbonpeak.tracking.computed import INVENTORY_METRICS
-from carbonpeak.tracking.model import QUARTERS, Actor, ComputedValue, indicator_owner, period_end
+from carbonpeak.tracking.model import (
+    INDICATOR_STATUSES,
+    QUARTERS,
+    Actor,
+    ComputedValue,
+    indicator_owner,
+    period_end,
+)
 from carbonpeak.tracking.path import TargetPath, geometric_ok
 
 SOURCE = "illustrative (示例数据) carbonpeak demo"
@@ -24,7 +35,7 @@ DEMO_ACTOR = Actor("示例数据 demo", "office")
 YEARS = (2021, 2022, 2023, 2024)
 # share of the required progress each profile makes
 INDICATOR_PROFILES = {"achieved": 1.6, "on_track": 1.05, "at_risk": 0.82, "late": 0.35}
-TASK_PROFILES = ("good", "good", "late", "silent", "good")
+TASK_PROFILES = ("good", "good", "good", "late", "silent", "good", "good")
 
 
 def _pick(key: str, options: tuple[str, ...]) -> str:
@@ -64,6 +75,7 @@ def _stamp(day: dt.date) -> dt.datetime:
 def load(engine: Engine, plan: Plan) -> list[str]:
     """Load the demo values and reports (once); returns lines saying what was loaded."""
     svc = TrackingService(engine, plan, source=SOURCE)
+    evidence_dir = get_settings().resolved_evidence_dir()
     if svc.is_illustrative():
         return ["tracking demo data (示例数据): already loaded"]
     values = reports = 0
@@ -138,6 +150,8 @@ def load(engine: Engine, plan: Plan) -> list[str]:
                         narrative=f"示例数据 (illustrative)：{task.title} {year}年{quarter}进展。",
                         session=s,
                     )
+                    if profile == "good" or (profile == "late" and q == 3):
+                        _evidence(s, ref.id, f"{task.id} {year} {quarter}", evidence_dir)
                     late_days = 40 if profile == "late" and step % 3 == 0 else 8
                     svc.submit(
                         DEMO_ACTOR, "report", ref.id, at=_stamp(end + dt.timedelta(days=late_days)), session=s
@@ -149,8 +163,45 @@ def load(engine: Engine, plan: Plan) -> list[str]:
                     reports += 1
     return [
         f"tracking demo data (示例数据): {values} indicator values, {reports} task reports, "
-        f"{computed} computed values for 2021–2024 (illustrative)"
+        f"{computed} computed values for 2021–2024 (illustrative)",
+        *summary(svc, 2024),
     ]
+
+
+def summary(svc: TrackingService, year: int) -> list[str]:
+    """One line each on indicator status, alerts and grades in ``year`` (what ``make run`` shows)."""
+    data = svc.data()
+    statuses = Counter(e.status for e in svc.evaluate([year], data))
+    alerts = Counter(a.kind for a in svc.alerts(year, dt.date(year + 1, 1, 31), data))
+    grades = Counter(a.grade for a in svc.assess(year, dt.date(year + 1, 1, 31), data))
+    show = "，".join
+    return [
+        f"  {year}年指标状态 (示例数据): "
+        + show(f"{k} {statuses[k]}" for k in INDICATOR_STATUSES if statuses[k]),
+        f"  {year}年预警 (示例数据): " + show(f"{k} {v}" for k, v in sorted(alerts.items())),
+        f"  {year}年度考核等次 (示例数据): "
+        + show(f"{k} {grades[k]}" for k in ("优秀", "良好", "合格", "不合格")),
+        f"  详见: carbonpeak track status --year {year}; carbonpeak track alerts --year {year}; "
+        f"carbonpeak assess --year {year}",
+    ]
+
+
+def _evidence(session: Session, report_id: int, what: str, folder: Path) -> None:
+    from carbonpeak.storage import tracking as repo
+
+    content = f"示例数据 (illustrative) 佐证材料：{what}\n".encode()
+    stored = store_file(content, folder, max_bytes=1024, allowed=["txt"])
+    repo.add_evidence(
+        session,
+        kind="report",
+        owner_id=report_id,
+        sha256=stored.sha256,
+        size=stored.size,
+        media_type=stored.media_type,
+        display_name="示例佐证.txt",
+        who=DEMO_ACTOR.who,
+        source=SOURCE,
+    )
 
 
 def _computed(plan: Plan, session: Session, svc: TrackingService) -> int:

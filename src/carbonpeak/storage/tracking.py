@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -141,6 +142,13 @@ def save_record(
         new.created_by = new.updated_by = who
         new.source = source
         session.add(new)
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise ConflictError(
+                f"a {new.__tablename__} record with the same key was created by someone else meanwhile; "
+                "reload and edit it"
+            ) from exc
         audit(session, who=who, source=source, action="insert", row=new, before=None)
         return new
     check_version(row, expected_version)
@@ -399,7 +407,7 @@ def bulk_save(
 def _flush_many(session: Session) -> None:
     try:
         session.flush()
-    except StaleDataError as exc:
+    except (StaleDataError, IntegrityError) as exc:
         raise ConflictError(
             "records of this import were changed by someone else meanwhile; try again"
         ) from exc
