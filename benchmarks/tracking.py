@@ -20,6 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
+from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -29,7 +30,7 @@ from carbonpeak.services.tracking_demo import load as load_demo
 from carbonpeak.storage import make_engine, store_plan, upgrade
 from carbonpeak.tracking.errors import ConflictError
 from carbonpeak.tracking.model import Actor
-from carbonpeak.tracking.sheets import owned_tasks, read_import
+from carbonpeak.tracking.sheets import owned_tasks, read_import, write_template
 
 DEFAULT_PG = "postgresql+psycopg://carbonpeak:carbonpeak@127.0.0.1:5432/carbonpeak_test"
 OFFICE = Actor("benchmark", "office")
@@ -95,10 +96,25 @@ def _csv_rows(plan: Plan, unit: str, rows: int, path: Path) -> int:
     return n
 
 
-def bench_import(plan: Plan, folder: Path, url: str, label: str, rows: int) -> None:
+def _xlsx_rows(plan: Plan, unit: str, rows: int, path: Path) -> int:
+    """The unit's template with ``rows`` task-report rows filled (as a unit would send it back)."""
+    csv_path = path.with_suffix(".csv")
+    n = _csv_rows(plan, unit, rows, csv_path)
+    write_template(plan, unit, 2024, path)
+    wb = load_workbook(path)
+    ws = wb["任务进展"]
+    ws.delete_rows(2, ws.max_row)
+    with csv_path.open(encoding="utf-8") as handle:
+        for task, year, period, status, narrative in list(csv.reader(handle))[1:]:
+            ws.append([task, "", int(year), period, status, narrative, None])
+    wb.save(path)
+    return n
+
+
+def bench_import(plan: Plan, folder: Path, url: str, label: str, rows: int, kind: str = "csv") -> None:
     unit = max(plan.units, key=lambda u: len(owned_tasks(plan, u.id))).id
-    path = folder / f"import-{uuid.uuid4().hex[:6]}.csv"
-    n = _csv_rows(plan, unit, rows, path)
+    path = folder / f"import-{uuid.uuid4().hex[:6]}.{kind}"
+    n = _csv_rows(plan, unit, rows, path) if kind == "csv" else _xlsx_rows(plan, unit, rows, path)
     upgrade(url)
     engine = make_engine(url)
     try:
@@ -112,7 +128,7 @@ def bench_import(plan: Plan, folder: Path, url: str, label: str, rows: int) -> N
         written = time.perf_counter() - start
         assert counts["reports"] == n
         print(
-            f"import of {n} rows (unit {unit}, {label}): check {checked:.2f} s "
+            f"import of a {n}-row {kind.upper()} (unit {unit}, {label}): read and check {checked:.2f} s "
             f"({n / checked:,.0f} rows/s), write all-or-nothing with audit {written:.2f} s "
             f"({n / written:,.0f} rows/s)"
         )
@@ -199,6 +215,9 @@ def main() -> None:
         folder = Path(tmp)
         bench_evaluation(plan, folder)
         bench_import(plan, folder, f"sqlite:///{(folder / 'import.sqlite').as_posix()}", "SQLite", args.rows)
+        bench_import(
+            plan, folder, f"sqlite:///{(folder / 'import-x.sqlite').as_posix()}", "SQLite", args.rows, "xlsx"
+        )
         pg = _pg_database(args.postgres)
         if pg is not None:
             url, admin = pg

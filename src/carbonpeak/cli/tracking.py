@@ -201,6 +201,8 @@ def status(
     ]
     if fmt is Format.csv:
         columns += [("reported", "reported"), ("computed", "computed"), ("mismatch", "mismatch")]
+    elif fmt is Format.table:
+        columns = [c for c in columns if c[0] != "indicator_id"]
     emit(rows, columns, fmt, title=f"指标进展 {years[0]}—{year}{ILLUSTRATIVE if illustrative else ''}")
 
 
