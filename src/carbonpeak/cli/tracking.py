@@ -427,6 +427,12 @@ def evidence(
 ) -> None:
     """Attach an evidence file (佐证材料) to a record: stored by sha256, size and type checked."""
     with _service(ctx, plan, "cli:track evidence") as svc:
+        if not file.is_file():
+            raise LookupError(f"no file {file}")
+        if file.stat().st_size > svc.evidence_max_bytes:
+            raise ValueError(
+                f"{file}: {file.stat().st_size} bytes; at most {svc.evidence_max_bytes} are accepted"
+            )
         info = svc.attach_evidence(
             _actor(user, role, acting_unit), kind, record_id, file.read_bytes(), file.name
         )
