@@ -108,3 +108,25 @@ def test_csv_import_and_unit_checks(tmp_path: Path, database_url: str) -> None:
         read_import(bad, example_plan(), unit_id="townships")
     with pytest.raises(ImportProblems, match="for unit 'dev_reform', not 'industry_it'"):
         read_import(_template(tmp_path), example_plan(), unit_id="industry_it")
+
+
+def test_csv_template_round_trip(tmp_path: Path) -> None:
+    from carbonpeak.tracking.sheets import write_csv_template
+
+    plan = example_plan()
+    path = write_csv_template(plan, "dev_reform", 2024, tmp_path / "v.csv", "values")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "指标代码,指标名称,年份,期间,数值,单位,数据来源,佐证说明"
+    # energy_intensity_2025 is carried by no task and names no unit: nobody's to report
+    assert sorted(line.split(",")[0] for line in lines[1:]) == [
+        "non_fossil_share_2025",
+        "renewable_capacity_2025",
+    ]
+    assert read_import(path, plan, "dev_reform").values == []  # nothing filled in: nothing to import
+    filled = [line.replace(",Y,,%,", ",Y,8.5,%,") for line in lines]
+    path.write_text("\n".join(filled) + "\n", encoding="utf-8-sig")
+    assert [(v.indicator_id, v.value) for v in read_import(path, plan, "dev_reform").values] == [
+        ("non_fossil_share_2025", 8.5)
+    ]
+    reports = write_csv_template(plan, "townships", 2024, tmp_path / "r.csv", "reports")
+    assert len(reports.read_text(encoding="utf-8-sig").splitlines()) == 1 + 4

@@ -24,7 +24,7 @@ from carbonpeak.storage import current, head, make_engine
 from carbonpeak.tracking.computed import computed_from_inventory
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS, Actor
 from carbonpeak.tracking.rubric import load_rubric
-from carbonpeak.tracking.sheets import read_import, write_template
+from carbonpeak.tracking.sheets import read_import, write_csv_template, write_template
 
 app = typer.Typer(
     help="Tracking (调度): report values and progress, approve or return them, status and alerts.",
@@ -448,13 +448,22 @@ def template(
     ctx: typer.Context,
     unit: Annotated[str, typer.Option("--unit", "-u", help="The responsible unit (id or name).")],
     year: YearOption,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The XLSX file to write.")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The file to write: .xlsx (both sheets) or .csv (one sheet)."),
+    ],
+    sheet: Annotated[
+        str, typer.Option("--sheet", help="For a .csv output: values (指标数据) or reports (任务进展).")
+    ] = "reports",
     plan: PlanOption = None,
 ) -> None:
-    """Write the XLSX reporting template of a unit: its indicators and tasks, drop-down codes, 填报说明."""
+    """Write the reporting template of a unit: its indicators and tasks, drop-down codes, 填报说明."""
     loaded = get_plan(ctx, plan)
     unit_id = find_unit(loaded, unit).id
-    write_template(loaded, unit_id, year, output)
+    if output.suffix.lower() == ".csv":
+        write_csv_template(loaded, unit_id, year, output, sheet)
+    else:
+        write_template(loaded, unit_id, year, output)
     typer.echo(f"template for {unit_id} ({year}) → {output}")
 
 

@@ -145,6 +145,29 @@ def write_template(plan: Plan, unit_id: str, year: int, path: Path, *, illustrat
     return path
 
 
+def write_csv_template(plan: Plan, unit_id: str, year: int, path: Path, sheet: str) -> Path:
+    """A CSV template (UTF-8 with BOM, for Excel) of one sheet: ``values`` (指标数据) or ``reports``
+    (任务进展), pre-filled with the unit's items; import it with the unit named (``--unit``)."""
+    if unit_id not in {u.id for u in plan.units}:
+        raise LookupError(f"no responsible unit {unit_id!r} in plan {plan.plan.id}")
+    if sheet == "values":
+        header = VALUE_COLUMNS
+        rows = [
+            [i.id, i.name, year, ANNUAL, "", i.unit or "", "", ""] for i in owned_indicators(plan, unit_id)
+        ]
+    elif sheet == "reports":
+        header = REPORT_COLUMNS
+        rows = [[t.id, t.title, year, q, "", "", ""] for t in owned_tasks(plan, unit_id) for q in QUARTERS]
+    else:
+        raise ValueError(f"sheet {sheet!r}: expected values or reports")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
 class _Checker:
     def __init__(self, file: str, plan: Plan, unit_id: str) -> None:
         self.file, self.plan, self.unit_id = file, plan, unit_id
