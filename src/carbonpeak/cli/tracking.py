@@ -185,6 +185,8 @@ def status(
         row = {k: _fmt(v) for k, v in e.as_dict().items()}
         row["illustrative"] = illustrative
         row["notes"] = "；".join(e.notes)
+        if fmt is Format.table:
+            row["value_source"] = {"reported": "填报", "computed": "核算"}.get(e.value_source or "", "")
         rows.append(row)
     columns: list[Column] = [
         ("indicator_id", "指标代码"),
