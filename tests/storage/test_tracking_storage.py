@@ -129,12 +129,20 @@ def test_concurrent_writers_never_overwrite_silently(svc: TrackingService) -> No
 
 
 def test_migrations_match_the_tables(database_url: str) -> None:
+    import importlib
+    import pkgutil
+
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
+    import carbonpeak.storage
     from carbonpeak.storage import make_engine
     from carbonpeak.storage.tables import Base
 
+    # every table of every capability is declared on the same Base: import them all
+    for module in pkgutil.iter_modules(carbonpeak.storage.__path__, "carbonpeak.storage."):
+        if not module.name.endswith(".migrations"):
+            importlib.import_module(module.name)
     upgrade(database_url)
     engine = make_engine(database_url)
     try:
