@@ -74,3 +74,35 @@ def test_computed_from_inventory() -> None:
         computed_from_inventory({"years": {}})
     with pytest.raises(TrackingError, match=r"years\.2023\.indicators\.x: expected a number"):
         computed_from_inventory({"factor_set": "f", "years": {"2023": {"indicators": {"x": "high"}}}})
+
+
+def test_computed_from_metrics_and_factor_set_labels() -> None:
+    from carbonpeak.tracking.computed import computed_from_metrics, factor_set_label
+
+    label = factor_set_label(
+        {"name": "ipcc-2006-cn", "version": "2024.1", "combustion": "IPCC 2006 / 省级指南"}
+    )
+    assert label == "ipcc-2006-cn 2024.1 (IPCC 2006 / 省级指南)"
+    values = computed_from_metrics(
+        {2023: {"non_fossil_share": (8.4, "%"), "co2_intensity_reduction": (None, "%")}},
+        factor_set=label,
+        inputs={2023: {"co2_t_total": 1.0}},
+    )
+    assert [(v.metric, v.year, v.value, v.unit, v.inputs) for v in values] == [
+        ("non_fossil_share", 2023, 8.4, "%", {"co2_t_total": 1.0})
+    ]
+
+
+def test_accounting_inventory_is_wired() -> None:
+    """With the accounting package present, its inventory goes through its plan_metrics."""
+    accounting_demo = pytest.importorskip("carbonpeak.accounting.demo")
+    from carbonpeak.services.computed import computed_values
+
+    data = accounting_demo.demo_inventory().to_json()
+    values = {(v.metric, v.year): v for v in computed_values(data)}
+    year = sorted(data["years"])[-1]
+    nf = values[("non_fossil_share", int(year))]
+    assert nf.value == pytest.approx(data["years"][year]["indicators"]["non_fossil_share"] * 100)
+    assert nf.unit == "%"
+    assert nf.inputs["co2_t_total"] == data["years"][year]["co2_t"]["total"]
+    assert data["factor_set"]["name"] in nf.factor_set

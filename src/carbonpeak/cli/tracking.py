@@ -19,9 +19,9 @@ import typer
 from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, settings
 from carbonpeak.cli.output import Column, Format, FormatOption, emit
 from carbonpeak.plan import find_unit
+from carbonpeak.services.computed import computed_values
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.storage import current, head, make_engine
-from carbonpeak.tracking.computed import computed_from_inventory
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS, Actor
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.sheets import read_import, write_csv_template, write_template
@@ -503,7 +503,7 @@ def computed(
 ) -> None:
     """Store the indicators computed from an inventory (marked computed, with inputs and factor set)."""
     inventory = json.loads(file.read_text(encoding="utf-8"))
-    values = computed_from_inventory(inventory, factor_set=factor_set)
+    values = computed_values(inventory, factor_set=factor_set)
     with _service(ctx, plan, f"inventory:{file.name}") as svc:
         count = svc.store_computed(_actor(user, "office", None), values, source=f"inventory {file}")
     typer.echo(f"{file}: stored {count} computed values")

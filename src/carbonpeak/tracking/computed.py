@@ -29,7 +29,7 @@ INVENTORY_METRICS: dict[str, str] = {
 }
 
 
-def _inputs(year_data: Mapping[str, Any]) -> dict[str, object]:
+def inventory_inputs(year_data: Mapping[str, Any]) -> dict[str, object]:
     out: dict[str, object] = {}
     co2 = year_data.get("co2_t") or {}
     if isinstance(co2, Mapping) and "total" in co2:
@@ -46,7 +46,7 @@ def computed_from_inventory(
     inventory: Mapping[str, Any], *, factor_set: str | None = None
 ) -> list[ComputedValue]:
     """Computed values of every metric and year in an inventory result."""
-    fs = factor_set or str(inventory.get("factor_set") or "")
+    fs = factor_set or factor_set_label(inventory.get("factor_set"))
     if not fs:
         raise TrackingError("the inventory does not name its factor set (key 'factor_set')")
     years = inventory.get("years")
@@ -60,7 +60,7 @@ def computed_from_inventory(
         except ValueError:
             problems.append(f"years.{year_key}: not a year")
             continue
-        base_inputs = _inputs(data)
+        base_inputs = inventory_inputs(data)
         for metric, raw in (data.get("indicators") or {}).items():
             where = f"years.{year_key}.indicators.{metric}"
             item = raw if isinstance(raw, Mapping) else {"value": raw}
@@ -73,4 +73,38 @@ def computed_from_inventory(
             out.append(ComputedValue(metric, year, float(value), unit, inputs, fs))
     if problems:
         raise TrackingError("the inventory has problems:\n" + "\n".join(problems))
+    return out
+
+
+def factor_set_label(factor_set: object) -> str:
+    """A factor set's name as stored: a string as is; accounting's description dict as
+    "name version (combustion label)"."""
+    if isinstance(factor_set, str):
+        return factor_set
+    if isinstance(factor_set, Mapping):
+        name = " ".join(str(factor_set[k]) for k in ("name", "version") if factor_set.get(k))
+        label = factor_set.get("combustion")
+        return f"{name} ({label})" if name and label else name or str(label or "")
+    return ""
+
+
+def computed_from_metrics(
+    per_year: Mapping[int, Mapping[str, tuple[float | None, str | None]]],
+    *,
+    factor_set: str,
+    inputs: Mapping[int, Mapping[str, object]] | None = None,
+) -> list[ComputedValue]:
+    """Computed values from ``{year: {metric: (value, unit)}}`` — the shape of
+    ``carbonpeak.accounting.metrics.plan_metrics`` — skipping metrics without a value."""
+    if not factor_set:
+        raise TrackingError("computed values need the name of their factor set")
+    out = []
+    for year, metrics in sorted(per_year.items()):
+        for metric, (value, unit) in sorted(metrics.items()):
+            if value is not None:
+                out.append(
+                    ComputedValue(
+                        metric, int(year), float(value), unit, dict((inputs or {}).get(year, {})), factor_set
+                    )
+                )
     return out
