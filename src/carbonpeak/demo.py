@@ -19,6 +19,7 @@ DemoLoader = Callable[[Engine, Plan], list[str]]
 LOADERS: list[str] = [
     # "carbonpeak.<capability>.demo:load",
     "carbonpeak.storage.activity:load_demo",
+    "carbonpeak.services.tracking_demo:load",
 ]
 
 

@@ -29,6 +29,20 @@ class Settings(BaseSettings):
     plan: str = Field("jinghai-2023", description="the plan to use: a bundled plan id or a plan file path")
     mode: Mode = Field("development", description="demo, development or production")
     language: Literal["zh-CN", "en"] = Field("zh-CN", description="language of tables and reports")
+    evidence_dir: Path | None = Field(
+        None, description="folder of uploaded evidence files (default: <data_dir>/evidence)"
+    )
+    evidence_max_mb: float = Field(20.0, gt=0, description="largest evidence file accepted, in MB")
+    evidence_types: list[str] = Field(
+        default_factory=lambda: ["pdf", "png", "jpeg", "xlsx", "docx", "csv", "txt"],
+        description="evidence file types accepted (detected from the content, never from the name)",
+    )
+    rubric: Path | None = Field(
+        None, description="assessment rubric YAML (default: the bundled carbonpeak rubric v1)"
+    )
+
+    def resolved_evidence_dir(self) -> Path:
+        return self.evidence_dir or self.data_dir / "evidence"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, settings
+from carbonpeak.cli.common import PlanOption, domain_errors, fail, get_plan, settings
 from carbonpeak.plan import resolve_plan
 from carbonpeak.storage import current, head, make_engine, store_plan, upgrade
+from carbonpeak.storage.backup import restore_archive, write_archive
 
 app = typer.Typer(
-    help="Database: migrate to the latest schema, show the schema revision.", no_args_is_help=True
+    help="Database: migrate, show the schema revision, back up, restore and export.", no_args_is_help=True
 )
 
 
@@ -62,3 +64,43 @@ def current_cmd(ctx: typer.Context) -> None:
     typer.echo(
         f"database {url}: revision {current(url) or 'none (run carbonpeak db upgrade)'}; latest {head()}"
     )
+
+
+ArchiveArgument = Annotated[Path, typer.Argument(help="The ZIP file to write or read.")]
+
+
+@app.command("backup")
+@domain_errors
+def backup_cmd(ctx: typer.Context, file: ArchiveArgument) -> None:
+    """Write a backup of every table (JSON per table, manifest with schema revision and sha256) to a ZIP."""
+    url = settings(ctx).resolved_database_url()
+    manifest = write_archive(url, file)
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    typer.echo(f"backup of {url} (revision {manifest['schema_revision']}): {rows} rows → {file}")
+
+
+@app.command("export")
+@domain_errors
+def export_cmd(ctx: typer.Context, file: ArchiveArgument) -> None:
+    """Write a full export: the backup's JSON plus a CSV per table (UTF-8 with BOM, for Excel) in a ZIP."""
+    url = settings(ctx).resolved_database_url()
+    manifest = write_archive(url, file, with_csv=True)
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    typer.echo(f"export of {url}: {len(manifest['tables'])} tables, {rows} rows → {file}")
+
+
+@app.command("restore")
+@domain_errors
+def restore_cmd(
+    ctx: typer.Context,
+    file: ArchiveArgument,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm that every table's current content is replaced.")
+    ] = False,
+) -> None:
+    """Replace the database's content by a backup or export (checked by sha256) in one transaction."""
+    url = settings(ctx).resolved_database_url()
+    if not yes:
+        raise fail(f"restore replaces all data in {url}; run again with --yes to confirm")
+    counts = restore_archive(url, file)
+    typer.echo(f"restored {sum(counts.values())} rows into {len(counts)} tables of {url} from {file}")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import accounting, db, plan
+from carbonpeak.cli import accounting, db, plan, tracking
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.add_typer(plan.app, name="plan")
 app.add_typer(db.app, name="db")
 app.add_typer(accounting.app)
 app.command("init")(db.init)
+tracking.register(app)
 
 
 def _version(value: bool) -> None:

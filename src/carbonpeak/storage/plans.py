@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from carbonpeak.plan import Plan, plan_dict
-from carbonpeak.storage.tables import PlanRevision
+from carbonpeak.storage.tables import AuditRow, PlanRevision
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,29 @@ def store_plan(engine: Engine, plan: Plan, *, who: str, source: str) -> StoredPl
         if latest is not None and latest.content_sha256 == digest:
             return StoredPlan(plan.plan.id, latest.revision, created=False)
         revision = (latest.revision if latest else 0) + 1
+        row = PlanRevision(
+            plan_id=plan.plan.id,
+            revision=revision,
+            content_sha256=digest,
+            schema_version=plan.plan.schema_version,
+            title=plan.plan.title,
+            content=content,
+            created_by=who,
+            source=source,
+        )
+        session.add(row)
+        session.flush()
+        # The revisions are the plan's history; the audit row says who amended it, when and from where.
+        summary = ("plan_id", "revision", "content_sha256", "title")
         session.add(
-            PlanRevision(
-                plan_id=plan.plan.id,
-                revision=revision,
-                content_sha256=digest,
-                schema_version=plan.plan.schema_version,
-                title=plan.plan.title,
-                content=content,
-                created_by=who,
+            AuditRow(
+                who=who,
                 source=source,
+                action="insert",
+                table_name=PlanRevision.__tablename__,
+                row_id=row.id,
+                before={k: getattr(latest, k) for k in summary} if latest else None,
+                after={k: getattr(row, k) for k in summary},
             )
         )
         return StoredPlan(plan.plan.id, revision, created=True)

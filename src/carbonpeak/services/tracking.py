@@ -1,0 +1,462 @@
+"""The tracking service: the workflow (draft → submitted → approved | returned) with the rule that a
+department edits only its own tasks and indicators, evidence files, and the evaluations, alerts and
+assessment computed by the pure ``tracking`` package from what storage holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from carbonpeak.plan import Plan
+from carbonpeak.services.evidence import clean_name, store_file
+from carbonpeak.storage import tracking as repo
+from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
+from carbonpeak.tracking.assess import UnitAssessment, assess
+from carbonpeak.tracking.errors import ImportProblems, NotAllowedError, SheetProblem, TrackingError
+from carbonpeak.tracking.evaluate import Evaluation, evaluate_plan
+from carbonpeak.tracking.model import (
+    ANNUAL,
+    PERIODS,
+    QUARTERS,
+    TASK_STATUS_LABELS,
+    Actor,
+    ComputedValue,
+    TrackingData,
+    check_may_moderate,
+    check_may_report_indicator,
+    check_may_report_task,
+    indicator_owner,
+)
+from carbonpeak.tracking.rubric import Rubric, load_rubric
+from carbonpeak.tracking.sheets import ParsedImport
+from carbonpeak.tracking.tasks import Alert, indicator_alerts, sort_alerts, task_alerts
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """What the caller needs to act on a record next: its kind, id, version (for locking) and state."""
+
+    kind: str
+    id: int
+    version: int
+    state: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "version": self.version, "state": self.state}
+
+
+def _ref(kind: str, row: IndicatorValueRow | TaskReportRow) -> RecordRef:
+    return RecordRef(kind, row.id, row.version, row.state)
+
+
+class TrackingService:
+    """Tracking on one plan in one database. ``source`` says where changes come from (cli, web, import)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        plan: Plan,
+        *,
+        source: str = "carbonpeak",
+        rubric: Rubric | None = None,
+        evidence_dir: Path | None = None,
+        evidence_max_bytes: int = 20 * 1024 * 1024,
+        evidence_types: list[str] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.plan = plan
+        self.plan_id = plan.plan.id
+        self.source = source
+        self.rubric = rubric or load_rubric()
+        self.evidence_dir = evidence_dir
+        self.evidence_max_bytes = evidence_max_bytes
+        self.evidence_types = evidence_types or ["pdf", "png", "jpeg", "xlsx", "docx", "csv", "txt"]
+        self._indicators = {i.id: i for i in plan.indicators}
+        self._tasks = {t.id: t for t in plan.tasks}
+        self._units = {u.id for u in plan.units}
+        self._milestones = {m.id for m in plan.milestones}
+
+    # -- reporting ---------------------------------------------------------------------------------
+
+    def indicator(self, indicator_id: str) -> Any:
+        try:
+            return self._indicators[indicator_id]
+        except KeyError:
+            raise LookupError(f"no indicator {indicator_id!r} in plan {self.plan_id}") from None
+
+    def task(self, task_id: str) -> Any:
+        try:
+            return self._tasks[task_id]
+        except KeyError:
+            raise LookupError(f"no task {task_id!r} in plan {self.plan_id}") from None
+
+    def _unit_for(self, actor: Actor, unit_id: str | None, default: str | None) -> str:
+        unit = unit_id or (actor.unit_id if actor.role == "department" else None) or default
+        if unit is None or unit not in self._units:
+            raise LookupError(f"no responsible unit {unit!r} in plan {self.plan_id}")
+        return unit
+
+    def _value_item(
+        self,
+        actor: Actor,
+        indicator_id: str,
+        year: int,
+        value: float | None,
+        period: str,
+        unit_id: str | None,
+        evidence: str | None,
+        data_source: str | None,
+    ) -> tuple[dict[str, Any], dict[str, Any], str]:
+        """Checked (key attributes, fields, source) of an indicator value the actor may record."""
+        ind = self.indicator(indicator_id)
+        if period not in PERIODS:
+            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+        unit = self._unit_for(actor, unit_id, indicator_owner(self.plan, ind))
+        check_may_report_indicator(actor, self.plan, ind, unit)
+        attrs = {"indicator_id": indicator_id, "year": year, "period": period, "unit_id": unit}
+        source = f"{self.source}; 数据来源: {data_source}" if data_source else self.source
+        return attrs, {"value": value, "unit": ind.unit, "evidence": evidence}, source
+
+    def _report_item(
+        self,
+        actor: Actor,
+        task_id: str,
+        year: int,
+        period: str,
+        status: str,
+        narrative: str,
+        milestones_met: list[str],
+        unit_id: str | None,
+    ) -> tuple[dict[str, Any], dict[str, Any], str]:
+        """Checked (key attributes, fields, source) of a task report the actor may record."""
+        task = self.task(task_id)
+        if period not in QUARTERS and period != ANNUAL:
+            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+        if status not in TASK_STATUS_LABELS:
+            raise TrackingError(f"status {status!r}: expected one of {', '.join(TASK_STATUS_LABELS)}")
+        milestones = sorted(set(milestones_met))
+        unknown = [m for m in milestones if m not in self._milestones]
+        if unknown:
+            raise LookupError(f"no milestone {', '.join(unknown)} in plan {self.plan_id}")
+        unit = self._unit_for(actor, unit_id, task.lead)
+        check_may_report_task(actor, task, unit)
+        attrs = {"task_id": task_id, "year": year, "period": period, "unit_id": unit}
+        return attrs, {"status": status, "narrative": narrative, "milestones_met": milestones}, self.source
+
+    def record_value(
+        self,
+        actor: Actor,
+        indicator_id: str,
+        year: int,
+        value: float | None,
+        *,
+        period: str = ANNUAL,
+        unit_id: str | None = None,
+        evidence: str | None = None,
+        data_source: str | None = None,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """Create or edit (while draft or returned) a unit's value of an indicator for a year/period.
+        ``data_source`` says where the number comes from (e.g. 统计公报); it is kept with the row."""
+        attrs, fields, source = self._value_item(
+            actor, indicator_id, year, value, period, unit_id, evidence, data_source
+        )
+        with self._session(session) as s:
+            row = repo.find_value(s, self.plan_id, indicator_id, year, period, attrs["unit_id"])
+            new = IndicatorValueRow(plan_id=self.plan_id, **attrs)
+            saved = repo.save_record(
+                s, row, new, fields, who=actor.who, source=source, expected_version=expected_version
+            )
+            s.flush()
+            return _ref("value", saved)
+
+    def record_report(
+        self,
+        actor: Actor,
+        task_id: str,
+        year: int,
+        period: str,
+        status: str,
+        *,
+        narrative: str = "",
+        milestones_met: list[str] | None = None,
+        unit_id: str | None = None,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """Create or edit (while draft or returned) a unit's progress report on a task for a period."""
+        attrs, fields, source = self._report_item(
+            actor, task_id, year, period, status, narrative, milestones_met or [], unit_id
+        )
+        with self._session(session) as s:
+            row = repo.find_report(s, self.plan_id, task_id, year, period, attrs["unit_id"])
+            new = TaskReportRow(plan_id=self.plan_id, **attrs)
+            saved = repo.save_record(
+                s, row, new, fields, who=actor.who, source=source, expected_version=expected_version
+            )
+            s.flush()
+            return _ref("report", saved)
+
+    # -- workflow ----------------------------------------------------------------------------------
+
+    def _check_owner(self, actor: Actor, row: IndicatorValueRow | TaskReportRow) -> None:
+        if actor.role == "viewer":
+            raise NotAllowedError(f"{actor.who} may only read")
+        if actor.role == "department" and row.unit_id != actor.unit_id:
+            raise NotAllowedError(f"{actor.who} may not act on a record of unit {row.unit_id!r}")
+
+    def submit(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: int,
+        *,
+        expected_version: int | None = None,
+        at: dt.datetime | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """The responsible unit (or the office for it) submits a draft or returned record."""
+        with self._session(session) as s:
+            row = repo.get_record(s, kind, record_id)
+            self._check_owner(actor, row)
+            repo.transition(
+                s, row, "submit", who=actor.who, source=self.source, expected_version=expected_version, at=at
+            )
+            return _ref(kind, row)
+
+    def approve(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: int,
+        *,
+        comment: str | None = None,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """The office approves a submitted record."""
+        check_may_moderate(actor)
+        with self._session(session) as s:
+            row = repo.get_record(s, kind, record_id)
+            repo.transition(
+                s,
+                row,
+                "approve",
+                who=actor.who,
+                source=self.source,
+                comment=comment,
+                expected_version=expected_version,
+            )
+            return _ref(kind, row)
+
+    def return_(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: int,
+        comment: str,
+        *,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """The office returns a submitted record with a comment; the unit edits and submits again."""
+        check_may_moderate(actor)
+        if not comment.strip():
+            raise TrackingError("returning a record needs a comment saying what to fix")
+        with self._session(session) as s:
+            row = repo.get_record(s, kind, record_id)
+            repo.transition(
+                s,
+                row,
+                "return",
+                who=actor.who,
+                source=self.source,
+                comment=comment,
+                expected_version=expected_version,
+            )
+            return _ref(kind, row)
+
+    def attach_evidence(
+        self, actor: Actor, kind: str, record_id: int, content: bytes, filename: str
+    ) -> dict[str, Any]:
+        """Store an evidence file for a record the actor may edit; returns hash, size and type."""
+        if self.evidence_dir is None:
+            raise TrackingError("no evidence folder configured (setting evidence_dir)")
+        with self._session(None) as s:
+            row = repo.get_record(s, kind, record_id)
+            self._check_owner(actor, row)
+            stored = store_file(
+                content, self.evidence_dir, max_bytes=self.evidence_max_bytes, allowed=self.evidence_types
+            )
+            repo.add_evidence(
+                s,
+                kind=kind,
+                owner_id=row.id,
+                sha256=stored.sha256,
+                size=stored.size,
+                media_type=stored.media_type,
+                display_name=clean_name(filename),
+                who=actor.who,
+                source=self.source,
+            )
+            return {"sha256": stored.sha256, "size": stored.size, "media_type": stored.media_type}
+
+    def store_computed(self, actor: Actor, values: list[ComputedValue], *, source: str) -> int:
+        """Store values computed from the inventory (only the office, or the system acting as it)."""
+        check_may_moderate(actor)
+        with self._session(None) as s:
+            return repo.store_computed(s, self.plan_id, values, who=actor.who, source=source)
+
+    def import_rows(
+        self, actor: Actor, parsed: ParsedImport, *, file: str, submit: bool = False
+    ) -> dict[str, int]:
+        """Write every row of a checked import in one transaction, or nothing: a row the workflow or
+        the permissions refuse is reported with its sheet and row, and the whole import is undone."""
+        problems: list[SheetProblem] = []
+        values: list[tuple[dict[str, Any], dict[str, Any], str]] = []
+        reports: list[tuple[dict[str, Any], dict[str, Any], str]] = []
+        for v in parsed.values:
+            try:
+                values.append(
+                    self._value_item(
+                        actor,
+                        v.indicator_id,
+                        v.year,
+                        v.value,
+                        v.period,
+                        parsed.unit_id,
+                        v.evidence or None,
+                        v.source or None,
+                    )
+                )
+            except (TrackingError, LookupError) as exc:
+                problems.append(SheetProblem(file, v.location[0], v.location[1], "指标代码", str(exc)))
+        for r in parsed.reports:
+            try:
+                reports.append(
+                    self._report_item(
+                        actor,
+                        r.task_id,
+                        r.year,
+                        r.period,
+                        r.status,
+                        r.narrative,
+                        list(r.milestones),
+                        parsed.unit_id,
+                    )
+                )
+            except (TrackingError, LookupError) as exc:
+                problems.append(SheetProblem(file, r.location[0], r.location[1], "任务代码", str(exc)))
+        if problems:
+            raise ImportProblems(problems)
+        with self._session(None) as s:
+            for cls, items, rows, column in (
+                (IndicatorValueRow, values, parsed.values, "指标代码"),
+                (TaskReportRow, reports, parsed.reports, "任务代码"),
+            ):
+                for index, message in repo.bulk_save(
+                    s, cls, self.plan_id, parsed.unit_id, items, who=actor.who, submit=submit
+                ):
+                    where = rows[index].location
+                    problems.append(SheetProblem(file, where[0], where[1], column, message))
+            if problems:
+                raise ImportProblems(problems)
+        return {"values": len(values), "reports": len(reports)}
+
+    def records(self, state: str | None = None, unit_id: str | None = None) -> list[dict[str, Any]]:
+        """Indicator values and task reports (optionally of one state or unit), for moderation."""
+        out: list[dict[str, Any]] = []
+        with Session(self.engine) as s:
+            for kind, cls in repo.KINDS.items():
+                query = select(cls).where(cls.plan_id == self.plan_id)
+                if state:
+                    query = query.where(cls.state == state)
+                if unit_id:
+                    query = query.where(cls.unit_id == unit_id)
+                for row in s.scalars(query.order_by(cls.id)).all():
+                    d = repo.row_dict(row)
+                    d["kind"] = kind
+                    d["item"] = d.get("indicator_id") or d.get("task_id")
+                    d["content"] = d.get("value") if kind == "value" else TASK_STATUS_LABELS.get(d["status"])
+                    out.append(d)
+        return out
+
+    def is_illustrative(self) -> bool:
+        """Whether the stored tracking data include the illustrative demo data (示例数据)."""
+        with Session(self.engine) as s:
+            for cls in (IndicatorValueRow, TaskReportRow):
+                if s.scalar(
+                    select(cls.id).where(cls.plan_id == self.plan_id, cls.source.like("%示例数据%")).limit(1)
+                ):
+                    return True
+        return False
+
+    def get(self, kind: str, record_id: int) -> dict[str, Any]:
+        with Session(self.engine) as s:
+            return repo.row_dict(repo.get_record(s, kind, record_id))
+
+    # -- reading and evaluating --------------------------------------------------------------------
+
+    def data(self) -> TrackingData:
+        with Session(self.engine) as s:
+            return TrackingData(
+                observations=repo.observations(s, self.plan_id),
+                computed=repo.computed_values(s, self.plan_id),
+                reports=repo.task_reports(s, self.plan_id),
+            )
+
+    def evaluate(self, years: list[int], data: TrackingData | None = None) -> list[Evaluation]:
+        data = data or self.data()
+        return evaluate_plan(self.plan, data.observations, data.computed, years, self.rubric.thresholds)
+
+    def alerts(self, year: int, as_of: dt.date, data: TrackingData | None = None) -> list[Alert]:
+        data = data or self.data()
+        evaluations = self.evaluate([year - 1, year], data)
+        return sort_alerts(
+            task_alerts(self.plan, data.reports, year, as_of, self.rubric)
+            + indicator_alerts(evaluations, year)
+        )
+
+    def assess(self, year: int, as_of: dt.date, data: TrackingData | None = None) -> list[UnitAssessment]:
+        data = data or self.data()
+        evaluations = self.evaluate([year], data)
+        metrics = {c.metric for c in data.computed if c.year == year}
+        return assess(
+            self.plan, year, as_of, evaluations, data.observations, data.reports, metrics, self.rubric
+        )
+
+    # -- sessions ----------------------------------------------------------------------------------
+
+    def _session(self, session: Session | None) -> _Tx:
+        return _Tx(self.engine, session)
+
+
+class _Tx:
+    """A session in a transaction: the caller's (no commit here) or a new one committed on success."""
+
+    def __init__(self, engine: Engine, session: Session | None) -> None:
+        self.engine, self.outer, self.session = engine, session, session
+
+    def __enter__(self) -> Session:
+        if self.outer is None:
+            self.session = Session(self.engine, expire_on_commit=False)
+            self.session.begin()
+        assert self.session is not None
+        return self.session
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self.outer is not None or self.session is None:
+            return
+        try:
+            if exc_type is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()

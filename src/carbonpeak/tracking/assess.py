@@ -1,0 +1,279 @@
+"""The annual assessment (考核) of each responsible unit by the rubric (see docs/tracking.md).
+
+Each unit has items in four components — indicators it is responsible for, tasks it leads or
+supports, reports it owed (timeliness) and reports it made (quality). An item keeps a share p of its
+points; the lead unit's items weigh ``lead_weight``, a supporting unit's ``support_weight``. A
+component's weight W is shared over its items by weight, so an item loses W·w/Σw·(1 − p) points.
+Components where the unit has no item give their weight to the others in proportion. The score is
+100 minus the points lost, and every point lost is listed with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from carbonpeak.plan import Plan
+from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.tracking.evaluate import Evaluation, assessed_indicators
+from carbonpeak.tracking.model import (
+    ANNUAL,
+    QUARTERS,
+    TASK_STATUS_LABELS,
+    Observation,
+    TaskReport,
+)
+from carbonpeak.tracking.rubric import Rubric
+from carbonpeak.tracking.tasks import report_due
+
+COMPONENTS = ("indicators", "tasks", "timeliness", "quality")
+COMPONENT_LABELS = {
+    "indicators": "指标完成",
+    "tasks": "任务推进",
+    "timeliness": "报送及时",
+    "quality": "报送质量",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    component: str
+    item: str
+    weight: float
+    points: float  # share kept, 0..1
+    reason: str
+
+
+@dataclass(frozen=True)
+class Deduction:
+    component: str
+    item: str
+    points_lost: float
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "component": self.component,
+            "component_label": COMPONENT_LABELS[self.component],
+            "item": self.item,
+            "points_lost": round(self.points_lost, 4),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class UnitAssessment:
+    unit: str
+    unit_name: str
+    score: float
+    grade: str
+    deductions: list[Deduction]
+    components: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "unit_name": self.unit_name,
+            "score": round(self.score, 2),
+            "grade": self.grade,
+            "components": self.components,
+            "deductions": [d.as_dict() for d in self.deductions],
+        }
+
+
+def _weight(unit: str, units: list[str], rubric: Rubric) -> float:
+    return rubric.lead_weight if units and units[0] == unit else rubric.support_weight
+
+
+@dataclass
+class _Index:
+    """What the items of every unit are looked up in, built once per assessment (not per unit)."""
+
+    indicators: list[tuple[Any, list[str]]]
+    observations: dict[tuple[str, int, str, str], Observation]
+    reports: dict[tuple[str, str, int, str], TaskReport]
+    own_reports: dict[tuple[str, int], list[TaskReport]]
+    own_observations: dict[tuple[str, int], list[Observation]]
+
+    @classmethod
+    def build(
+        cls, plan: Plan, year: int, observations: list[Observation], reports: list[TaskReport]
+    ) -> _Index:
+        index = cls(
+            [(ind, indicator_responsible(plan, ind)) for ind in assessed_indicators(plan, year)],
+            {(o.indicator_id, o.year, o.unit_id, o.period): o for o in observations},
+            {(r.task_id, r.unit_id, r.year, r.period): r for r in reports},
+            {},
+            {},
+        )
+        for r in reports:
+            index.own_reports.setdefault((r.unit_id, r.year), []).append(r)
+        for o in observations:
+            index.own_observations.setdefault((o.unit_id, o.year), []).append(o)
+        return index
+
+    def latest_status(self, task_id: str, unit: str, year: int) -> str:
+        for period in (ANNUAL, *reversed(QUARTERS)):
+            r = self.reports.get((task_id, unit, year, period))
+            if r is not None and r.state in ("submitted", "approved"):
+                return r.status
+        return "missing"
+
+
+def unit_items(
+    plan: Plan,
+    unit: str,
+    year: int,
+    as_of: dt.date,
+    evaluations: dict[str, Evaluation],
+    observations: list[Observation],
+    reports: list[TaskReport],
+    computed_metrics: set[str],
+    rubric: Rubric,
+    index: _Index | None = None,
+) -> list[Item]:
+    """Every scored item of ``unit`` in ``year``."""
+    ix = index or _Index.build(plan, year, observations, reports)
+    items: list[Item] = []
+    for ind, units in ix.indicators:
+        if unit not in units or (ind.value is None and ind.comparator != "increase"):
+            continue  # not the unit's, or a target not set yet (e.g. 按市下达): not scored
+        ev = evaluations.get(ind.id)
+        status = ev.status if ev else "无数据"
+        role = "牵头" if units[0] == unit else "配合"
+        items.append(
+            Item(
+                "indicators",
+                ind.id,
+                _weight(unit, units, rubric),
+                rubric.indicator_points[status],
+                f"指标「{ind.name}」({ind.year}年目标) {year}年{status} ({role})",
+            )
+        )
+        owes_value = units[0] == unit and not (ind.metric and ind.metric in computed_metrics)
+        due = report_due(year, ANNUAL, rubric)
+        if owes_value and due <= as_of:
+            obs = ix.observations.get((ind.id, year, unit, ANNUAL))
+            items.append(
+                _timeliness(
+                    ind.id, f"指标「{ind.name}」{year}年数据", obs.submitted_at if obs else None, due, rubric
+                )
+            )
+    for task in plan.tasks:
+        if unit not in task.responsible:
+            continue
+        task_status = ix.latest_status(task.id, task.lead, year)
+        role = "牵头" if task.lead == unit else "配合"
+        label = TASK_STATUS_LABELS.get(task_status, "未报送")
+        items.append(
+            Item(
+                "tasks",
+                task.id,
+                _weight(unit, task.responsible, rubric),
+                rubric.task_points[task_status],
+                f"任务「{task.title}」{year}年进展：{label} ({role})",
+            )
+        )
+        if task.lead != unit:
+            continue
+        for quarter in QUARTERS:
+            due = report_due(year, quarter, rubric)
+            if due > as_of:
+                continue
+            found = ix.reports.get((task.id, unit, year, quarter))
+            stamp = found.submitted_at if found and found.state in ("submitted", "approved") else None
+            items.append(
+                _timeliness(
+                    f"{task.id}/{quarter}", f"任务「{task.title}」{year}年{quarter}进展", stamp, due, rubric
+                )
+            )
+    for r in ix.own_reports.get((unit, year), []):
+        if r.submitted_at is not None:
+            items.append(
+                _quality(
+                    f"{r.task_id}/{r.period}",
+                    f"任务 {r.task_id} {r.period} 报告",
+                    r.returns,
+                    r.evidence_count > 0,
+                    rubric,
+                )
+            )
+    for o in ix.own_observations.get((unit, year), []):
+        if o.submitted_at is not None:
+            items.append(
+                _quality(
+                    f"{o.indicator_id}/{o.period}",
+                    f"指标 {o.indicator_id} {o.year}年数据",
+                    o.returns,
+                    o.has_evidence,
+                    rubric,
+                )
+            )
+    return items
+
+
+def _timeliness(item: str, what: str, stamp: dt.datetime | None, due: dt.date, rubric: Rubric) -> Item:
+    if stamp is None:
+        return Item("timeliness", item, 1.0, 0.0, f"{what}未报送 (应于 {due} 前)")
+    if stamp.date() > due:
+        return Item(
+            "timeliness", item, 1.0, rubric.late_points, f"{what}逾期报送 ({stamp.date()}，应于 {due} 前)"
+        )
+    return Item("timeliness", item, 1.0, 1.0, f"{what}按时报送")
+
+
+def _quality(item: str, what: str, returns: int, evidence: bool, rubric: Rubric) -> Item:
+    points = 1.0 - returns * rubric.return_penalty - (0.0 if evidence else rubric.no_evidence_penalty)
+    reasons = []
+    if returns:
+        reasons.append(f"被退回 {returns} 次")
+    if not evidence:
+        reasons.append("无佐证材料")
+    return Item("quality", item, 1.0, max(0.0, points), f"{what}{'、'.join(reasons) or '质量合格'}")
+
+
+def score_items(unit: str, unit_name: str, items: list[Item], rubric: Rubric) -> UnitAssessment:
+    """Score = 100 − Σ points lost; deductions itemised, largest first."""
+    weights = rubric.weights.model_dump()
+    present = {c: weights[c] for c in COMPONENTS if any(i.component == c for i in items)}
+    total = sum(present.values())
+    deductions: list[Deduction] = []
+    components: dict[str, dict[str, float]] = {}
+    for comp, w in present.items():
+        effective = 100.0 * w / total if total else 0.0
+        own = [i for i in items if i.component == comp]
+        wsum = sum(i.weight for i in own)
+        lost_total = 0.0
+        for i in own:
+            lost = effective * (i.weight / wsum) * (1.0 - i.points) if wsum else 0.0
+            if lost > 1e-9:
+                deductions.append(Deduction(comp, i.item, lost, i.reason))
+                lost_total += lost
+        components[comp] = {"weight": round(effective, 4), "score": round(effective - lost_total, 4)}
+    score = 100.0 - sum(d.points_lost for d in deductions) if present else 0.0
+    deductions.sort(key=lambda d: (-d.points_lost, d.component, d.item))
+    return UnitAssessment(unit, unit_name, score, rubric.grade(score), deductions, components)
+
+
+def assess(
+    plan: Plan,
+    year: int,
+    as_of: dt.date,
+    evaluations: list[Evaluation],
+    observations: list[Observation],
+    reports: list[TaskReport],
+    computed_metrics: set[str],
+    rubric: Rubric,
+) -> list[UnitAssessment]:
+    """The assessment of every responsible unit with at least one item, best first."""
+    of_year = {e.indicator_id: e for e in evaluations if e.year == year}
+    index = _Index.build(plan, year, observations, reports)
+    out = []
+    for unit in plan.units:
+        items = unit_items(
+            plan, unit.id, year, as_of, of_year, observations, reports, computed_metrics, rubric, index
+        )
+        if items:
+            out.append(score_items(unit.id, unit.name, items, rubric))
+    return sorted(out, key=lambda a: (-a.score, a.unit))

@@ -1,0 +1,176 @@
+"""Tracking as data: who acts, what departments report, what the system computes.
+
+Pure domain: dataclasses, no SQL. ``storage`` maps these to rows; ``services`` orchestrates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from carbonpeak.plan import Indicator, Plan, Task
+from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.tracking.errors import NotAllowedError, WorkflowError
+
+Role = Literal["office", "department", "viewer"]
+State = Literal["draft", "submitted", "approved", "returned"]
+TaskStatus = Literal["not_started", "in_progress", "done", "delayed"]
+IndicatorStatus = Literal["已达标", "进展顺利", "存在风险", "严重滞后", "无数据"]
+
+STATES: tuple[State, ...] = ("draft", "submitted", "approved", "returned")
+STATE_LABELS: dict[str, str] = {
+    "draft": "草稿",
+    "submitted": "已报送",
+    "approved": "已审核",
+    "returned": "已退回",
+}
+TASK_STATUS_LABELS: dict[str, str] = {
+    "not_started": "未启动",
+    "in_progress": "推进中",
+    "done": "已完成",
+    "delayed": "滞后",
+}
+TASK_STATUS_BY_LABEL: dict[str, str] = {v: k for k, v in TASK_STATUS_LABELS.items()}
+INDICATOR_STATUSES: tuple[IndicatorStatus, ...] = ("已达标", "进展顺利", "存在风险", "严重滞后", "无数据")
+ANNUAL = "Y"
+QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
+PERIODS: tuple[str, ...] = (ANNUAL, *QUARTERS)
+
+
+def period_end(year: int, period: str) -> dt.date:
+    """Last day of a period: 'Y' is the year, 'Q1'..'Q4' the quarters."""
+    if period == ANNUAL:
+        return dt.date(year, 12, 31)
+    if period not in QUARTERS:
+        raise ValueError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+    month = 3 * int(period[1])
+    next_first = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return next_first - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user name and a role; a department acts for one responsible unit."""
+
+    name: str
+    role: Role
+    unit_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role == "department" and not self.unit_id:
+            raise ValueError("a department actor needs the unit id it acts for")
+        if not self.name.strip():
+            raise ValueError("an actor needs a name")
+
+    @property
+    def who(self) -> str:
+        return f"{self.name} ({self.role}{':' + self.unit_id if self.unit_id else ''})"
+
+
+def indicator_owner(plan: Plan, indicator: Indicator) -> str | None:
+    """The unit that reports an indicator: its first responsible unit (the lead)."""
+    units = indicator_responsible(plan, indicator)
+    return units[0] if units else None
+
+
+def check_may_report_indicator(actor: Actor, plan: Plan, indicator: Indicator, unit_id: str) -> None:
+    """A department reports only indicators it is responsible for, and only as itself."""
+    if actor.role == "viewer":
+        raise NotAllowedError(f"{actor.who} may only read")
+    if actor.role == "department":
+        if unit_id != actor.unit_id:
+            raise NotAllowedError(f"{actor.who} may not report for unit {unit_id!r}")
+        if unit_id not in indicator_responsible(plan, indicator):
+            raise NotAllowedError(f"{actor.who} is not responsible for indicator {indicator.id!r}")
+
+
+def check_may_report_task(actor: Actor, task: Task, unit_id: str) -> None:
+    """A department reports only on tasks it leads or supports, and only as itself."""
+    if actor.role == "viewer":
+        raise NotAllowedError(f"{actor.who} may only read")
+    if actor.role == "department":
+        if unit_id != actor.unit_id:
+            raise NotAllowedError(f"{actor.who} may not report for unit {unit_id!r}")
+        if unit_id not in task.responsible:
+            raise NotAllowedError(f"{actor.who} is not responsible for task {task.id!r}")
+
+
+def check_may_moderate(actor: Actor) -> None:
+    if actor.role != "office":
+        raise NotAllowedError(f"only the office approves or returns reports, not {actor.who}")
+
+
+# The moderator flow (Kausal Watch): draft -> submitted -> approved | returned; returned -> submitted.
+_TRANSITIONS: dict[str, dict[str, str]] = {
+    "edit": {"draft": "draft", "returned": "returned"},
+    "submit": {"draft": "submitted", "returned": "submitted"},
+    "approve": {"submitted": "approved"},
+    "return": {"submitted": "returned"},
+}
+
+
+def next_state(step: str, state: str) -> str:
+    """The state after ``step``, or WorkflowError naming the states where the step is possible."""
+    allowed = _TRANSITIONS[step]
+    if state not in allowed:
+        raise WorkflowError(
+            f"cannot {step} a record that is {state} ({STATE_LABELS.get(state, state)}); "
+            f"possible from: {', '.join(allowed)}"
+        )
+    return allowed[state]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A value of an indicator in a year as the departments reported it (and its workflow state)."""
+
+    indicator_id: str
+    year: int
+    value: float | None
+    unit_id: str
+    state: str = "approved"
+    period: str = ANNUAL
+    source: str = ""
+    submitted_at: dt.datetime | None = None
+    returns: int = 0
+    has_evidence: bool = False
+
+
+@dataclass(frozen=True)
+class ComputedValue:
+    """A value the system computed from the inventory (``accounting``), with its provenance."""
+
+    metric: str
+    year: int
+    value: float
+    unit: str | None
+    inputs: dict[str, object] = field(default_factory=dict)
+    factor_set: str = ""
+
+
+@dataclass(frozen=True)
+class TaskReport:
+    """A progress report on a task for a period, by one responsible unit."""
+
+    task_id: str
+    unit_id: str
+    year: int
+    period: str
+    status: str
+    narrative: str = ""
+    milestones_met: tuple[str, ...] = ()
+    state: str = "submitted"
+    submitted_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    returns: int = 0
+    evidence_count: int = 0
+
+
+@dataclass
+class TrackingData:
+    """Everything tracking evaluates: approved or pending observations, computed values, reports."""
+
+    observations: list[Observation] = field(default_factory=list)
+    computed: list[ComputedValue] = field(default_factory=list)
+    reports: list[TaskReport] = field(default_factory=list)

@@ -1,0 +1,91 @@
+"""The assessment rubric and tracking thresholds, declared in YAML (defaults in data/rubric.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from carbonpeak.tracking.errors import TrackingError
+
+DEFAULT_RUBRIC = Path(__file__).parent / "data" / "rubric.yaml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Weights(_Model):
+    indicators: float = Field(ge=0)
+    tasks: float = Field(ge=0)
+    timeliness: float = Field(ge=0)
+    quality: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _sum(self) -> Weights:
+        total = self.indicators + self.tasks + self.timeliness + self.quality
+        if abs(total - 100) > 1e-9:
+            raise ValueError(f"weights must add up to 100, not {total:g}")
+        return self
+
+
+class Grade(_Model):
+    grade: str
+    min_score: float
+
+
+class Thresholds(_Model):
+    on_track: float = Field(gt=0, le=1.5)
+    severe: float = Field(ge=0, le=1)
+    rel_tolerance: float = Field(ge=0)
+    abs_tolerance: float = Field(ge=0)
+    stale_days: int = Field(gt=0)
+
+
+class Rubric(_Model):
+    version: int
+    source: str
+    weights: Weights
+    lead_weight: float = Field(gt=0)
+    support_weight: float = Field(ge=0)
+    indicator_points: dict[str, float]
+    task_points: dict[str, float]
+    report_due_days: int = Field(ge=0)
+    late_points: float = Field(ge=0, le=1)
+    return_penalty: float = Field(ge=0, le=1)
+    no_evidence_penalty: float = Field(ge=0, le=1)
+    grades: list[Grade]
+    thresholds: Thresholds
+
+    @model_validator(mode="after")
+    def _complete(self) -> Rubric:
+        from carbonpeak.tracking.model import INDICATOR_STATUSES, TASK_STATUS_LABELS
+
+        missing: list[str] = [s for s in INDICATOR_STATUSES if s not in self.indicator_points]
+        missing += [s for s in (*TASK_STATUS_LABELS, "missing") if s not in self.task_points]
+        if missing:
+            raise ValueError(f"points missing for: {', '.join(missing)}")
+        if not self.grades or min(g.min_score for g in self.grades) > 0:
+            raise ValueError("grades must include one with min_score 0")
+        return self
+
+    def grade(self, score: float) -> str:
+        for g in sorted(self.grades, key=lambda g: -g.min_score):
+            if score >= g.min_score - 1e-9:
+                return g.grade
+        return self.grades[-1].grade
+
+
+def load_rubric(path: Path | str | None = None) -> Rubric:
+    """The rubric in ``path`` (default: the bundled one), with every problem named by field."""
+    file = Path(path) if path else DEFAULT_RUBRIC
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TrackingError(f"{file}: cannot read the rubric: {exc}") from exc
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{file}: {'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()]
+        raise TrackingError("the rubric is not valid:\n" + "\n".join(lines)) from exc

@@ -1,0 +1,174 @@
+"""The tracking and db commands end to end, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from carbonpeak.cli.main import app
+from tests.conftest import EXAMPLE_PLAN
+
+runner = CliRunner()
+PLAN = ["--plan", str(EXAMPLE_PLAN)]
+
+
+def cp(url: str, *args: str, code: int = 0) -> str:
+    result = runner.invoke(app, ["--database", url, *args])
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
+    cp(database_url, "init", *PLAN)
+    dept = ["--user", "李科长", "--role", "department", "--acting-unit", "dev_reform", *PLAN]
+    ref = json.loads(
+        cp(
+            database_url,
+            "track",
+            "value",
+            "non_fossil_share_2025",
+            "--year",
+            "2024",
+            "--value",
+            "9.6",
+            "--source",
+            "统计公报",
+            *dept,
+        )
+    )
+    assert ref["state"] == "draft"
+    # a department cannot approve, nor report for a unit it is not
+    assert "only the office" in cp(
+        database_url,
+        "track",
+        "approve",
+        "value",
+        str(ref["id"]),
+        "--role",
+        "department",
+        "--acting-unit",
+        "dev_reform",
+        *PLAN,
+        code=2,
+    )
+    out = cp(
+        database_url,
+        "track",
+        "value",
+        "energy_intensity_2025",
+        "--year",
+        "2024",
+        "--value",
+        "3",
+        "--user",
+        "张",
+        "--role",
+        "department",
+        "--acting-unit",
+        "industry_it",
+        *PLAN,
+        code=2,
+    )
+    assert "not responsible" in out
+    cp(database_url, "track", "submit", "value", str(ref["id"]), *dept)
+    cp(database_url, "track", "return", "value", str(ref["id"]), "--comment", "请附佐证", *PLAN)
+    cp(database_url, "track", "submit", "value", str(ref["id"]), *dept)
+    done = json.loads(
+        cp(database_url, "track", "approve", "value", str(ref["id"]), "--expected-version", "4", *PLAN)
+    )
+    assert done == {"kind": "value", "id": ref["id"], "version": 5, "state": "approved"}
+    rep = json.loads(
+        cp(
+            database_url,
+            "track",
+            "report",
+            "energy.1",
+            "--year",
+            "2024",
+            "--period",
+            "Q1",
+            "--status",
+            "推进中",
+            "--narrative",
+            "光伏备案",
+            *dept,
+        )
+    )
+    assert rep["kind"] == "report"
+    records = json.loads(cp(database_url, "track", "records", "--format", "json", *PLAN))
+    assert [(r["kind"], r["state"]) for r in records] == [("value", "approved"), ("report", "draft")]
+    status = json.loads(cp(database_url, "track", "status", "--year", "2024", "--format", "json", *PLAN))
+    nf = next(r for r in status if r["indicator_id"] == "non_fossil_share_2025")
+    assert (nf["actual"], nf["status"], nf["illustrative"]) == (
+        9.6,
+        "进展顺利",
+        False,
+    )  # first value is the anchor
+    result = json.loads(cp(database_url, "assess", "--year", "2024", "--format", "json", *PLAN))
+    assert {r["unit"] for r in result} == {"dev_reform", "industry_it", "townships"}
+    for r in result:
+        assert set(r) >= {"unit", "score", "grade", "deductions"}
+        assert abs(100 - r["score"] - sum(d["points_lost"] for d in r["deductions"])) < 0.02
+    alerts = json.loads(
+        cp(
+            database_url,
+            "track",
+            "alerts",
+            "--year",
+            "2024",
+            "--as-of",
+            "2025-02-01",
+            "--format",
+            "json",
+            *PLAN,
+        )
+    )
+    assert {a["period"] for a in alerts if a["kind"] == "missing_report"} == {"Q1", "Q2", "Q3", "Q4"}
+
+
+def test_template_import_and_db_archive(database_url: str, tmp_path: Path) -> None:
+    cp(database_url, "init", *PLAN)
+    xlsx = tmp_path / "t.xlsx"
+    cp(
+        database_url,
+        "track",
+        "template",
+        "--unit",
+        "区发改委",
+        "--year",
+        "2023",
+        "--output",
+        str(xlsx),
+        *PLAN,
+    )
+    wb = load_workbook(xlsx)
+    wb["指标数据"]["E2"] = "abc"
+    wb.save(xlsx)
+    out = cp(database_url, "track", "import", str(xlsx), *PLAN, code=2)
+    assert "sheet '指标数据', row 2, column '数值'" in out
+    wb["指标数据"]["E2"] = 8.2
+    wb.save(xlsx)
+    assert "imported 1 indicator values" in cp(database_url, "track", "import", str(xlsx), "--submit", *PLAN)
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(
+        json.dumps(
+            {
+                "factor_set": "test-v1",
+                "years": {"2023": {"co2_t": {"total": 1000.0}, "indicators": {"non_fossil_share": 8.0}}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert "stored 1 computed" in cp(database_url, "track", "computed", str(inventory), *PLAN)
+    backup, export = tmp_path / "b.zip", tmp_path / "e.zip"
+    cp(database_url, "db", "backup", str(backup))
+    cp(database_url, "db", "export", str(export))
+    assert "--yes" in cp(database_url, "db", "restore", str(backup), code=1)
+    fresh = f"sqlite:///{(tmp_path / 'restored.sqlite').as_posix()}"
+    assert "restored" in cp(fresh, "db", "restore", str(export), "--yes")
+    assert json.loads(cp(fresh, "track", "records", "-f", "json", *PLAN)) == json.loads(
+        cp(database_url, "track", "records", "-f", "json", *PLAN)
+    )
