@@ -11,7 +11,7 @@
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: data.labels, axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "value", minInterval: 1 },
-      series: [{ name: data.name, type: "bar", data: data.values, itemStyle: { color: "#0b6e4f" } }]
+      series: [{ name: data.name, type: "bar", barMaxWidth: 56, data: data.values, itemStyle: { color: "#0b6e4f" } }]
     });
     el.setAttribute("data-rendered", "true");
     window.addEventListener("resize", function () { chart.resize(); });
