@@ -22,6 +22,7 @@ app.add_typer(plan.app, name="plan")
 app.add_typer(db.app, name="db")
 app.command("init")(db.init)
 app.command("serve")(web.serve)
+app.add_typer(web.users, name="users")
 
 
 def _version(value: bool) -> None:

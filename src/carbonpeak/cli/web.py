@@ -1,12 +1,16 @@
-"""``carbonpeak serve``: run the web application (uvicorn) on the configured plan and database."""
+"""``carbonpeak serve``: run the web application (uvicorn); ``carbonpeak users …``: its accounts."""
 
 from __future__ import annotations
 
+import getpass
+import sys
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
-from carbonpeak.cli.common import PlanOption, domain_errors, fail, settings
+from carbonpeak.cli.common import PlanOption, domain_errors, fail, get_plan, settings
+from carbonpeak.cli.output import Format, FormatOption, emit
 from carbonpeak.storage import make_engine, upgrade
 
 
@@ -51,3 +55,154 @@ def serve(
         raise fail(f"error: {exc}", 2) from exc
     typer.echo(f"carbonpeak ({conf.mode} mode) serving plan {conf.plan} on http://{host}:{port}/")
     uvicorn.run(web_app, host=host, port=port, log_level="info", ws="none", lifespan="on")
+
+
+users = typer.Typer(
+    help="Web accounts: add users (office, department, enterprise, viewer), list them, API tokens.",
+    no_args_is_help=True,
+)
+
+RoleOption = Annotated[
+    str,
+    typer.Option(
+        "--role", "-r", help="office, department (needs --unit), enterprise (needs --enterprise) or viewer."
+    ),
+]
+
+
+def _engine(ctx: typer.Context) -> Engine:
+    """The database, migrated to the latest schema first (as ``carbonpeak init`` does)."""
+    url = settings(ctx).resolved_database_url()
+    upgrade(url)
+    return make_engine(url)
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    value: str = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    return value
+
+
+@users.command("add")
+@domain_errors
+def users_add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Login name, e.g. fgw-zhang.")],
+    role: RoleOption,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", "-u", help="Responsible unit of a department account (id or name, e.g. 区发改委)."
+        ),
+    ] = None,
+    enterprise: Annotated[
+        str | None, typer.Option("--enterprise", "-e", help="Enterprise id of an enterprise account.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Name shown on the pages (default: the unit or user name).")
+    ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin", help="Read the password from the first line of stdin instead of a prompt."
+        ),
+    ] = False,
+    plan: PlanOption = None,
+) -> None:
+    """Add a web user with an argon2id-hashed password; an enterprise's API token is printed once."""
+    from carbonpeak.plan import find_unit
+    from carbonpeak.web.accounts import add_user
+
+    if role not in ("office", "department", "enterprise", "viewer"):
+        raise fail(f"error: --role {role!r}: expected office, department, enterprise or viewer", 2)
+    unit_id = display = None
+    if unit:
+        found = find_unit(get_plan(ctx, plan), unit)
+        unit_id, display = found.id, found.name
+    engine = _engine(ctx)
+    try:
+        token = add_user(
+            engine,
+            username=username,
+            password=_password(password_stdin),
+            role=role,  # type: ignore[arg-type]
+            display_name=name or display or username,
+            who=f"cli:{getpass.getuser()}",
+            source="carbonpeak users add",
+            unit_id=unit_id,
+            enterprise_id=enterprise,
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"user {username} ({role}{', ' + unit_id if unit_id else ''}) added")
+    if token:
+        typer.echo(f"API token (shown once): {token}")
+
+
+@users.command("list")
+@domain_errors
+def users_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List the web users (never their password hashes)."""
+    from carbonpeak.storage.accounts import list_users
+
+    engine = _engine(ctx)
+    try:
+        rows = [
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "unit_id": u.unit_id,
+                "enterprise_id": u.enterprise_id,
+                "demo": u.is_demo,
+                "active": u.active,
+            }
+            for u in list_users(engine)
+        ]
+    finally:
+        engine.dispose()
+    columns = [
+        ("username", "用户名"),
+        ("display_name", "名称"),
+        ("role", "角色"),
+        ("unit_id", "责任单位"),
+        ("enterprise_id", "企业"),
+        ("demo", "演示账号"),
+        ("active", "启用"),
+    ]
+    emit(rows, columns, fmt, title="用户")
+
+
+@users.command("token")
+@domain_errors
+def users_token(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="An enterprise account.")]
+) -> None:
+    """Issue a new API token for an enterprise account (the old one stops working); printed once."""
+    from carbonpeak.web.accounts import reissue_token
+
+    engine = _engine(ctx)
+    try:
+        token = reissue_token(
+            engine, username, who=f"cli:{getpass.getuser()}", source="carbonpeak users token"
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"API token of {username} (shown once): {token}")
+
+
+@users.command("remove-demo")
+@domain_errors
+def users_remove_demo(ctx: typer.Context) -> None:
+    """Delete the demo accounts (production mode refuses to start while any exists)."""
+    from carbonpeak.storage.accounts import delete_demo_users
+
+    engine = _engine(ctx)
+    try:
+        names = delete_demo_users(
+            engine, who=f"cli:{getpass.getuser()}", source="carbonpeak users remove-demo"
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"removed {len(names)} demo account(s){': ' + ', '.join(names) if names else ''}")

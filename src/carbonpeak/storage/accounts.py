@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Boolean, DateTime, Engine, Integer, String, Text, func, select, update
+from sqlalchemy import JSON, Boolean, DateTime, Engine, Integer, String, Text, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.storage.tables import Base
@@ -187,6 +187,40 @@ def set_password_hash(engine: Engine, user_id: int, password_hash: str, *, who: 
                 source=source,
             )
         )
+
+
+def set_api_token(engine: Engine, user_id: int, token_sha256: str, *, who: str, source: str) -> None:
+    """Replace a user's API token digest (the old token stops working)."""
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(api_token_sha256=token_sha256, updated_at=func.now())
+        )
+        session.add(
+            AuditRow(
+                who=who, action="user.token", object=f"user:{user_id}", before=None, after=None, source=source
+            )
+        )
+
+
+def delete_demo_users(engine: Engine, *, who: str, source: str) -> list[str]:
+    """Delete every demo account (production refuses to start while one exists); returns their names."""
+    with Session(engine) as session, session.begin():
+        names = list(session.scalars(select(UserRow.username).where(UserRow.is_demo.is_(True))))
+        session.execute(delete(UserRow).where(UserRow.is_demo.is_(True)))
+        for name in names:
+            session.add(
+                AuditRow(
+                    who=who,
+                    action="user.delete",
+                    object=f"user:{name}",
+                    before={"demo": True},
+                    after=None,
+                    source=source,
+                )
+            )
+        return names
 
 
 def record_login(engine: Engine, user_id: int) -> None:

@@ -7,8 +7,21 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from carbonpeak.plan import Plan, find_unit
-from carbonpeak.storage.accounts import Role, create_user, find_user, set_password_hash
-from carbonpeak.web.security import hash_password, new_api_token, new_password, token_digest
+from carbonpeak.storage.accounts import (
+    AccountError,
+    Role,
+    create_user,
+    find_user,
+    set_api_token,
+    set_password_hash,
+)
+from carbonpeak.web.security import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    new_api_token,
+    new_password,
+    token_digest,
+)
 
 DEMO_ENTERPRISE_ID = "demo-enterprise-001"
 
@@ -38,6 +51,8 @@ def add_user(
     is_demo: bool = False,
 ) -> str | None:
     """Create a user with an argon2id password hash; an enterprise also gets an API token (returned)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"user {username!r}: the password needs at least {MIN_PASSWORD_LENGTH} characters")
     token = new_api_token() if role == "enterprise" else None
     create_user(
         engine,
@@ -107,3 +122,15 @@ def ensure_demo_accounts(engine: Engine, plan: Plan) -> list[DemoAccount]:
             set_password_hash(engine, existing.id, hash_password(password), who="demo", source=source)
         out.append(DemoAccount(username, role, display, password, unit_id, enterprise_id, token))
     return out
+
+
+def reissue_token(engine: Engine, username: str, *, who: str, source: str) -> str:
+    """A new API token for an enterprise account; the old one stops working."""
+    user = find_user(engine, username)
+    if user is None:
+        raise LookupError(f"no user {username!r}")
+    if user.role != "enterprise":
+        raise AccountError(f"user {username!r} is a {user.role} account; only enterprises have API tokens")
+    token = new_api_token()
+    set_api_token(engine, user.id, token_digest(token), who=who, source=source)
+    return token

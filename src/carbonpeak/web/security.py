@@ -28,6 +28,7 @@ _HASHER = PasswordHasher()
 # A hash to verify against when the user does not exist, so both paths take the same time.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
+MIN_PASSWORD_LENGTH = 10
 KNOWN_DEFAULT_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development", "demo"})
 MIN_SECRET_LENGTH = 32
 
