@@ -7,6 +7,7 @@ never from ``playwright install``. Screenshots of the main pages go to artifacts
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,8 @@ def test_department_cannot_open_another_departments_task(visit: Visit) -> None:
 
 
 def test_screenshots_of_main_pages(visit: Visit) -> None:
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
+    require(bool(fonts.strip()), "Chinese fonts for the screenshots (apt-get install fonts-noto-cjk)")
     visit.login("office")
     for name, path in [
         ("plan", "/plan"),

@@ -28,6 +28,13 @@ def test_overview_shows_headline_targets_without_data(clients: dict[str, httpx.C
     assert "工业领域碳达峰行动" in page.text
 
 
+def test_department_overview_links_only_its_own_targets(clients: dict[str, httpx.Client]) -> None:
+    page = clients["dept_a"].get("/").text
+    assert 'href="/indicators/non_fossil_share_2025"' in page  # carried by energy.1, which 区发改委 leads
+    assert 'id="card-energy_intensity_2025"' in page  # shown (a plan target) but not a link
+    assert 'href="/indicators/energy_intensity_2025"' not in page
+
+
 def test_plan_page_shows_tasks_verbatim_with_units(clients: dict[str, httpx.Client]) -> None:
     page = clients["office"].get("/plan").text
     assert "大力发展新能源。加快开发太阳能。到2025年，全区可再生能源电力装机容量力争达到50万千瓦。" in page
@@ -117,8 +124,12 @@ def test_downloads_csv_and_xlsx(clients: dict[str, httpx.Client]) -> None:
         B_INDICATOR,
     ]
     assert values[2][3] == 50
-    for table in ("projects", "units"):
+    for table in ("projects", "units", "actions", "milestones"):
         assert clients["viewer"].get(f"/downloads/{table}?format=xlsx").status_code == 200
+    office = clients["office"].get("/downloads/milestones?format=csv").content.decode("utf-8-sig")
+    assert office.splitlines()[1].startswith("rail-2025,专栏2,2023—2025 年,,完成货运专线建设并投入运营。")
+    department = clients["dept_a"].get("/downloads/milestones?format=csv").content.decode("utf-8-sig")
+    assert len(department.splitlines()) == 1  # the milestone belongs to no task of 区发改委
     assert clients["viewer"].get("/downloads/nothing?format=csv").status_code == 404
     assert clients["viewer"].get("/downloads/tasks?format=pdf").status_code == 422
 

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbonpeak import __version__
-from carbonpeak.plan import PlanError, load_plan
+from carbonpeak.plan import load_plan
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine
 from carbonpeak.storage.accounts import count_demo_users
@@ -142,10 +142,6 @@ def _error_handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": str(exc).strip("'\"")}, 404)
         return render(request, "error.html", {"title": t("not_found", lang_of(request))}, 404)
-
-    @app.exception_handler(PlanError)
-    async def plan_error(request: Request, exc: PlanError) -> Response:
-        return JSONResponse({"detail": str(exc)}, 500)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -116,8 +116,10 @@ def logout(request: Request, who: Anyone) -> Response:
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, who: Reader) -> Response:
     plan = _plan(request)
+    mine = {i.id for i in visible_indicators(plan, who)}
     cards = [
-        {"row": indicator_row(plan, i), "status": target_status(plan, i)} for i in headline_indicators(plan)
+        {"row": indicator_row(plan, i), "status": target_status(plan, i), "link": i.id in mine}
+        for i in headline_indicators(plan)
     ]
     tasks = visible_tasks(plan, who)
     counts = {a.id: sum(1 for t in tasks if t.action == a.id) for a in plan.actions}

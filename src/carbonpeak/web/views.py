@@ -200,6 +200,19 @@ TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ],
     ),
     "units": ("责任单位", [("id", "编号"), ("name", "名称"), ("full_name", "全称"), ("kind", "类型")]),
+    "actions": ("行动", [("id", "编号"), ("clause", "条款"), ("title", "行动"), ("intro", "原文")]),
+    "milestones": (
+        "时间节点",
+        [
+            ("id", "编号"),
+            ("column", "专栏"),
+            ("period", "时段"),
+            ("due", "截止日期"),
+            ("text", "目标"),
+            ("task", "任务"),
+            ("indicators", "指标"),
+        ],
+    ),
 }
 
 
@@ -218,4 +231,13 @@ def table_rows(plan: Plan, who: Principal, table: str) -> list[dict[str, Any]]:
         ]
     if table == "units":
         return [u.model_dump(mode="json") for u in plan.units]
+    if table == "actions":
+        return [a.model_dump(mode="json") for a in plan.actions]
+    if table == "milestones":
+        tasks = {t.id for t in visible_tasks(plan, who)}
+        return [
+            m.model_dump(mode="json")
+            for m in plan.milestones
+            if who.role in ("office", "viewer") or (m.task is not None and m.task in tasks)
+        ]
     raise LookupError(f"no table {table!r}; expected one of {', '.join(TABLES)}")
