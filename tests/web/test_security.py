@@ -120,6 +120,7 @@ def test_security_headers_everywhere(live: LiveServer, path: str) -> None:
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "same-origin"
+    assert "strict-transport-security" not in response.headers  # plain HTTP by default
 
 
 def _session_cookie(response: httpx.Response) -> str:
@@ -146,6 +147,8 @@ def test_secure_cookie_when_configured(secure_server: LiveServer) -> None:
     with secure_server.client() as client:
         cookie = _session_cookie(client.get("/login")).lower()
     assert "; secure" in cookie
+    with secure_server.client() as client:
+        assert client.get("/login").headers["strict-transport-security"] == "max-age=31536000"
 
 
 def test_passwords_are_stored_as_argon2id(live: LiveServer) -> None:

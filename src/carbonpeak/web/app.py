@@ -6,6 +6,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -18,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbonpeak import __version__
-from carbonpeak.plan import load_plan
+from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine
 from carbonpeak.storage.accounts import count_demo_users
@@ -114,13 +115,36 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=settings.session_cookie_secure,
     )
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
     _error_handlers(app)
+    _openapi_examples(app, plan)
 
     missing = check_declared(app)
     if missing:
         raise RuntimeError(f"routes without a permission declaration (deny by default): {missing}")
     return app
+
+
+def _openapi_examples(app: FastAPI, plan: Plan) -> None:
+    """Give the path parameters of the OpenAPI document an example from the plan being served, so
+    that clients (and schemathesis) can call the id routes with an id that exists."""
+    examples = {
+        "task_id": plan.tasks[0].id if plan.tasks else None,
+        "indicator_id": plan.indicators[0].id if plan.indicators else None,
+    }
+    base = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = base()
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    example = examples.get(parameter.get("name"))
+                    if parameter.get("in") == "path" and example is not None:
+                        parameter["example"] = example
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _error_handlers(app: FastAPI) -> None:

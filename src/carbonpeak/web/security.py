@@ -206,10 +206,14 @@ async def _plain(send: Send, status: int, text: str) -> None:
 
 
 class SecurityHeadersMiddleware:
-    """Adds the security headers to every HTTP response (pages, API, static files, errors)."""
+    """Adds the security headers to every HTTP response (pages, API, static files, errors); with
+    ``https`` also Strict-Transport-Security (only meaningful when the app is reached over TLS)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
         self.app = app
+        self.headers = dict(SECURITY_HEADERS)
+        if https:
+            self.headers["strict-transport-security"] = "max-age=31536000"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -220,7 +224,7 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [
-                    (k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present
+                    (k.encode(), v.encode()) for k, v in self.headers.items() if k.encode() not in present
                 ]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
