@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from carbonpeak.plan import load_plan
 from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.web import create_app
 from carbonpeak.web.auth import NON_API_ROUTES, api_routes, check_declared, permit, route_permission
 from tests.web.conftest import B_INDICATOR, B_TASK, USERS, LiveServer, csrf_of, login
 
@@ -41,6 +43,29 @@ def test_a_route_without_declaration_is_reported() -> None:
     assert not any("/closed" in m for m in missing)
     # The OpenAPI document FastAPI adds itself is not in NON_API_ROUTES under its default path.
     assert "/openapi.json" in missing
+
+
+def test_create_app_refuses_an_undeclared_route(live: LiveServer) -> None:
+    from fastapi import APIRouter, Depends
+
+    declared = APIRouter()
+
+    @declared.get("/extra/declared")
+    def fine(who: object = Depends(permit("office"))) -> dict[str, str]:
+        return {}
+
+    accepted = create_app(live.settings, extra_routers=[declared])  # every route declares
+    assert "/extra/declared" in {r.path for r in api_routes(accepted)}
+    accepted.state.engine.dispose()
+
+    undeclared = APIRouter()
+
+    @undeclared.get("/extra/undeclared")
+    def forgotten() -> dict[str, str]:
+        return {}
+
+    with pytest.raises(RuntimeError, match=r"/extra/undeclared"):
+        create_app(live.settings, extra_routers=[declared, undeclared])
 
 
 def permit_dependency() -> object:

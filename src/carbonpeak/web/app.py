@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -64,8 +64,11 @@ def _refuse_unsafe(settings: Settings, engine: object) -> None:
         )
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
     """Build the app for ``settings``: plan loaded, engine made, routes checked for permissions.
+
+    ``extra_routers`` are included after the built-in pages and API (a package's pages can be tried
+    before they are wired in); every route of them must declare its permission too.
 
     Raises ``UnsafeSettingsError`` in production mode with a missing, short or default secret key or
     with demo accounts in the database; ``PlanError``/``PlanNotFoundError`` for a bad plan.
@@ -103,6 +106,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    for router in extra_routers:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     # Outermost last: security headers → session → CSRF → routes.
@@ -121,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     missing = check_declared(app)
     if missing:
+        engine.dispose()
         raise RuntimeError(f"routes without a permission declaration (deny by default): {missing}")
     return app
 
