@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -101,7 +102,9 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.state.settings = settings
     app.state.plan = plan
     app.state.engine = engine
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.undefined = StrictUndefined  # a missing word or value is an error, not a blank
+    app.state.templates = templates
     app.state.limiter = LoginRateLimiter(settings.login_max_attempts, settings.login_window_seconds)
 
     app.include_router(pages.router)

@@ -55,7 +55,7 @@ def _safe_next(target: str | None) -> str | None:
 def login_form(request: Request, who: Anyone, next: str | None = None) -> Response:
     if who.signed_in:
         return RedirectResponse(home_of(who), 303)
-    return render(request, "login.html", {"next": _safe_next(next) or "", "error": None})
+    return render(request, "login.html", {"next": _safe_next(next) or "", "error": None, "username": ""})
 
 
 @router.post("/login", response_class=HTMLResponse)
