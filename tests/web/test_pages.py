@@ -42,6 +42,8 @@ def test_plan_page_shows_tasks_verbatim_with_units(clients: dict[str, httpx.Clie
     assert "区工信局、各乡镇" in page  # supporting units of energy.1
     assert "专栏1 示例渔光互补发电" in page
     assert f'href="/tasks/{B_TASK}"' in page
+    toc = page.split('id="plan-toc"')[1].split("</nav>")[0]
+    assert re.findall(r'href="#action-(\w+)"', toc) == ["energy", "industry"]
 
 
 def test_department_sees_only_its_own_tasks(clients: dict[str, httpx.Client]) -> None:
