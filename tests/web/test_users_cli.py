@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from carbonpeak.cli.main import app as cli
 from carbonpeak.plan import load_plan
 from carbonpeak.storage import make_engine
-from carbonpeak.storage.accounts import find_user, find_user_by_token
+from carbonpeak.storage.accounts import audit_entries, find_user, find_user_by_token
 from carbonpeak.web import create_app
 from carbonpeak.web.accounts import ensure_demo_accounts
 from carbonpeak.web.security import token_digest, verify_password
-from tests.web.conftest import make_settings
+from tests.web.conftest import PASSWORD, csrf_of, login, make_settings, start
 
 
 @pytest.fixture
@@ -108,3 +108,35 @@ def test_remove_demo_lets_production_start(tmp_path: Path, env: tuple[list[str],
     create_app(settings)  # no demo account left: production starts
     code, out = invoke([*base, "users", "list", "--format", "csv"])
     assert out.splitlines()[1].startswith("boss,")
+
+
+def test_password_change_and_disable_end_sessions(tmp_path: Path) -> None:
+    """Over real HTTP: a new password ends the open session; a disabled account can neither sign in
+    nor use its session or API token."""
+    for live in start(tmp_path, secret_key="q" * 40):
+        base = ["--database", live.settings.resolved_database_url()]
+        client = login(live, "viewer")
+        assert client.get("/api/v1/me").status_code == 200
+        assert (
+            invoke([*base, "users", "password", "viewer", "--password-stdin"], "a-new-password-7\n")[0] == 0
+        )
+        assert client.get("/api/v1/me").status_code == 401  # the old session ended
+        login(live, "viewer", "a-new-password-7").close()
+        firm = login(live, "firm")
+        token = {"Authorization": f"Bearer {live.tokens['firm']}"}
+        assert invoke([*base, "users", "disable", "firm"]) == (0, "firm disabled\n")
+        assert firm.get("/api/v1/me").status_code == 401
+        with live.client(headers=token) as machine:
+            assert machine.get("/api/v1/me").status_code == 401
+        with live.client() as fresh:
+            response = fresh.post(
+                "/login", data={"username": "firm", "password": PASSWORD, "csrf_token": csrf_of(fresh)}
+            )
+            assert response.status_code == 401
+        assert invoke([*base, "users", "enable", "firm"])[0] == 0
+        login(live, "firm").close()
+        actions = [e.action for e in audit_entries(live.engine, action_prefix="user.")]
+        assert actions[:3] == ["user.enable", "user.disable", "user.password"]
+        assert invoke([*base, "users", "password", "viewer", "--password-stdin"], "short\n")[0] == 2
+        client.close()
+        firm.close()

@@ -206,3 +206,61 @@ def users_remove_demo(ctx: typer.Context) -> None:
     finally:
         engine.dispose()
     typer.echo(f"removed {len(names)} demo account(s){': ' + ', '.join(names) if names else ''}")
+
+
+@users.command("password")
+@domain_errors
+def users_password(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The account.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the new password from the first line of stdin."),
+    ] = False,
+) -> None:
+    """Set a new password for an account; its open sessions end."""
+    from carbonpeak.web.accounts import change_password
+
+    engine = _engine(ctx)
+    try:
+        change_password(
+            engine,
+            username,
+            _password(password_stdin),
+            who=f"cli:{getpass.getuser()}",
+            source="carbonpeak users password",
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"password of {username} changed")
+
+
+@users.command("disable")
+@domain_errors
+def users_disable(ctx: typer.Context, username: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Disable an account: it cannot sign in, its sessions and API token stop working."""
+    _set_enabled(ctx, username, False)
+
+
+@users.command("enable")
+@domain_errors
+def users_enable(ctx: typer.Context, username: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Enable a disabled account again."""
+    _set_enabled(ctx, username, True)
+
+
+def _set_enabled(ctx: typer.Context, username: str, enabled: bool) -> None:
+    from carbonpeak.web.accounts import set_enabled
+
+    engine = _engine(ctx)
+    try:
+        set_enabled(
+            engine,
+            username,
+            enabled,
+            who=f"cli:{getpass.getuser()}",
+            source=f"carbonpeak users {'enable' if enabled else 'disable'}",
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"{username} {'enabled' if enabled else 'disabled'}")

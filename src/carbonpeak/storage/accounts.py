@@ -189,6 +189,27 @@ def set_password_hash(engine: Engine, user_id: int, password_hash: str, *, who: 
         )
 
 
+def set_active(engine: Engine, user_id: int, active: bool, *, who: str, source: str) -> None:
+    """Enable or disable an account; a disabled account cannot sign in and its sessions end."""
+    with Session(engine) as session, session.begin():
+        row = session.get(UserRow, user_id)
+        if row is None:
+            raise LookupError(f"no user with id {user_id}")
+        before = row.active
+        row.active = active
+        row.updated_at = dt.datetime.now(dt.UTC)
+        session.add(
+            AuditRow(
+                who=who,
+                action="user.enable" if active else "user.disable",
+                object=f"user:{row.username}",
+                before={"active": before},
+                after={"active": active},
+                source=source,
+            )
+        )
+
+
 def set_api_token(engine: Engine, user_id: int, token_sha256: str, *, who: str, source: str) -> None:
     """Replace a user's API token digest (the old token stops working)."""
     with Session(engine) as session, session.begin():

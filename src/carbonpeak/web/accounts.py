@@ -12,6 +12,7 @@ from carbonpeak.storage.accounts import (
     Role,
     create_user,
     find_user,
+    set_active,
     set_api_token,
     set_password_hash,
 )
@@ -134,3 +135,20 @@ def reissue_token(engine: Engine, username: str, *, who: str, source: str) -> st
     token = new_api_token()
     set_api_token(engine, user.id, token_digest(token), who=who, source=source)
     return token
+
+
+def change_password(engine: Engine, username: str, password: str, *, who: str, source: str) -> None:
+    """Set a new password (argon2id); the user's existing sessions end."""
+    user = find_user(engine, username)
+    if user is None:
+        raise LookupError(f"no user {username!r}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"user {username!r}: the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    set_password_hash(engine, user.id, hash_password(password), who=who, source=source)
+
+
+def set_enabled(engine: Engine, username: str, enabled: bool, *, who: str, source: str) -> None:
+    user = find_user(engine, username)
+    if user is None:
+        raise LookupError(f"no user {username!r}")
+    set_active(engine, user.id, enabled, who=who, source=source)
