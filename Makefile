@@ -19,10 +19,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-## Install, prepare the embedded SQLite database with the bundled plan and demo data, start the main job.
+## Install, prepare the embedded SQLite database with the bundled plan and demo data, start the main job:
+## the web app in demo mode on http://127.0.0.1:8000/ (demo accounts and passwords are printed).
 run: $(VENV)/.installed
 	$(CARBONPEAK) init --demo
 	$(CARBONPEAK) plan overview
+	CARBONPEAK_MODE=demo $(CARBONPEAK) serve
 
 ## Install the dev extras and run every check: ruff, mypy, import-linter, pytest.
 test: $(VENV)/.installed-dev

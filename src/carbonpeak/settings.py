@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Mode = Literal["demo", "development", "production"]
@@ -43,6 +43,23 @@ class Settings(BaseSettings):
 
     def resolved_evidence_dir(self) -> Path:
         return self.evidence_dir or self.data_dir / "evidence"
+
+    # web (docs/web.md)
+    secret_key: SecretStr | None = Field(
+        None,
+        description="key signing the session cookies of the web app; required (>= 32 characters, not a "
+        "known default) in production; in demo/development a random key per process is used when unset",
+    )
+    session_lifetime_seconds: int = Field(
+        8 * 3600, ge=60, description="how long a web login lasts (seconds) before the user logs in again"
+    )
+    session_cookie_secure: bool = Field(
+        False, description="send the session cookie only over HTTPS (set true behind TLS)"
+    )
+    login_max_attempts: int = Field(
+        5, ge=1, description="failed logins allowed per client IP and user name within login_window_seconds"
+    )
+    login_window_seconds: int = Field(900, ge=1, description="the window (seconds) of the login rate limit")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import accounting, db, plan, tracking
+from carbonpeak.cli import accounting, db, plan, tracking, web
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -23,6 +23,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(accounting.app)
 app.command("init")(db.init)
 tracking.register(app)
+app.command("serve")(web.serve)
+app.add_typer(web.users, name="users")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,157 @@
+"""Load benchmark of the web app from loopback: overview and indicator pages at N concurrent users.
+
+    python -m benchmarks.web_load [--users 50] [--seconds 20] [--plan PLAN] [--port 8799]
+
+Starts ``carbonpeak serve`` (one uvicorn worker, development mode) in its own process on a fresh
+SQLite file, signs N viewer sessions in, then each user requests the overview and an indicator page
+in turn for the given time. Prints p50/p95/p99 latency per page and requests per second. The client
+runs on the same machine (asyncio + httpx), so both share the CPUs: the figures are a floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from carbonpeak.plan import load_plan
+from carbonpeak.storage import make_engine, upgrade
+from carbonpeak.web.accounts import add_user
+
+REPO = Path(__file__).resolve().parents[1]
+PASSWORD = "benchmark-password-示例"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def percentile(values: list[float], q: float) -> float:
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+    )
+
+
+async def sign_in(client: httpx.AsyncClient, name: str) -> None:
+    page = await client.get("/login")
+    token = CSRF.search(page.text)
+    assert token is not None
+    response = await client.post(
+        "/login", data={"username": name, "password": PASSWORD, "csrf_token": token.group(1)}
+    )
+    assert response.status_code == 303, response.status_code
+
+
+async def user_loop(
+    client: httpx.AsyncClient, paths: list[str], until: float, out: dict[str, list[float]]
+) -> int:
+    errors = 0
+    i = 0
+    while time.perf_counter() < until:
+        path = paths[i % len(paths)]
+        i += 1
+        start = time.perf_counter()
+        response = await client.get(path)
+        elapsed = time.perf_counter() - start
+        if response.status_code != 200:
+            errors += 1
+        out.setdefault(path.split("/")[1] or "overview", []).append(elapsed * 1000)
+    return errors
+
+
+async def run(base: str, users: int, seconds: float, indicator: str) -> None:
+    clients = [httpx.AsyncClient(base_url=base, timeout=60) for _ in range(users)]
+    try:
+        start = time.perf_counter()
+        await asyncio.gather(*[sign_in(c, f"bench{i}") for i, c in enumerate(clients)])
+        signed = time.perf_counter() - start
+        print(f"{users} sign-ins (argon2id verify each): {signed:.1f} s")
+        latencies: dict[str, list[float]] = {}
+        start = time.perf_counter()
+        until = start + seconds
+        paths = ["/", f"/indicators/{indicator}"]
+        errors = await asyncio.gather(*[user_loop(c, paths, until, latencies) for c in clients])
+        wall = time.perf_counter() - start
+    finally:
+        for client in clients:
+            await client.aclose()
+    total = sum(len(v) for v in latencies.values())
+    print(f"{users} concurrent users for {wall:.1f} s: {total} page requests")
+    print(f"{'page':<12} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for page, values in sorted(latencies.items()):
+        print(
+            f"{page:<12} {len(values):>6} {percentile(values, 50):>8.1f} "
+            f"{percentile(values, 95):>8.1f} {percentile(values, 99):>8.1f}"
+        )
+    print(f"throughput: {total / wall:.0f} requests/s; non-200 responses: {sum(errors)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--plan", default=str(REPO / "docs" / "examples" / "minimal-plan.yaml"))
+    parser.add_argument("--port", type=int, default=8799)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="carbonpeak-bench-"))
+    url = f"sqlite:///{(folder / 'bench.sqlite').as_posix()}"
+    upgrade(url)
+    engine = make_engine(url)
+    for i in range(args.users):
+        add_user(
+            engine,
+            username=f"bench{i}",
+            password=PASSWORD,
+            role="viewer",
+            display_name=f"bench {i}",
+            who="benchmark",
+            source="benchmarks/web_load.py",
+        )
+    engine.dispose()
+    indicator = load_plan(args.plan).indicators[0].id
+    env = {
+        **os.environ,
+        "CARBONPEAK_MODE": "development",
+        "CARBONPEAK_SECRET_KEY": "benchmark-secret-key-of-sufficient-length-000",
+        "CARBONPEAK_PLAN": args.plan,
+        "CARBONPEAK_LOGIN_MAX_ATTEMPTS": "1000",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "carbonpeak"),
+            "--database",
+            url,
+            "serve",
+            "--port",
+            str(args.port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        print(f"plan {args.plan}; server pid {server.pid}; client and server on the same machine")
+        asyncio.run(run(base, args.users, args.seconds, indicator))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The words on screen: zh-CN first, English on request (cookie ``lang`` or query ``?lang=en``).
+
+The plan's own wording (titles, texts, quotes, unit names) is never translated: it is shown verbatim.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["zh-CN", "en"]
+LANGS: tuple[Lang, ...] = ("zh-CN", "en")
+LANG_COOKIE = "lang"
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "app_name": ("碳达峰实施管理平台", "Carbon Peak Implementation"),
+    "overview": ("总览", "Overview"),
+    "plan": ("实施方案", "Plan"),
+    "indicators": ("指标", "Indicators"),
+    "my_tasks": ("我的任务", "My tasks"),
+    "downloads": ("下载", "Downloads"),
+    "users": ("用户", "Users"),
+    "audit": ("审计日志", "Audit log"),
+    "enterprise": ("企业", "Enterprise"),
+    "public": ("公开指标", "Published targets"),
+    "login": ("登录", "Sign in"),
+    "logout": ("退出", "Sign out"),
+    "username": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "login_failed": ("用户名或密码错误", "Wrong user name or password"),
+    "login_blocked": ("登录失败次数过多，请稍后再试", "Too many failed sign-ins; try again later"),
+    "headline_targets": ("主要目标", "Headline targets"),
+    "actions": ("重点任务（行动）", "Actions"),
+    "action": ("行动", "Action"),
+    "task": ("任务", "Task"),
+    "tasks": ("任务", "Tasks"),
+    "clause": ("条款", "Clause"),
+    "text": ("原文", "Full text"),
+    "lead": ("牵头单位", "Lead unit"),
+    "support": ("配合单位", "Supporting units"),
+    "responsible": ("责任单位", "Responsible units"),
+    "indicator": ("指标", "Indicator"),
+    "target": ("目标", "Target"),
+    "year": ("目标年", "Year"),
+    "unit": ("单位", "Unit"),
+    "all": ("全部", "All"),
+    "filter": ("筛选", "Filter"),
+    "status": ("状态", "Status"),
+    "quote": ("方案原文", "Source quote"),
+    "projects": ("专栏项目", "Key projects (专栏)"),
+    "project": ("项目", "Project"),
+    "capacity": ("规模", "Capacity"),
+    "location": ("地点", "Location"),
+    "milestones": ("时间节点", "Milestones"),
+    "none": ("无", "none"),
+    "aspirational": ("力争", "aspirational"),
+    "forbidden": ("无权访问", "Access denied"),
+    "forbidden_text": ("您的账号无权查看此页面。", "Your account may not see this page."),
+    "not_found": ("未找到", "Not found"),
+    "document": ("文号", "Document"),
+    "issued": ("成文日期", "Issued"),
+    "role": ("角色", "Role"),
+    "role_office": ("双碳办管理员", "Office admin"),
+    "role_department": ("责任单位", "Department"),
+    "role_enterprise": ("企业", "Enterprise"),
+    "role_viewer": ("领导/查看", "Viewer"),
+    "role_public": ("公众", "Public"),
+    "display_name": ("名称", "Name"),
+    "at": ("时间（UTC）", "Time (UTC)"),
+    "operation": ("操作", "Action"),
+    "who": ("操作人", "Who"),
+    "object": ("对象", "Object"),
+    "source": ("来源", "Source"),
+    "download_table": ("表格", "Table"),
+    "enterprise_wait": (
+        "企业数据报送功能尚在建设中。您的账号仅能查看本企业数据。",
+        "Enterprise data submission is being built. Your account sees only your enterprise's data.",
+    ),
+    "no_public": ("暂无公开指标。", "No published targets."),
+    "demo_banner": ("演示模式：示例数据（illustrative）", "Demo mode: illustrative data (示例数据)"),
+    "status_note": (
+        "状态在指标实际值接入后显示（跟踪模块）。",
+        "Status appears once actual values are recorded (tracking).",
+    ),
+    "tasks_of_unit": ("本单位牵头或配合的任务", "Tasks your unit leads or supports"),
+    "indicators_of_unit": ("本单位负责的指标", "Indicators your unit is responsible for"),
+    "language": ("English", "中文"),
+    "csv": ("CSV", "CSV"),
+    "xlsx": ("Excel", "Excel"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    zh, en = _WORDS[key]
+    return en if lang == "en" else zh
+
+
+def words(lang: str) -> dict[str, str]:
+    return {key: t(key, lang) for key in _WORDS}
+
+
+def pick_lang(query: str | None, cookie: str | None, default: str) -> Lang:
+    for value in (query, cookie, default):
+        if value in LANGS:
+            return value
+    return "zh-CN"

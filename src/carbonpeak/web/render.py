@@ -1,0 +1,72 @@
+"""Rendering a page: the template context every page shares (who, language, words, CSRF, navigation)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from carbonpeak.web.auth import Principal, principal_of
+from carbonpeak.web.i18n import LANG_COOKIE, Lang, pick_lang, t, words
+from carbonpeak.web.security import csrf_token
+
+# (endpoint name, word key, roles that see the link)
+NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
+    ("overview", "overview", ("office", "department", "viewer")),
+    ("plan_page", "plan", ("office", "department", "viewer")),
+    ("indicators_page", "indicators", ("office", "department", "viewer")),
+    ("my_tasks", "my_tasks", ("department",)),
+    ("downloads_page", "downloads", ("office", "department", "viewer")),
+    ("enterprise_page", "enterprise", ("enterprise",)),
+    ("public_page", "public", ("office", "department", "enterprise", "viewer", "public")),
+    ("users_page", "users", ("office",)),
+    ("audit_page", "audit", ("office",)),
+]
+
+
+def lang_of(request: Request) -> Lang:
+    return pick_lang(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        request.app.state.settings.language,
+    )
+
+
+def home_of(principal: Principal) -> str:
+    return {"enterprise": "/enterprise", "public": "/login", "department": "/my/tasks"}.get(
+        principal.role, "/"
+    )
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    lang = lang_of(request)
+    who = principal_of(request)
+    nav = [
+        (request.url_for(endpoint).path, t(key, lang), endpoint)
+        for endpoint, key, roles in NAVIGATION
+        if who.role in roles
+    ]
+    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    query["lang"] = "en" if lang == "zh-CN" else "zh-CN"
+    switch = request.url.path + "?" + urlencode(query)
+    base = {
+        "who": who,
+        "lang": lang,
+        "w": words(lang),
+        "csrf": csrf_token(request.session),
+        "nav": nav,
+        "current": getattr(request.scope.get("endpoint"), "__name__", ""),
+        "lang_switch": switch,
+        "plan": request.app.state.plan,
+        "demo": request.app.state.settings.mode == "demo",
+    }
+    response = templates.TemplateResponse(request, template, {**base, **(context or {})}, status_code)
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response

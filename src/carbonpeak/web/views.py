@@ -1,0 +1,243 @@
+"""What the pages, the API and the downloads show, built from the plan (and later from tracking).
+
+Pure functions of the plan and the principal: the web layer stays thin and the same rows feed the
+HTML tables, the JSON API and the XLSX/CSV downloads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from carbonpeak.plan import Indicator, Plan, Task, filter_indicators, indicator_responsible
+from carbonpeak.web.auth import Principal
+
+_COMPARATOR_TEXT = {
+    ">=": "≥",
+    ">": ">",
+    "<=": "≤",
+    "<": "<",
+    "=": "=",
+    "reduce_by": "下降",
+    "increase": "增长",
+}
+
+
+def target_text(ind: Indicator) -> str:
+    """A target as people read it: '> 10 %', '比2020年下降 15.5 %', '≥ 50 万千瓦 (力争)'."""
+    if ind.value is None:
+        text = _COMPARATOR_TEXT.get(ind.comparator or "", "") or "定性"
+        if ind.comparator == "reduce_by":
+            text = "下降 (按市下达)"
+    else:
+        number = f"{ind.value:g}" + (f"—{ind.upper:g}" if ind.upper is not None else "")
+        text = f"{_COMPARATOR_TEXT[ind.comparator or '=']} {number} {ind.unit or ''}".strip()
+        if ind.comparator == "reduce_by":
+            text = f"比{ind.base_year}年下降 {number} %"
+    return text + (" (力争)" if ind.aspirational else "")
+
+
+@dataclass(frozen=True)
+class Status:
+    """A target's status as a card colour: on_track / at_risk / off_track / no_data."""
+
+    code: str
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_zh
+
+
+NO_DATA = Status("no_data", "无数据", "no data")
+STATUSES = {
+    "on_track": Status("on_track", "达标/进度正常", "on track"),
+    "at_risk": Status("at_risk", "有风险", "at risk"),
+    "off_track": Status("off_track", "滞后", "off track"),
+    "no_data": NO_DATA,
+}
+
+
+def target_status(plan: Plan, indicator: Indicator) -> Status:
+    """The status of a target. Until tracking (actual values) lands there are no data: 无数据.
+
+    The tracking package will replace this by the assessment of actuals against the required path;
+    the pages and the API already colour cards by ``Status.code``.
+    """
+    return NO_DATA
+
+
+def headline_indicators(plan: Plan) -> list[Indicator]:
+    """The plan's main targets: those of section 二 (主要目标); all indicators if it has none."""
+    main = [i for i in plan.indicators if i.clause.split(".")[0] == "二"]
+    return main or list(plan.indicators)
+
+
+def published_indicators(plan: Plan) -> list[Indicator]:
+    """What the public may see: the main targets of a plan issued for disclosure (主动公开).
+
+    Until the office can publish indicator values (tracking), this is the plan's own public text.
+    """
+    if plan.plan.disclosure and "公开" in plan.plan.disclosure and "不予公开" not in plan.plan.disclosure:
+        return headline_indicators(plan)
+    return []
+
+
+def unit_names(plan: Plan) -> dict[str, str]:
+    return {u.id: u.name for u in plan.units}
+
+
+def visible_tasks(plan: Plan, who: Principal) -> list[Task]:
+    return [t for t in plan.tasks if who.owns_units(t.responsible)]
+
+
+def visible_indicators(plan: Plan, who: Principal) -> list[Indicator]:
+    return [i for i in plan.indicators if who.owns_units(indicator_responsible(plan, i))]
+
+
+def indicator_row(plan: Plan, ind: Indicator) -> dict[str, Any]:
+    names = unit_names(plan)
+    responsible = indicator_responsible(plan, ind)
+    status = target_status(plan, ind)
+    return {
+        "id": ind.id,
+        "name": ind.name,
+        "name_en": ind.name_en,
+        "kind": ind.kind,
+        "target": target_text(ind),
+        "value": ind.value,
+        "upper": ind.upper,
+        "unit": ind.unit,
+        "comparator": ind.comparator,
+        "year": ind.year,
+        "base_year": ind.base_year,
+        "aspirational": ind.aspirational,
+        "clause": ind.clause,
+        "quote": ind.quote,
+        "metric": ind.metric,
+        "responsible": responsible,
+        "responsible_names": [names.get(u, u) for u in responsible],
+        "tasks": [t.id for t in plan.tasks if ind.id in t.indicators],
+        "status": status.code,
+        "status_label": status.label_zh,
+    }
+
+
+def task_row(plan: Plan, task: Task) -> dict[str, Any]:
+    names = unit_names(plan)
+    actions = {a.id: a for a in plan.actions}
+    return {
+        "id": task.id,
+        "action": task.action,
+        "action_title": actions[task.action].title if task.action in actions else task.action,
+        "clause": task.clause,
+        "title": task.title,
+        "text": task.text,
+        "responsible_quote": task.responsible_quote,
+        "lead": task.lead,
+        "lead_name": names.get(task.lead, task.lead),
+        "support": list(task.support),
+        "support_names": [names.get(u, u) for u in task.support],
+        "indicators": list(task.indicators),
+        "projects": [p.id for p in plan.projects if p.task == task.id],
+        "due_year": task.due_year,
+    }
+
+
+def filtered_indicators(
+    plan: Plan, who: Principal, action: str | None, unit: str | None, year: int | None
+) -> list[Indicator]:
+    allowed = {i.id for i in visible_indicators(plan, who)}
+    return [i for i in filter_indicators(plan, action=action, unit=unit, year=year) if i.id in allowed]
+
+
+# Download tables: name → (sheet title, columns (key, header zh-CN)).
+TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "indicators": (
+        "指标",
+        [
+            ("id", "编号"),
+            ("name", "指标"),
+            ("target", "目标"),
+            ("value", "目标值"),
+            ("unit", "单位"),
+            ("comparator", "比较"),
+            ("year", "目标年"),
+            ("base_year", "基准年"),
+            ("aspirational", "力争"),
+            ("clause", "条款"),
+            ("responsible_names", "责任单位"),
+            ("status_label", "状态"),
+            ("quote", "方案原文"),
+        ],
+    ),
+    "tasks": (
+        "任务",
+        [
+            ("id", "编号"),
+            ("clause", "条款"),
+            ("action_title", "行动"),
+            ("title", "任务"),
+            ("lead_name", "牵头单位"),
+            ("support_names", "配合单位"),
+            ("indicators", "指标"),
+            ("projects", "专栏项目"),
+            ("text", "原文"),
+        ],
+    ),
+    "projects": (
+        "专栏项目",
+        [
+            ("id", "编号"),
+            ("column", "专栏"),
+            ("category", "类别"),
+            ("name", "项目"),
+            ("capacity", "规模"),
+            ("unit", "单位"),
+            ("location", "地点"),
+            ("task", "任务"),
+            ("quote", "方案原文"),
+        ],
+    ),
+    "units": ("责任单位", [("id", "编号"), ("name", "名称"), ("full_name", "全称"), ("kind", "类型")]),
+    "actions": ("行动", [("id", "编号"), ("clause", "条款"), ("title", "行动"), ("intro", "原文")]),
+    "milestones": (
+        "时间节点",
+        [
+            ("id", "编号"),
+            ("column", "专栏"),
+            ("period", "时段"),
+            ("due", "截止日期"),
+            ("text", "目标"),
+            ("task", "任务"),
+            ("indicators", "指标"),
+        ],
+    ),
+}
+
+
+def table_rows(plan: Plan, who: Principal, table: str) -> list[dict[str, Any]]:
+    """Rows of a download table, narrowed to what ``who`` may see."""
+    if table == "indicators":
+        return [indicator_row(plan, i) for i in visible_indicators(plan, who)]
+    if table == "tasks":
+        return [task_row(plan, t) for t in visible_tasks(plan, who)]
+    if table == "projects":
+        tasks = {t.id for t in visible_tasks(plan, who)}
+        return [
+            p.model_dump(mode="json")
+            for p in plan.projects
+            if who.role in ("office", "viewer") or (p.task is not None and p.task in tasks)
+        ]
+    if table == "units":
+        return [u.model_dump(mode="json") for u in plan.units]
+    if table == "actions":
+        return [a.model_dump(mode="json") for a in plan.actions]
+    if table == "milestones":
+        tasks = {t.id for t in visible_tasks(plan, who)}
+        return [
+            m.model_dump(mode="json")
+            for m in plan.milestones
+            if who.role in ("office", "viewer") or (m.task is not None and m.task in tasks)
+        ]
+    raise LookupError(f"no table {table!r}; expected one of {', '.join(TABLES)}")
