@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import db, plan
+from carbonpeak.cli import db, plan, scenarios
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -21,6 +21,8 @@ app = typer.Typer(
 app.add_typer(plan.app, name="plan")
 app.add_typer(db.app, name="db")
 app.command("init")(db.init)
+app.add_typer(scenarios.app, name="scenario")
+app.command("decompose")(scenarios.decompose)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts runnable as ``python -m benchmarks.<name>`` that print figures and ratios."""
