@@ -2,19 +2,221 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from carbonpeak.cli.common import domain_errors
-from carbonpeak.cli.output import Format, FormatOption, emit
+from carbonpeak.cli.common import PlanOption, domain_errors, get_plan
+from carbonpeak.cli.output import Format, FormatOption, emit, print_json
+from carbonpeak.plan import Plan, PlanNotFoundError
 from carbonpeak.scenarios import decompose_csv
+from carbonpeak.scenarios.levers import LEVER_BY_ID, LEVERS
+from carbonpeak.scenarios.results import ILLUSTRATIVE_NOTE, run_scenario, summary
+from carbonpeak.scenarios.scenario_files import Scenario, bundled_scenarios, load_scenario, read_file
 
 app = typer.Typer(
     help="Projections: peak year and value, Monte Carlo, attribution to levers, goal seeking.",
     no_args_is_help=True,
 )
+
+ScenariosArg = Annotated[
+    list[str] | None,
+    typer.Argument(help="Scenario ids (bau, plan, enhanced) or scenario files; default: all bundled."),
+]
+ToleranceOption = Annotated[
+    float,
+    typer.Option(
+        "--tolerance", help="Plateau tolerance of 'peaked by': 0.01 = later years may be 1 % higher."
+    ),
+]
+ByYearOption = Annotated[
+    int, typer.Option("--by-year", help="The year of 'peaked by' and of P(peak by year).")
+]
+
+
+def _tag(illustrative: bool) -> str:
+    return " (illustrative 示例数据)" if illustrative else ""
+
+
+def _load(refs: list[str] | None) -> list[Scenario]:
+    return [load_scenario(r) for r in (refs or list(bundled_scenarios()))]
+
+
+def _plan_for(ctx: typer.Context, ref: str | None, scenarios: list[Scenario]) -> Plan | None:
+    """The plan; when it cannot be found and no scenario reads it, run without target checks."""
+    try:
+        return get_plan(ctx, ref)
+    except PlanNotFoundError as exc:
+        if any(s.reads_plan for s in scenarios):
+            raise
+        sys.stderr.write(f"note: {exc}; targets are not checked\n")
+        return None
+
+
+@app.command("list")
+@domain_errors
+def list_(fmt: FormatOption = Format.table) -> None:
+    """List the bundled scenarios."""
+    rows = []
+    for sid, path in bundled_scenarios().items():
+        file = read_file(path)
+        rows.append(
+            {
+                "id": sid,
+                "title": file.title,
+                "inherits": file.inherits,
+                "illustrative": file.illustrative,
+                "description": file.description,
+                "file": str(path),
+            }
+        )
+    emit(
+        rows,
+        [
+            ("id", "情景"),
+            ("title", "名称"),
+            ("inherits", "继承自"),
+            ("illustrative", "示例数据"),
+            ("description", "说明"),
+        ],
+        fmt,
+        title="情景列表" + _tag(any(r["illustrative"] for r in rows)),
+    )
+
+
+@app.command()
+@domain_errors
+def show(
+    scenario: Annotated[str, typer.Argument(help="Scenario id or file.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show a scenario's resolved levers (with their plan indicators) and key assumptions."""
+    scn = load_scenario(scenario)
+    rows: list[dict[str, Any]] = []
+    for lever in LEVERS:
+        settings = scn.levers.get(lever.id) or {}
+        values = {k: v for k, v in settings.items() if k not in ("from_plan",)}
+        rows.append(
+            {
+                "lever": lever.id,
+                "name": lever.name,
+                "unit": lever.unit,
+                "metric": lever.metric,
+                "from_plan": settings.get("from_plan"),
+                "values": values or "frozen at base year",
+            }
+        )
+    data = {
+        "id": scn.id,
+        "title": scn.title,
+        "description": scn.description,
+        "illustrative": scn.illustrative,
+        "inherits": scn.chain[1:],
+        "base_year": scn.base.year,
+        "years": [int(scn.years[0]), int(scn.years[-1])],
+        "levers": {r["lever"]: {k: v for k, v in r.items() if k != "lever"} for r in rows},
+        "assumptions": scn.assumptions,
+        "uncertainty": scn.uncertainty,
+    }
+    emit(
+        rows,
+        [
+            ("lever", "措施"),
+            ("name", "名称"),
+            ("unit", "单位"),
+            ("from_plan", "方案指标"),
+            ("values", "取值"),
+        ],
+        fmt,
+        title=f"{scn.title} ({scn.id}){_tag(scn.illustrative)}",
+        json_data=data,
+    )
+
+
+@app.command()
+@domain_errors
+def run(
+    ctx: typer.Context,
+    scenarios: ScenariosArg = None,
+    plan: PlanOption = None,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Monte Carlo samples (0: deterministic only).")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (PCG64).")] = 0,
+    tolerance: ToleranceOption = 0.0,
+    by_year: ByYearOption = 2030,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Run scenarios: peak year and value, trajectory, plan targets met, and with --samples the
+    percentile bands and P(peak by 2030)."""
+    scns = _load(scenarios)
+    the_plan = _plan_for(ctx, plan, scns)
+    out: dict[str, Any] = {
+        "illustrative": any(s.illustrative for s in scns),
+        "plan": the_plan.plan.id if the_plan else None,
+        "scenarios": {},
+    }
+    rows = []
+    for scn in scns:
+        data = summary(run_scenario(scn, the_plan), the_plan, tolerance, by_year=by_year)
+        if samples > 0:
+            from carbonpeak.scenarios.montecarlo import monte_carlo
+
+            mc = monte_carlo(
+                scn,
+                the_plan,
+                samples,
+                seed,
+                tolerance=tolerance,
+                by_year=by_year,
+                progress=sys.stderr.isatty(),
+            )
+            data.update(mc.to_dict())
+        out["scenarios"][scn.id] = data
+        targets = data["targets"]
+        rows.append(
+            {
+                "id": scn.id,
+                "peak_year": data["peak_year"],
+                "peak": round(data["peak_co2_t"] / 1e4, 1),
+                "by": data[f"peaked_by_{by_year}"],
+                "fall": round(data["fall_to_end_pct"], 1),
+                "p": data.get(f"p_peak_by_{by_year}"),
+                "met": f"{sum(t['met'] for t in targets)}/{len(targets)}" if targets else "",
+            }
+        )
+    if out["illustrative"]:
+        out["note"] = ILLUSTRATIVE_NOTE
+    columns = [
+        ("id", "情景"),
+        ("peak_year", "峰值年"),
+        ("peak", "峰值(万吨CO2)"),
+        ("by", f"{by_year}年前达峰"),
+        ("fall", "峰值后至末年降幅%"),
+    ]
+    if samples > 0:
+        columns.append(("p", f"P({by_year}年前达峰)"))
+    columns.append(("met", "达标指标"))
+    emit(rows, columns, fmt, title="情景结果" + _tag(out["illustrative"]), json_data=out)
+    if fmt is Format.table and the_plan is not None:
+        trows = [{"scenario": sid, **t} for sid, d in out["scenarios"].items() for t in d["targets"]]
+        emit(
+            trows,
+            [
+                ("scenario", "情景"),
+                ("id", "指标"),
+                ("year", "年份"),
+                ("comparator", "比较"),
+                ("target", "目标值"),
+                ("projected", "预测值"),
+                ("unit", "单位"),
+                ("met", "达标"),
+            ],
+            fmt,
+            title="规划目标检查" + _tag(out["illustrative"]),
+        )
 
 
 @domain_errors
@@ -42,3 +244,6 @@ def decompose(
         title=f"LMDI 分解 {year_from}—{year_to}: {data.name}",
         json_data=result.to_dict(),
     )
+
+
+_ = (print_json, LEVER_BY_ID)
