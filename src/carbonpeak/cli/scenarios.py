@@ -219,6 +219,134 @@ def run(
         )
 
 
+@app.command()
+@domain_errors
+def compare(
+    ctx: typer.Context,
+    scenarios: ScenariosArg = None,
+    plan: PlanOption = None,
+    step: Annotated[int, typer.Option("--step", help="Show every STEP-th year in the table.")] = 5,
+    tolerance: ToleranceOption = 0.0,
+    by_year: ByYearOption = 2030,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Compare scenarios side by side: CO2 by year, peak, cumulative CO2 and targets met."""
+    scns = _load(scenarios)
+    the_plan = _plan_for(ctx, plan, scns)
+    data = {
+        s.id: summary(run_scenario(s, the_plan), the_plan, tolerance, detail=False, by_year=by_year)
+        for s in scns
+    }
+    years = list(next(iter(data.values()))["trajectory"])
+    shown = [y for i, y in enumerate(years) if i % max(step, 1) == 0 or y == years[-1]]
+    rows: list[dict[str, Any]] = []
+    for y in shown:
+        rows.append({"row": y, **{sid: round(d["trajectory"][y] / 1e4, 1) for sid, d in data.items()}})
+    rows.append({"row": "峰值年", **{sid: d["peak_year"] for sid, d in data.items()}})
+    rows.append({"row": "峰值(万吨)", **{sid: round(d["peak_co2_t"] / 1e4, 1) for sid, d in data.items()}})
+    rows.append(
+        {
+            "row": "累计(万吨)",
+            **{sid: round(sum(d["trajectory"].values()) / 1e4, 1) for sid, d in data.items()},
+        }
+    )
+    rows.append(
+        {
+            "row": "达标指标",
+            **{sid: f"{sum(t['met'] for t in d['targets'])}/{len(d['targets'])}" for sid, d in data.items()},
+        }
+    )
+    illustrative = any(s.illustrative for s in scns)
+    out = {
+        "illustrative": illustrative,
+        "plan": the_plan.plan.id if the_plan else None,
+        "scenarios": {
+            sid: {**d, "cumulative_co2_t": sum(d["trajectory"].values())} for sid, d in data.items()
+        },
+    }
+    emit(
+        rows,
+        [("row", "年份/项目"), *[(s.id, f"{s.id} (万吨CO2)") for s in scns]],
+        fmt,
+        title="情景对比" + _tag(illustrative),
+        json_data=out,
+    )
+
+
+@app.command()
+@domain_errors
+def attribute(
+    ctx: typer.Context,
+    scenario_from: Annotated[str, typer.Option("--from", help="The reference scenario, e.g. bau.")] = "bau",
+    scenario_to: Annotated[
+        str, typer.Option("--to", help="The scenario whose gap is attributed, e.g. plan.")
+    ] = "plan",
+    year: Annotated[
+        int, typer.Option("--year", help="The year of the gap (cumulative CO2 runs to it).")
+    ] = 2030,
+    metric: Annotated[
+        str, typer.Option("--metric", help="co2_total (without sinks) or co2_net.")
+    ] = "co2_total",
+    order: Annotated[
+        str | None, typer.Option("--order", help="Comma-separated order of the groups for the wedges.")
+    ] = None,
+    plan: PlanOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Split the CO2 gap between two scenarios among the lever groups: exact Shapley values (2^k runs)
+    and the ordered wedges."""
+    from carbonpeak.scenarios.shapley import attribute as shapley_attribute
+
+    if metric not in ("co2_total", "co2_net"):
+        raise ValueError("--metric must be co2_total or co2_net")
+    a, b = load_scenario(scenario_from), load_scenario(scenario_to)
+    the_plan = _plan_for(ctx, plan, [a, b])
+    seq = [g.strip() for g in order.split(",")] if order else None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("Shapley", total=None)
+            result = shapley_attribute(
+                a,
+                b,
+                the_plan,
+                order=seq,
+                metric=metric,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    else:
+        result = shapley_attribute(a, b, the_plan, order=seq, metric=metric)
+    data = result.to_dict(year)
+    data["illustrative"] = a.illustrative or b.illustrative
+    wedge = {w["group"]: w for w in data["wedges"]}
+    rows = [{**g, "wedge_t": wedge[g["group"]]["wedge_t"]} for g in data["groups"]]
+    rows.append(
+        {
+            "group": "total",
+            "name": "合计",
+            "shapley_t": data["gap_t"],
+            "share_of_gap_pct": 100.0,
+            "cumulative_shapley_t": data["cumulative_gap_t"],
+            "wedge_t": data["gap_t"],
+        }
+    )
+    emit(
+        rows,
+        [
+            ("group", "措施组"),
+            ("name", "名称"),
+            ("shapley_t", f"Shapley {year} (tCO2)"),
+            ("share_of_gap_pct", "占差距%"),
+            ("cumulative_shapley_t", f"累计至{year} (tCO2)"),
+            ("wedge_t", "楔形(按顺序) tCO2"),
+        ],
+        fmt,
+        title=f"{b.id} 相对 {a.id} 的减排归因 ({data['runs']} 次运行)" + _tag(data["illustrative"]),
+        json_data=data,
+    )
+
+
 @domain_errors
 def decompose(
     data: Annotated[
