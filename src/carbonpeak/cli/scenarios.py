@@ -9,12 +9,13 @@ from typing import Annotated, Any
 import typer
 
 from carbonpeak.cli.common import PlanOption, domain_errors, get_plan
-from carbonpeak.cli.output import Format, FormatOption, emit, print_json
+from carbonpeak.cli.output import Format, FormatOption, emit
 from carbonpeak.plan import Plan, PlanNotFoundError
 from carbonpeak.scenarios import decompose_csv
-from carbonpeak.scenarios.levers import LEVER_BY_ID, LEVERS
+from carbonpeak.scenarios.levers import LEVERS
 from carbonpeak.scenarios.results import ILLUSTRATIVE_NOTE, run_scenario, summary
 from carbonpeak.scenarios.scenario_files import Scenario, bundled_scenarios, load_scenario, read_file
+from carbonpeak.scenarios.seek import KNOBS
 
 app = typer.Typer(
     help="Projections: peak year and value, Monte Carlo, attribution to levers, goal seeking.",
@@ -347,31 +348,140 @@ def attribute(
     )
 
 
+@app.command()
+@domain_errors
+def seek(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Argument(help="Scenario id or file to push, e.g. bau or plan.")],
+    lever: Annotated[str, typer.Option("--lever", help="The lever to push: " + ", ".join(KNOBS) + ".")],
+    probability: Annotated[float, typer.Option("--probability", help="The P(peak by year) to reach.")] = 0.9,
+    by_year: ByYearOption = 2030,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples per trial.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (PCG64).")] = 0,
+    start: Annotated[int, typer.Option("--start", help="First year of the extra push.")] = 2024,
+    upper: Annotated[
+        float | None, typer.Option("--upper", help="Upper bound of the search (default per lever).")
+    ] = None,
+    tolerance: ToleranceOption = 0.0,
+    plan: PlanOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The smallest extra push of one lever that makes P(peak by year) reach the chosen level."""
+    from carbonpeak.scenarios.seek import seek as seek_lever
+
+    scn = load_scenario(scenario)
+    the_plan = _plan_for(ctx, plan, [scn])
+    kwargs: dict[str, Any] = {
+        "target_p": probability,
+        "by_year": by_year,
+        "samples": samples,
+        "seed": seed,
+        "start": start,
+        "upper": upper,
+        "tolerance": tolerance,
+    }
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task(f"seek {lever}", total=None)
+            result = seek_lever(scn, the_plan, lever, progress=lambda k: bar.advance(task, k), **kwargs)
+    else:
+        result = seek_lever(scn, the_plan, lever, **kwargs)
+    data = result.to_dict()
+    data["illustrative"] = scn.illustrative
+    rows = [{"extra": d, "p": p} for d, p in result.trials]
+    verdict = (
+        f"最小追加 {result.extra:.6g} {result.unit}"
+        if result.reachable and result.extra is not None
+        else "在搜索范围内无法达到"
+    )
+    emit(
+        rows,
+        [("extra", f"追加量 ({result.unit})"), ("p", f"P({by_year}年前达峰)")],
+        fmt,
+        title=f"{scn.id}: {lever} → P≥{probability}: {verdict}" + _tag(scn.illustrative),
+        json_data=data,
+    )
+
+
+@app.command()
+@domain_errors
+def export(
+    ctx: typer.Context,
+    scenarios: ScenariosArg = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="CSV or XLSX file to write; default: CSV on stdout.")
+    ] = None,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples for percentile bands.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (PCG64).")] = 0,
+    plan: PlanOption = None,
+) -> None:
+    """Export every result in the IAMC long format (model, scenario, region, variable, unit, year,
+    value) that pyam reads."""
+    from carbonpeak.scenarios.iamc import rows_of_run, to_frame
+    from carbonpeak.scenarios.montecarlo import monte_carlo
+
+    scns = _load(scenarios)
+    the_plan = _plan_for(ctx, plan, scns)
+    rows: list[dict[str, Any]] = []
+    for scn in scns:
+        mc = monte_carlo(scn, the_plan, samples, seed) if samples > 0 else None
+        rows += rows_of_run(run_scenario(scn, the_plan), mc=mc)
+    frame = to_frame(rows)
+    if output is None:
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    elif output.suffix.lower() == ".xlsx":
+        sheet = "data (illustrative 示例数据)"[:31] if any(s.illustrative for s in scns) else "data"
+        frame.to_excel(output, index=False, sheet_name=sheet)
+    else:
+        frame.to_csv(output, index=False, lineterminator="\n")
+    if output is not None:
+        sys.stderr.write(f"wrote {len(frame)} rows to {output}\n")
+
+
 @domain_errors
 def decompose(
-    data: Annotated[
-        Path, typer.Option("--data", help="CSV with columns year, group and one column per factor.")
-    ],
+    ctx: typer.Context,
     year_from: Annotated[int, typer.Option("--from", help="The start year of the decomposition.")],
     year_to: Annotated[int, typer.Option("--to", help="The end year of the decomposition.")],
+    data: Annotated[
+        Path | None, typer.Option("--data", help="CSV with columns year, group and one column per factor.")
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="Instead of --data: Kaya decomposition of a scenario's energy CO2."),
+    ] = None,
+    plan: PlanOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """LMDI-I decomposition of a sum over groups of a product of factors (Ang 2005)."""
-    result = decompose_csv(data, year_from, year_to)
+    from carbonpeak.scenarios.kaya import projection_kaya
+    from carbonpeak.scenarios.lmdi import decompose_frame
+
+    if (data is None) == (scenario is None):
+        raise ValueError("give exactly one of --data FILE.csv or --scenario ID")
+    illustrative = False
+    if data is not None:
+        result = decompose_csv(data, year_from, year_to)
+        name = data.name
+    else:
+        scn = load_scenario(str(scenario))
+        the_plan = _plan_for(ctx, plan, [scn])
+        result = decompose_frame(projection_kaya(run_scenario(scn, the_plan)), year_from, year_to, scn.id)
+        name, illustrative = f"{scn.id} (Kaya)", scn.illustrative
     rows: list[dict[str, Any]] = [
         {"factor": f, "additive": result.additive[f], "multiplicative": result.multiplicative[f]}
         for f in result.factors
     ]
-    rows.append(
-        {"factor": "total", "additive": result.total_change, "multiplicative": result.to_dict()["ratio"]}
-    )
+    out = result.to_dict()
+    if illustrative:
+        out["illustrative"] = True
+    rows.append({"factor": "total", "additive": result.total_change, "multiplicative": out["ratio"]})
     emit(
         rows,
         [("factor", "因素"), ("additive", "加法分解 (变化量)"), ("multiplicative", "乘法分解 (倍数)")],
         fmt,
-        title=f"LMDI 分解 {year_from}—{year_to}: {data.name}",
-        json_data=result.to_dict(),
+        title=f"LMDI 分解 {year_from}—{year_to}: {name}" + _tag(illustrative),
+        json_data=out,
     )
-
-
-_ = (print_json, LEVER_BY_ID)

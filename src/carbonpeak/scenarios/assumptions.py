@@ -229,6 +229,7 @@ def base_from_balance(
         illustrative=bool(data.get("illustrative", False)),
         label=str(data.get("label", "")),
         source=str(data.get("source", "")),
+        extra={"district": str(data.get("district", ""))},
     )
 
 
