@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,12 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from carbonpeak.cli.main import app
+from carbonpeak.plan import load_plan
 from carbonpeak.scenarios.iamc import COLUMNS, rows_of_run, to_frame
 from carbonpeak.scenarios.kaya import KAYA_FACTORS, projection_kaya
 from carbonpeak.scenarios.lmdi import decompose_frame
 from carbonpeak.scenarios.montecarlo import monte_carlo
 from carbonpeak.scenarios.results import run_scenario
 from carbonpeak.scenarios.scenario_files import load_scenario
+
+PLAN = Path(__file__).parent / "plan-small.yaml"
 
 
 def test_iamc_rows_are_long_and_add_up() -> None:
@@ -42,8 +46,10 @@ def test_cli_export_csv_to_stdout() -> None:
     assert list(frame.columns) == COLUMNS
 
 
-def test_kaya_of_a_projection_adds_up_to_the_energy_co2_change() -> None:
-    run = run_scenario(load_scenario("bau"))
+@pytest.mark.parametrize("scenario", ["bau", "enhanced"])
+def test_kaya_of_a_projection_adds_up_to_the_energy_co2_change(scenario: str) -> None:
+    # enhanced has an electricity-share target: the shifted branch × fuel energy must match the totals
+    run = run_scenario(load_scenario(scenario), load_plan(PLAN))
     table = projection_kaya(run)
     product = table[KAYA_FACTORS].prod(axis=1).groupby(table["year"]).sum()
     energy_co2 = run.result.sources[0, :, :4].sum(axis=-1)  # fuel, CHP, electricity, heat

@@ -168,13 +168,20 @@ class Engine:
         base = self.base
         inv_eff = self.inv_eff
         useful = inp.activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
-        energy = useful[..., None] * (inp.share * inv_eff)  # (S, Y, B, F)
+        weights = inp.share * inv_eff  # (S|1, Y, B, F)
+        energy = np.multiply(useful[..., None], weights, out=weights if weights.shape[0] > 1 else None)
+        # everything below is linear in the branch × fuel energy, so the electrification shift α is
+        # applied to these aggregates rather than to the (S, Y, B, F) array (fewer memory passes)
         fuel = energy.sum(axis=2)  # (S, Y, F)
+        branch_co2 = energy @ self.ef_comb  # (S, Y, B): electricity and heat have no direct CO2
+        branch_total = energy.sum(axis=-1)  # (S, Y, B)
+        branch_elec = energy[..., ELEC]  # view
         target = inp.elec_target
         if np.isfinite(target).any():
             a = fuel[..., ELEC]
             total = fuel.sum(axis=-1)
-            bb = useful @ inv_eff[:, ELEC] - a
+            elec_full = useful * inv_eff[:, ELEC]  # (S, Y, B): all useful energy as electricity
+            bb = elec_full.sum(axis=-1) - a
             c = total - a
             t = np.nan_to_num(target, nan=0.0)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -182,10 +189,16 @@ class Engine:
             alpha = np.clip(np.nan_to_num(np.where(np.isfinite(target), alpha, 0.0)), 0.0, 1.0)
             alpha = np.broadcast_to(alpha, a.shape)
             if alpha.any():
-                keep = (1.0 - alpha)[..., None, None]
-                energy = energy * keep
-                energy[..., ELEC] += alpha[..., None] * useful * inv_eff[:, ELEC]
-                fuel = energy.sum(axis=2)
+                keep = 1.0 - alpha
+                shift = alpha[..., None] * elec_full
+                fuel = fuel * keep[..., None]
+                fuel[..., ELEC] += shift.sum(axis=-1)
+                branch_co2 = branch_co2 * keep[..., None]
+                branch_total = branch_total * keep[..., None] + shift
+                branch_elec = branch_elec * keep[..., None] + shift
+                if keep_energy:
+                    energy = energy * keep[..., None, None]
+                    energy[..., ELEC] += shift
         gas_demand = fuel[..., GAS]
         chp_in = np.maximum(0.0, np.nan_to_num(inp.gas_target - gas_demand, nan=0.0))  # tce
         chp_gj = chp_in * GJ_PER_TCE
@@ -198,7 +211,6 @@ class Engine:
         purchased = np.maximum(0.0, elec_demand - gen - chp_elec)
         purchased_heat = heat_demand - chp_heat
         comb = fuel @ self.ef_comb
-        branch_co2 = energy @ self.ef_comb  # (S, Y, B)
         chp_co2 = chp_in * self.ef[GAS]
         elec_co2 = purchased * inp.grid
         heat_co2 = purchased_heat * base.heat_factor
@@ -218,10 +230,9 @@ class Engine:
         nonfossil = (gen + purchased * inp.grid_nonfossil) * coal_rate + fuel[..., H2]
         calorific = fossil + fuel[..., H2] + (purchased + gen) * self.tce_elec + heat_tce
         final = fuel.sum(axis=-1)
-        ind_energy = energy[..., self.industry, :]
-        ind_equiv = ind_energy.sum(axis=(-1, -2)) + ind_energy[..., ELEC].sum(axis=-1) * (
-            coal_rate / self.tce_elec - 1.0
-        )
+        ind_equiv = branch_total[..., self.industry].sum(axis=-1) + branch_elec[..., self.industry].sum(
+            axis=-1
+        ) * (coal_rate / self.tce_elec - 1.0)
         ind_va = inp.activity[..., self.industry].sum(axis=-1) * 1e4  # 万元
         tr_co2 = branch_co2[..., self.transport].sum(axis=-1)
         tr_act = inp.activity[..., self.transport].sum(axis=-1)

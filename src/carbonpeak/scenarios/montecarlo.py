@@ -104,9 +104,12 @@ def perturb(inp: Inputs, values: Mapping[str, Array], share0: Array, elec0: floa
     g0 = inp.grid[:, :1]
     grid = np.maximum(0.0, g0 - values["grid_decline"][:, None] * (g0 - inp.grid))
     speed = values["adoption_speed"]
-    share = share0 + speed[:, None, None, None] * (inp.share - share0)
-    np.maximum(share, 0.0, out=share)
-    share /= share.sum(axis=-1, keepdims=True)
+    share = inp.share - share0
+    share = np.multiply(speed[:, None, None, None], share)
+    share += share0
+    if (share < 0.0).any():  # a speed above 1 can overshoot: clip and renormalise
+        np.maximum(share, 0.0, out=share)
+        share /= share.sum(axis=-1, keepdims=True)
     target = inp.elec_target
     if np.isfinite(target).any():
         target = np.clip(elec0 + speed[:, None] * (target - elec0), 0.0, 1.0)
