@@ -9,7 +9,7 @@ import pytest
 
 from carbonpeak.plan import load_plan
 from carbonpeak.scenarios import MissingIndicatorError
-from carbonpeak.scenarios.assumptions import load_base
+from carbonpeak.scenarios.assumptions import compare_inventory, load_base
 from carbonpeak.scenarios.engine import Engine, frozen_inputs
 from carbonpeak.scenarios.results import run_scenario, summary
 from carbonpeak.scenarios.scenario_files import load_scenario
@@ -55,6 +55,11 @@ def test_base_year_reproduces_the_hand_computed_inventory() -> None:
         assert inventory[key] == pytest.approx(HAND_INVENTORY[key], rel=1e-12)
     for fuel, value in HAND_INVENTORY["by_fuel"].items():  # type: ignore[attr-defined]
         assert inventory["by_fuel"][fuel] == pytest.approx(value, rel=1e-12)
+    assert compare_inventory(base, HAND_INVENTORY) == []
+    wrong = {**HAND_INVENTORY, "heat": HEAT * 1.01}
+    assert compare_inventory(base, wrong) == [
+        f"co2_t.heat: model {HEAT:.6g} t, inventory {HEAT * 1.01:.6g} t"
+    ]
     # frozen inputs: nothing changes over the years
     assert np.allclose(result.co2[0], result.co2[0, 0])
 
@@ -125,3 +130,17 @@ def test_summary_reports_peak_and_targets() -> None:
     assert ids["renewable_capacity_2025"]["met"] is False  # BAU keeps 2020 capacity (43 万千瓦)
     assert ids["renewable_capacity_2025"]["projected"] == pytest.approx(43.0)
     assert data["illustrative"] is True
+
+
+def test_sector_co2_and_sector_fuel_energy_add_up() -> None:
+    plan = load_plan(SMALL_PLAN)
+    data = summary(run_scenario(load_scenario("enhanced"), plan), plan)
+    for year in ("2020", "2030", "2060"):
+        by_sector = sum(series[year] for series in data["co2_by_sector_t"].values())
+        assert by_sector == pytest.approx(data["trajectory"][year], rel=1e-12)
+        for basis in ("calorific", "coal_substitution"):
+            per_fuel = data["final_energy_by_fuel_tce"][basis]
+            by_sector_fuel = data["final_energy_by_sector_fuel_tce"][basis]
+            for fuel, series in per_fuel.items():
+                summed = sum(s[fuel][year] for s in by_sector_fuel.values() if fuel in s)
+                assert summed == pytest.approx(series[year], rel=1e-12, abs=1e-9)

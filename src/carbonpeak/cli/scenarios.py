@@ -201,8 +201,47 @@ def run(
         columns.append(("p", f"P({by_year}年前达峰)"))
     columns.append(("met", "达标指标"))
     emit(rows, columns, fmt, title="情景结果" + _tag(out["illustrative"]), json_data=out)
+    if fmt is Format.table and samples > 0:
+        for sid, d in out["scenarios"].items():
+            bands = d["percentiles"]
+            years = [y for y in bands["p50"] if int(y) % 5 == 0]
+            brows = [{"year": y, **{p: round(bands[p][y] / 1e4, 1) for p in bands}} for y in years]
+            emit(
+                brows,
+                [("year", "年份"), *[(p, f"{p} (万吨)") for p in bands]],
+                fmt,
+                title=f"{sid}: 蒙特卡洛分位数 ({samples} 样本, seed {seed})" + _tag(out["illustrative"]),
+            )
+            srows = [
+                {
+                    "input": r["input"],
+                    "swing": round(r["peak_co2_swing_t"] / 1e4, 1),
+                    "rho_year": round(r["spearman_peak_year"], 3),
+                    "rho_co2": round(r["spearman_peak_co2"], 3),
+                    "p_lo": r[f"p_peak_by_{by_year}_low_decile"],
+                    "p_hi": r[f"p_peak_by_{by_year}_high_decile"],
+                }
+                for r in d["sensitivity"]
+            ]
+            emit(
+                srows,
+                [
+                    ("input", "不确定输入"),
+                    ("swing", "峰值摆幅(万吨)"),
+                    ("rho_year", "与峰值年秩相关"),
+                    ("rho_co2", "与峰值秩相关"),
+                    ("p_lo", f"低10%时P({by_year})"),
+                    ("p_hi", f"高10%时P({by_year})"),
+                ],
+                fmt,
+                title=f"{sid}: 敏感性 (哪个输入最影响峰值)" + _tag(out["illustrative"]),
+            )
     if fmt is Format.table and the_plan is not None:
-        trows = [{"scenario": sid, **t} for sid, d in out["scenarios"].items() for t in d["targets"]]
+        trows = [
+            {"scenario": sid, **t, "projected": round(t["projected"], 4)}
+            for sid, d in out["scenarios"].items()
+            for t in d["targets"]
+        ]
         emit(
             trows,
             [
@@ -321,15 +360,29 @@ def attribute(
     data = result.to_dict(year)
     data["illustrative"] = a.illustrative or b.illustrative
     wedge = {w["group"]: w for w in data["wedges"]}
-    rows = [{**g, "wedge_t": wedge[g["group"]]["wedge_t"]} for g in data["groups"]]
+
+    def kt(value: float) -> float:
+        return round(value / 1e4, 2)
+
+    rows = [
+        {
+            "group": g["group"],
+            "name": g["name"],
+            "shapley": kt(g["shapley_t"]),
+            "share": None if g["share_of_gap_pct"] is None else round(g["share_of_gap_pct"], 1),
+            "cumulative": kt(g["cumulative_shapley_t"]),
+            "wedge": kt(wedge[g["group"]]["wedge_t"]),
+        }
+        for g in data["groups"]
+    ]
     rows.append(
         {
             "group": "total",
             "name": "合计",
-            "shapley_t": data["gap_t"],
-            "share_of_gap_pct": 100.0,
-            "cumulative_shapley_t": data["cumulative_gap_t"],
-            "wedge_t": data["gap_t"],
+            "shapley": kt(data["gap_t"]),
+            "share": 100.0,
+            "cumulative": kt(data["cumulative_gap_t"]),
+            "wedge": kt(data["gap_t"]),
         }
     )
     emit(
@@ -337,10 +390,10 @@ def attribute(
         [
             ("group", "措施组"),
             ("name", "名称"),
-            ("shapley_t", f"Shapley {year} (tCO2)"),
-            ("share_of_gap_pct", "占差距%"),
-            ("cumulative_shapley_t", f"累计至{year} (tCO2)"),
-            ("wedge_t", "楔形(按顺序) tCO2"),
+            ("shapley", f"Shapley {year} (万吨CO2)"),
+            ("share", "占差距%"),
+            ("cumulative", f"累计至{year} (万吨CO2)"),
+            ("wedge", "楔形(按顺序, 万吨CO2)"),
         ],
         fmt,
         title=f"{b.id} 相对 {a.id} 的减排归因 ({data['runs']} 次运行)" + _tag(data["illustrative"]),

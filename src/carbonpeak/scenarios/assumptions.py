@@ -272,3 +272,18 @@ def base_with_energy_table(base: BaseYear, rows: Iterable[tuple[str, str, float]
     if problems:
         raise ScenarioDataError(problems)
     return replace(base, energy_tce=energy)
+
+
+def compare_inventory(base: BaseYear, co2_t: Mapping[str, Any], rel: float = 1e-9) -> list[str]:
+    """Differences between the model's base year and an inventory's ``co2_t`` part (the accounting
+    package's JSON shape: total, by_fuel, electricity, heat, process, sinks); empty when they agree."""
+    mine = base.inventory()
+    out = []
+    for key in ("total", "electricity", "heat", "process", "sinks"):
+        if key in co2_t and not np.isclose(mine[key], float(co2_t[key]), rtol=rel, atol=1e-9):
+            out.append(f"co2_t.{key}: model {mine[key]:.6g} t, inventory {float(co2_t[key]):.6g} t")
+    for fuel, value in (co2_t.get("by_fuel") or {}).items():
+        got = mine["by_fuel"].get(fuel, 0.0)
+        if not np.isclose(got, float(value), rtol=rel, atol=1e-9):
+            out.append(f"co2_t.by_fuel.{fuel}: model {got:.6g} t, inventory {float(value):.6g} t")
+    return out

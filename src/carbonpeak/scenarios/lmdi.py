@@ -43,9 +43,12 @@ def logmean(a: Array, b: Array) -> Array:
     out = np.zeros(np.broadcast(a, b).shape)
     pos = (a > 0) & (b > 0)
     aa, bb = np.broadcast_to(a, out.shape)[pos], np.broadcast_to(b, out.shape)[pos]
-    same = np.isclose(aa, bb, rtol=1e-12, atol=0.0)
-    diff = np.where(same, 1.0, np.log(np.where(same, 1.0, aa)) - np.log(np.where(same, 1.0, bb)))
-    vals = np.where(same, aa, (aa - bb) / diff)
+    rel = (aa - bb) / bb
+    same = rel == 0.0
+    # ln a − ln b: log1p((a − b)/b) when a and b are close (no cancellation), ln(a/b) otherwise
+    close = np.abs(rel) < 0.5
+    logdiff = np.where(close, np.log1p(np.where(close, rel, 0.0)), np.log(aa / bb))
+    vals = np.where(same, aa, (aa - bb) / np.where(same, 1.0, logdiff))
     out[pos] = vals
     return out
 

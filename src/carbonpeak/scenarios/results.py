@@ -149,6 +149,17 @@ def check_targets(
     return out
 
 
+def _fall_after(
+    co2: np.ndarray[Any, Any], years: np.ndarray[Any, Any], peak_year: int, n: int
+) -> float | None:
+    """Percent fall from the peak to ``n`` years later (None when that is beyond the horizon)."""
+    hit = np.nonzero(years == peak_year + n)[0]
+    peak = float(co2[years == peak_year][0])
+    if not len(hit) or peak <= 0:
+        return None
+    return 100.0 * (peak - float(co2[hit[0]])) / peak
+
+
 def _series(arr: np.ndarray[Any, Any], years: np.ndarray[Any, Any]) -> dict[str, float]:
     return {str(int(y)): float(v) for y, v in zip(years, arr, strict=True)}
 
@@ -172,6 +183,7 @@ def summary(
         "falls_after_peak": bool(pk.fall_t[0] > 0),
         "fall_to_end_t": float(pk.fall_t[0]),
         "fall_to_end_pct": float(pk.fall_pct[0]),
+        "fall_10y_after_peak_pct": _fall_after(res.co2[0], years, int(pk.year[0]), 10),
         "trajectory": _series(res.co2[0], years),
         "targets": check_targets(run, plan, 0, tolerance) if plan is not None else [],
     }
@@ -191,9 +203,42 @@ def summary(
             "coal_substitution": {f: _series(equivalent[:, k], years) for k, f in enumerate(FUELS)},
         }
         if res.energy is not None:
+            energy = res.energy[0]  # (Y, B, F) calorific
+            energy_eq = energy.copy()
+            energy_eq[..., FUELS.index("electricity")] *= (coal_rate / tce_elec)[:, None]
             out["final_energy_by_branch_tce"] = {
-                b: _series(res.energy[0, :, j, :].sum(axis=-1), years)
-                for j, b in enumerate(scn.base.branches)
+                b: _series(energy[:, j, :].sum(axis=-1), years) for j, b in enumerate(scn.base.branches)
+            }
+            out["final_energy_by_sector_fuel_tce"] = {
+                basis: {
+                    sector: {
+                        f: _series(arr[:, mask, k].sum(axis=-1), years)
+                        for k, f in enumerate(FUELS)
+                        if arr[:, mask, k].any()
+                    }
+                    for sector in dict.fromkeys(scn.base.sectors)
+                    for mask in [scn.base.branch_mask(sector)]
+                }
+                for basis, arr in (("calorific", energy), ("coal_substitution", energy_eq))
+            }
+            # CO2 by sector with the CO2 of purchased electricity, CHP and heat allocated by use
+            elec, heat = energy[..., FUELS.index("electricity")], energy[..., FUELS.index("heat")]
+            src = res.sources[0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                e_share = np.nan_to_num(elec / elec.sum(axis=-1, keepdims=True))
+                h_share = np.nan_to_num(heat / heat.sum(axis=-1, keepdims=True))
+            process = (
+                run.inputs.activity[0] * run.engine.process_per_act * run.inputs.process_index[0][:, None]
+            )
+            by_branch = (
+                res.co2_by_branch[0]
+                + e_share * (src[:, 1] + src[:, 2])[:, None]
+                + h_share * src[:, 3][:, None]
+            )
+            by_branch = by_branch + np.broadcast_to(process, by_branch.shape)
+            out["co2_by_sector_t"] = {
+                sector: _series(by_branch[:, scn.base.branch_mask(sector)].sum(axis=-1), years)
+                for sector in dict.fromkeys(scn.base.sectors)
             }
         out["indicators"] = {
             m: {"unit": INDICATORS[m][0], "values": _series(v[0], years)} for m, v in res.indicators.items()
