@@ -7,8 +7,8 @@ fixed order, so the same seed gives the same result) and holds it over the horiz
 * ``intensity_improvement`` (multiplier m): intensity index^m, i.e. m × the log-improvement;
 * ``grid_decline`` (multiplier m): grid factor = g0 − m × (g0 − g(t)), not below zero;
 * ``capacity_factor`` (multiplier m): full-load hours × m;
-* ``adoption_speed`` (multiplier m): fuel shares s0 + m × (s(t) − s0) (clipped at 0, renormalised)
-  and the electricity-share target t0 + m × (t(t) − t0).
+* ``adoption_speed`` (multiplier m): fuel shares s0 + m × (s(t) − s0) (clipped at 0, renormalised),
+  the electricity-share target t0 + m × (t(t) − t0) and renewable capacity additions × m.
 
 Distributions: ``normal`` (mean, sd), ``triangular`` (low, mode, high), ``uniform`` (low, high),
 ``lognormal`` (mean_log, sd_log).
@@ -115,12 +115,15 @@ def perturb(inp: Inputs, values: Mapping[str, Array], share0: Array, elec0: floa
         target = np.clip(elec0 + speed[:, None] * (target - elec0), 0.0, 1.0)
     with np.errstate(divide="ignore"):
         intensity = np.exp(np.log(inp.intensity) * m_int)
+    cap0 = inp.capacity[:, :1]
+    capacity = np.maximum(0.0, cap0 + speed[:, None, None] * (inp.capacity - cap0))
     return replace(
         inp,
         activity=inp.activity * growth[:, :, None],
         gdp=inp.gdp * growth,
         intensity=intensity,
         grid=grid,
+        capacity=capacity,
         hours=inp.hours * (1.0 + (values["capacity_factor"][:, None, None] - 1.0) * (t > 0)[None, :, None]),
         share=share,
         elec_target=target,
