@@ -144,3 +144,30 @@ def test_sector_co2_and_sector_fuel_energy_add_up() -> None:
             for fuel, series in per_fuel.items():
                 summed = sum(s[fuel][year] for s in by_sector_fuel.values() if fuel in s)
                 assert summed == pytest.approx(series[year], rel=1e-12, abs=1e-9)
+
+
+def test_modal_shift_moves_freight_to_rail(tmp_path: Path) -> None:
+    scenario = tmp_path / "rail.yaml"
+    scenario.write_text(
+        "id: rail\ntitle: 公转铁\ninherits: bau\nlevers:\n  modal_shift: {points: {2030: 10}}\n",
+        encoding="utf-8",
+    )
+    bau, rail = run_scenario(load_scenario("bau")), run_scenario(load_scenario(scenario))
+    base = bau.scenario.base
+    road, train = base.branches.index("transport_freight"), base.branches.index("transport_rail_freight")
+    y30 = list(bau.result.years).index(2030)
+    assert rail.inputs.freight_shift[0, y30] == pytest.approx(0.10)
+    assert rail.result.energy is not None
+    assert bau.result.energy is not None
+    # useful energy per turnover of each branch is unchanged, so energy moves with the 10 % of road turnover
+    road_bau = bau.result.energy[0, y30, road].sum()
+    assert rail.result.energy[0, y30, road].sum() == pytest.approx(0.9 * road_bau)
+    per_rail = bau.result.energy[0, y30, train].sum() / bau.inputs.activity[0, y30, train]
+    moved = 0.1 * bau.inputs.activity[0, y30, road]
+    assert rail.result.energy[0, y30, train].sum() == pytest.approx(
+        bau.result.energy[0, y30, train].sum() + moved * per_rail
+    )
+    # converted turnover is unchanged, so the transport CO2 intensity falls
+    ind = "transport_co2_intensity"
+    assert rail.result.indicators[ind][0, y30] < bau.result.indicators[ind][0, y30]
+    assert rail.result.co2[0, y30] < bau.result.co2[0, y30]

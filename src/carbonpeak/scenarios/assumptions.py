@@ -84,6 +84,7 @@ class BaseYear:
     chp_electric_efficiency: float
     chp_heat_efficiency: float
     process_t: Array  # (B,)
+    modal_shift: tuple[int, int] | None  # (road branch, rail branch) of 公转铁, by index
     forest_cover: float
     forest_sink_t_per_ha: float
     area_km2: float
@@ -217,6 +218,7 @@ def base_from_balance(
         chp_electric_efficiency=float(chp.get("electric_efficiency", 0.4)),
         chp_heat_efficiency=float(chp.get("heat_efficiency", 0.4)),
         process_t=process,
+        modal_shift=_modal(data, branches, file),
         forest_cover=float(data.get("forest_cover", 0.0)),
         forest_sink_t_per_ha=float(data.get("forest_sink_t_per_ha", 0.0)),
         area_km2=float(data.get("area_km2", 0.0)),
@@ -231,6 +233,16 @@ def base_from_balance(
         source=str(data.get("source", "")),
         extra={"district": str(data.get("district", ""))},
     )
+
+
+def _modal(data: Mapping[str, Any], branches: tuple[str, ...], file: str) -> tuple[int, int] | None:
+    spec = data.get("modal_shift")
+    if not spec:
+        return None
+    ends = (spec.get("from"), spec.get("to"))
+    if not all(e in branches for e in ends):
+        raise ScenarioDataError([_problem(file, "modal_shift", "from and to must be branches of the model")])
+    return branches.index(str(ends[0])), branches.index(str(ends[1]))
 
 
 def load_base(source: str | Path | None = None) -> BaseYear:

@@ -84,6 +84,7 @@ class Inputs:
     grid_nonfossil: Array  # (S, Y) fraction
     coal_rate: Array  # (S, Y) kgce/kWh (= tce/MWh)
     process_index: Array  # (S, Y) process CO2 per activity, relative to the base year
+    freight_shift: Array  # (S, Y) share of road freight turnover moved to rail (公转铁)
     forest: Array  # (S, Y) forest cover fraction
     population: Array  # (S, Y) 万人
     gdp: Array  # (S, Y) 亿元, constant base-year prices
@@ -151,6 +152,11 @@ class Engine:
         self.tce_gas = base.fuels[GAS].tce_per_unit
         self.curtail = base.curtailment
         self.area_ha = base.area_km2 * 100.0
+        self.modal = base.modal_shift
+        self.modal_vector = np.zeros(len(base.branches))
+        if self.modal is not None:
+            self.modal_vector[self.modal[0]] = -1.0
+            self.modal_vector[self.modal[1]] = 1.0
 
     def run(self, inp: Inputs, keep_energy: bool = False, chunk: int | None = None) -> Result:
         """Run all samples, in chunks of ``chunk`` samples (default: arrays of about 4 MB, which keeps
@@ -167,7 +173,11 @@ class Engine:
     def _run(self, inp: Inputs, keep_energy: bool) -> Result:
         base = self.base
         inv_eff = self.inv_eff
-        useful = inp.activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
+        activity = inp.activity
+        if self.modal is not None and inp.freight_shift.any():
+            road = activity[..., self.modal[0]]
+            activity = activity + (inp.freight_shift * road)[..., None] * self.modal_vector
+        useful = activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
         weights = inp.share * inv_eff  # (S|1, Y, B, F)
         energy = np.multiply(useful[..., None], weights, out=weights if weights.shape[0] > 1 else None)
         # everything below is linear in the branch × fuel energy, so the electrification shift α is
@@ -214,7 +224,7 @@ class Engine:
         chp_co2 = chp_in * self.ef[GAS]
         elec_co2 = purchased * inp.grid
         heat_co2 = purchased_heat * base.heat_factor
-        process = (inp.activity @ self.process_per_act) * inp.process_index
+        process = (activity @ self.process_per_act) * inp.process_index
         shape = np.broadcast_shapes(comb.shape, elec_co2.shape, process.shape)
         sources = np.stack(
             [np.broadcast_to(x, shape) for x in (comb, chp_co2, elec_co2, heat_co2, process)], axis=-1
@@ -233,9 +243,9 @@ class Engine:
         ind_equiv = branch_total[..., self.industry].sum(axis=-1) + branch_elec[..., self.industry].sum(
             axis=-1
         ) * (coal_rate / self.tce_elec - 1.0)
-        ind_va = inp.activity[..., self.industry].sum(axis=-1) * 1e4  # 万元
+        ind_va = activity[..., self.industry].sum(axis=-1) * 1e4  # 万元
         tr_co2 = branch_co2[..., self.transport].sum(axis=-1)
-        tr_act = inp.activity[..., self.transport].sum(axis=-1)
+        tr_act = activity[..., self.transport].sum(axis=-1)
         gdp = inp.gdp * 1e4  # 万元
         with np.errstate(divide="ignore", invalid="ignore"):
             indicators = {
@@ -311,6 +321,7 @@ def frozen_inputs(base: BaseYear, years: NDArray[np.int64]) -> Inputs:
         grid_nonfossil=ones * base.grid_nonfossil_share,
         coal_rate=ones * base.coal_rate_kgce_per_kwh,
         process_index=ones.copy(),
+        freight_shift=np.zeros((1, n_y)),
         forest=ones * base.forest_cover,
         population=ones * base.population_10k,
         gdp=ones * base.gdp_100m_cny,

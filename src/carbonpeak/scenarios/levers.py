@@ -33,6 +33,11 @@ class LeverSpec:
     metric: str | None
     sector: str | None
     description: str
+    group: str = ""  # the Shapley group; default: the lever's own id
+
+    @property
+    def group_id(self) -> str:
+        return self.group or self.id
 
 
 LEVERS: tuple[LeverSpec, ...] = (
@@ -73,6 +78,17 @@ LEVERS: tuple[LeverSpec, ...] = (
         None,
         "transport",
         "useful-energy shares of fuels in passenger and freight transport",
+    ),
+    LeverSpec(
+        "modal_shift",
+        "path",
+        "公转铁(货运结构调整)",
+        "%",
+        None,
+        "transport",
+        "share of road freight turnover moved to rail (the base data names the two branches); the "
+        "converted turnover is unchanged, rail needs less energy per unit",
+        group="transport_efficiency",
     ),
     LeverSpec(
         "electrification",
@@ -127,6 +143,7 @@ LEVERS: tuple[LeverSpec, ...] = (
     ),
 )
 LEVER_IDS = tuple(lever.id for lever in LEVERS)
+GROUP_IDS = tuple(dict.fromkeys(lever.group_id for lever in LEVERS))
 LEVER_BY_ID = {lever.id: lever for lever in LEVERS}
 
 
@@ -204,26 +221,30 @@ def _years(spec: Mapping[Any, Any]) -> dict[int, Any]:
 
 
 def lever_masks(base: BaseYear, n_years: int) -> dict[str, dict[str, NDArray[np.bool_]]]:
-    """For each lever, the elements of each engine input it owns (masks over the non-sample axes)."""
+    """For each lever group, the elements of each engine input it owns (masks over the non-sample
+    axes). Levers of one group may share an input only on disjoint elements."""
     b, f, t = len(base.branches), len(FUELS), len(TECHS)
     masks: dict[str, dict[str, NDArray[np.bool_]]] = {}
     for lever in LEVERS:
+        owned: dict[str, NDArray[np.bool_]]
         if lever.kind == "intensity":
-            m = np.broadcast_to(base.branch_mask(str(lever.sector)), (n_years, b))
-            masks[lever.id] = {"intensity": m}
+            owned = {"intensity": np.broadcast_to(base.branch_mask(str(lever.sector)), (n_years, b))}
         elif lever.kind == "shares":
-            m3 = np.broadcast_to(base.branch_mask(str(lever.sector))[:, None], (n_years, b, f))
-            masks[lever.id] = {"share": m3}
+            owned = {"share": np.broadcast_to(base.branch_mask(str(lever.sector))[:, None], (n_years, b, f))}
         else:
+            paths = {"storage": "storage", "forest": "forest", "modal_shift": "freight_shift"}
             name = {
                 "target_share": "elec_target",
                 "capacity": "capacity",
-                "path": "storage" if lever.id == "storage" else "forest",
+                "path": paths.get(lever.id, ""),
                 "target_gas": "gas_target",
                 "reduction": "process_index",
             }[lever.kind]
             shape = (n_years, t) if name == "capacity" else (n_years,)
-            masks[lever.id] = {name: np.ones(shape, dtype=bool)}
+            owned = {name: np.ones(shape, dtype=bool)}
+        group = masks.setdefault(lever.group_id, {})
+        for name, mask in owned.items():
+            group[name] = group[name] | mask if name in group else mask
     return masks
 
 
@@ -337,6 +358,13 @@ def apply_levers(
             weights = weights / weights.sum()
             added = np.maximum(0.0, total - total0)
             inp.capacity[0] = base.capacity_mw + added[:, None] * weights
+        elif lever.kind == "path" and lid == "modal_shift":
+            if base.modal_shift is None:
+                problems.append(
+                    DataProblem(where, None, f"levers.{lid}", "the base data names no modal_shift branches")
+                )
+            else:
+                inp.freight_shift[0] = path_points(years, 0.0, points) / 100.0
         elif lever.kind == "path":
             base_value = (base.storage_ratio if lid == "storage" else base.forest_cover) * 100.0
             arr = path_points(years, base_value, points) / 100.0

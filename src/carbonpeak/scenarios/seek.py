@@ -31,6 +31,7 @@ KNOBS: dict[str, tuple[str, float, str]] = {
     "electrification": ("pp", 40.0, "extra percentage points of the electricity share of final energy"),
     "storage": ("pp", 30.0, "extra storage ratio in percentage points"),
     "process": ("pp", 90.0, "extra cut of process CO2 per activity, percentage points"),
+    "modal_shift": ("pp", 60.0, "extra share of road freight turnover moved to rail, percentage points"),
 }
 
 
@@ -55,6 +56,8 @@ def push(inp: Inputs, engine: Engine, lever: str, d: float, start: int, until: i
         return replace(inp, elec_target=np.clip(current + d / 100.0 * ramp, 0.0, 1.0)[None, :])
     if lever == "storage":
         return replace(inp, storage=inp.storage + d / 100.0 * ramp)
+    if lever == "modal_shift":
+        return replace(inp, freight_shift=np.minimum(1.0, inp.freight_shift + d / 100.0 * ramp))
     if lever == "process":
         return replace(inp, process_index=inp.process_index * np.maximum(0.0, 1.0 - d / 100.0 * ramp))
     raise ValueError(f"lever {lever!r} cannot be sought; choose one of {', '.join(KNOBS)}")

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from carbonpeak.plan import Plan
 from carbonpeak.scenarios.engine import Engine, Inputs
 from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError
-from carbonpeak.scenarios.levers import LEVER_BY_ID, LEVER_IDS, lever_masks
+from carbonpeak.scenarios.levers import GROUP_IDS, LEVER_BY_ID, lever_masks
 from carbonpeak.scenarios.results import scenario_inputs
 from carbonpeak.scenarios.scenario_files import Scenario
 
@@ -131,7 +131,7 @@ def owners_for(
 def differing_groups(a: Inputs, b: Inputs, masks: dict[str, dict[str, NDArray[np.bool_]]]) -> list[str]:
     groups = []
     covered: dict[str, NDArray[np.bool_]] = {}
-    for g in LEVER_IDS:
+    for g in GROUP_IDS:
         differs = False
         for name, mask in masks[g].items():
             va, vb = a.arrays()[name][0], b.arrays()[name][0]
@@ -183,9 +183,9 @@ def attribute(
     masks = lever_masks(scn_from.base, len(a.years))
     found = differing_groups(a, b, masks)
     if groups is not None:
-        unknown = [g for g in groups if g not in (*LEVER_IDS, ASSUMPTIONS)]
+        unknown = [g for g in groups if g not in (*GROUP_IDS, ASSUMPTIONS)]
         if unknown:
-            known = ", ".join((*LEVER_IDS, ASSUMPTIONS))
+            known = ", ".join((*GROUP_IDS, ASSUMPTIONS))
             raise ValueError(f"unknown lever group(s) {', '.join(unknown)}; expected {known}")
         missing = [g for g in found if g not in groups]
         if missing:  # the values would not add up to the gap
