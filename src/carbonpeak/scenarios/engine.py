@@ -142,6 +142,7 @@ class Engine:
         self.inv_eff = 1.0 / base.efficiency
         self.ef = base.ef_tce
         self.ef_comb = np.where(COMBUSTIBLE, self.ef, 0.0)
+        self.total_and_co2 = np.stack([np.ones(len(self.ef)), self.ef_comb], axis=1)  # (F, 2)
         self.industry = base.branch_mask("industry")
         self.transport = base.branch_mask("transport")
         self.process_per_act = np.divide(
@@ -178,14 +179,17 @@ class Engine:
             road = activity[..., self.modal[0]]
             activity = activity + (inp.freight_shift * road)[..., None] * self.modal_vector
         useful = activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
-        weights = inp.share * inv_eff  # (S|1, Y, B, F)
-        energy = np.multiply(useful[..., None], weights, out=weights if weights.shape[0] > 1 else None)
-        # everything below is linear in the branch × fuel energy, so the electrification shift α is
-        # applied to these aggregates rather than to the (S, Y, B, F) array (fewer memory passes)
-        fuel = energy.sum(axis=2)  # (S, Y, F)
-        branch_co2 = energy @ self.ef_comb  # (S, Y, B): electricity and heat have no direct CO2
-        branch_total = energy.sum(axis=-1)  # (S, Y, B)
-        branch_elec = energy[..., ELEC]  # view
+        weights = inp.share * inv_eff  # (S|1, Y, B, F): final energy per useful energy
+        # everything below is linear in the branch × fuel energy E = U ⊙ weights, so the aggregates
+        # are taken from U and the weights by small matrix products, and E itself is only formed when
+        # asked for; the electrification shift α is applied to the aggregates too (fewer memory passes)
+        useful_b = np.broadcast_to(useful, (*np.broadcast_shapes(useful.shape, weights.shape[:-1]),))
+        fuel = (useful_b[..., None, :] @ weights)[..., 0, :]  # (S, Y, F)
+        per_useful = weights @ self.total_and_co2  # (S|1, Y, B, 2): final energy, direct CO2
+        branch_total = useful * per_useful[..., 0]  # (S, Y, B)
+        branch_co2 = useful * per_useful[..., 1]  # electricity and heat have no direct CO2
+        branch_elec = useful * weights[..., ELEC]
+        energy = useful[..., None] * weights if keep_energy else None
         target = inp.elec_target
         if np.isfinite(target).any():
             a = fuel[..., ELEC]
@@ -206,7 +210,7 @@ class Engine:
                 branch_co2 = branch_co2 * keep[..., None]
                 branch_total = branch_total * keep[..., None] + shift
                 branch_elec = branch_elec * keep[..., None] + shift
-                if keep_energy:
+                if energy is not None:
                     energy = energy * keep[..., None, None]
                     energy[..., ELEC] += shift
         gas_demand = fuel[..., GAS]
@@ -278,7 +282,7 @@ class Engine:
             co2_by_branch=branch_co2,
             fuel_energy=fuel,
             indicators=indicators,
-            energy=energy if keep_energy else None,
+            energy=energy,
         )
 
 

@@ -107,7 +107,7 @@ def perturb(inp: Inputs, values: Mapping[str, Array], share0: Array, elec0: floa
     share = inp.share - share0
     share = np.multiply(speed[:, None, None, None], share)
     share += share0
-    if (share < 0.0).any():  # a speed above 1 can overshoot: clip and renormalise
+    if share.min() < 0.0:  # a speed above 1 can overshoot: clip and renormalise
         np.maximum(share, 0.0, out=share)
         share /= share.sum(axis=-1, keepdims=True)
     target = inp.elec_target
