@@ -66,3 +66,28 @@ def test_cli_decompose_scenario_json() -> None:
     data = json.loads(out.stdout)
     assert data["illustrative"] is True
     assert sum(data["additive"].values()) == pytest.approx(data["total_change"])
+
+
+def test_kaya_of_an_inventory_table_by_hand() -> None:
+    from carbonpeak.scenarios.kaya import kaya_from_table
+
+    # two sectors × one fuel, two years; CO2 = P · G/P · E/G · E_s/E · E_sf/E_s · C/E by construction
+    table = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2025, 2025],
+            "sector": ["industry", "buildings", "industry", "buildings"],
+            "fuel": ["natural_gas", "electricity", "natural_gas", "electricity"],
+            "energy_tce": [100.0, 50.0, 90.0, 70.0],
+            "co2_t": [178.0, 200.0, 160.2, 245.0],
+            "population": [80.0, 80.0, 82.0, 82.0],
+            "gdp": [400.0, 400.0, 500.0, 500.0],
+        }
+    )
+    kaya = kaya_from_table(table)
+    assert np.allclose(kaya[KAYA_FACTORS].prod(axis=1), table["co2_t"])
+    row = kaya.iloc[0]
+    assert row["structure"] == pytest.approx(100 / 150)
+    assert row["energy_intensity"] == pytest.approx(150 / 400)
+    result = decompose_frame(kaya, 2020, 2025)
+    assert sum(result.additive.values()) == pytest.approx((160.2 + 245.0) - (178.0 + 200.0))
+    assert result.additive["population"] > 0
