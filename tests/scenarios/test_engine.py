@@ -171,3 +171,25 @@ def test_modal_shift_moves_freight_to_rail(tmp_path: Path) -> None:
     ind = "transport_co2_intensity"
     assert rail.result.indicators[ind][0, y30] < bau.result.indicators[ind][0, y30]
     assert rail.result.co2[0, y30] < bau.result.co2[0, y30]
+
+
+def test_metric_codes_in_the_style_of_the_bundled_plan(tmp_path: Path) -> None:
+    # the Jinghai plan writes reduce_by metrics as x_reduction, the peak as co2_peak_year and the coal
+    # target in 万吨 (mass): the plan scenario reads them and every target is checked
+    text = SMALL_PLAN.read_text(encoding="utf-8")
+    text = text.replace(
+        "metric: industrial_energy_intensity}", "metric: industrial_energy_intensity_reduction}"
+    )
+    text = text.replace("metric: transport_co2_intensity}", "metric: transport_co2_intensity_reduction}")
+    text = text.replace("metric: co2_peak}", "metric: co2_peak_year}")
+    text = text.replace("value: 0, unit: tce,", "value: 0, unit: 万吨,")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = load_plan(path)
+    data = summary(run_scenario(load_scenario("plan"), plan), plan)
+    targets = {t["id"]: t for t in data["targets"]}
+    assert targets["industrial_energy_intensity_2025"]["comparator"] == "reduce_by"
+    assert targets["co2_peak"]["comparator"] == "peak_by"
+    assert targets["coal_consumption_2025"]["unit"] == "万吨"
+    assert targets["coal_consumption_2025"]["met"] is True
+    assert len(targets) == 12

@@ -171,9 +171,21 @@ def path_points(years: NDArray[np.int64], base_value: float, points: Mapping[int
     return np.interp(years, xs, ys)
 
 
+METRIC_ALIASES = {"co2_peak_year": "co2_peak"}
+
+
+def canonical_metric(code: str) -> str:
+    """A plan's metric code as the model names it: ``x_reduction`` (a reduce_by target on x) is x."""
+    code = METRIC_ALIASES.get(code, code)
+    return code.removesuffix("_reduction")
+
+
 def find_indicators(plan: Plan, ref: str) -> list[Indicator]:
-    """Indicators matching ``ref`` by metric, else by id, else by id prefix ``ref_``."""
-    by_metric = [i for i in plan.indicators if i.metric == ref]
+    """Indicators matching ``ref`` by metric (``x`` also matches ``x_reduction``), else by id, else by
+    id prefix ``ref_``."""
+    by_metric = [
+        i for i in plan.indicators if i.metric and canonical_metric(i.metric) == canonical_metric(ref)
+    ]
     if by_metric:
         return by_metric
     by_id = [i for i in plan.indicators if i.id == ref]

@@ -11,7 +11,7 @@ import numpy as np
 from carbonpeak.plan import Indicator, Plan
 from carbonpeak.scenarios.assumptions import FUEL_NAMES, FUELS
 from carbonpeak.scenarios.engine import INDICATORS, SOURCES, Engine, Inputs, Result
-from carbonpeak.scenarios.levers import build_inputs
+from carbonpeak.scenarios.levers import build_inputs, canonical_metric
 from carbonpeak.scenarios.peak import peaked_by, peaks
 from carbonpeak.scenarios.scenario_files import Scenario
 from carbonpeak.units import UnitError, conversion_factor
@@ -40,7 +40,7 @@ def run_scenario(scn: Scenario, plan: Plan | None = None, keep_energy: bool = Tr
 
 
 def _metric(ind: Indicator) -> str:
-    return ind.metric or re.sub(r"_\d{4}$", "", ind.id)
+    return canonical_metric(ind.metric or re.sub(r"_\d{4}$", "", ind.id))
 
 
 def _compare(value: float, comparator: str, target: float) -> bool:
@@ -132,7 +132,15 @@ def check_targets(
                 value *= conversion_factor(unit, ind.unit)
                 unit = ind.unit
             except UnitError:
-                continue
+                if metric != "coal_consumption":
+                    continue
+                # a coal target in tonnes (万吨): tce → physical tonnes with the coal coefficient
+                coal = run.scenario.base.fuels[FUELS.index("coal")]
+                try:
+                    value = value / coal.tce_per_unit * conversion_factor(coal.unit, ind.unit)
+                    unit = ind.unit
+                except UnitError:
+                    continue
         out.append(
             {
                 "id": ind.id,
