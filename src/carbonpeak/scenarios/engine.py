@@ -171,7 +171,11 @@ class Engine:
         parts = [self._run(inp.take(lo, min(n, lo + chunk)), keep_energy) for lo in range(0, n, chunk)]
         return _concat(parts)
 
-    def _run(self, inp: Inputs, keep_energy: bool) -> Result:
+    def run_weights(self, inp: Inputs, weights: Array | None) -> Result:
+        """One chunk with precomputed weights (share / efficiency), as Monte Carlo builds them."""
+        return self._run(inp, False, weights)
+
+    def _run(self, inp: Inputs, keep_energy: bool, weights: Array | None = None) -> Result:
         base = self.base
         inv_eff = self.inv_eff
         activity = inp.activity
@@ -179,7 +183,8 @@ class Engine:
             road = activity[..., self.modal[0]]
             activity = activity + (inp.freight_shift * road)[..., None] * self.modal_vector
         useful = activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
-        weights = inp.share * inv_eff  # (S|1, Y, B, F): final energy per useful energy
+        if weights is None:
+            weights = inp.share * inv_eff  # (S|1, Y, B, F): final energy per useful energy
         # everything below is linear in the branch × fuel energy E = U ⊙ weights, so the aggregates
         # are taken from U and the weights by small matrix products, and E itself is only formed when
         # asked for; the electrification shift α is applied to the aggregates too (fewer memory passes)

@@ -96,28 +96,42 @@ def sample_values(spec: Mapping[str, Any], n: int, seed: int, where: str = "<sce
     return out
 
 
-def perturb(inp: Inputs, values: Mapping[str, Array], share0: Array, elec0: float) -> Inputs:
-    """Deterministic inputs (one sample) → S samples with the drawn values applied (vectorized)."""
+def perturb(
+    inp: Inputs,
+    values: Mapping[str, Array],
+    share0: Array,
+    elec0: float,
+    inv_eff: Array | None = None,
+    log_int: Array | None = None,
+) -> tuple[Inputs, Array | None]:
+    """Deterministic inputs (one sample) → S samples with the drawn values applied (vectorized).
+
+    With ``inv_eff`` (1/efficiency of the base year) the perturbed fuel shares come back as the
+    engine's weights (share / efficiency, one memory pass fewer) and ``share`` keeps one sample."""
     t = (inp.years - inp.years[0]).astype(np.float64)
     growth = (1.0 + values["gdp_growth"])[:, None] ** t  # (S, Y)
     m_int = values["intensity_improvement"][:, None, None]
     g0 = inp.grid[:, :1]
     grid = np.maximum(0.0, g0 - values["grid_decline"][:, None] * (g0 - inp.grid))
-    speed = values["adoption_speed"]
-    share = inp.share - share0
-    share = np.multiply(speed[:, None, None, None], share)
-    share += share0
-    if share.min() < 0.0:  # a speed above 1 can overshoot: clip and renormalise
+    speed = values["adoption_speed"][:, None, None, None]
+    base = share0 if inv_eff is None else share0 * inv_eff
+    delta = inp.share - share0 if inv_eff is None else (inp.share - share0) * inv_eff
+    mixed = np.multiply(speed, delta)
+    mixed += base
+    if mixed.min() < 0.0:  # a speed above 1 can overshoot: clip the shares and renormalise
+        share = share0 + speed * (inp.share - share0)
         np.maximum(share, 0.0, out=share)
         share /= share.sum(axis=-1, keepdims=True)
+        mixed = share if inv_eff is None else share * inv_eff
     target = inp.elec_target
     if np.isfinite(target).any():
-        target = np.clip(elec0 + speed[:, None] * (target - elec0), 0.0, 1.0)
+        target = np.clip(elec0 + speed[:, :, 0, 0] * (target - elec0), 0.0, 1.0)
     with np.errstate(divide="ignore"):
-        intensity = np.exp(np.log(inp.intensity) * m_int)
+        log_intensity = np.log(inp.intensity) if log_int is None else log_int
+    intensity = np.exp(log_intensity * m_int)
     cap0 = inp.capacity[:, :1]
-    capacity = np.maximum(0.0, cap0 + speed[:, None, None] * (inp.capacity - cap0))
-    return replace(
+    capacity = np.maximum(0.0, cap0 + speed[:, :, :, 0] * (inp.capacity - cap0))
+    out = replace(
         inp,
         activity=inp.activity * growth[:, :, None],
         gdp=inp.gdp * growth,
@@ -125,9 +139,38 @@ def perturb(inp: Inputs, values: Mapping[str, Array], share0: Array, elec0: floa
         grid=grid,
         capacity=capacity,
         hours=inp.hours * (1.0 + (values["capacity_factor"][:, None, None] - 1.0) * (t > 0)[None, :, None]),
-        share=share,
+        share=inp.share if inv_eff is not None else mixed,
         elec_target=target,
     )
+    return out, (mixed if inv_eff is not None else None)
+
+
+def run_samples(
+    engine: Engine,
+    inp: Inputs,
+    values: Mapping[str, Array],
+    metrics: tuple[str, ...] = ("co2_total",),
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Array]:
+    """Run the perturbed inputs in cache-sized chunks of samples and keep only ``metrics`` (S, Y): the
+    working set stays a few MB whatever the number of samples."""
+    share0 = engine.share0
+    elec0 = float(engine.base.energy_tce[:, ELEC].sum() / engine.base.energy_tce.sum())
+    n = len(next(iter(values.values())))
+    out = {m: np.empty((n, len(inp.years))) for m in metrics}
+    with np.errstate(divide="ignore"):
+        log_int = np.log(inp.intensity)  # once, not per chunk
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        sub = {k: v[lo:hi] for k, v in values.items()}
+        perturbed, weights = perturb(inp, sub, share0, elec0, engine.inv_eff, log_int)
+        res = engine.run_weights(perturbed, weights)
+        for m in metrics:
+            out[m][lo:hi] = res.indicators[m]
+        if progress is not None:
+            progress(hi - lo)
+    return out
 
 
 @dataclass
@@ -211,31 +254,6 @@ def _corr(a: Array, b: Array) -> float:
     if np.std(a) == 0 or np.std(b) == 0:
         return 0.0
     return float(np.corrcoef(a, b)[0, 1])
-
-
-def run_samples(
-    engine: Engine,
-    inp: Inputs,
-    values: Mapping[str, Array],
-    metrics: tuple[str, ...] = ("co2_total",),
-    chunk: int = CHUNK,
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, Array]:
-    """Run the perturbed inputs in cache-sized chunks of samples and keep only ``metrics`` (S, Y): the
-    working set stays a few MB whatever the number of samples."""
-    share0 = engine.share0
-    elec0 = float(engine.base.energy_tce[:, ELEC].sum() / engine.base.energy_tce.sum())
-    n = len(next(iter(values.values())))
-    out = {m: np.empty((n, len(inp.years))) for m in metrics}
-    for lo in range(0, n, chunk):
-        hi = min(n, lo + chunk)
-        sub = {k: v[lo:hi] for k, v in values.items()}
-        res = engine.run(perturb(inp, sub, share0, elec0), chunk=chunk)
-        for m in metrics:
-            out[m][lo:hi] = res.indicators[m]
-        if progress is not None:
-            progress(hi - lo)
-    return out
 
 
 def monte_carlo(
