@@ -67,3 +67,24 @@ def test_cli_plan_scenario_with_a_plan_lacking_a_metric() -> None:
     assert out.exit_code == 2
     assert "industrial_energy_intensity" in out.output
     assert "lever 'industry_efficiency'" in out.output
+
+
+def test_every_problem_of_a_scenario_is_reported_at_once(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: bad\ntitle: x\ninherits: bau\n"
+        "assumptions:\n  activity_growth: {steel_mill: {2030: 0.01}}\n"
+        "levers:\n"
+        "  renewables: {points: {2030: lots}}\n"
+        "  transport_fuels: {shares: {transport_passenger: {2030: {plutonium: 0.1}}}}\n"
+        "  storage: {pionts: {2030: 20}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioDataError) as info:
+        load_scenario(bad)
+    fields = {p.field for p in info.value.problems}
+    assert "assumptions.activity_growth.steel_mill" in fields
+    assert "levers.renewables.points.2030" in fields
+    assert "levers.transport_fuels.shares.transport_passenger.2030.plutonium" in fields
+    assert "levers.storage.pionts" in fields
+    assert all(p.file == str(bad) for p in info.value.problems)

@@ -39,12 +39,94 @@ class ScenarioFile(BaseModel):
     description: str = ""
     inherits: str | None = None
     illustrative: bool = False
-    uses_plan: bool = Field(False, description="true when levers read plan indicators (from_plan)")
     base: str | None = Field(None, description="base-year file (path); default: the bundled Jinghai base")
     years: Years | None = None
     assumptions: dict[str, Any] = Field(default_factory=dict)
     levers: dict[str, Any] = Field(default_factory=dict)
     uncertainty: dict[str, Any] = Field(default_factory=dict)
+
+
+YearValues = dict[int, float]
+
+
+class LeverSettings(BaseModel):
+    """The settings of one lever (see docs/scenarios.md, "Levers and their plan indicators")."""
+
+    model_config = ConfigDict(extra="forbid")
+    from_plan: list[str] | str | None = None
+    points: YearValues | None = None
+    rates: YearValues | None = None
+    shares: dict[str, dict[int, dict[str, float]]] | None = None
+    mix: dict[str, float] | None = None
+    enabled: bool = True
+
+
+class Assumptions(BaseModel):
+    """Key assumptions: growth rates by period and paths of the grid and coal-substitution factors."""
+
+    model_config = ConfigDict(extra="forbid")
+    gdp_growth: YearValues = Field(default_factory=dict)
+    population_growth: YearValues = Field(default_factory=dict)
+    activity_growth: dict[str, YearValues] = Field(default_factory=dict)
+    grid_factor: YearValues = Field(default_factory=dict)
+    grid_nonfossil_share: YearValues = Field(default_factory=dict)
+    coal_rate: YearValues = Field(default_factory=dict)
+    full_load_hours: dict[str, YearValues] = Field(default_factory=dict)
+
+
+def _pydantic_problems(exc: ValidationError, file: str, prefix: str) -> list[DataProblem]:
+    return [
+        DataProblem(file, None, ".".join([prefix, *(str(p) for p in err["loc"])]), err["msg"])
+        for err in exc.errors()
+    ]
+
+
+def validate_merged(merged: Mapping[str, Any], base: BaseYear, file: str) -> list[DataProblem]:
+    """Every problem of the resolved assumptions and levers, named by field."""
+    from carbonpeak.scenarios.assumptions import FUELS, TECHS
+    from carbonpeak.scenarios.levers import LEVER_IDS
+
+    problems: list[DataProblem] = []
+    try:
+        assumptions = Assumptions.model_validate(merged.get("assumptions") or {})
+    except ValidationError as exc:
+        problems += _pydantic_problems(exc, file, "assumptions")
+    else:
+        for branch in assumptions.activity_growth:
+            if branch not in base.branches:
+                problems.append(
+                    DataProblem(file, None, f"assumptions.activity_growth.{branch}", "unknown branch")
+                )
+        for tech in assumptions.full_load_hours:
+            if tech not in TECHS:
+                problems.append(
+                    DataProblem(file, None, f"assumptions.full_load_hours.{tech}", "unknown technology")
+                )
+    for lid, settings in (merged.get("levers") or {}).items():
+        where = f"levers.{lid}"
+        if lid not in LEVER_IDS:
+            problems.append(
+                DataProblem(file, None, where, f"unknown lever; expected one of {', '.join(LEVER_IDS)}")
+            )
+            continue
+        try:
+            lever = LeverSettings.model_validate(settings or {})
+        except ValidationError as exc:
+            problems += _pydantic_problems(exc, file, where)
+            continue
+        for branch, by_year in (lever.shares or {}).items():
+            if branch not in base.branches:
+                problems.append(DataProblem(file, None, f"{where}.shares.{branch}", "unknown branch"))
+            for year, fuels in by_year.items():
+                for fuel in fuels:
+                    if fuel not in FUELS:
+                        problems.append(
+                            DataProblem(file, None, f"{where}.shares.{branch}.{year}.{fuel}", "unknown fuel")
+                        )
+        for tech in lever.mix or {}:
+            if tech not in TECHS:
+                problems.append(DataProblem(file, None, f"{where}.mix.{tech}", "unknown technology"))
+    return problems
 
 
 @dataclass
@@ -146,6 +228,9 @@ def load_scenario(ref: str | Path) -> Scenario:
         owner = next(p for p, f in chain if f.base)
         base_path = owner.parent / base_ref if not Path(base_ref).is_absolute() else Path(base_ref)
     base = load_base(base_path)
+    problems = validate_merged(merged, base, str(top_path))
+    if problems:
+        raise ScenarioDataError(problems)
     years_spec = Years.model_validate(merged.get("years") or {})
     if years_spec.start != base.year or years_spec.end <= years_spec.start:
         raise ScenarioDataError(
