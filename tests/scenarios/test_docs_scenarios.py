@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
 from typing import Any
 
+import pytest
 import typer.main
+from typer.testing import CliRunner
 
 from carbonpeak.cli.main import app
 from tests.conftest import REPO
@@ -30,3 +34,15 @@ def test_every_command_and_option_is_documented() -> None:
                 if opt.startswith("--") and opt != "--help" and f"`{opt}" not in DOC:
                     missing.append(f"{path} {opt}")
     assert not missing, f"undocumented in docs/scenarios.md: {missing}"
+
+
+def test_every_example_in_the_docs_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    examples = [line for line in DOC.splitlines() if line.startswith("carbonpeak ")]
+    assert len(examples) >= 9
+    runner = CliRunner()
+    for line in examples:
+        args = shlex.split(line.replace("/tmp/carbonpeak-iamc.csv", str(tmp_path / "iamc.csv")))[1:]
+        out = runner.invoke(app, args)
+        assert out.exit_code == 0, f"{line}\n{out.output}"
+    assert (tmp_path / "iamc.csv").is_file()
