@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import accounting, db, plan, tracking, web
+from carbonpeak.cli import accounting, db, plan, scenarios, tracking, web
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -25,6 +25,8 @@ app.command("init")(db.init)
 tracking.register(app)
 app.command("serve")(web.serve)
 app.add_typer(web.users, name="users")
+app.add_typer(scenarios.app, name="scenario")
+app.command("decompose")(scenarios.decompose)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,294 @@
+"""Monte Carlo over the uncertain inputs declared in a scenario's ``uncertainty`` section.
+
+Each sample draws one value per uncertain input (numpy ``Generator(PCG64(seed))``, inputs drawn in a
+fixed order, so the same seed gives the same result) and holds it over the horizon:
+
+* ``gdp_growth`` (added to every year's growth): activity and GDP × (1 + δ)^(t − t0);
+* ``intensity_improvement`` (multiplier m): intensity index^m, i.e. m × the log-improvement;
+* ``grid_decline`` (multiplier m): grid factor = g0 − m × (g0 − g(t)), not below zero;
+* ``capacity_factor`` (multiplier m): full-load hours × m;
+* ``adoption_speed`` (multiplier m): fuel shares s0 + m × (s(t) − s0) (clipped at 0, renormalised),
+  the electricity-share target t0 + m × (t(t) − t0) and renewable capacity additions × m.
+
+Distributions: ``normal`` (mean, sd), ``triangular`` (low, mode, high), ``uniform`` (low, high),
+``lognormal`` (mean_log, sd_log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from carbonpeak.plan import Plan
+from carbonpeak.scenarios.assumptions import ELEC
+from carbonpeak.scenarios.engine import Engine, Inputs
+from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError
+from carbonpeak.scenarios.peak import peaked_by, peaks
+from carbonpeak.scenarios.results import scenario_inputs
+from carbonpeak.scenarios.scenario_files import Scenario
+
+Array = NDArray[np.float64]
+UNCERTAIN: tuple[str, ...] = (
+    "gdp_growth",
+    "intensity_improvement",
+    "grid_decline",
+    "capacity_factor",
+    "adoption_speed",
+)
+NEUTRAL = {"gdp_growth": 0.0}  # others are multipliers with neutral value 1
+PERCENTILES = (5, 25, 50, 75, 95)
+CHUNK = 64  # samples per chunk: (64, Y, B, F) float64 arrays of ~2 MB stay in cache
+DISTS: dict[str, tuple[str, ...]] = {
+    "normal": ("mean", "sd"),
+    "triangular": ("low", "mode", "high"),
+    "uniform": ("low", "high"),
+    "lognormal": ("mean_log", "sd_log"),
+}
+
+
+def draw(rng: np.random.Generator, spec: Mapping[str, Any], n: int) -> Array:
+    dist = spec["dist"]
+    if dist == "normal":
+        return rng.normal(float(spec["mean"]), float(spec["sd"]), n)
+    if dist == "triangular":
+        if float(spec["low"]) == float(spec["high"]):  # degenerate: numpy refuses low == high
+            rng.random(n)  # keep the stream aligned with the non-degenerate case
+            return np.full(n, float(spec["mode"]))
+        return rng.triangular(float(spec["low"]), float(spec["mode"]), float(spec["high"]), n)
+    if dist == "uniform":
+        return rng.uniform(float(spec["low"]), float(spec["high"]), n)
+    return rng.lognormal(float(spec["mean_log"]), float(spec["sd_log"]), n)
+
+
+def check_uncertainty(spec: Mapping[str, Any], where: str) -> None:
+    problems = []
+    for name, item in spec.items():
+        field = f"uncertainty.{name}"
+        if name not in UNCERTAIN:
+            problems.append(
+                DataProblem(where, None, field, f"unknown input; expected one of {', '.join(UNCERTAIN)}")
+            )
+            continue
+        if not isinstance(item, Mapping) or item.get("dist") not in DISTS:
+            problems.append(DataProblem(where, None, f"{field}.dist", f"expected one of {', '.join(DISTS)}"))
+            continue
+        for param in DISTS[item["dist"]]:
+            if not isinstance(item.get(param), int | float):
+                problems.append(DataProblem(where, None, f"{field}.{param}", "expected a number"))
+    if problems:
+        raise ScenarioDataError(problems)
+
+
+def sample_values(spec: Mapping[str, Any], n: int, seed: int, where: str = "<scenario>") -> dict[str, Array]:
+    """The drawn value of each uncertain input per sample (neutral values for undeclared inputs)."""
+    check_uncertainty(spec, where)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    out = {}
+    for name in UNCERTAIN:
+        if name in spec:
+            out[name] = draw(rng, spec[name], n)
+        else:
+            out[name] = np.full(n, NEUTRAL.get(name, 1.0))
+    return out
+
+
+def perturb(
+    inp: Inputs,
+    values: Mapping[str, Array],
+    share0: Array,
+    elec0: float,
+    inv_eff: Array | None = None,
+    log_int: Array | None = None,
+) -> tuple[Inputs, Array | None]:
+    """Deterministic inputs (one sample) → S samples with the drawn values applied (vectorized).
+
+    With ``inv_eff`` (1/efficiency of the base year) the perturbed fuel shares come back as the
+    engine's weights (share / efficiency, one memory pass fewer) and ``share`` keeps one sample."""
+    t = (inp.years - inp.years[0]).astype(np.float64)
+    growth = (1.0 + values["gdp_growth"])[:, None] ** t  # (S, Y)
+    m_int = values["intensity_improvement"][:, None, None]
+    g0 = inp.grid[:, :1]
+    grid = np.maximum(0.0, g0 - values["grid_decline"][:, None] * (g0 - inp.grid))
+    speed = values["adoption_speed"][:, None, None, None]
+    base = share0 if inv_eff is None else share0 * inv_eff
+    delta = inp.share - share0 if inv_eff is None else (inp.share - share0) * inv_eff
+    mixed = np.multiply(speed, delta)
+    mixed += base
+    if mixed.min() < 0.0:  # a speed above 1 can overshoot: clip the shares and renormalise
+        share = share0 + speed * (inp.share - share0)
+        np.maximum(share, 0.0, out=share)
+        share /= share.sum(axis=-1, keepdims=True)
+        mixed = share if inv_eff is None else share * inv_eff
+    target = inp.elec_target
+    if np.isfinite(target).any():
+        target = np.clip(elec0 + speed[:, :, 0, 0] * (target - elec0), 0.0, 1.0)
+    with np.errstate(divide="ignore"):
+        log_intensity = np.log(inp.intensity) if log_int is None else log_int
+    intensity = np.exp(log_intensity * m_int)
+    cap0 = inp.capacity[:, :1]
+    capacity = np.maximum(0.0, cap0 + speed[:, :, :, 0] * (inp.capacity - cap0))
+    out = replace(
+        inp,
+        activity=inp.activity * growth[:, :, None],
+        gdp=inp.gdp * growth,
+        intensity=intensity,
+        grid=grid,
+        capacity=capacity,
+        hours=inp.hours * (1.0 + (values["capacity_factor"][:, None, None] - 1.0) * (t > 0)[None, :, None]),
+        share=inp.share if inv_eff is not None else mixed,
+        elec_target=target,
+    )
+    return out, (mixed if inv_eff is not None else None)
+
+
+def run_samples(
+    engine: Engine,
+    inp: Inputs,
+    values: Mapping[str, Array],
+    metrics: tuple[str, ...] = ("co2_total",),
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Array]:
+    """Run the perturbed inputs in cache-sized chunks of samples and keep only ``metrics`` (S, Y): the
+    working set stays a few MB whatever the number of samples."""
+    share0 = engine.share0
+    elec0 = float(engine.base.energy_tce[:, ELEC].sum() / engine.base.energy_tce.sum())
+    n = len(next(iter(values.values())))
+    out = {m: np.empty((n, len(inp.years))) for m in metrics}
+    with np.errstate(divide="ignore"):
+        log_int = np.log(inp.intensity)  # once, not per chunk
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        sub = {k: v[lo:hi] for k, v in values.items()}
+        perturbed, weights = perturb(inp, sub, share0, elec0, engine.inv_eff, log_int)
+        res = engine.run_weights(perturbed, weights)
+        for m in metrics:
+            out[m][lo:hi] = res.indicators[m]
+        if progress is not None:
+            progress(hi - lo)
+    return out
+
+
+@dataclass
+class MonteCarlo:
+    scenario: str
+    samples: int
+    seed: int
+    by_year: int
+    years: NDArray[np.int64]
+    values: dict[str, Array]
+    co2: Array  # (S, Y)
+    peak_year: NDArray[np.int64]
+    peak_value: Array
+    peaked: NDArray[np.bool_]
+
+    @property
+    def p_peak_by(self) -> float:
+        return float(self.peaked.mean())
+
+    def percentiles(self) -> dict[str, dict[str, float]]:
+        pct = np.percentile(self.co2, PERCENTILES, axis=0)
+        return {
+            f"p{p}": {str(int(y)): float(v) for y, v in zip(self.years, row, strict=True)}
+            for p, row in zip(PERCENTILES, pct, strict=True)
+        }
+
+    def peak_year_distribution(self) -> dict[str, float]:
+        years, counts = np.unique(self.peak_year, return_counts=True)
+        return {str(int(y)): float(c) / self.samples for y, c in zip(years, counts, strict=True)}
+
+    def sensitivity(self) -> list[dict[str, Any]]:
+        """Spearman rank correlation of each input with peak year and peak value, and the swing of the
+        median peak value between the lowest and highest tenth of the input; largest first."""
+        rows: list[dict[str, Any]] = []
+        rank_py = _rank(self.peak_year.astype(np.float64))
+        rank_pv = _rank(self.peak_value)
+        for name, vals in self.values.items():
+            if np.ptp(vals) == 0:
+                continue
+            r = _rank(vals)
+            lo, hi = np.percentile(vals, [10, 90])
+            swing = float(np.median(self.peak_value[vals >= hi]) - np.median(self.peak_value[vals <= lo]))
+            p_lo = float(self.peaked[vals <= lo].mean())
+            p_hi = float(self.peaked[vals >= hi].mean())
+            rows.append(
+                {
+                    "input": name,
+                    "spearman_peak_year": _corr(r, rank_py),
+                    "spearman_peak_co2": _corr(r, rank_pv),
+                    "peak_co2_swing_t": swing,
+                    f"p_peak_by_{self.by_year}_low_decile": p_lo,
+                    f"p_peak_by_{self.by_year}_high_decile": p_hi,
+                }
+            )
+        rows.sort(key=lambda row: -abs(row["peak_co2_swing_t"]))
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "samples": self.samples,
+            "seed": self.seed,
+            f"p_peak_by_{self.by_year}": self.p_peak_by,
+            "peak_year_distribution": self.peak_year_distribution(),
+            "peak_co2_percentiles_t": {
+                f"p{p}": float(v)
+                for p, v in zip(PERCENTILES, np.percentile(self.peak_value, PERCENTILES), strict=True)
+            },
+            "percentiles": self.percentiles(),
+            "sensitivity": self.sensitivity(),
+        }
+
+
+def _rank(x: Array) -> Array:
+    order = np.argsort(x, kind="stable")
+    ranks = np.empty(len(x))
+    ranks[order] = np.arange(len(x), dtype=np.float64)
+    return ranks
+
+
+def _corr(a: Array, b: Array) -> float:
+    if np.std(a) == 0 or np.std(b) == 0:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def monte_carlo(
+    scn: Scenario,
+    plan: Plan | None,
+    samples: int,
+    seed: int = 0,
+    tolerance: float = 0.0,
+    by_year: int = 2030,
+    progress: bool = False,
+    spec: Mapping[str, Any] | None = None,
+    inputs: Inputs | None = None,
+) -> MonteCarlo:
+    """Sample, run and summarise: percentile bands, peak-year distribution, P(peak by ``by_year``)."""
+    engine = Engine(scn.base)
+    inp = inputs if inputs is not None else scenario_inputs(scn, plan)
+    values = sample_values(spec if spec is not None else scn.uncertainty, samples, seed, scn.source)
+    if progress:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task(f"Monte Carlo {scn.id}", total=samples)
+            co2 = run_samples(engine, inp, values, progress=lambda k: bar.advance(task, k))["co2_total"]
+    else:
+        co2 = run_samples(engine, inp, values)["co2_total"]
+    pk = peaks(co2, inp.years)
+    return MonteCarlo(
+        scenario=scn.id,
+        samples=samples,
+        seed=seed,
+        by_year=by_year,
+        years=inp.years,
+        values=dict(values),
+        co2=co2,
+        peak_year=pk.year,
+        peak_value=pk.value,
+        peaked=peaked_by(co2, inp.years, by_year, tolerance),
+    )

@@ -1,0 +1,255 @@
+"""Run a scenario, and read its results: peak, trajectory, indicators, and every plan target checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from carbonpeak.plan import Indicator, Plan
+from carbonpeak.scenarios.assumptions import FUEL_NAMES, FUELS
+from carbonpeak.scenarios.engine import INDICATORS, SOURCES, Engine, Inputs, Result
+from carbonpeak.scenarios.levers import build_inputs, canonical_metric
+from carbonpeak.scenarios.peak import peaked_by, peaks
+from carbonpeak.scenarios.scenario_files import Scenario
+from carbonpeak.units import UnitError, conversion_factor
+
+ILLUSTRATIVE_NOTE = (
+    "illustrative (示例数据): invented base-year data and assumptions, not official statistics"
+)
+
+
+@dataclass
+class ScenarioRun:
+    scenario: Scenario
+    engine: Engine
+    inputs: Inputs
+    result: Result
+
+
+def scenario_inputs(scn: Scenario, plan: Plan | None) -> Inputs:
+    return build_inputs(scn.base, scn.years, scn.assumptions, scn.levers, plan, scn.id, scn.source)
+
+
+def run_scenario(scn: Scenario, plan: Plan | None = None, keep_energy: bool = True) -> ScenarioRun:
+    engine = Engine(scn.base)
+    inputs = scenario_inputs(scn, plan)
+    return ScenarioRun(scn, engine, inputs, engine.run(inputs, keep_energy=keep_energy))
+
+
+def _metric(ind: Indicator) -> str:
+    return canonical_metric(ind.metric or re.sub(r"_\d{4}$", "", ind.id))
+
+
+def _compare(value: float, comparator: str, target: float) -> bool:
+    eps = 1e-9 * max(1.0, abs(target))
+    return {
+        ">=": value >= target - eps,
+        ">": value > target,
+        "<=": value <= target + eps,
+        "<": value < target,
+        "=": abs(value - target) <= eps,
+    }[comparator]
+
+
+def check_targets(
+    run: ScenarioRun, plan: Plan, sample: int = 0, tolerance: float = 0.0
+) -> list[dict[str, Any]]:
+    """Every quantified plan target whose metric the model computes, with projected value and whether
+    it is met; the qualitative co2_peak target is checked as "peaked by its year"."""
+    years = run.result.years
+    out: list[dict[str, Any]] = []
+    for ind in plan.indicators:
+        metric = _metric(ind)
+        if ind.year not in years:
+            continue
+        y = int(np.searchsorted(years, ind.year))
+        if metric == "co2_peak":
+            co2 = run.result.co2[sample : sample + 1]
+            met = bool(peaked_by(co2, years, ind.year, tolerance)[0])
+            out.append(
+                {
+                    "id": ind.id,
+                    "metric": metric,
+                    "year": ind.year,
+                    "comparator": "peak_by",
+                    "projected": int(peaks(co2, years).year[0]),
+                    "target": ind.year,
+                    "unit": "year",
+                    "met": met,
+                    "aspirational": ind.aspirational,
+                }
+            )
+            continue
+        if metric not in INDICATORS or ind.comparator is None:
+            continue
+        series = run.result.indicators[metric][sample]
+        unit = INDICATORS[metric][0]
+        if ind.comparator in ("reduce_by", "increase"):
+            if ind.base_year is None or ind.base_year not in years:
+                continue
+            base = float(series[int(np.searchsorted(years, ind.base_year))])
+            now = float(series[y])
+            if ind.comparator == "increase":
+                out.append(
+                    {
+                        "id": ind.id,
+                        "metric": metric,
+                        "year": ind.year,
+                        "comparator": "increase",
+                        "projected": now,
+                        "target": base,
+                        "unit": unit,
+                        "met": now > base,
+                        "aspirational": ind.aspirational,
+                    }
+                )
+                continue
+            if ind.value is None:
+                continue
+            cut = 100.0 * (1.0 - now / base) if base else 0.0
+            out.append(
+                {
+                    "id": ind.id,
+                    "metric": metric,
+                    "year": ind.year,
+                    "comparator": "reduce_by",
+                    "projected": cut,
+                    "target": ind.value,
+                    "unit": "%",
+                    "met": cut >= ind.value - 1e-9,
+                    "aspirational": ind.aspirational,
+                }
+            )
+            continue
+        if ind.value is None:
+            continue
+        value = float(series[y])
+        if ind.unit and ind.unit != unit:
+            try:
+                value *= conversion_factor(unit, ind.unit)
+                unit = ind.unit
+            except UnitError:
+                if metric != "coal_consumption":
+                    continue
+                # a coal target in tonnes (万吨): tce → physical tonnes with the coal coefficient
+                coal = run.scenario.base.fuels[FUELS.index("coal")]
+                try:
+                    value = value / coal.tce_per_unit * conversion_factor(coal.unit, ind.unit)
+                    unit = ind.unit
+                except UnitError:
+                    continue
+        out.append(
+            {
+                "id": ind.id,
+                "metric": metric,
+                "year": ind.year,
+                "comparator": ind.comparator,
+                "projected": value,
+                "target": ind.value,
+                "unit": unit,
+                "met": _compare(value, ind.comparator, ind.value),
+                "aspirational": ind.aspirational,
+            }
+        )
+    return out
+
+
+def _fall_after(
+    co2: np.ndarray[Any, Any], years: np.ndarray[Any, Any], peak_year: int, n: int
+) -> float | None:
+    """Percent fall from the peak to ``n`` years later (None when that is beyond the horizon)."""
+    hit = np.nonzero(years == peak_year + n)[0]
+    peak = float(co2[years == peak_year][0])
+    if not len(hit) or peak <= 0:
+        return None
+    return 100.0 * (peak - float(co2[hit[0]])) / peak
+
+
+def _series(arr: np.ndarray[Any, Any], years: np.ndarray[Any, Any]) -> dict[str, float]:
+    return {str(int(y)): float(v) for y, v in zip(years, arr, strict=True)}
+
+
+def summary(
+    run: ScenarioRun, plan: Plan | None, tolerance: float = 0.0, detail: bool = True, by_year: int = 2030
+) -> dict[str, Any]:
+    """The JSON of one deterministic scenario run (``scenario run --format json``)."""
+    res, scn = run.result, run.scenario
+    years = res.years
+    pk = peaks(res.co2[:1], years)
+    out: dict[str, Any] = {
+        "id": scn.id,
+        "title": scn.title,
+        "illustrative": scn.illustrative,
+        "note": ILLUSTRATIVE_NOTE if scn.illustrative else None,
+        "inherits": scn.chain[1:],
+        "peak_year": int(pk.year[0]),
+        "peak_co2_t": float(pk.value[0]),
+        f"peaked_by_{by_year}": bool(peaked_by(res.co2[:1], years, by_year, tolerance)[0]),
+        "falls_after_peak": bool(pk.fall_t[0] > 0),
+        "fall_to_end_t": float(pk.fall_t[0]),
+        "fall_to_end_pct": float(pk.fall_pct[0]),
+        "fall_10y_after_peak_pct": _fall_after(res.co2[0], years, int(pk.year[0]), 10),
+        "trajectory": _series(res.co2[0], years),
+        "targets": check_targets(run, plan, 0, tolerance) if plan is not None else [],
+    }
+    if detail:
+        out["co2_by_source_t"] = {s: _series(res.sources[0, :, k], years) for k, s in enumerate(SOURCES)}
+        out["co2_by_source_t"]["sinks"] = _series(-res.sinks[0], years)
+        out["co2_by_branch_direct_t"] = {
+            b: _series(res.co2_by_branch[0, :, j], years) for j, b in enumerate(scn.base.branches)
+        }
+        coal_rate = run.inputs.coal_rate[0]
+        tce_elec = scn.base.fuels[FUELS.index("electricity")].tce_per_unit
+        calorific = res.fuel_energy[0]
+        equivalent = calorific.copy()
+        equivalent[:, FUELS.index("electricity")] *= coal_rate / tce_elec
+        out["final_energy_by_fuel_tce"] = {
+            "calorific": {f: _series(calorific[:, k], years) for k, f in enumerate(FUELS)},
+            "coal_substitution": {f: _series(equivalent[:, k], years) for k, f in enumerate(FUELS)},
+        }
+        if res.energy is not None:
+            energy = res.energy[0]  # (Y, B, F) calorific
+            energy_eq = energy.copy()
+            energy_eq[..., FUELS.index("electricity")] *= (coal_rate / tce_elec)[:, None]
+            out["final_energy_by_branch_tce"] = {
+                b: _series(energy[:, j, :].sum(axis=-1), years) for j, b in enumerate(scn.base.branches)
+            }
+            out["final_energy_by_sector_fuel_tce"] = {
+                basis: {
+                    sector: {
+                        f: _series(arr[:, mask, k].sum(axis=-1), years)
+                        for k, f in enumerate(FUELS)
+                        if arr[:, mask, k].any()
+                    }
+                    for sector in dict.fromkeys(scn.base.sectors)
+                    for mask in [scn.base.branch_mask(sector)]
+                }
+                for basis, arr in (("calorific", energy), ("coal_substitution", energy_eq))
+            }
+            # CO2 by sector with the CO2 of purchased electricity, CHP and heat allocated by use
+            elec, heat = energy[..., FUELS.index("electricity")], energy[..., FUELS.index("heat")]
+            src = res.sources[0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                e_share = np.nan_to_num(elec / elec.sum(axis=-1, keepdims=True))
+                h_share = np.nan_to_num(heat / heat.sum(axis=-1, keepdims=True))
+            process = (
+                run.inputs.activity[0] * run.engine.process_per_act * run.inputs.process_index[0][:, None]
+            )
+            by_branch = (
+                res.co2_by_branch[0]
+                + e_share * (src[:, 1] + src[:, 2])[:, None]
+                + h_share * src[:, 3][:, None]
+            )
+            by_branch = by_branch + np.broadcast_to(process, by_branch.shape)
+            out["co2_by_sector_t"] = {
+                sector: _series(by_branch[:, scn.base.branch_mask(sector)].sum(axis=-1), years)
+                for sector in dict.fromkeys(scn.base.sectors)
+            }
+        out["indicators"] = {
+            m: {"unit": INDICATORS[m][0], "values": _series(v[0], years)} for m, v in res.indicators.items()
+        }
+        out["fuel_names"] = FUEL_NAMES
+    return out

@@ -1,0 +1,195 @@
+"""The engine: exact base-year reproduction of a hand-computed inventory, plan levers, BAU fixity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from carbonpeak.plan import load_plan
+from carbonpeak.scenarios import MissingIndicatorError
+from carbonpeak.scenarios.assumptions import compare_inventory, load_base
+from carbonpeak.scenarios.engine import Engine, frozen_inputs
+from carbonpeak.scenarios.results import run_scenario, summary
+from carbonpeak.scenarios.scenario_files import load_scenario
+from tests.conftest import EXAMPLE_PLAN
+
+HERE = Path(__file__).parent
+SMALL_PLAN = HERE / "plan-small.yaml"
+
+# The inventory of base-small.yaml computed by hand, in the accounting package's JSON shape:
+# fuel CO2 = amount × NCV (GJ/unit) / 1000 × carbon content (tC/TJ) × oxidation × 44/12
+GAS = 100 * 389.31 / 1000 * 15.3 * 0.99 * 44 / 12  # 100 万m3
+DIESEL = 10 * 42.652 / 1000 * 20.2 * 0.98 * 44 / 12  # 10 t
+LPG = 5 * 50.179 / 1000 * 17.2 * 0.98 * 44 / 12  # 5 t
+ELECTRICITY = (1000 - 0.1 * 1000) * 0.5568  # consumption − local solar (0.1 MW × 1000 h), × grid factor
+HEAT = 1000 * 0.11
+PROCESS = 50.0
+HAND_INVENTORY = {
+    "total": GAS + DIESEL + LPG + ELECTRICITY + HEAT + PROCESS,
+    "by_fuel": {"natural_gas": GAS, "diesel": DIESEL, "lpg": LPG},
+    "electricity": ELECTRICITY,
+    "heat": HEAT,
+    "process": PROCESS,
+    "sinks": 10 * 100 * 0.1 * 4.0,  # km² → ha × cover × t/ha
+}
+HAND_TCE = 100 * 12.143 + 1000 * 0.1229 + 10 * 1.4571 + 1000 * 0.03412 + 5 * 1.7143
+
+
+def test_base_year_reproduces_the_hand_computed_inventory() -> None:
+    base = load_base(HERE / "base-small.yaml")
+    years = np.arange(2020, 2031)
+    result = Engine(base).run(frozen_inputs(base, years), keep_energy=True)
+    names = ("fuel_combustion", "gas_chp", "electricity", "heat", "process")
+    sources = dict(zip(names, result.sources[0, 0], strict=True))
+    assert result.co2[0, 0] == pytest.approx(HAND_INVENTORY["total"], rel=1e-12)
+    assert sources["fuel_combustion"] == pytest.approx(GAS + DIESEL + LPG, rel=1e-12)
+    assert sources["electricity"] == pytest.approx(ELECTRICITY, rel=1e-12)
+    assert sources["heat"] == pytest.approx(HEAT, rel=1e-12)
+    assert sources["process"] == pytest.approx(PROCESS, rel=1e-12)
+    assert result.sinks[0, 0] == pytest.approx(HAND_INVENTORY["sinks"], rel=1e-12)
+    assert result.fuel_energy[0, 0].sum() == pytest.approx(HAND_TCE, rel=1e-12)
+    inventory = base.inventory()
+    for key in ("total", "electricity", "heat", "process", "sinks"):
+        assert inventory[key] == pytest.approx(HAND_INVENTORY[key], rel=1e-12)
+    for fuel, value in HAND_INVENTORY["by_fuel"].items():  # type: ignore[attr-defined]
+        assert inventory["by_fuel"][fuel] == pytest.approx(value, rel=1e-12)
+    assert compare_inventory(base, HAND_INVENTORY) == []
+    wrong = {**HAND_INVENTORY, "heat": HEAT * 1.01}
+    assert compare_inventory(base, wrong) == [
+        f"co2_t.heat: model {HEAT:.6g} t, inventory {HEAT * 1.01:.6g} t"
+    ]
+    # frozen inputs: nothing changes over the years
+    assert np.allclose(result.co2[0], result.co2[0, 0])
+
+
+def test_bundled_base_year_is_labelled_illustrative() -> None:
+    base = load_base()
+    assert base.illustrative
+    assert "示例数据" in base.label
+
+
+def test_plan_scenario_reads_the_plan() -> None:
+    plan = load_plan(SMALL_PLAN)
+    run = run_scenario(load_scenario("plan"), plan)
+    ind = run.result.indicators
+    years = list(run.result.years)
+    y25 = years.index(2025)
+    assert ind["renewable_capacity"][0, y25] == pytest.approx(280.0)
+    assert ind["electricity_share_final"][0, y25] == pytest.approx(38.0)
+    assert ind["gas_consumption"][0, y25] == pytest.approx(15.0)
+    assert ind["storage_ratio"][0, y25] == pytest.approx(15.0)
+    assert ind["forest_cover"][0, y25] == pytest.approx(10.5)
+    # −15.5 % over 2020–2025 read as the annual rate 1 − 0.845^(1/5) of the useful intensity
+    assert run.inputs.intensity[0, y25, 0] == pytest.approx(0.845)
+
+
+def test_editing_the_plan_changes_plan_but_not_bau(tmp_path: Path) -> None:
+    text = SMALL_PLAN.read_text(encoding="utf-8").replace(
+        "value: 280, unit: 万千瓦", "value: 200, unit: 万千瓦"
+    )
+    edited = tmp_path / "plan.yaml"
+    edited.write_text(text, encoding="utf-8")
+    before, after = load_plan(SMALL_PLAN), load_plan(edited)
+    plan_a = run_scenario(load_scenario("plan"), before).result
+    plan_b = run_scenario(load_scenario("plan"), after).result
+    y25 = list(plan_b.years).index(2025)
+    assert plan_b.indicators["renewable_capacity"][0, y25] == pytest.approx(200.0)
+    assert plan_b.co2[0, y25] > plan_a.co2[0, y25]
+    bau_a = run_scenario(load_scenario("bau"), before).result
+    bau_b = run_scenario(load_scenario("bau"), after).result
+    assert np.array_equal(bau_a.co2, bau_b.co2)
+
+
+def test_missing_plan_indicator_is_named() -> None:
+    plan = load_plan(EXAMPLE_PLAN)  # has no electricity share, gas, storage, … targets
+    with pytest.raises(MissingIndicatorError, match="industrial_energy_intensity"):
+        run_scenario(load_scenario("plan"), plan)
+
+
+def test_scenario_maps_a_lever_to_an_indicator_id(tmp_path: Path) -> None:
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text(
+        "id: mine\ntitle: 测试情景\ninherits: bau\nlevers:\n"
+        "  renewables: {from_plan: [renewable_capacity_2025]}\n",
+        encoding="utf-8",
+    )
+    run = run_scenario(load_scenario(scenario), load_plan(EXAMPLE_PLAN))  # 50 万千瓦 in the example plan
+    y25 = list(run.result.years).index(2025)
+    assert run.result.indicators["renewable_capacity"][0, y25] == pytest.approx(50.0)
+
+
+def test_summary_reports_peak_and_targets() -> None:
+    plan = load_plan(SMALL_PLAN)
+    data = summary(run_scenario(load_scenario("bau"), plan), plan)
+    traj = data["trajectory"]
+    assert data["peak_co2_t"] == max(traj.values())
+    assert traj[str(data["peak_year"])] == data["peak_co2_t"]
+    ids = {t["id"]: t for t in data["targets"]}
+    assert ids["renewable_capacity_2025"]["met"] is False  # BAU keeps 2020 capacity (43 万千瓦)
+    assert ids["renewable_capacity_2025"]["projected"] == pytest.approx(43.0)
+    assert data["illustrative"] is True
+
+
+def test_sector_co2_and_sector_fuel_energy_add_up() -> None:
+    plan = load_plan(SMALL_PLAN)
+    data = summary(run_scenario(load_scenario("enhanced"), plan), plan)
+    for year in ("2020", "2030", "2060"):
+        by_sector = sum(series[year] for series in data["co2_by_sector_t"].values())
+        assert by_sector == pytest.approx(data["trajectory"][year], rel=1e-12)
+        for basis in ("calorific", "coal_substitution"):
+            per_fuel = data["final_energy_by_fuel_tce"][basis]
+            by_sector_fuel = data["final_energy_by_sector_fuel_tce"][basis]
+            for fuel, series in per_fuel.items():
+                summed = sum(s[fuel][year] for s in by_sector_fuel.values() if fuel in s)
+                assert summed == pytest.approx(series[year], rel=1e-12, abs=1e-9)
+
+
+def test_modal_shift_moves_freight_to_rail(tmp_path: Path) -> None:
+    scenario = tmp_path / "rail.yaml"
+    scenario.write_text(
+        "id: rail\ntitle: 公转铁\ninherits: bau\nlevers:\n  modal_shift: {points: {2030: 10}}\n",
+        encoding="utf-8",
+    )
+    bau, rail = run_scenario(load_scenario("bau")), run_scenario(load_scenario(scenario))
+    base = bau.scenario.base
+    road, train = base.branches.index("transport_freight"), base.branches.index("transport_rail_freight")
+    y30 = list(bau.result.years).index(2030)
+    assert rail.inputs.freight_shift[0, y30] == pytest.approx(0.10)
+    assert rail.result.energy is not None
+    assert bau.result.energy is not None
+    # useful energy per turnover of each branch is unchanged, so energy moves with the 10 % of road turnover
+    road_bau = bau.result.energy[0, y30, road].sum()
+    assert rail.result.energy[0, y30, road].sum() == pytest.approx(0.9 * road_bau)
+    per_rail = bau.result.energy[0, y30, train].sum() / bau.inputs.activity[0, y30, train]
+    moved = 0.1 * bau.inputs.activity[0, y30, road]
+    assert rail.result.energy[0, y30, train].sum() == pytest.approx(
+        bau.result.energy[0, y30, train].sum() + moved * per_rail
+    )
+    # converted turnover is unchanged, so the transport CO2 intensity falls
+    ind = "transport_co2_intensity"
+    assert rail.result.indicators[ind][0, y30] < bau.result.indicators[ind][0, y30]
+    assert rail.result.co2[0, y30] < bau.result.co2[0, y30]
+
+
+def test_metric_codes_in_the_style_of_the_bundled_plan(tmp_path: Path) -> None:
+    # the Jinghai plan writes reduce_by metrics as x_reduction, the peak as co2_peak_year and the coal
+    # target in 万吨 (mass): the plan scenario reads them and every target is checked
+    text = SMALL_PLAN.read_text(encoding="utf-8")
+    text = text.replace(
+        "metric: industrial_energy_intensity}", "metric: industrial_energy_intensity_reduction}"
+    )
+    text = text.replace("metric: transport_co2_intensity}", "metric: transport_co2_intensity_reduction}")
+    text = text.replace("metric: co2_peak}", "metric: co2_peak_year}")
+    text = text.replace("value: 0, unit: tce,", "value: 0, unit: 万吨,")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = load_plan(path)
+    data = summary(run_scenario(load_scenario("plan"), plan), plan)
+    targets = {t["id"]: t for t in data["targets"]}
+    assert targets["industrial_energy_intensity_2025"]["comparator"] == "reduce_by"
+    assert targets["co2_peak"]["comparator"] == "peak_by"
+    assert targets["coal_consumption_2025"]["unit"] == "万吨"
+    assert targets["coal_consumption_2025"]["met"] is True
+    assert len(targets) == 12
