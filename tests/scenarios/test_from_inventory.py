@@ -15,10 +15,12 @@ from typer.testing import CliRunner
 from carbonpeak.accounting import inventory, read_activity, read_macro
 from carbonpeak.accounting.demo import ACTIVITY_FILE, MACRO_FILE, demo_dir
 from carbonpeak.cli.main import app
+from carbonpeak.plan import load_plan
 from carbonpeak.scenarios import ScenarioDataError
 from carbonpeak.scenarios.assumptions import FUELS, load_base
 from carbonpeak.scenarios.engine import SOURCES, Engine, frozen_inputs
 from carbonpeak.scenarios.from_inventory import reproduction
+from carbonpeak.scenarios.results import run_scenario
 from carbonpeak.scenarios.scenario_files import load_scenario
 
 HERE = Path(__file__).parent
@@ -82,6 +84,17 @@ def test_every_bundled_scenario_starts_at_the_demo_inventory() -> None:
         scn = load_scenario(sid)
         _assert_base_equals_inventory(DEMO_ACTIVITY, DEMO_MACRO, 2020, scn.base)
         assert int(scn.years[0]) == 2020
+    # the lever ramps of the plan scenario start from the inventory's 2020 values (decision note 0211)
+    run = run_scenario(load_scenario("plan"), load_plan(HERE / "plan-small.yaml")).result
+    ind = {k: v[0, 0] for k, v in run.indicators.items()}
+    assert run.co2[0, 0] == pytest.approx(want["co2_t"]["total"], rel=REL)
+    assert ind["electricity_share_final"] / 100 == pytest.approx(
+        want["indicators"]["electricity_share_final"], rel=REL
+    )
+    assert ind["non_fossil_share"] / 100 == pytest.approx(want["indicators"]["non_fossil_share"], rel=REL)
+    gas_e8m3 = want["activity"]["by_fuel"]["natural_gas"] / 1e4  # 万m3 → 亿m3
+    assert ind["gas_consumption"] == pytest.approx(gas_e8m3, rel=REL)
+    assert run.sources[0, 0, SOURCES.index("gas_chp")] == 0.0
     # and through the CLI: `carbonpeak scenario run` and `carbonpeak inventory` agree on 2020
     runner = CliRunner()
     out = runner.invoke(app, ["scenario", "run", "bau", "--format", "json"])
