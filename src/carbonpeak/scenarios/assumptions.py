@@ -359,7 +359,9 @@ def base_with_energy_table(base: BaseYear, rows: Iterable[tuple[str, str, float]
 
 def compare_inventory(base: BaseYear, co2_t: Mapping[str, Any], rel: float = 1e-9) -> list[str]:
     """Differences between the model's base year and an inventory's ``co2_t`` part (the accounting
-    package's JSON shape: total, by_fuel, electricity, heat, process, sinks); empty when they agree."""
+    package's JSON shape: total, by_fuel, electricity, heat, process, sinks); empty when they agree.
+    ``by_fuel`` keys are the model's fuel groups; to compare with a real accounting inventory use
+    :func:`carbonpeak.scenarios.from_inventory.reproduction`."""
     mine = base.inventory()
     out = []
     for key in ("total", "electricity", "heat", "process", "sinks"):
