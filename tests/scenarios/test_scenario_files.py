@@ -18,9 +18,9 @@ def test_bundled_scenarios_and_inheritance() -> None:
     assert list(bundled_scenarios())[:3] == ["bau", "plan", "enhanced"]
     enhanced = load_scenario("enhanced")
     assert enhanced.chain == ["enhanced", "plan", "bau"]
-    # enhanced overrides plan's renewables points but keeps plan's from_plan and bau's assumptions
-    assert enhanced.levers["renewables"]["points"][2030] == 400
-    assert enhanced.levers["renewables"]["from_plan"] == ["renewable_capacity"]
+    # enhanced overrides plan's gas points but keeps plan's from_plan and bau's assumptions
+    assert enhanced.levers["gas"]["points"][2030] == 13
+    assert enhanced.levers["gas"]["from_plan"] == ["gas_consumption"]
     assert enhanced.assumptions == load_scenario("bau").assumptions
 
 

@@ -37,12 +37,47 @@ ByYearOption = Annotated[
 ]
 
 
+ActivityOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--activity",
+        help="Activity file (CSV/XLSX, as for carbonpeak inventory): the base year is built from its "
+        "accounting inventory instead of the bundled demo data.",
+    ),
+]
+MacroOption = Annotated[
+    Path | None,
+    typer.Option("--macro", help="Macro file (GDP, value added, population) that goes with --activity."),
+]
+BaseYearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--base-year",
+        help="With --activity: the inventory year used as the base year (default: the scenario's, 2020); "
+        "the projection starts there.",
+    ),
+]
+
+
 def _tag(illustrative: bool) -> str:
     return " (illustrative 示例数据)" if illustrative else ""
 
 
-def _load(refs: list[str] | None) -> list[Scenario]:
-    return [load_scenario(r) for r in (refs or list(bundled_scenarios()))]
+def _load(
+    refs: list[str] | None,
+    activity: Path | None = None,
+    macro: Path | None = None,
+    base_year: int | None = None,
+) -> list[Scenario]:
+    if activity is None and (macro is not None or base_year is not None):
+        raise typer.BadParameter("--macro and --base-year go with --activity")
+    return [load_scenario(r, activity, macro, base_year) for r in (refs or list(bundled_scenarios()))]
+
+
+def _base_info(scns: list[Scenario]) -> dict[str, Any]:
+    """Where the base year came from (the accounting inventory of which files, which year)."""
+    base = scns[0].base
+    return {"year": base.year, "source": base.source, "inventory": base.extra.get("inventory")}
 
 
 def _plan_for(ctx: typer.Context, ref: str | None, scenarios: list[Scenario]) -> Plan | None:
@@ -148,15 +183,19 @@ def run(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (PCG64).")] = 0,
     tolerance: ToleranceOption = 0.0,
     by_year: ByYearOption = 2030,
+    activity: ActivityOption = None,
+    macro: MacroOption = None,
+    base_year: BaseYearOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Run scenarios: peak year and value, trajectory, plan targets met, and with --samples the
     percentile bands and P(peak by 2030)."""
-    scns = _load(scenarios)
+    scns = _load(scenarios, activity, macro, base_year)
     the_plan = _plan_for(ctx, plan, scns)
     out: dict[str, Any] = {
         "illustrative": any(s.illustrative for s in scns),
         "plan": the_plan.plan.id if the_plan else None,
+        "base_year": _base_info(scns),
         "scenarios": {},
     }
     rows = []
@@ -268,10 +307,13 @@ def compare(
     step: Annotated[int, typer.Option("--step", help="Show every STEP-th year in the table.")] = 5,
     tolerance: ToleranceOption = 0.0,
     by_year: ByYearOption = 2030,
+    activity: ActivityOption = None,
+    macro: MacroOption = None,
+    base_year: BaseYearOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Compare scenarios side by side: CO2 by year, peak, cumulative CO2 and targets met."""
-    scns = _load(scenarios)
+    scns = _load(scenarios, activity, macro, base_year)
     the_plan = _plan_for(ctx, plan, scns)
     data = {
         s.id: summary(run_scenario(s, the_plan), the_plan, tolerance, detail=False, by_year=by_year)
@@ -300,6 +342,7 @@ def compare(
     out = {
         "illustrative": illustrative,
         "plan": the_plan.plan.id if the_plan else None,
+        "base_year": _base_info(scns),
         "scenarios": {
             sid: {**d, "cumulative_co2_t": sum(d["trajectory"].values())} for sid, d in data.items()
         },
@@ -469,13 +512,16 @@ def export(
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples for percentile bands.")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (PCG64).")] = 0,
     plan: PlanOption = None,
+    activity: ActivityOption = None,
+    macro: MacroOption = None,
+    base_year: BaseYearOption = None,
 ) -> None:
     """Export every result in the IAMC long format (model, scenario, region, variable, unit, year,
     value) that pyam reads."""
     from carbonpeak.scenarios.iamc import rows_of_run, to_frame
     from carbonpeak.scenarios.montecarlo import monte_carlo
 
-    scns = _load(scenarios)
+    scns = _load(scenarios, activity, macro, base_year)
     the_plan = _plan_for(ctx, plan, scns)
     rows: list[dict[str, Any]] = []
     for scn in scns:

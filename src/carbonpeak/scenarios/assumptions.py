@@ -26,27 +26,50 @@ FUELS: tuple[str, ...] = (
     "coal",
     "gasoline",
     "diesel",
+    "other_oil",
     "lpg",
     "natural_gas",
     "electricity",
     "heat",
+    "renewable_heat",
     "hydrogen",
 )
 FUEL_NAMES = {
     "coal": "煤炭",
     "gasoline": "汽油",
     "diesel": "柴油",
+    "other_oil": "燃料油及其他油品",
     "lpg": "液化石油气",
     "natural_gas": "天然气",
     "electricity": "电力",
     "heat": "热力",
+    "renewable_heat": "地热及太阳能热利用",
     "hydrogen": "氢能",
 }
 ELEC = FUELS.index("electricity")
 HEAT = FUELS.index("heat")
 GAS = FUELS.index("natural_gas")
 COAL = FUELS.index("coal")
-COMBUSTIBLE = np.array([f not in ("electricity", "heat") for f in FUELS])
+COMBUSTIBLE = np.array([f not in ("electricity", "heat", "renewable_heat") for f in FUELS])
+# fuels counted in energy and as non-fossil energy without CO2 (direct use, no conversion)
+NONFOSSIL_DIRECT = np.array([f in ("renewable_heat", "hydrogen") for f in FUELS])
+# fuels added after the first base-year files: their defaults when a file does not list them
+DEFAULT_FUELS: dict[str, dict[str, Any]] = {
+    "other_oil": {
+        "unit": "t",
+        "tce_per_unit": 1.4286,
+        "ncv_gj": 41.816,
+        "carbon_tc_per_tj": 21.1,
+        "oxidation": 0.98,
+        "source": "fuel oil; accounting sets cn-provincial-2011 (NCV, carbon, oxidation) and gbt2589-2020",
+    },
+    "renewable_heat": {
+        "unit": "GJ",
+        "tce_per_unit": 0.03412,
+        "co2_per_unit": 0.0,
+        "source": "geothermal and solar heat, 34.12 kgce/GJ (GB/T 2589); no CO2",
+    },
+}
 TECHS: tuple[str, ...] = ("solar", "wind", "biomass")
 SECTORS: tuple[str, ...] = ("industry", "construction", "agriculture", "buildings", "transport")
 CO2_PER_C = 44.0 / 12.0
@@ -98,6 +121,10 @@ class BaseYear:
     label: str = ""
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # useful energy per activity and useful shares of branches with no base-year energy (their
+    # activity starts at 0; e.g. rail freight that 公转铁 fills); NaN/unused where the branch has energy
+    reference_useful: Array | None = None  # (B,)
+    reference_share: Array | None = None  # (B, F)
 
     @property
     def ef_tce(self) -> Array:
@@ -157,7 +184,7 @@ def base_from_balance(
     """Build a base year from the model description ``data`` and a balance of (branch, fuel, amount)
     rows in each fuel's physical unit. All problems are reported at once."""
     problems: list[DataProblem] = []
-    fuels_spec = data.get("fuels", {})
+    fuels_spec = {**DEFAULT_FUELS, **(data.get("fuels") or {})}
     fuels = []
     for fid in FUELS:
         if fid not in fuels_spec:
@@ -245,8 +272,15 @@ def _modal(data: Mapping[str, Any], branches: tuple[str, ...], file: str) -> tup
     return branches.index(str(ends[0])), branches.index(str(ends[1]))
 
 
-def load_base(source: str | Path | None = None) -> BaseYear:
-    """Load a base-year YAML (default: the bundled illustrative Jinghai base year)."""
+def load_base(
+    source: str | Path | None = None,
+    activity: str | Path | None = None,
+    macro: str | Path | None = None,
+    year: int | None = None,
+) -> BaseYear:
+    """Load a base-year YAML (default: the bundled illustrative Jinghai base year, built from the
+    accounting demo data). ``activity``/``macro``/``year``: build the base year from the inventory of
+    these files instead of the file's own ``inventory`` section."""
     if source is None:
         ref = resources.files("carbonpeak.scenarios").joinpath("data/base/jinghai-base-2020.yaml")
         text, file = ref.read_text(encoding="utf-8"), "jinghai-base-2020.yaml"
@@ -259,16 +293,53 @@ def load_base(source: str | Path | None = None) -> BaseYear:
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ScenarioDataError([DataProblem(file, None, "", "a base-year file is a mapping")])
-    missing = [
-        k
-        for k in ("base_year", "branches", "balance", "fuels", "population_10k", "gdp_100m_cny")
-        if k not in data
-    ]
-    missing += [k for k in ("grid_factor_t_per_mwh",) if k not in data]
+    folder = None if source is None else Path(source).parent
+    return base_from_data(data, file, folder, activity, macro, year)
+
+
+def base_from_data(
+    data: Mapping[str, Any],
+    file: str,
+    folder: Path | None = None,
+    activity: str | Path | None = None,
+    macro: str | Path | None = None,
+    year: int | None = None,
+) -> BaseYear:
+    """A base year from a parsed base-year file. With an ``inventory`` section (or ``activity``), the
+    energy, CO2 and macro data of the base year come from the accounting inventory of that activity
+    file (:mod:`carbonpeak.scenarios.from_inventory`); the file keeps only the illustrative drivers."""
+    inv_spec = data.get("inventory") or {}
+    from_inventory = bool(inv_spec) or activity is not None
+    required = ["base_year", "branches", "fuels"]
+    if not from_inventory:
+        required += ["balance", "population_10k", "gdp_100m_cny", "grid_factor_t_per_mwh"]
+    missing = [k for k in required if k not in data]
+    if from_inventory and not inv_spec.get("sectors"):
+        missing.append("inventory.sectors")
     if missing:
         raise ScenarioDataError([DataProblem(file, None, k, "required field is missing") for k in missing])
-    rows = [(b, f, float(v)) for b, per in (data["balance"] or {}).items() for f, v in (per or {}).items()]
-    return base_from_balance(data, rows, file)
+    rows = [
+        (b, f, float(v)) for b, per in (data.get("balance") or {}).items() for f, v in (per or {}).items()
+    ]
+    if from_inventory:
+        data = {"population_10k": 0.0, "gdp_100m_cny": 0.0, "grid_factor_t_per_mwh": 0.0, **data}
+    model = base_from_balance(data, rows, file)
+    if not from_inventory:
+        return model
+    from carbonpeak.scenarios.from_inventory import inventory_base, resolve_demo
+
+    def where(name: str | Path | None, kind: str) -> str | None:
+        ref = resolve_demo(str(name) if name is not None else None, kind)
+        if ref is None or Path(ref).is_absolute() or folder is None:
+            return ref
+        return str(folder / ref)
+
+    act = where(activity, "activity") if activity is not None else where(inv_spec.get("activity"), "activity")
+    mac = where(macro, "macro") if activity is not None else where(inv_spec.get("macro"), "macro")
+    if act is None:
+        raise ScenarioDataError([DataProblem(file, None, "inventory.activity", "required field is missing")])
+    sectors = {str(k): str(v) for k, v in (inv_spec.get("sectors") or {}).items()}
+    return inventory_base(model, act, mac, year, sectors, file)
 
 
 def base_with_energy_table(base: BaseYear, rows: Iterable[tuple[str, str, float]]) -> BaseYear:
@@ -288,7 +359,9 @@ def base_with_energy_table(base: BaseYear, rows: Iterable[tuple[str, str, float]
 
 def compare_inventory(base: BaseYear, co2_t: Mapping[str, Any], rel: float = 1e-9) -> list[str]:
     """Differences between the model's base year and an inventory's ``co2_t`` part (the accounting
-    package's JSON shape: total, by_fuel, electricity, heat, process, sinks); empty when they agree."""
+    package's JSON shape: total, by_fuel, electricity, heat, process, sinks); empty when they agree.
+    ``by_fuel`` keys are the model's fuel groups; to compare with a real accounting inventory use
+    :func:`carbonpeak.scenarios.from_inventory.reproduction`."""
     mine = base.inventory()
     out = []
     for key in ("total", "electricity", "heat", "process", "sinks"):

@@ -35,13 +35,13 @@ from carbonpeak.scenarios.assumptions import (
     GJ_PER_MWH,
     GJ_PER_TCE,
     HEAT,
+    NONFOSSIL_DIRECT,
     BaseYear,
 )
 
 Array = NDArray[np.float64]
-H2 = FUELS.index("hydrogen")
 CACHE_BYTES = 4_000_000
-FOSSIL = np.array([f in ("coal", "gasoline", "diesel", "lpg", "natural_gas") for f in FUELS])
+FOSSIL = np.array([f in ("coal", "gasoline", "diesel", "other_oil", "lpg", "natural_gas") for f in FUELS])
 SOURCES: tuple[str, ...] = ("fuel_combustion", "gas_chp", "electricity", "heat", "process")
 INDICATORS: dict[str, tuple[str, str]] = {
     # metric code: (unit, description)
@@ -139,6 +139,10 @@ class Engine:
         self.share0 = np.divide(
             useful, total_useful[:, None], out=np.zeros_like(useful), where=total_useful[:, None] > 0
         )
+        if base.reference_useful is not None and base.reference_share is not None:
+            ref = np.isfinite(base.reference_useful) & (total_useful <= 0)
+            self.useful_intensity[ref] = base.reference_useful[ref]
+            self.share0[ref] = base.reference_share[ref]
         self.inv_eff = 1.0 / base.efficiency
         self.ef = base.ef_tce
         self.ef_comb = np.where(COMBUSTIBLE, self.ef, 0.0)
@@ -245,9 +249,10 @@ class Engine:
         fossil = fuel[..., FOSSIL].sum(axis=-1) + chp_in
         primary_elec = (purchased + gen) * coal_rate
         heat_tce = purchased_heat * self.tce_heat
-        primary = fossil + fuel[..., H2] + primary_elec + heat_tce
-        nonfossil = (gen + purchased * inp.grid_nonfossil) * coal_rate + fuel[..., H2]
-        calorific = fossil + fuel[..., H2] + (purchased + gen) * self.tce_elec + heat_tce
+        direct = fuel[..., NONFOSSIL_DIRECT].sum(axis=-1)  # renewable heat, hydrogen
+        primary = fossil + direct + primary_elec + heat_tce
+        nonfossil = (gen + purchased * inp.grid_nonfossil) * coal_rate + direct
+        calorific = fossil + direct + (purchased + gen) * self.tce_elec + heat_tce
         final = fuel.sum(axis=-1)
         ind_equiv = branch_total[..., self.industry].sum(axis=-1) + branch_elec[..., self.industry].sum(
             axis=-1

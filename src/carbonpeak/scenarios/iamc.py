@@ -35,10 +35,12 @@ FUEL_VARIABLES = {
     "coal": "Final Energy|Solids|Coal",
     "gasoline": "Final Energy|Liquids|Gasoline",
     "diesel": "Final Energy|Liquids|Diesel",
+    "other_oil": "Final Energy|Liquids|Oil|Other",
     "lpg": "Final Energy|Liquids|LPG",
     "natural_gas": "Final Energy|Gases",
     "electricity": "Final Energy|Electricity",
     "heat": "Final Energy|Heat",
+    "renewable_heat": "Final Energy|Heat|Geothermal and Solar",
     "hydrogen": "Final Energy|Hydrogen",
 }
 BRANCH_SECTOR = {

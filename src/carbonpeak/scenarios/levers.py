@@ -163,7 +163,9 @@ def step_rates(years: NDArray[np.int64], rates: Mapping[int, float], default: fl
 
 
 def path_points(years: NDArray[np.int64], base_value: float, points: Mapping[int, float]) -> Array:
-    """Linear path through (base year, base value) and the points, held after the last point."""
+    """Linear path through (base year, base value) and the points, held after the last point. Points
+    at or before the base year are history (a later base year, ``--base-year``) and are left out."""
+    points = {k: v for k, v in points.items() if int(k) > int(years[0])}
     if not points:
         return np.full(len(years), base_value, dtype=np.float64)
     xs = [int(years[0]), *sorted(int(k) for k in points)]

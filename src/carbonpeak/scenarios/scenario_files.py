@@ -204,8 +204,15 @@ def read_file(path: Path) -> ScenarioFile:
         raise ScenarioDataError(problems) from exc
 
 
-def load_scenario(ref: str | Path) -> Scenario:
-    """Load a scenario by bundled id or path and resolve its inheritance chain."""
+def load_scenario(
+    ref: str | Path,
+    activity: str | Path | None = None,
+    macro: str | Path | None = None,
+    base_year: int | None = None,
+) -> Scenario:
+    """Load a scenario by bundled id or path and resolve its inheritance chain. ``activity`` (and
+    ``macro``, ``base_year``): the base year from the accounting inventory of these files; the
+    projection then starts at that year."""
     path = resolve_scenario_path(str(ref))
     chain: list[tuple[Path, ScenarioFile]] = []
     seen: set[Path] = set()
@@ -227,11 +234,13 @@ def load_scenario(ref: str | Path) -> Scenario:
     if base_ref is not None:
         owner = next(p for p, f in chain if f.base)
         base_path = owner.parent / base_ref if not Path(base_ref).is_absolute() else Path(base_ref)
-    base = load_base(base_path)
+    base = load_base(base_path, activity, macro, base_year)
     problems = validate_merged(merged, base, str(top_path))
     if problems:
         raise ScenarioDataError(problems)
     years_spec = Years.model_validate(merged.get("years") or {})
+    if activity is not None:
+        years_spec = years_spec.model_copy(update={"start": base.year})
     if years_spec.start != base.year or years_spec.end <= years_spec.start:
         raise ScenarioDataError(
             [
