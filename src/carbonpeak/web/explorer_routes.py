@@ -221,11 +221,12 @@ def import_form(request: Request, who: Office) -> Response:
 
 
 @router.post("/inventory/import", response_class=HTMLResponse)
-async def import_upload(request: Request, who: Office, file: Annotated[UploadFile, File()]) -> Response:
-    """Validate an uploaded activity file: every problem listed (nothing stored), else a preview."""
+def import_upload(request: Request, who: Office, file: Annotated[UploadFile, File()]) -> Response:
+    """Validate an uploaded activity file: every problem listed (nothing stored), else a preview.
+    A plain ``def``: validation and the inventory are CPU work, run in the thread pool."""
     x = _lang_words(request)
     _clear_pending(request)
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
     name = _SAFE_NAME.sub("_", Path(file.filename or "upload.csv").name) or "upload.csv"
     if len(data) > MAX_UPLOAD_BYTES:
         problems: list[dict[str, object]] = [

@@ -92,7 +92,7 @@
         xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", scale: false },
         series: [
           { type: "bar", stack: "w", data: base, itemStyle: { color: "transparent" }, tooltip: { show: false } },
-          { name: "+", type: "bar", stack: "w", data: up, itemStyle: { color: "#e03131" } },
+          { name: "+", type: "bar", stack: "w", data: up.map(function (v, i) { return (i === 0 || i === up.length - 1) ? { value: v, itemStyle: { color: "#868e96" } } : v; }), itemStyle: { color: "#e03131" } },
           { name: "−", type: "bar", stack: "w", data: down, itemStyle: { color: "#2f9e44" } }
         ] }, true);
     }
