@@ -119,6 +119,12 @@ def test_roles_of_the_explorer_routes(jinghai: LiveServer) -> None:
         assert viewer.post("/inventory/import", files=files, data={"csrf_token": token}).status_code == 403
 
 
+def test_scenario_and_inventory_pages_in_english(viewer: httpx.Client) -> None:
+    assert "Lever" in viewer.get("/scenarios", params={"lang": "en"}).text
+    assert "Energy flow (fuel → sector)" in viewer.get("/inventory", params={"lang": "en"}).text
+    viewer.get("/", params={"lang": "zh-CN"})  # back to Chinese for the other tests
+
+
 def test_scenario_page_shows_sliders_with_plan_indicator_ids(viewer: httpx.Client) -> None:
     page = viewer.get("/scenarios")
     assert page.status_code == 200
@@ -186,6 +192,9 @@ def _bad_file(jinghai: LiveServer, office: httpx.Client) -> None:
     assert {("3", "fuel"), ("4", "amount"), ("5", "year")} <= located
     assert all(file == "坏数据.csv" for file, _, _, _ in cells)
     assert len(activity_batches(jinghai.engine)) == before
+    broken = {"file": ("坏.xlsx", b"not a zip file", "application/octet-stream")}
+    unreadable = office.post("/inventory/import", files=broken, data={"csrf_token": csrf_of(office)})
+    assert unreadable.status_code == 422 and "cannot read" in unreadable.text
     # no confirm possible: nothing is pending
     confirm = office.post("/inventory/import/confirm", data={"csrf_token": csrf_of(office)})
     assert confirm.status_code == 303 and confirm.headers["location"] == "/inventory/import"
@@ -199,7 +208,8 @@ def test_import_good_file_preview_then_confirm_stores_once(jinghai: LiveServer) 
 
 def _good_file(jinghai: LiveServer, office: httpx.Client) -> None:
     before = len(activity_batches(jinghai.engine))
-    content = DEMO_ACTIVITY.read_bytes()
+    # Windows line ends (CRLF), as Excel writes CSV: the CSRF field must still be found in the form
+    content = DEMO_ACTIVITY.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     files = {"file": ("jinghai.csv", content, "text/csv")}
     preview = office.post("/inventory/import", files=files, data={"csrf_token": csrf_of(office)})
     assert preview.status_code == 200, preview.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -244,6 +245,14 @@ def import_upload(request: Request, who: Office, file: Annotated[UploadFile, Fil
         shutil.rmtree(folder, ignore_errors=True)
         found: list[dict[str, object]] = [{**p.as_dict(), "file": name} for p in exc.problems]
         return render(request, "inventory_import.html", {"x": x, "problems": found, "preview": None}, 422)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # e.g. a broken XLSX
+        shutil.rmtree(folder, ignore_errors=True)
+        unreadable: list[dict[str, object]] = [
+            {"file": name, "row": None, "column": None, "message": f"cannot read as CSV/XLSX: {exc}"}
+        ]
+        return render(
+            request, "inventory_import.html", {"x": x, "problems": unreadable, "preview": None}, 422
+        )
     request.session[PENDING_KEY] = token
     preview = _inventory_context(inventory(activity))
     preview["rows"] = len(activity.frame)

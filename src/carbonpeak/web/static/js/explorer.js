@@ -87,7 +87,7 @@
         base.push(Math.min(level, next)); up.push(v > 0 ? v : 0); down.push(v < 0 ? -v : 0);
         level = next;
       });
-      names.push(r.id + " " + a.year); base.push(0); up.push(a.co2_to_t); down.push(0);
+      names.push(r.id + (Object.keys(r.levers).length ? " + 杠杆" : "") + " " + a.year); base.push(0); up.push(a.co2_to_t); down.push(0);
       waterfall.setOption({ animation: false, tooltip: { trigger: "axis" }, grid: { left: 80, right: 20, top: 20, bottom: 90 },
         xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", scale: false },
         series: [
