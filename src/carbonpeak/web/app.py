@@ -24,7 +24,7 @@ from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine
 from carbonpeak.storage.accounts import count_demo_users
-from carbonpeak.web import api, pages
+from carbonpeak.web import api, explorer_routes, pages
 from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
 from carbonpeak.web.i18n import t
 from carbonpeak.web.render import lang_of, render
@@ -105,10 +105,12 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.undefined = StrictUndefined  # a missing word or value is an error, not a blank
     app.state.templates = templates
+    templates.env.globals["peak_projection"] = lambda lang: explorer_routes.overview_projection(app, lang)
     app.state.limiter = LoginRateLimiter(settings.login_max_attempts, settings.login_window_seconds)
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(explorer_routes.router)
     for router in extra_routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -17,6 +17,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan": ("实施方案", "Plan"),
     "indicators": ("指标", "Indicators"),
     "my_tasks": ("我的任务", "My tasks"),
+    "inventory": ("清单", "Inventory"),
+    "scenarios": ("情景", "Scenarios"),
     "downloads": ("下载", "Downloads"),
     "users": ("用户", "Users"),
     "audit": ("审计日志", "Audit log"),

@@ -18,6 +18,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("overview", "overview", ("office", "department", "viewer")),
     ("plan_page", "plan", ("office", "department", "viewer")),
     ("indicators_page", "indicators", ("office", "department", "viewer")),
+    ("inventory_page", "inventory", ("office", "department", "viewer")),
+    ("scenarios_page", "scenarios", ("office", "department", "viewer")),
     ("my_tasks", "my_tasks", ("department",)),
     ("downloads_page", "downloads", ("office", "department", "viewer")),
     ("enterprise_page", "enterprise", ("enterprise",)),

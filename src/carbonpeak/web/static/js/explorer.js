@@ -1,0 +1,118 @@
+// Scenario explorer: sliders → POST /api/v1/scenarios/run (session + X-CSRF-Token), charts with the
+// vendored ECharts. A deterministic run on every slider move (fast); Monte Carlo and Shapley when a
+// slider is released or the scenario/samples change. No inline scripts (CSP).
+(function () {
+  "use strict";
+  var root = document.getElementById("explorer");
+  if (!root || typeof echarts === "undefined") { return; }
+  var config = JSON.parse(root.getAttribute("data-config"));
+  var x = JSON.parse(root.getAttribute("data-words"));
+  var csrf = root.getAttribute("data-csrf");
+  var scenarioSel = document.getElementById("scenario-select");
+  var samplesSel = document.getElementById("samples-select");
+  var sliders = Array.prototype.slice.call(document.querySelectorAll("input[data-lever]"));
+  function chart(id) { var c = echarts.init(document.getElementById(id), null, { renderer: "canvas" }); window.addEventListener("resize", function () { c.resize(); }); return c; }
+  var trajectory = chart("chart-trajectory"), fan = chart("chart-fan"), histogram = chart("chart-histogram"), waterfall = chart("chart-waterfall");
+  var bau = null, seq = 0, slowSeq = 0, timer = null;
+
+  function levers() {
+    var out = {};
+    sliders.forEach(function (s) { var v = parseFloat(s.value); if (v) { out[s.getAttribute("data-lever")] = v; } });
+    return out;
+  }
+  function post(body) {
+    return fetch("/api/v1/scenarios/run", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body)
+    }).then(function (r) { return r.json().then(function (j) { if (!r.ok) { throw new Error(j.detail || r.status); } return j; }); });
+  }
+  function fmt(v, d) { return (v === null || v === undefined) ? "—" : Number(v).toFixed(d); }
+  function showError(e) {
+    document.getElementById("peak-year").textContent = "—";
+    document.getElementById("peak-value").textContent = String(e.message || e);
+  }
+  function drawFast(r) {
+    document.getElementById("peak-year").textContent = r.peak_year;
+    document.getElementById("peak-value").textContent = fmt(r.peak_co2_t / 1e4, 1);
+    var years = Object.keys(r.trajectory);
+    var series = [{ name: r.id, type: "line", data: years.map(function (y) { return r.trajectory[y]; }), showSymbol: false, itemStyle: { color: "#0b6e4f" },
+      markLine: { symbol: "none", data: [{ xAxis: String(r.peak_year) }], label: { formatter: x.peak_year + " " + r.peak_year } } }];
+    if (bau && r.id !== "bau") { series.push({ name: "bau", type: "line", data: years.map(function (y) { return bau.trajectory[y]; }), showSymbol: false, lineStyle: { type: "dashed" }, itemStyle: { color: "#868e96" } }); }
+    trajectory.setOption({ animation: false, legend: { top: 0 }, tooltip: { trigger: "axis" }, grid: { left: 80, right: 20, top: 30, bottom: 30 },
+      xAxis: { type: "category", data: years }, yAxis: { type: "value", scale: true }, series: series }, true);
+    document.getElementById("chart-trajectory").setAttribute("data-peak-year", String(r.peak_year));
+    var tbody = document.querySelector("#target-checks tbody");
+    tbody.textContent = "";
+    r.targets.forEach(function (t) {
+      var tr = document.createElement("tr");
+      [t.id, t.year, t.comparator + " " + fmt(t.target, 2), fmt(t.projected, 2), t.unit].forEach(function (v) { var td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+      var td = document.createElement("td"); td.textContent = t.met ? "✓" : "✗"; td.className = t.met ? "met-yes" : "met-no"; tr.appendChild(td);
+      tbody.appendChild(tr);
+    });
+  }
+  function drawSlow(r) {
+    var mc = r.monte_carlo;
+    if (mc) {
+      document.getElementById("p-peak").textContent = fmt(mc["p_peak_by_" + config.by_year] * 100, 0) + " %";
+      var years = Object.keys(mc.percentiles.p50);
+      var p = function (k) { return years.map(function (y) { return mc.percentiles[k][y]; }); };
+      var diff = function (a, b) { return a.map(function (v, i) { return v - b[i]; }); };
+      fan.setOption({ animation: false, tooltip: { trigger: "axis" }, grid: { left: 80, right: 20, top: 20, bottom: 30 },
+        xAxis: { type: "category", data: years }, yAxis: { type: "value", scale: true },
+        series: [
+          { name: "p5", type: "line", data: p("p5"), stack: "band", lineStyle: { opacity: 0 }, showSymbol: false },
+          { name: "p5–p95", type: "line", data: diff(p("p95"), p("p5")), stack: "band", lineStyle: { opacity: 0 }, areaStyle: { color: "#b2f2bb" }, showSymbol: false },
+          { name: "p25", type: "line", data: p("p25"), stack: "band2", lineStyle: { opacity: 0 }, showSymbol: false },
+          { name: "p25–p75", type: "line", data: diff(p("p75"), p("p25")), stack: "band2", lineStyle: { opacity: 0 }, areaStyle: { color: "#69db7c" }, showSymbol: false },
+          { name: "p50", type: "line", data: p("p50"), itemStyle: { color: "#0b6e4f" }, showSymbol: false }
+        ] }, true);
+      var dist = mc.peak_year_distribution;
+      var hy = Object.keys(dist);
+      histogram.setOption({ animation: false, tooltip: { trigger: "axis" }, grid: { left: 50, right: 20, top: 20, bottom: 30 },
+        xAxis: { type: "category", data: hy }, yAxis: { type: "value", max: 1 },
+        series: [{ name: x.histogram, type: "bar", data: hy.map(function (y) { return dist[y]; }), itemStyle: { color: "#1971c2" } }] }, true);
+    } else {
+      document.getElementById("p-peak").textContent = "—";
+      fan.clear(); histogram.clear();
+    }
+    var a = r.attribution;
+    if (a) {
+      var names = ["bau " + a.year], base = [0], up = [a.co2_from_t], down = [0];
+      var level = a.co2_from_t;
+      a.groups.forEach(function (g) {
+        var v = g.shapley_t;
+        names.push(g.name);
+        var next = level + v;
+        base.push(Math.min(level, next)); up.push(v > 0 ? v : 0); down.push(v < 0 ? -v : 0);
+        level = next;
+      });
+      names.push(r.id + (Object.keys(r.levers).length ? " + 杠杆" : "") + " " + a.year); base.push(0); up.push(a.co2_to_t); down.push(0);
+      waterfall.setOption({ animation: false, tooltip: { trigger: "axis" }, grid: { left: 80, right: 20, top: 20, bottom: 90 },
+        xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", scale: false },
+        series: [
+          { type: "bar", stack: "w", data: base, itemStyle: { color: "transparent" }, tooltip: { show: false } },
+          { name: "+", type: "bar", stack: "w", data: up.map(function (v, i) { return (i === 0 || i === up.length - 1) ? { value: v, itemStyle: { color: "#868e96" } } : v; }), itemStyle: { color: "#e03131" } },
+          { name: "−", type: "bar", stack: "w", data: down, itemStyle: { color: "#2f9e44" } }
+        ] }, true);
+    }
+  }
+  function fast() {
+    var my = ++seq;
+    post({ scenario: scenarioSel.value, levers: levers() }).then(function (r) { if (my === seq) { drawFast(r); } }).catch(showError);
+  }
+  function slow() {
+    var my = ++slowSeq;
+    post({ scenario: scenarioSel.value, levers: levers(), samples: parseInt(samplesSel.value, 10), seed: 0, attribution: true })
+      .then(function (r) { if (my === slowSeq) { drawFast(r); drawSlow(r); root.setAttribute("data-ready", "true"); } }).catch(showError);
+  }
+  function label(s) { document.getElementById("value-" + s.getAttribute("data-lever")).textContent = s.value + " " + s.getAttribute("data-unit"); }
+  sliders.forEach(function (s) {
+    s.addEventListener("input", function () { label(s); if (timer) { clearTimeout(timer); } timer = setTimeout(fast, 20); });
+    s.addEventListener("change", function () { label(s); slow(); });
+  });
+  scenarioSel.addEventListener("change", slow);
+  samplesSel.addEventListener("change", slow);
+  document.getElementById("reset-levers").addEventListener("click", function () { sliders.forEach(function (s) { s.value = 0; label(s); }); slow(); });
+  post({ scenario: "bau", levers: {} }).then(function (r) { bau = r; }).catch(function () { bau = null; }).then(slow);
+})();

@@ -1,0 +1,96 @@
+"""Browser tests of the inventory page and the scenario explorer (Debian Chromium via Playwright):
+moving a lever slider changes the peak year shown; screenshots go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import closing
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.web.conftest import LiveServer, csrf_of, login
+from tests.web.explorer_server import jinghai
+from tests.web.test_browser import Visit, browser
+
+__all__ = ["browser", "jinghai"]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def visit(browser: Any, jinghai: LiveServer) -> Iterator[Visit]:
+    visit = Visit(browser, jinghai)
+    yield visit
+    visit.close()
+
+
+def _peak_year(live: LiveServer, levers: dict[str, float]) -> int:
+    with closing(login(live, "viewer")) as client:
+        response = client.post(
+            "/api/v1/scenarios/run",
+            json={"scenario": "bau", "levers": levers},
+            headers={"X-CSRF-Token": csrf_of(client)},
+        )
+        assert response.status_code == 200
+        year: int = response.json()["peak_year"]
+        return year
+
+
+def _set_slider(visit: Visit, lever: str, value: float) -> None:
+    visit.page.eval_on_selector(
+        f"#lever-{lever}",
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); el.dispatchEvent(new Event('change')); }",
+        value,
+    )
+
+
+def test_moving_a_lever_changes_the_peak_year(visit: Visit, jinghai: LiveServer) -> None:
+    # Find, over HTTP, a push that moves the bau peak year (the page must then show the same year).
+    base = _peak_year(jinghai, {})
+    candidates = [("industry_efficiency", 5.0), ("electrification", 20.0), ("renewables", 500.0)]
+    lever, value = next(
+        ((lv, v) for lv, v in candidates if _peak_year(jinghai, {lv: v}) != base), (None, 0.0)
+    )
+    assert lever is not None, "no slider moves the bau peak year"
+    expected = _peak_year(jinghai, {lever: value})
+    visit.login("viewer")
+    visit.goto("/scenarios?scenario=bau")
+    visit.page.wait_for_selector("#explorer[data-ready=true]")
+    assert visit.page.text_content("#peak-year") == str(base)
+    assert visit.page.get_attribute("#chart-trajectory", "data-peak-year") == str(base)
+    visit.page.eval_on_selector("#explorer", "el => el.removeAttribute('data-ready')")
+    _set_slider(visit, lever, value)
+    visit.page.wait_for_selector(f'#peak-year:text-is("{expected}")')
+    visit.page.wait_for_selector("#explorer[data-ready=true]")
+    assert visit.page.get_attribute("#chart-trajectory", "data-peak-year") == str(expected)
+    assert "%" in (visit.page.text_content("#p-peak") or "")
+    visit.shot("scenarios-lever")
+    assert visit.errors == []
+    assert visit.hosts == {jinghai.url.removeprefix("http://")}
+
+
+def test_screenshots_of_inventory_and_explorer(visit: Visit, jinghai: LiveServer) -> None:
+    visit.login("office")
+    visit.goto("/inventory")
+    visit.page.wait_for_selector("#chart-sankey[data-rendered]")
+    visit.page.select_option("#sankey-basis", "coal_substitution")
+    assert visit.page.get_attribute("#chart-sankey", "data-rendered") == "2024:coal_substitution"
+    visit.shot("inventory")
+    visit.goto("/scenarios")
+    visit.page.wait_for_selector("#explorer[data-ready=true]")
+    visit.shot("scenarios")
+    visit.goto("/")
+    visit.page.wait_for_selector("#co2-trend[data-rendered]")
+    visit.shot("overview-peak")
+    visit.goto("/inventory/import")
+    visit.shot("inventory-import")
+    assert visit.errors == []
+
+
+def test_viewer_has_no_import_link(jinghai: LiveServer) -> None:
+    with closing(login(jinghai, "viewer")) as client:
+        assert 'id="import-link"' not in client.get("/inventory").text
+    with closing(login(jinghai, "office")) as client:
+        assert 'id="import-link"' in client.get("/inventory").text
+    assert isinstance(client, httpx.Client)
