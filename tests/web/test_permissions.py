@@ -17,7 +17,14 @@ from tests.web.conftest import B_INDICATOR, B_TASK, USERS, LiveServer, csrf_of, 
 
 # A value for every path parameter: objects owned by 区工信局 (dept_b) only, so that the matrix
 # also checks the row-level rule for departments.
-SAMPLES = {"task_id": B_TASK, "indicator_id": B_INDICATOR, "table": "tasks"}
+SAMPLES = {
+    "task_id": B_TASK,
+    "indicator_id": B_INDICATOR,
+    "table": "tasks",
+    "kind": "report",
+    "record_id": "1",
+    "unit_id": "industry_it",
+}
 OWNER_PARAM = {"task_id", "indicator_id"}
 
 

@@ -19,6 +19,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("plan_page", "plan", ("office", "department", "viewer")),
     ("indicators_page", "indicators", ("office", "department", "viewer")),
     ("my_tasks", "my_tasks", ("department",)),
+    ("review_page", "review", ("office",)),
+    ("assessment_page", "assessment", ("office", "department", "viewer")),
     ("downloads_page", "downloads", ("office", "department", "viewer")),
     ("enterprise_page", "enterprise", ("enterprise",)),
     ("public_page", "public", ("office", "department", "enterprise", "viewer", "public")),

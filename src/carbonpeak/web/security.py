@@ -134,7 +134,7 @@ def csrf_token(session: MutableMapping[str, Any]) -> str:
     return token
 
 
-_MULTIPART_FIELD = re.compile(rb'name="csrf_token"\r\n(?:[^\r\n]*\r\n)*\r\n([^\r\n]*)\r\n')
+_MULTIPART_FIELD = re.compile(rb'name="csrf_token"\r\n(?:[^\r\n]*\r\n)*?\r\n([^\r\n]*)\r\n')
 
 
 def _token_in_body(content_type: str, body: bytes) -> str | None:
