@@ -96,6 +96,15 @@ def test_submit_with_evidence_then_office_approves(
     for step in ("新建草稿", "报送", "审核通过"):
         assert step in history
     assert f'id="queue-report-{row.id}"' not in clients["office"].get("/review").text
+    assert 'id="form-locked"' in page.text  # approved: the page says it cannot be changed
+    # The evidence file opens for the unit and the office, not for another department.
+    url = f"/records/report/{row.id}/evidence/{digest}"
+    for who in ("dept_b", "office", "viewer"):
+        got = clients[who].get(url)
+        assert (got.status_code, got.content) == (200, evidence)
+        assert got.headers["content-type"].startswith("text/plain")
+    assert clients["dept_a"].get(url).status_code == 403
+    assert clients["dept_b"].get(url.replace(digest, "0" * 64)).status_code == 404
 
 
 def test_return_with_comment_then_resubmit(live: LiveServer, clients: dict[str, httpx.Client]) -> None:
@@ -296,3 +305,24 @@ def test_overview_shows_the_tracking_status_and_office_alerts(
     assert 'id="office-alerts"' in page  # the office sees its alerts
     assert 'id="office-alerts"' not in clients["dept_a"].get("/").text
     assert 'id="office-alerts"' not in clients["viewer"].get("/").text
+
+
+def test_demo_data_are_marked_illustrative(live: LiveServer, clients: dict[str, httpx.Client]) -> None:
+    office = clients["office"]
+    assert 'class="illustrative"' not in office.get("/assessment?year=2025").text
+    saved = office.post(
+        "/api/v1/indicators/renewable_capacity_2025/values",
+        json={"year": 2025, "value": 20, "data_source": "示例数据"},
+        headers={"X-CSRF-Token": csrf_of(office)},
+    )
+    assert saved.status_code == 200, saved.text
+    assert office.get("/api/v1/assessment?year=2025").json()["illustrative"] is True
+    for path in (
+        "/",
+        "/assessment?year=2025",
+        "/review",
+        "/indicators/renewable_capacity_2025/report?year=2025",
+    ):
+        assert "示例数据" in office.get(path).text, path
+    book = load_workbook(io.BytesIO(office.get("/assessment/export?year=2025").content))
+    assert "示例数据" in str(book["考核"]["A1"].value)

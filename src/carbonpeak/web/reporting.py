@@ -8,9 +8,10 @@ write goes through the tracking service with the caller as actor, which checks a
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
@@ -70,6 +71,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "none_waiting": ("暂无待审核记录", "Nothing awaits review"),
     "no_records": ("暂无填报记录", "No records yet"),
     "saved": ("已保存", "Saved"),
+    "locked": (
+        "本期记录已报送或已审核，不能修改；被退回后可修改并重新报送",
+        "This record is submitted or approved and cannot be changed; once returned it can be edited",
+    ),
     "read_only": ("只读：您不能为此填报", "Read only: you cannot report here"),
     "assessment": ("考核", "Assessment"),
     "score": ("得分", "Score"),
@@ -338,8 +343,38 @@ def indicator_report_post(
 
 
 def _attachment(content: bytes, media: str, name: str) -> Response:
-    disposition = f'attachment; filename="{name}"'
+    disposition = f"attachment; filename*=UTF-8''{name}"
     return Response(content, media_type=media, headers={"content-disposition": disposition})
+
+
+@router.get("/records/{kind}/{record_id}/evidence/{sha256}")
+def evidence_file(
+    request: Request,
+    who: Reader,
+    kind: Literal["report", "value"],
+    record_id: int,
+    sha256: Annotated[str, FastPath(pattern="^[0-9a-f]{64}$")],
+) -> Response:
+    """An evidence file of a record the caller may see (a department: its own unit's records only),
+    served as an attachment with the type detected when it was stored."""
+    svc = service(request)
+    record = svc.get(kind, record_id)
+    if who.role == "department" and record["unit_id"] != who.unit_id:
+        raise Forbidden(f"{kind} #{record_id} is not a record of your unit")
+    found = next(
+        (
+            e
+            for r in record_rows(svc, who, kind=kind)
+            if r["id"] == record_id
+            for e in r["evidence"]
+            if e["sha256"] == sha256
+        ),
+        None,
+    )
+    path = (svc.evidence_dir / sha256[:2] / sha256) if svc.evidence_dir else None
+    if found is None or path is None or not path.is_file():
+        raise LookupError(f"no evidence file {sha256} on {kind} #{record_id}")
+    return _attachment(path.read_bytes(), found["media_type"], quote(found["name"]))
 
 
 # -- review (office) -------------------------------------------------------------------------------
