@@ -16,13 +16,13 @@ from typing import Any
 from fastapi import Request
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carbonpeak.plan import Plan
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.storage import tracking as repo
-from carbonpeak.storage.tables import EvidenceFileRow
+from carbonpeak.storage.tables import AuditRow, EvidenceFileRow
 from carbonpeak.tracking.errors import ConflictError, NotAllowedError, TrackingError
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
@@ -295,14 +295,36 @@ def export(table: str, rows: list[dict[str, Any]], fmt: str, title: str) -> tupl
     return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+TRACKED_TABLES = ("indicator_values", "task_reports", "computed_values", "evidence_files")
+
+
+def change_stamp(svc: TrackingService) -> int:
+    """The id of the latest audit row about tracking data: every change of the values, reports,
+    computed values and evidence writes one in its own transaction, so an unchanged stamp means
+    unchanged tracking data."""
+    with Session(svc.engine) as s:
+        latest = s.scalar(select(func.max(AuditRow.id)).where(AuditRow.table_name.in_(TRACKED_TABLES)))
+    return int(latest or 0)
+
+
 def overview_tracking(request: Request, who: Principal) -> dict[str, Any]:
     """What the overview shows from tracking: each indicator's evaluated status for the latest year
-    with data, and (for the office) the alerts; ``illustrative`` when demo data are stored."""
+    with data, and (for the office) the alerts; ``illustrative`` when demo data are stored.
+
+    Kept per app until the tracking data change (``change_stamp``) or the day turns: the overview is
+    the most requested page and the evaluation reads every record."""
     svc = service(request)
-    data = svc.data()
-    year = default_year(data)
-    statuses = {e.indicator_id: e.status for e in svc.evaluate([year], data)}
-    alerts: list[dict[str, Any]] = []
-    if who.role == "office":
+    key = (change_stamp(svc), dt.date.today())
+    cached = getattr(request.app.state, "overview_tracking", None)
+    if cached is None or cached[0] != key:
+        data = svc.data()
+        year = default_year(data)
+        statuses = {e.indicator_id: e.status for e in svc.evaluate([year], data)}
         alerts = alert_rows(svc.plan, svc.alerts(year, as_of_for(year), data))
-    return {"year": year, "statuses": statuses, "alerts": alerts, "illustrative": svc.is_illustrative()}
+        result = {"year": year, "statuses": statuses, "alerts": alerts, "illustrative": svc.is_illustrative()}
+        cached = (key, result)
+        request.app.state.overview_tracking = cached
+    result = dict(cached[1])
+    if who.role != "office":
+        result["alerts"] = []
+    return result
