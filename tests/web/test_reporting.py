@@ -326,3 +326,22 @@ def test_demo_data_are_marked_illustrative(live: LiveServer, clients: dict[str, 
         assert "示例数据" in office.get(path).text, path
     book = load_workbook(io.BytesIO(office.get("/assessment/export?year=2025").content))
     assert "示例数据" in str(book["考核"]["A1"].value)
+
+
+def test_assessment_table_sorts(clients: dict[str, httpx.Client]) -> None:
+    scores = {
+        u["unit"]: u["score"] for u in clients["office"].get("/api/v1/assessment?year=2025").json()["units"]
+    }
+    names = {"dev_reform": "区发改委", "industry_it": "区工信局", "townships": "各乡镇"}
+
+    def order(sort: str) -> list[str]:
+        page = clients["office"].get(f"/assessment?year=2025&sort={sort}").text
+        return re.findall(r'<tr id="unit-([\w-]+)">', page)
+
+    assert order("score") == sorted(scores, key=lambda u: (-scores[u], names.get(u, u)))
+    assert order("-score") == sorted(scores, key=lambda u: (scores[u], names.get(u, u)))
+    assert order("unit_name") == sorted(scores, key=lambda u: names.get(u, u))
+    assert order("-unit_name") == sorted(scores, key=lambda u: names.get(u, u), reverse=True)
+    assert order("nonsense") == order("score")
+    assert order("deductions")  # by number of deductions: a permutation of the units
+    assert sorted(order("deductions")) == sorted(scores)

@@ -220,7 +220,8 @@ def assessment_rows(svc: TrackingService, year: int, sort: str = "score") -> lis
         key = "score"
     field = {"deductions": "deduction_count"}.get(key, key)
     descending = (key == "score") != sort.startswith("-")
-    rows.sort(key=lambda r: (r[field], r["unit_name"]), reverse=descending)
+    rows.sort(key=lambda r: r["unit_name"])  # ties keep the name order (stable sort)
+    rows.sort(key=lambda r: r[field], reverse=descending)
     for rank, r in enumerate(sorted(rows, key=lambda r: -r["score"]), start=1):
         r["rank"] = rank
     return rows
