@@ -240,6 +240,34 @@ def test_api_submit_and_decide(live: LiveServer, clients: dict[str, httpx.Client
     assert approved.status_code == 200
     assert approved.json()["state"] == "approved"
     assert dept.get("/api/v1/review").status_code == 403
+    # Evidence through the API: own draft yes; another unit's record no (nothing stored).
+    draft = dept.post(
+        f"/api/v1/tasks/{SHARED_TASK}/reports",
+        json={"year": 2024, "period": "Q3", "status": "in_progress"},
+        headers={"X-CSRF-Token": csrf_of(dept)},
+    ).json()
+    content = b"%PDF-1.4\n% api evidence\n"
+    attached = dept.post(
+        f"/api/v1/records/report/{draft['id']}/evidence",
+        files={"file": ("进度.pdf", content, "application/pdf")},
+        headers={"X-CSRF-Token": csrf_of(dept)},
+    )
+    assert attached.status_code == 200, attached.text
+    assert attached.json() == {
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "size": len(content),
+        "media_type": "application/pdf",
+    }
+    with Session(live.engine) as s:
+        before = int(s.scalar(select(func.count()).select_from(EvidenceFileRow)) or 0)
+    other = clients["dept_b"].post(
+        f"/api/v1/records/report/{draft['id']}/evidence",
+        files={"file": ("x.pdf", content, "application/pdf")},
+        headers={"X-CSRF-Token": csrf_of(clients["dept_b"])},
+    )
+    assert other.status_code == 403
+    with Session(live.engine) as s:
+        assert int(s.scalar(select(func.count()).select_from(EvidenceFileRow)) or 0) == before
 
 
 def test_assessment_pages_api_and_downloads(live: LiveServer, clients: dict[str, httpx.Client]) -> None:

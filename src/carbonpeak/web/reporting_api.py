@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from carbonpeak.tracking.errors import TrackingError
-from carbonpeak.web.auth import READERS, Principal, permit
+from carbonpeak.web.auth import READERS, Forbidden, Principal, permit, principal_of
 from carbonpeak.web.reporting import OwnedIndicator, OwnedTask
 from carbonpeak.web.reporting_views import (
     actor_of,
@@ -182,3 +182,34 @@ def alerts(request: Request, who: Office, year: YearQuery = None) -> dict[str, A
     chosen = year or default_year(data)
     found = svc.alerts(chosen, as_of_for(chosen), data)
     return {"year": chosen, "illustrative": svc.is_illustrative(), "alerts": alert_rows(svc.plan, found)}
+
+
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def owned_record(request: Request, kind: Literal["report", "value"], record_id: RecordId) -> dict[str, Any]:
+    """The record of the path, if the caller's unit reported it (checked before the body is read)."""
+    record = service(request).get(kind, record_id)
+    who = principal_of(request)
+    if who.role == "department" and record["unit_id"] != who.unit_id:
+        raise Forbidden(f"{kind} #{record_id} is not a record of your unit")
+    return record
+
+
+@router.post(
+    "/records/{kind}/{record_id}/evidence",
+    summary="Attach an evidence file (multipart field `file`) to a draft or returned record",
+)
+def post_evidence(
+    request: Request,
+    who: Writer,
+    record: Annotated[dict[str, Any], Depends(owned_record)],
+    kind: Literal["report", "value"],
+    file: Annotated[UploadFile, File(description="PDF, image, XLSX, DOCX, CSV or text")],
+) -> Any:
+    svc = service(request)
+    try:
+        content = file.file.read(svc.evidence_max_bytes + 1)
+        return svc.attach_evidence(actor_of(who), kind, record["id"], content, file.filename or "evidence")
+    except (TrackingError, LookupError) as exc:
+        return _error(exc)
