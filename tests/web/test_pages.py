@@ -23,7 +23,7 @@ def test_overview_shows_headline_targets_without_data(clients: dict[str, httpx.C
     assert cards == [("no_data", "non_fossil_share_2025"), ("no_data", "energy_intensity_2025")]
     assert "&gt; 10 %" in page.text
     assert "下降 (按市下达)" in page.text
-    assert page.text.count("无数据") == 2
+    assert page.text.count('<div class="target-status">无数据</div>') == 2  # no tracking data yet
     assert "能源绿色低碳转型行动" in page.text
     assert "工业领域碳达峰行动" in page.text
 

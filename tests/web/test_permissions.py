@@ -8,16 +8,26 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
 
 from carbonpeak.plan import load_plan
 from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.storage.tables import TaskReportRow
 from carbonpeak.web import create_app
 from carbonpeak.web.auth import NON_API_ROUTES, api_routes, check_declared, permit, route_permission
 from tests.web.conftest import B_INDICATOR, B_TASK, USERS, LiveServer, csrf_of, login
 
 # A value for every path parameter: objects owned by 区工信局 (dept_b) only, so that the matrix
 # also checks the row-level rule for departments.
-SAMPLES = {"task_id": B_TASK, "indicator_id": B_INDICATOR, "table": "tasks"}
+SAMPLES = {
+    "task_id": B_TASK,
+    "indicator_id": B_INDICATOR,
+    "table": "tasks",
+    "kind": "report",
+    "record_id": "1",
+    "unit_id": "industry_it",
+    "sha256": "0" * 64,
+}
 OWNER_PARAM = {"task_id", "indicator_id"}
 
 
@@ -77,6 +87,10 @@ def permit_dependency() -> object:
 def _owner_ok(live: LiveServer, user: str, route: APIRoute) -> bool:
     """For a scoped route with an object id, a department sees only objects naming its unit."""
     role, unit, _ = USERS.get(user, ("public", None, None))
+    if role == "department" and "record_id" in route.param_convertors and permit_scoped(route):
+        with Session(live.engine) as s:  # a tracking record: only the unit that reported it
+            row = s.get(TaskReportRow, int(SAMPLES["record_id"]))
+            return row is None or row.unit_id == unit
     if role != "department" or not (OWNER_PARAM & set(route.param_convertors)):
         return True
     plan = load_plan(live.settings.plan)
@@ -85,6 +99,11 @@ def _owner_ok(live: LiveServer, user: str, route: APIRoute) -> bool:
         return unit in task.responsible
     ind = next(i for i in plan.indicators if i.id == SAMPLES["indicator_id"])
     return unit in indicator_responsible(plan, ind)
+
+
+def permit_scoped(route: APIRoute) -> bool:
+    permission = route_permission(route)
+    return permission is not None and permission.scoped
 
 
 def _denied(response: httpx.Response) -> bool:

@@ -13,6 +13,7 @@ from carbonpeak.web.auth import ALL_ROLES, READERS, Forbidden, Principal, permit
 from carbonpeak.web.downloads import to_csv, to_xlsx
 from carbonpeak.web.i18n import t
 from carbonpeak.web.render import home_of, lang_of, render
+from carbonpeak.web.reporting_views import overview_tracking
 from carbonpeak.web.security import verify_password
 from carbonpeak.web.views import (
     TABLES,
@@ -117,8 +118,10 @@ def logout(request: Request, who: Anyone) -> Response:
 def overview(request: Request, who: Reader) -> Response:
     plan = _plan(request)
     mine = {i.id for i in visible_indicators(plan, who)}
+    tracking = overview_tracking(request, who)
+    evaluated = tracking["statuses"]
     cards = [
-        {"row": indicator_row(plan, i), "status": target_status(plan, i), "link": i.id in mine}
+        {"row": indicator_row(plan, i), "status": target_status(plan, i, evaluated), "link": i.id in mine}
         for i in headline_indicators(plan)
     ]
     tasks = visible_tasks(plan, who)
@@ -128,7 +131,9 @@ def overview(request: Request, who: Reader) -> Response:
         "values": [counts[a.id] for a in plan.actions],
         "name": t("tasks", lang_of(request)),
     }
-    return render(request, "overview.html", {"cards": cards, "counts": counts, "chart": chart})
+    return render(
+        request, "overview.html", {"cards": cards, "counts": counts, "chart": chart, "tracking": tracking}
+    )
 
 
 @router.get("/plan", response_class=HTMLResponse)

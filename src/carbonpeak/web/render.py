@@ -21,6 +21,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("inventory_page", "inventory", ("office", "department", "viewer")),
     ("scenarios_page", "scenarios", ("office", "department", "viewer")),
     ("my_tasks", "my_tasks", ("department",)),
+    ("review_page", "review", ("office",)),
+    ("assessment_page", "assessment", ("office", "department", "viewer")),
     ("downloads_page", "downloads", ("office", "department", "viewer")),
     ("enterprise_page", "enterprise", ("enterprise",)),
     ("public_page", "public", ("office", "department", "enterprise", "viewer", "public")),

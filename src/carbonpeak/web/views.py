@@ -51,20 +51,22 @@ class Status:
 
 NO_DATA = Status("no_data", "无数据", "no data")
 STATUSES = {
-    "on_track": Status("on_track", "达标/进度正常", "on track"),
-    "at_risk": Status("at_risk", "有风险", "at risk"),
-    "off_track": Status("off_track", "滞后", "off track"),
+    "achieved": Status("achieved", "已达标", "achieved"),
+    "on_track": Status("on_track", "进展顺利", "on track"),
+    "at_risk": Status("at_risk", "存在风险", "at risk"),
+    "off_track": Status("off_track", "严重滞后", "severely lagging"),
     "no_data": NO_DATA,
 }
+# The tracking evaluation's status (carbonpeak.tracking.evaluate) → the card's status.
+TRACKING_STATUS = {s.label_zh: s for s in STATUSES.values()}
 
 
-def target_status(plan: Plan, indicator: Indicator) -> Status:
-    """The status of a target. Until tracking (actual values) lands there are no data: 无数据.
-
-    The tracking package will replace this by the assessment of actuals against the required path;
-    the pages and the API already colour cards by ``Status.code``.
-    """
-    return NO_DATA
+def target_status(plan: Plan, indicator: Indicator, evaluated: dict[str, str] | None = None) -> Status:
+    """The status of a target: the tracking evaluation's (已达标/进展顺利/存在风险/严重滞后/无数据)
+    when ``evaluated`` (indicator id → status label) is given, else 无数据."""
+    if evaluated is None:
+        return NO_DATA
+    return TRACKING_STATUS.get(evaluated.get(indicator.id, ""), NO_DATA)
 
 
 def headline_indicators(plan: Plan) -> list[Indicator]:
