@@ -20,6 +20,7 @@ from carbonpeak.plan import (
     filter_tasks,
     indicator_responsible,
     plan_dict,
+    target_text,
     validate_file,
 )
 from carbonpeak.plan.model import task_dict
@@ -36,30 +37,6 @@ UnitOption = Annotated[
     typer.Option("--unit", "-u", help="Only items of this responsible unit (id or name, e.g. 区发改委)."),
 ]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Only targets for this year.")]
-
-_COMPARATOR_TEXT = {
-    ">=": "≥",
-    ">": ">",
-    "<=": "≤",
-    "<": "<",
-    "=": "=",
-    "reduce_by": "下降",
-    "increase": "增长",
-}
-
-
-def target_text(ind: Indicator) -> str:
-    """A target as people read it: '> 10 %', '下降 15.5 %', '280 万千瓦 (力争)', '2—3 个'."""
-    if ind.value is None:
-        text = _COMPARATOR_TEXT.get(ind.comparator or "", "") or "定性"
-        if ind.comparator == "reduce_by":
-            text = "下降 (按市下达)"
-    else:
-        number = f"{ind.value:g}" + (f"—{ind.upper:g}" if ind.upper is not None else "")
-        text = f"{_COMPARATOR_TEXT[ind.comparator or '=']} {number} {ind.unit or ''}".strip()
-        if ind.comparator == "reduce_by":
-            text = f"比{ind.base_year}年下降 {number} %"
-    return text + (" (力争)" if ind.aspirational else "")
 
 
 def _unit_names(plan: Plan) -> dict[str, str]:

@@ -9,6 +9,7 @@ from carbonpeak.plan.model import (
     find_unit,
     indicator_responsible,
     plan_dict,
+    target_text,
 )
 from carbonpeak.plan.schema import (
     SCHEMA_VERSION,
@@ -45,5 +46,6 @@ __all__ = [
     "load_plan",
     "plan_dict",
     "resolve_plan",
+    "target_text",
     "validate_file",
 ]

@@ -110,3 +110,28 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "projects": [p.model_dump(mode="json") for p in plan.projects],
         "milestones": [m.model_dump(mode="json") for m in plan.milestones],
     }
+
+
+_COMPARATOR_TEXT = {
+    ">=": "≥",
+    ">": ">",
+    "<=": "≤",
+    "<": "<",
+    "=": "=",
+    "reduce_by": "下降",
+    "increase": "增长",
+}
+
+
+def target_text(ind: Indicator) -> str:
+    """A target as people read it (tables, cards, reports): "> 10 %", "比2020年下降 15.5 %"."""
+    if ind.value is None:
+        text = _COMPARATOR_TEXT.get(ind.comparator or "", "") or "定性"
+        if ind.comparator == "reduce_by":
+            text = "下降 (按市下达)"
+    else:
+        number = f"{ind.value:g}" + (f"—{ind.upper:g}" if ind.upper is not None else "")
+        text = f"{_COMPARATOR_TEXT[ind.comparator or '=']} {number} {ind.unit or ''}".strip()
+        if ind.comparator == "reduce_by":
+            text = f"比{ind.base_year}年下降 {number} %"
+    return text + (" (力争)" if ind.aspirational else "")
