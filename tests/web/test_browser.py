@@ -17,6 +17,9 @@ import pytest
 
 from tests.conftest import REPO, require
 from tests.web.conftest import B_TASK, PASSWORD, SHARED_TASK, LiveServer
+from tests.web.test_indicator_page import demo
+
+__all__ = ["demo"]
 
 pytestmark = pytest.mark.browser
 
@@ -158,3 +161,27 @@ def test_screenshots_of_main_pages(visit: Visit) -> None:
     assert visit.page.locator("#indicator-table tbody tr").count() == 1
     visit.shot("indicators-filtered")
     assert visit.errors == []
+
+
+def test_screenshot_of_indicator_over_time(browser: Any, demo: LiveServer) -> None:
+    """The indicator page on the Jinghai demo data: the table of years and the chart (actuals,
+    required path, trend projection, target) drawn by /static/js/indicator.js under the CSP."""
+    visit = Visit(browser, demo)
+    try:
+        visit.login("office")
+        for name, indicator in [
+            ("indicator-gas", "gas_consumption_2025"),
+            ("indicator-non-fossil", "non_fossil_share_2025"),
+            ("indicator-qualitative", "co2_peak_2030"),
+        ]:
+            response = visit.goto(f"/indicators/{indicator}")
+            assert response.status == 200, indicator
+            if indicator != "co2_peak_2030":
+                visit.page.wait_for_selector("#indicator-chart[data-rendered=true]", timeout=10_000)
+                assert visit.page.locator("#indicator-chart canvas").count() >= 1
+                assert visit.page.locator("#indicator-years tbody tr").count() >= 6
+            visit.shot(name)
+        assert visit.errors == []
+        assert visit.hosts <= {urlsplit(demo.url).netloc}  # everything from 'self'
+    finally:
+        visit.close()

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from carbonpeak.plan import Plan, indicator_responsible
 from carbonpeak.web.auth import ALL_ROLES, READERS, SIGNED_IN, Forbidden, Principal, permit
+from carbonpeak.web.indicator_view import indicator_evaluation
+from carbonpeak.web.render import lang_of
 from carbonpeak.web.views import (
     filtered_indicators,
     headline_indicators,
@@ -107,6 +109,20 @@ def indicator(request: Request, who: Reader, indicator_id: str) -> dict[str, Any
     if not who.owns_units(indicator_responsible(plan, found)):
         raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
     return indicator_row(plan, found)
+
+
+@router.get(
+    "/indicators/{indicator_id}/evaluation",
+    summary="One indicator over time: actual, required path, gap, status per year; trend projection",
+)
+def indicator_evaluation_api(request: Request, who: Reader, indicator_id: str) -> dict[str, Any]:
+    plan = _plan(request)
+    found = next((i for i in plan.indicators if i.id == indicator_id), None)
+    if found is None:
+        raise LookupError(f"no indicator {indicator_id!r} in the plan")
+    if not who.owns_units(indicator_responsible(plan, found)):
+        raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
+    return indicator_evaluation(request, found, lang_of(request))
 
 
 @router.get("/targets", summary="The plan's headline targets with their status")

@@ -12,6 +12,8 @@ from carbonpeak.storage.accounts import audit, audit_entries, find_user, list_us
 from carbonpeak.web.auth import ALL_ROLES, READERS, Forbidden, Principal, permit
 from carbonpeak.web.downloads import to_csv, to_xlsx
 from carbonpeak.web.i18n import t
+from carbonpeak.web.indicator_view import indicator_evaluation
+from carbonpeak.web.indicator_view import words as indicator_words
 from carbonpeak.web.render import home_of, lang_of, render
 from carbonpeak.web.reporting_views import overview_tracking
 from carbonpeak.web.security import verify_password
@@ -207,7 +209,22 @@ def indicator_page(request: Request, who: Reader, indicator_id: str) -> Response
         raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
     row = indicator_row(plan, ind)
     tasks = [task_row(plan, t) for t in plan.tasks if t.id in row["tasks"]]
-    return render(request, "indicator.html", {"ind": row, "tasks": tasks, "status": target_status(plan, ind)})
+    lang = lang_of(request)
+    evaluation = indicator_evaluation(request, ind, lang)
+    latest = [r for r in evaluation["rows"] if r["actual"] is not None]
+    status = target_status(plan, ind, {ind.id: latest[-1]["status"]} if latest else None)
+    return render(
+        request,
+        "indicator.html",
+        {
+            "ind": row,
+            "tasks": tasks,
+            "status": status,
+            "status_year": latest[-1]["year"] if latest else None,
+            "ev": evaluation,
+            "x": indicator_words(lang),
+        },
+    )
 
 
 @router.get("/my/tasks", response_class=HTMLResponse)
