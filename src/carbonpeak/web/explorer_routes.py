@@ -361,7 +361,7 @@ def overview_projection(app: Any, lang: str) -> dict[str, Any]:
         cache = ScenarioCache(app.state.plan)
         app.state.scenario_cache = cache
     card = dict(cache.peak_card())
-    history = {str(t["year"]): t["co2_t"] for t in iv.totals(iv.demo())}
+    history = dict(iv.demo_co2_history())
     projection = card.get("trajectory", {})
     years = sorted({*history, *projection}, key=int)
     card["trend"] = {

@@ -73,6 +73,13 @@ def demo() -> Inventory:
     return demo_inventory()
 
 
+@lru_cache(maxsize=1)
+def demo_co2_history() -> tuple[tuple[str, float], ...]:
+    """(year, total CO2 t) of the illustrative inventory, computed once per process: the overview's
+    trend chart reads it on every request, and serialising the inventory costs ~90 ms."""
+    return tuple((str(t["year"]), float(t["co2_t"])) for t in totals(demo()))
+
+
 def _pivot(frame: pd.DataFrame, categories: tuple[str, ...], key: str, names: Any) -> dict[str, Any]:
     sel = frame[frame["category"].isin(categories)].copy()
     sel["label"] = sel[key].astype(str).map(names)
