@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import statistics
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -95,6 +97,42 @@ async def run(base: str, users: int, seconds: float, indicator: str) -> None:
     print(f"throughput: {total / wall:.0f} requests/s; non-200 responses: {sum(errors)}")
 
 
+@contextlib.contextmanager
+def served(url: str, plan: str, port: int) -> Iterator[tuple[str, int]]:
+    """`carbonpeak serve` (one uvicorn worker) on ``url`` in a subprocess, ready: (base URL, pid)."""
+    env = {
+        **os.environ,
+        "CARBONPEAK_MODE": "development",
+        "CARBONPEAK_SECRET_KEY": "benchmark-secret-key-of-sufficient-length-000",
+        "CARBONPEAK_PLAN": plan,
+        "CARBONPEAK_LOGIN_MAX_ATTEMPTS": "1000",
+    }
+    command = [
+        str(Path(sys.executable).parent / "carbonpeak"),
+        "--database",
+        url,
+        "serve",
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=50)
@@ -126,43 +164,10 @@ def main() -> None:
         load_tracking_demo(engine, plan)
     engine.dispose()
     indicator = args.indicator or plan.indicators[0].id
-    env = {
-        **os.environ,
-        "CARBONPEAK_MODE": "development",
-        "CARBONPEAK_SECRET_KEY": "benchmark-secret-key-of-sufficient-length-000",
-        "CARBONPEAK_PLAN": args.plan,
-        "CARBONPEAK_LOGIN_MAX_ATTEMPTS": "1000",
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "carbonpeak"),
-            "--database",
-            url,
-            "serve",
-            "--port",
-            str(args.port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    with served(url, args.plan, args.port) as (base, pid):
         print(f"indicator {indicator}; tracking demo data: {'yes' if args.tracking_demo else 'no'}")
-        print(f"plan {args.plan}; server pid {server.pid}; client and server on the same machine")
+        print(f"plan {args.plan}; server pid {pid}; client and server on the same machine")
         asyncio.run(run(base, args.users, args.seconds, indicator))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

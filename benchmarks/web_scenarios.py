@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from benchmarks.web_load import CSRF, PASSWORD, REPO, percentile, sign_in
+from benchmarks.web_load import CSRF, PASSWORD, REPO, percentile, served, sign_in
 from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.web.accounts import add_user
 
@@ -113,50 +110,14 @@ def main() -> None:
             source="benchmarks/web_scenarios.py",
         )
     engine.dispose()
-    env = {
-        **os.environ,
-        "CARBONPEAK_MODE": "development",
-        "CARBONPEAK_SECRET_KEY": "benchmark-secret-key-of-sufficient-length-000",
-        "CARBONPEAK_PLAN": args.plan,
-        "CARBONPEAK_LOGIN_MAX_ATTEMPTS": "1000",
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "carbonpeak"),
-            "--database",
-            url,
-            "serve",
-            "--port",
-            str(args.port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        print(
-            f"plan {args.plan}; server pid {server.pid}; "
-            f"POST /api/v1/scenarios/run for {args.seconds:g} s each"
-        )
+    with served(url, args.plan, args.port) as (base, pid):
+        print(f"plan {args.plan}; server pid {pid}; POST /api/v1/scenarios/run for {args.seconds:g} s each")
         print(
             f"{'users':>5} {'samples':>7} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
             f"{'req/s':>7} {'errors':>6}"
         )
         for users in counts:
             asyncio.run(run(base, users, args.seconds, args.samples))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":
