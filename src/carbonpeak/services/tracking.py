@@ -241,19 +241,7 @@ class TrackingService:
         session: Session | None = None,
     ) -> RecordRef:
         """The office approves a submitted record."""
-        check_may_moderate(actor)
-        with self._session(session) as s:
-            row = repo.get_record(s, kind, record_id)
-            repo.transition(
-                s,
-                row,
-                "approve",
-                who=actor.who,
-                source=self.source,
-                comment=comment,
-                expected_version=expected_version,
-            )
-            return _ref(kind, row)
+        return self._moderate(actor, kind, record_id, "approve", comment, expected_version, session)
 
     def return_(
         self,
@@ -266,15 +254,29 @@ class TrackingService:
         session: Session | None = None,
     ) -> RecordRef:
         """The office returns a submitted record with a comment; the unit edits and submits again."""
-        check_may_moderate(actor)
         if not comment.strip():
+            check_may_moderate(actor)  # who may act is said before what is wrong with the input
             raise TrackingError("returning a record needs a comment saying what to fix")
+        return self._moderate(actor, kind, record_id, "return", comment, expected_version, session)
+
+    def _moderate(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: int,
+        action: str,
+        comment: str | None,
+        expected_version: int | None,
+        session: Session | None,
+    ) -> RecordRef:
+        """The office's decision on a submitted record: the workflow transition, audited."""
+        check_may_moderate(actor)
         with self._session(session) as s:
             row = repo.get_record(s, kind, record_id)
             repo.transition(
                 s,
                 row,
-                "return",
+                action,
                 who=actor.who,
                 source=self.source,
                 comment=comment,
