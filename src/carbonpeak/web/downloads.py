@@ -22,30 +22,46 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def to_csv(table: str, rows: list[dict[str, Any]]) -> bytes:
-    """UTF-8 with BOM, so that Excel on a Chinese Windows desktop opens it with the right encoding."""
-    columns = TABLES[table][1]
+def cells(columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """Rows as spreadsheet cells, in the order of ``columns`` (key, header)."""
+    return [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+
+
+def csv_bytes(header: list[str], rows: list[list[Any]], title: str | None = None) -> bytes:
+    """UTF-8 with BOM, so that Excel on a Chinese Windows desktop opens it with the right encoding;
+    with ``title``, a first line ``# title`` names the data."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([header for _, header in columns])
-    for row in rows:
-        writer.writerow([_cell(row.get(key)) for key, _ in columns])
+    if title is not None:
+        writer.writerow([f"# {title}"])
+    writer.writerow(header)
+    writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(table: str, rows: list[dict[str, Any]], title: str) -> bytes:
-    sheet_title, columns = TABLES[table]
+def xlsx_bytes(header: list[str], rows: list[list[Any]], title: str, sheet_title: str) -> bytes:
+    """One sheet: a bold title row, bold headers, the panes frozen under them."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_title
+    sheet.title = sheet_title[:31]  # Excel's limit
     sheet.append([title])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([header for _, header in columns])
+    sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _ in columns])
+        sheet.append(row)
     sheet.freeze_panes = "A3"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def to_csv(table: str, rows: list[dict[str, Any]]) -> bytes:
+    columns = TABLES[table][1]
+    return csv_bytes([header for _, header in columns], cells(columns, rows))
+
+
+def to_xlsx(table: str, rows: list[dict[str, Any]], title: str) -> bytes:
+    sheet_title, columns = TABLES[table]
+    return xlsx_bytes([header for _, header in columns], cells(columns, rows), title, sheet_title)

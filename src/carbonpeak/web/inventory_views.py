@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from carbonpeak.accounting import FUELS, Inventory
 from carbonpeak.accounting.demo import demo_inventory
+from carbonpeak.web.downloads import csv_bytes, xlsx_bytes
 
 ILLUSTRATIVE_LABEL = "示例数据 (illustrative)"
 SECTOR_NAMES = {
@@ -198,28 +195,14 @@ def table_rows(inv: Inventory, table: str) -> tuple[list[str], list[list[Any]]]:
     ]
 
 
+def _blank_none(rows: list[list[Any]]) -> list[list[Any]]:
+    return [["" if v is None else v for v in row] for row in rows]
+
+
 def to_csv(header: list[str], rows: list[list[Any]], title: str) -> bytes:
     """UTF-8 with BOM; the first line names the data (示例数据 when illustrative)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"# {title}"])
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(header, _blank_none(rows), title)
 
 
 def to_xlsx(header: list[str], rows: list[list[Any]], title: str, sheet_title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(["" if v is None else v for v in row])
-    sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(header, _blank_none(rows), title, sheet_title)

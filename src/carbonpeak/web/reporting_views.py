@@ -8,14 +8,10 @@ alike. The same rows feed the HTML tables, the JSON API and the XLSX/CSV downloa
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 from fastapi import Request
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -28,7 +24,7 @@ from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, T
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.auth import Forbidden, Principal
-from carbonpeak.web.downloads import _cell
+from carbonpeak.web.downloads import cells, csv_bytes, xlsx_bytes
 from carbonpeak.web.views import unit_names
 
 ILLUSTRATIVE = "示例数据"
@@ -273,27 +269,11 @@ REPORT_TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 def export(table: str, rows: list[dict[str, Any]], fmt: str, title: str) -> tuple[bytes, str]:
     """A table as CSV (UTF-8 with BOM) or XLSX (a title row, Chinese headers), with its media type."""
     sheet_title, columns = REPORT_TABLES[table]
+    header, body = [h for _, h in columns], cells(columns, rows)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([header for _, header in columns])
-        for row in rows:
-            writer.writerow([_cell(row.get(key)) for key, _ in columns])
-        return ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([header for _, header in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _ in columns])
-    sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return csv_bytes(header, body), "text/csv; charset=utf-8"
+    xlsx = xlsx_bytes(header, body, title, sheet_title)
+    return xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 TRACKED_TABLES = ("indicator_values", "task_reports", "computed_values", "evidence_files")
