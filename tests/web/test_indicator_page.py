@@ -120,10 +120,19 @@ def test_qualitative_and_no_data_indicators(office: httpx.Client) -> None:
     assert 'id="indicator-chart"' not in page
     api = office.get("/api/v1/indicators/co2_peak_2030/evaluation").json()
     assert api["state"] == "qualitative" and api["rows"] == []
-    # 确保完成我市下达指标: no target value, no demo data
+    # 确保完成我市下达指标: no target value yet, but the inventory computes the cumulative reduction:
+    # the actuals are shown (核算), with no required path and no gap.
     page = office.get("/indicators/energy_intensity_2025").text
+    assert 'id="indicator-no-data"' not in page and "无目标路径" in page
+    body = office.get("/api/v1/indicators/energy_intensity_2025/evaluation").json()
+    assert body["state"] == "ok"
+    with_actual = [r for r in body["rows"] if r["actual"] is not None]
+    assert with_actual and all(r["value_source"] == "computed" for r in with_actual)
+    assert all(r["required"] is None and r["gap"] is None for r in body["rows"])
+    # 森林蓄积量 (2030): no target value and nothing reported or computed: 无数据.
+    page = office.get("/indicators/forest_stock_2030").text
     assert 'id="indicator-no-data"' in page and "无数据" in page
-    assert office.get("/api/v1/indicators/energy_intensity_2025/evaluation").json()["state"] == "no_data"
+    assert office.get("/api/v1/indicators/forest_stock_2030/evaluation").json()["state"] == "no_data"
     assert office.get("/api/v1/indicators/nope/evaluation").status_code == 404
 
 

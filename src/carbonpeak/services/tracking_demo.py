@@ -36,6 +36,7 @@ YEARS = (2021, 2022, 2023, 2024)
 # share of the required progress each profile makes
 INDICATOR_PROFILES = {"achieved": 1.6, "on_track": 1.05, "at_risk": 0.82, "late": 0.35}
 TASK_PROFILES = ("good", "good", "good", "late", "silent", "good", "good")
+MISMATCH_2023 = 1.08  # the 2023 report of an inventory metric differs beyond the tolerance: flagged
 
 
 def _pick(key: str, options: tuple[str, ...]) -> str:
@@ -79,6 +80,7 @@ def load(engine: Engine, plan: Plan) -> list[str]:
     if svc.is_illustrative():
         return ["tracking demo data (示例数据): already loaded"]
     values = reports = 0
+    inventory = _inventory_values(plan)
     with Session(engine, expire_on_commit=False) as s, s.begin():
         for i, ind in enumerate(plan.indicators):
             owner = indicator_owner(plan, ind)
@@ -87,9 +89,13 @@ def load(engine: Engine, plan: Plan) -> list[str]:
                 continue
             profile = _pick(ind.id, tuple(INDICATOR_PROFILES))
             base_year = ind.base_year or plan.plan.base_year
-            series = _series(ind, base_year, base, profile)
-            if ind.base_value is None and ind.comparator != "reduce_by":
-                series = {base_year: base, **series}
+            from_inventory = _reported_from_inventory(ind, inventory, (base_year, *YEARS))
+            if from_inventory:
+                series = from_inventory
+            else:
+                series = _series(ind, base_year, base, profile)
+                if ind.base_value is None and ind.comparator != "reduce_by":
+                    series = {base_year: base, **series}
             for year, number in series.items():
                 if profile == "late" and year == 2024 and i % 2 == 0:
                     continue  # not reported
@@ -114,7 +120,7 @@ def load(engine: Engine, plan: Plan) -> list[str]:
                     svc.submit(DEMO_ACTOR, "value", ref.id, at=_stamp(day + dt.timedelta(days=7)), session=s)
                 svc.approve(DEMO_ACTOR, "value", ref.id, session=s)
                 values += 1
-        computed = _computed(plan, s, svc)
+        computed = _computed(s, plan, inventory)
         milestones_by_task: dict[str, list[tuple[dt.date, str]]] = {}
         for m in plan.milestones:
             if m.task:
@@ -163,7 +169,7 @@ def load(engine: Engine, plan: Plan) -> list[str]:
                     reports += 1
     return [
         f"tracking demo data (示例数据): {values} indicator values, {reports} task reports, "
-        f"{computed} computed values for 2021–2024 (illustrative)",
+        f"{computed} computed values from the illustrative inventory (data/demo, 示例数据)",
         *summary(svc, 2024),
     ]
 
@@ -204,30 +210,38 @@ def _evidence(session: Session, report_id: int, what: str, folder: Path) -> None
     )
 
 
-def _computed(plan: Plan, session: Session, svc: TrackingService) -> int:
-    """Illustrative computed values for metrics the inventory provides: reported ± a little, one off."""
+def _inventory_values(plan: Plan) -> dict[tuple[str, int], ComputedValue]:
+    """The illustrative inventory's indicator values (data/demo, 示例数据) for the plan's metrics:
+    what the accounting package computes, so that the indicator pages agree with the 清单 page."""
+    from carbonpeak.accounting.demo import demo_inventory
+    from carbonpeak.services.computed import computed_values
+
+    metrics = {i.metric for i in plan.indicators if i.metric in INVENTORY_METRICS}
+    values = computed_values(demo_inventory().to_json())
+    return {(v.metric, v.year): v for v in values if v.metric in metrics}
+
+
+def _reported_from_inventory(
+    ind: Indicator, inventory: dict[tuple[str, int], ComputedValue], years: tuple[int, ...]
+) -> dict[int, float]:
+    """What the responsible unit reports for an indicator the inventory also computes: the same
+    statistic, except 2023, which is reported 8 % off to show the mismatch check (核算 vs 填报)."""
+    out = {}
+    for year in years:
+        value = inventory.get((ind.metric or "", year))
+        if value is not None:
+            out[year] = round(value.value * (MISMATCH_2023 if year == 2023 else 1.0), 3)
+    return out
+
+
+def _computed(session: Session, plan: Plan, inventory: dict[tuple[str, int], ComputedValue]) -> int:
+    """Store the inventory's computed values (every year it covers) for the plan's metrics."""
     from carbonpeak.storage import tracking as repo
 
-    observed = {(o.indicator_id, o.year): o.value for o in repo.observations(session, plan.plan.id)}
-    values = []
-    done: set[tuple[str, int]] = set()
-    for ind in plan.indicators:
-        if not ind.metric or ind.metric not in INVENTORY_METRICS:
-            continue
-        for year in YEARS:
-            reported = observed.get((ind.id, year))
-            if reported is None or (ind.metric, year) in done:
-                continue
-            off = 1.08 if year == 2023 else 1.005  # 2023 differs beyond the tolerance: flagged
-            values.append(
-                ComputedValue(
-                    ind.metric,
-                    year,
-                    round(reported * off, 3),
-                    ind.unit,
-                    {"note": "示例数据 (illustrative)"},
-                    "illustrative (示例数据)",
-                )
-            )
-            done.add((ind.metric, year))
+    values = [
+        ComputedValue(
+            v.metric, v.year, v.value, v.unit, {**v.inputs, "note": "示例数据 (illustrative)"}, v.factor_set
+        )
+        for v in inventory.values()
+    ]
     return repo.store_computed(session, plan.plan.id, values, who=DEMO_ACTOR.who, source=SOURCE)

@@ -75,9 +75,12 @@ def meets(ind: Indicator, value: float, base_value: float | None = None) -> bool
 
 
 def _method(ind: Indicator, base: float | None) -> str | None:
+    """The path to the target; none without a target value (e.g. 按上级下达, entered when known)."""
+    if ind.value is None:
+        return None
     if ind.comparator == "reduce_by":
         return "reduction"
-    if ind.comparator == "increase" or ind.value is None or base is None:
+    if ind.comparator == "increase" or base is None:
         return None
     if ind.kind == "intensity" and geometric_ok(base, ind.value):
         return "geometric"

@@ -23,6 +23,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "review": ("审核", "Review"),
     "assessment": ("考核", "Assessment"),
     "alerts": ("预警", "Alerts"),
+    "trend": ("趋势（实际值，虚线为目标路径）", "Trend (actuals; dashed: path to the target)"),
     "report": ("填报", "Report"),
     "illustrative_data": ("示例数据（illustrative）", "illustrative (示例数据)"),
     "users": ("用户", "Users"),

@@ -15,7 +15,7 @@ from carbonpeak.web.i18n import t
 from carbonpeak.web.indicator_view import indicator_evaluation
 from carbonpeak.web.indicator_view import words as indicator_words
 from carbonpeak.web.render import home_of, lang_of, render
-from carbonpeak.web.reporting_views import overview_tracking
+from carbonpeak.web.reporting_views import overview_tracking, sparkline
 from carbonpeak.web.security import verify_password
 from carbonpeak.web.views import (
     TABLES,
@@ -122,8 +122,14 @@ def overview(request: Request, who: Reader) -> Response:
     mine = {i.id for i in visible_indicators(plan, who)}
     tracking = overview_tracking(request, who)
     evaluated = tracking["statuses"]
+    trends = tracking["trends"]
     cards = [
-        {"row": indicator_row(plan, i), "status": target_status(plan, i, evaluated), "link": i.id in mine}
+        {
+            "row": indicator_row(plan, i),
+            "status": target_status(plan, i, evaluated),
+            "link": i.id in mine,
+            "spark": sparkline(trends[i.id]) if i.id in trends else None,
+        }
         for i in headline_indicators(plan)
     ]
     tasks = visible_tasks(plan, who)

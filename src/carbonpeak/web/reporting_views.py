@@ -20,6 +20,7 @@ from carbonpeak.services.tracking import TrackingService
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import AuditRow, EvidenceFileRow
 from carbonpeak.tracking.errors import ConflictError, NotAllowedError, TrackingError
+from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.tasks import Alert
@@ -81,6 +82,53 @@ def default_year(data: TrackingData) -> int:
     years = [o.year for o in data.observations] + [c.year for c in data.computed]
     years += [r.year for r in data.reports]
     return max(years) if years else dt.date.today().year - 1
+
+
+def trend_years(data: TrackingData, year: int, span: int = 6) -> list[int]:
+    """The years the overview's trend lines cover: those with a value, up to ``year``, the last ``span``."""
+    years = {o.year for o in data.observations} | {c.year for c in data.computed} | {year}
+    return sorted(y for y in years if y <= year)[-span:]
+
+
+def trend_series(evaluations: list[Evaluation], years: list[int]) -> dict[str, dict[str, Any]]:
+    """Per indicator: the actual (approved reported or computed) value of each year, ``None`` where
+    there is none, and the required value on the path to the target; only indicators with at least
+    two actual values have a trend."""
+    by_id: dict[str, dict[int, Evaluation]] = {}
+    for e in evaluations:
+        by_id.setdefault(e.indicator_id, {})[e.year] = e
+    out: dict[str, dict[str, Any]] = {}
+    for indicator_id, per_year in by_id.items():
+        actual = [per_year[y].actual if y in per_year else None for y in years]
+        if sum(v is not None for v in actual) < 2:
+            continue
+        required = [per_year[y].required if y in per_year else None for y in years]
+        out[indicator_id] = {"years": years, "actual": actual, "required": required}
+    return out
+
+
+def sparkline(trend: dict[str, Any], width: int = 180, height: int = 40, pad: int = 4) -> dict[str, Any]:
+    """SVG coordinates of one trend for a target card (drawn by the server, no script): the actual
+    values as a polyline with a dot per year, the required path dashed; the y range spans both."""
+    years: list[int] = trend["years"]
+    series = {k: trend[k] for k in ("actual", "required")}
+    values = [v for vs in series.values() for v in vs if v is not None]
+    low, high = min(values), max(values)
+    span = (high - low) or abs(high) or 1.0
+    step = (width - 2 * pad) / max(len(years) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return round(pad + i * step, 1), round(height - pad - (v - low) / span * (height - 2 * pad), 1)
+
+    out: dict[str, Any] = {"width": width, "height": height, "first_year": years[0], "last_year": years[-1]}
+    for key, vs in series.items():
+        points = [xy(i, v) for i, v in enumerate(vs) if v is not None]
+        out[key] = " ".join(f"{x},{y}" for x, y in points)
+        out[key + "_dots"] = points if key == "actual" else []
+    out["title"] = ", ".join(
+        f"{y}: {v:g}" for y, v in zip(years, series["actual"], strict=True) if v is not None
+    )
+    return out
 
 
 def as_of_for(year: int) -> dt.date:
@@ -300,9 +348,17 @@ def overview_tracking(request: Request, who: Principal) -> dict[str, Any]:
     if cached is None or cached[0] != key:
         data = svc.data()
         year = default_year(data)
-        statuses = {e.indicator_id: e.status for e in svc.evaluate([year], data)}
+        years = trend_years(data, year)
+        evaluations = svc.evaluate(years, data)
+        statuses = {e.indicator_id: e.status for e in evaluations if e.year == year}
         alerts = alert_rows(svc.plan, svc.alerts(year, as_of_for(year), data))
-        result = {"year": year, "statuses": statuses, "alerts": alerts, "illustrative": svc.is_illustrative()}
+        result = {
+            "year": year,
+            "statuses": statuses,
+            "trends": trend_series(evaluations, years),
+            "alerts": alerts,
+            "illustrative": svc.is_illustrative(),
+        }
         cached = (key, result)
         request.app.state.overview_tracking = cached
     result = dict(cached[1])
