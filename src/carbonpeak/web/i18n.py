@@ -23,6 +23,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "review": ("审核", "Review"),
     "assessment": ("考核", "Assessment"),
     "alerts": ("预警", "Alerts"),
+    "download_trajectory": ("情景结果（按年）", "Scenario results by year"),
+    "download_targets": ("目标检查", "Target checks"),
     "trend": ("趋势（实际值，虚线为目标路径）", "Trend (actuals; dashed: path to the target)"),
     "report": ("填报", "Report"),
     "illustrative_data": ("示例数据（illustrative）", "illustrative (示例数据)"),

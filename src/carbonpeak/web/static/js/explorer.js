@@ -97,11 +97,22 @@
         ] }, true);
     }
   }
+  // The download links carry the scenario and the lever pushes shown, as query parameters.
+  function links() {
+    var query = "scenario=" + encodeURIComponent(scenarioSel.value);
+    var pushed = levers();
+    Object.keys(pushed).forEach(function (k) { query += "&lever=" + encodeURIComponent(k + ":" + pushed[k]); });
+    document.querySelectorAll("a[data-download-table]").forEach(function (a) {
+      a.setAttribute("href", "/scenarios/download?" + query + "&table=" + a.getAttribute("data-download-table") + "&format=" + a.getAttribute("data-download-format"));
+    });
+  }
   function fast() {
+    links();
     var my = ++seq;
     post({ scenario: scenarioSel.value, levers: levers() }).then(function (r) { if (my === seq) { drawFast(r); } }).catch(showError);
   }
   function slow() {
+    links();
     var my = ++slowSeq;
     post({ scenario: scenarioSel.value, levers: levers(), samples: parseInt(samplesSel.value, 10), seed: 0, attribution: true })
       .then(function (r) { if (my === slowSeq) { drawFast(r); drawSlow(r); root.setAttribute("data-ready", "true"); } }).catch(showError);

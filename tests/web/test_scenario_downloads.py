@@ -1,0 +1,90 @@
+"""The scenario explorer's downloads over real HTTP: the file holds the same numbers as the run the
+page shows, with the same lever pushes; bad levers are refused with the item named."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from carbonpeak.web.scenario_downloads import DownloadError, parse_levers
+from tests.web.conftest import LiveServer, csrf_of, login
+from tests.web.explorer_server import jinghai
+
+__all__ = ["jinghai"]  # the module-scoped server fixture
+
+
+@pytest.fixture(scope="module")
+def viewer(jinghai: LiveServer) -> Iterator[httpx.Client]:
+    client = login(jinghai, "viewer")
+    yield client
+    client.close()
+
+
+def _run(client: httpx.Client, **body: object) -> dict[str, object]:
+    response = client.post("/api/v1/scenarios/run", json=body, headers={"X-CSRF-Token": csrf_of(client)})
+    assert response.status_code == 200, response.text
+    data: dict[str, object] = response.json()
+    return data
+
+
+def _csv(client: httpx.Client, query: str) -> list[list[str]]:
+    response = client.get(f"/scenarios/download?{query}&format=csv")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_parse_levers() -> None:
+    assert parse_levers(["industry_efficiency:5", "gas_chp:0.5"]) == {
+        "industry_efficiency": 5,
+        "gas_chp": 0.5,
+    }
+    with pytest.raises(DownloadError, match=r"'x5'.*expected lever_id:number"):
+        parse_levers(["x5"])
+    with pytest.raises(DownloadError, match="'a:b'"):
+        parse_levers(["ok:1", "a:b"])
+
+
+def test_trajectory_download_matches_the_run(viewer: httpx.Client) -> None:
+    for levers, query in (({}, ""), ({"industry_efficiency": 5}, "&lever=industry_efficiency:5")):
+        trajectory = _run(viewer, scenario="plan", levers=levers)["trajectory"]
+        assert isinstance(trajectory, dict)
+        rows = _csv(viewer, f"scenario=plan&table=trajectory{query}")
+        assert rows[0][0].startswith("# 情景 plan") and "示例数据" in rows[0][0]
+        header = rows[1]
+        gross = next(r for r in rows[2:] if r[3] == "Emissions|CO2|Gross")
+        assert gross[4] == "Mt CO2/yr"
+        for year in ("2020", "2025", "2030"):
+            # the page's trajectory is gross CO2 in t; the file is in Mt
+            assert float(gross[header.index(year)]) == pytest.approx(trajectory[year] / 1e6, rel=1e-5)
+        if levers:
+            assert "industry_efficiency +5" in rows[0][0]
+
+
+def test_targets_download_and_xlsx(viewer: httpx.Client) -> None:
+    targets = _run(viewer, scenario="enhanced")["targets"]
+    assert isinstance(targets, list)
+    rows = _csv(viewer, "scenario=enhanced&table=targets")
+    assert rows[1][:3] == ["指标编号", "指标代码", "目标年"]
+    assert [r[0] for r in rows[2:]] == [t["id"] for t in targets]
+    assert [r[7] for r in rows[2:]] == ["是" if t["met"] else "否" for t in targets]
+    response = viewer.get("/scenarios/download?scenario=bau&table=targets")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["目标检查"]
+    assert "示例数据" in str(book["目标检查"]["A1"].value)
+
+
+def test_bad_requests_are_refused(jinghai: LiveServer, viewer: httpx.Client) -> None:
+    bad = viewer.get("/scenarios/download?lever=nope:1")
+    assert bad.status_code == 422 and "nope" in bad.json()["detail"]
+    assert viewer.get("/scenarios/download?lever=industry_efficiency").status_code == 422
+    assert viewer.get("/scenarios/download?scenario=other").status_code == 422
+    assert viewer.get("/scenarios/download?format=pdf").status_code == 422
+    with jinghai.client() as anonymous:
+        assert anonymous.get("/scenarios/download").status_code in (302, 303, 401)
