@@ -65,6 +65,12 @@ def test_moving_a_lever_changes_the_peak_year(visit: Visit, jinghai: LiveServer)
     visit.page.wait_for_selector("#explorer[data-ready=true]")
     assert visit.page.get_attribute("#chart-trajectory", "data-peak-year") == str(expected)
     assert "%" in (visit.page.text_content("#p-peak") or "")
+    # The download links now carry the scenario and the push; the file says so in its title.
+    href = visit.page.get_attribute("a[data-download-table=trajectory][data-download-format=csv]", "href")
+    assert href is not None and "scenario=bau" in href and f"lever={lever}%3A" in href
+    download = visit.page.request.get(jinghai.url + href)
+    assert download.status == 200
+    assert f"{lever} +{value:g}" in download.body().decode("utf-8-sig").splitlines()[0]
     visit.shot("scenarios-lever")
     assert visit.errors == []
     assert visit.hosts == {jinghai.url.removeprefix("http://")}
