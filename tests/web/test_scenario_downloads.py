@@ -88,3 +88,11 @@ def test_bad_requests_are_refused(jinghai: LiveServer, viewer: httpx.Client) -> 
     assert viewer.get("/scenarios/download?format=pdf").status_code == 422
     with jinghai.client() as anonymous:
         assert anonymous.get("/scenarios/download").status_code in (302, 303, 401)
+
+
+def test_downloads_page_offers_the_scenario_files(viewer: httpx.Client) -> None:
+    page = viewer.get("/downloads").text
+    for table in ("trajectory", "targets"):
+        href = f"/scenarios/download?scenario=plan&amp;table={table}&amp;format=csv"
+        assert href in page
+        assert viewer.get(href.replace("&amp;", "&")).status_code == 200

@@ -24,7 +24,15 @@ from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine
 from carbonpeak.storage.accounts import count_demo_users
-from carbonpeak.web import api, explorer_routes, pages, reporting, reporting_api, scenario_downloads
+from carbonpeak.web import (
+    api,
+    explorer_routes,
+    pages,
+    reporting,
+    reporting_api,
+    scenario_downloads,
+    tracking_export,
+)
 from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
 from carbonpeak.web.i18n import t
 from carbonpeak.web.render import lang_of, render
@@ -112,6 +120,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.include_router(api.router)
     app.include_router(explorer_routes.router)
     app.include_router(scenario_downloads.router)
+    app.include_router(tracking_export.router)
     app.include_router(reporting.router)
     app.include_router(reporting_api.router)
     for router in extra_routers:

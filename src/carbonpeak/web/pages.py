@@ -11,6 +11,8 @@ from carbonpeak.plan import Plan, indicator_responsible
 from carbonpeak.storage.accounts import audit, audit_entries, find_user, list_users, record_login
 from carbonpeak.web.auth import ALL_ROLES, READERS, Forbidden, Principal, permit
 from carbonpeak.web.downloads import to_csv, to_xlsx
+from carbonpeak.web.explorer import ExplorerError
+from carbonpeak.web.explorer_routes import scenario_cache
 from carbonpeak.web.i18n import t
 from carbonpeak.web.indicator_view import indicator_evaluation
 from carbonpeak.web.indicator_view import words as indicator_words
@@ -22,6 +24,7 @@ from carbonpeak.web.views import (
     filtered_indicators,
     headline_indicators,
     indicator_row,
+    more_downloads,
     published_indicators,
     table_rows,
     target_status,
@@ -248,7 +251,13 @@ def my_tasks(
 def downloads_page(request: Request, who: Reader) -> Response:
     plan = _plan(request)
     tables = [(name, title, len(table_rows(plan, who, name))) for name, (title, _) in TABLES.items()]
-    return render(request, "downloads.html", {"tables": tables})
+    try:
+        scenario_cache(request).prepared("plan")
+        scenarios = True
+    except ExplorerError:
+        scenarios = False
+    more = more_downloads(who, scenarios=scenarios)
+    return render(request, "downloads.html", {"tables": tables, "more": more})
 
 
 @router.get("/downloads/{table}")

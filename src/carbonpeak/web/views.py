@@ -219,3 +219,24 @@ def table_rows(plan: Plan, who: Principal, table: str) -> list[dict[str, Any]]:
             if who.role in ("office", "viewer") or (m.task is not None and m.task in tasks)
         ]
     raise LookupError(f"no table {table!r}; expected one of {', '.join(TABLES)}")
+
+
+def more_downloads(who: Principal, *, scenarios: bool) -> list[tuple[str, str]]:
+    """(word key, path without ``format``) of the downloads outside the plan's tables, for the
+    downloads page; each link's route checks the role again. ``scenarios``: whether the plan
+    scenario runs on the served plan (a plan without the indicators it reads cannot)."""
+    out = [
+        ("download_tracking", "/tracking/export?"),
+        ("download_assessment", "/assessment/export?"),
+        ("download_co2_by_sector", "/inventory/download?table=co2_by_sector&"),
+        ("download_co2_by_fuel", "/inventory/download?table=co2_by_fuel&"),
+        ("download_energy_by_sector", "/inventory/download?table=energy_by_sector&"),
+        ("download_energy_by_fuel", "/inventory/download?table=energy_by_fuel&"),
+        ("download_inventory_indicators", "/inventory/download?table=indicators&"),
+    ]
+    if scenarios:
+        out.append(("download_trajectory", "/scenarios/download?scenario=plan&table=trajectory&"))
+        out.append(("download_targets", "/scenarios/download?scenario=plan&table=targets&"))
+    if who.role == "office":
+        out.append(("download_review", "/review/export?"))
+    return out
