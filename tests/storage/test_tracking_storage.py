@@ -12,7 +12,7 @@ from carbonpeak.services.tracking import TrackingService
 from carbonpeak.storage import current, head, upgrade
 from carbonpeak.storage.migrate import alembic_config
 from carbonpeak.storage.tracking import audit_rows
-from carbonpeak.tracking.errors import ConflictError, NotAllowedError, WorkflowError
+from carbonpeak.tracking.errors import ConflictError, NotAllowedError, TrackingError, WorkflowError
 from tests.storage.helpers import DEV_REFORM, INDUSTRY, OFFICE, VIEWER, service_for
 
 
@@ -69,6 +69,44 @@ def test_value_workflow_with_audit(svc: TrackingService) -> None:
     assert (trail[1].before["value"], trail[1].after["value"]) == (7.5, 7.8)
     assert trail[3].who == OFFICE.who
     assert all(a.source == "test" for a in trail)
+
+
+def test_reopen_an_approved_value_for_revision(svc: TrackingService) -> None:
+    import datetime as dt
+
+    on_time = dt.datetime(2024, 1, 10, 10, tzinfo=dt.UTC)
+    ref = svc.record_value(DEV_REFORM, "non_fossil_share_2025", 2023, 8.1, evidence="初步统计")
+    svc.submit(DEV_REFORM, "value", ref.id, at=on_time)
+    svc.approve(OFFICE, "value", ref.id)
+    # Only the office reopens, only an approved record, and only with a reason.
+    with pytest.raises(NotAllowedError):
+        svc.reopen(DEV_REFORM, "value", ref.id, "年鉴终值")
+    with pytest.raises(TrackingError, match="needs a comment"):
+        svc.reopen(OFFICE, "value", ref.id, "  ")
+    ref = svc.reopen(OFFICE, "value", ref.id, "统计年鉴终值已发布，请修订")
+    assert ref.state == "returned"
+    with pytest.raises(WorkflowError, match="cannot reopen a record that is returned"):
+        svc.reopen(OFFICE, "value", ref.id, "again")
+    svc.record_value(DEV_REFORM, "non_fossil_share_2025", 2023, 8.4, evidence="统计年鉴")
+    svc.submit(DEV_REFORM, "value", ref.id)
+    svc.approve(OFFICE, "value", ref.id)
+    record = svc.get("value", ref.id)
+    assert (record["state"], record["value"], record["returns"]) == ("approved", 8.4, 0)  # not a return
+    assert record["comment"] == "统计年鉴终值已发布，请修订"
+    # The revision keeps the first submission time: the unit reported on time.
+    submitted = dt.datetime.fromisoformat(str(record["submitted_at"]))
+    assert submitted.replace(tzinfo=submitted.tzinfo or dt.UTC) == on_time
+    with Session(svc.engine) as s:
+        actions = [a.action for a in audit_rows(s, "indicator_values", ref.id)]
+    assert actions == ["insert", "submit", "approve", "reopen", "update", "submit", "approve"]
+    # A returned record, by contrast, takes the time of its new submission.
+    other = svc.record_value(DEV_REFORM, "non_fossil_share_2025", 2022, 7.0)
+    svc.submit(DEV_REFORM, "value", other.id, at=on_time)
+    svc.return_(OFFICE, "value", other.id, "补充来源")
+    svc.record_value(DEV_REFORM, "non_fossil_share_2025", 2022, 7.1)
+    svc.submit(DEV_REFORM, "value", other.id)
+    again = dt.datetime.fromisoformat(str(svc.get("value", other.id)["submitted_at"]))
+    assert again.replace(tzinfo=again.tzinfo or dt.UTC) > on_time
 
 
 def test_department_edits_only_its_own(svc: TrackingService) -> None:

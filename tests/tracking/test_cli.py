@@ -127,6 +127,16 @@ def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
         )
     )
     assert {a["period"] for a in alerts if a["kind"] == "missing_report"} == {"Q1", "Q2", "Q3", "Q4"}
+    # The office reopens the approved value for revision: back to the unit, not an actual any more.
+    assert "reopening an approved record needs a comment" in cp(
+        database_url, "track", "reopen", "value", str(ref["id"]), "--comment", " ", *PLAN, code=2
+    )
+    reopened = json.loads(
+        cp(database_url, "track", "reopen", "value", str(ref["id"]), "--comment", "年鉴终值", *PLAN)
+    )
+    assert reopened == {"kind": "value", "id": ref["id"], "version": 6, "state": "returned"}
+    status = json.loads(cp(database_url, "track", "status", "--year", "2024", "--format", "json", *PLAN))
+    assert next(r for r in status if r["indicator_id"] == "non_fossil_share_2025")["actual"] is None
 
 
 def test_template_import_and_db_archive(database_url: str, tmp_path: Path) -> None:

@@ -415,6 +415,28 @@ def return_cmd(
         )
 
 
+@app.command("reopen")
+@domain_errors
+def reopen_cmd(
+    ctx: typer.Context,
+    kind: KindArgument,
+    record_id: IdArgument,
+    comment: Annotated[str, typer.Option("--comment", help="Why the approved figure is revised (修订原因).")],
+    expected_version: VersionOption = None,
+    user: UserOption = None,
+    role: RoleOption = "office",
+    acting_unit: ActingUnitOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Reopen an approved record for revision (修订): it goes back to its unit as returned; office only."""
+    with _service(ctx, plan, "cli:track reopen") as svc:
+        _done(
+            svc.reopen(
+                _actor(user, role, acting_unit), kind, record_id, comment, expected_version=expected_version
+            )
+        )
+
+
 @app.command("evidence")
 @domain_errors
 def evidence(

@@ -259,6 +259,23 @@ class TrackingService:
             raise TrackingError("returning a record needs a comment saying what to fix")
         return self._moderate(actor, kind, record_id, "return", comment, expected_version, session)
 
+    def reopen(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: int,
+        comment: str,
+        *,
+        expected_version: int | None = None,
+        session: Session | None = None,
+    ) -> RecordRef:
+        """The office reopens an approved record for revision (修订), saying why; the unit edits and
+        submits again. Not counted as a return of the unit's report in the assessment."""
+        if not comment.strip():
+            check_may_moderate(actor)
+            raise TrackingError("reopening an approved record needs a comment saying why it is revised")
+        return self._moderate(actor, kind, record_id, "reopen", comment, expected_version, session)
+
     def _moderate(
         self,
         actor: Actor,
@@ -269,7 +286,7 @@ class TrackingService:
         expected_version: int | None,
         session: Session | None,
     ) -> RecordRef:
-        """The office's decision on a submitted record: the workflow transition, audited."""
+        """The office's decision on a record (approve, return, reopen): the transition, audited."""
         check_may_moderate(actor)
         with self._session(session) as s:
             row = repo.get_record(s, kind, record_id)

@@ -173,13 +173,17 @@ def transition(
     expected_version: int | None = None,
     at: dt.datetime | None = None,
 ) -> Record:
-    """Move a record through the workflow (submit, approve, return) with an audit row."""
+    """Move a record through the workflow (submit, approve, return, reopen) with an audit row; only a
+    return counts against the unit (``returns``)."""
     check_version(row, expected_version)
     state = next_state(step, row.state)
+    # a revision of an approved record keeps its first submission time (asked before any change:
+    # the query would otherwise flush the row early)
+    keep_submitted = step == "submit" and row.submitted_at is not None and _reopened(session, row)
     before = row_dict(row)
     row.state = state
     now = at or utcnow()
-    if step == "submit":
+    if step == "submit" and not keep_submitted:
         row.submitted_at = now
     if step == "return":
         row.returns = (row.returns or 0) + 1
@@ -189,6 +193,21 @@ def transition(
     flush_or_conflict(session, row)
     audit(session, who=who, source=source, action=step, row=row, before=before)
     return row
+
+
+def _reopened(session: Session, row: Record) -> bool:
+    """Whether the record's latest moderation was a reopening (修订) rather than a return."""
+    last = session.scalars(
+        select(AuditRow.action)
+        .where(
+            AuditRow.table_name == row.__tablename__,
+            AuditRow.row_id == row.id,
+            AuditRow.action.in_(("return", "reopen")),
+        )
+        .order_by(AuditRow.id.desc())
+        .limit(1)
+    ).first()
+    return last == "reopen"
 
 
 def store_computed(

@@ -102,11 +102,14 @@ def check_may_moderate(actor: Actor) -> None:
 
 
 # The moderator flow (Kausal Watch): draft -> submitted -> approved | returned; returned -> submitted.
+# An approved record is reopened (修订) by the office when the figure must be revised (e.g. the final
+# yearbook value replaces the preliminary one): it goes back to the unit as returned, with the reason.
 _TRANSITIONS: dict[str, dict[str, str]] = {
     "edit": {"draft": "draft", "returned": "returned"},
     "submit": {"draft": "submitted", "returned": "submitted"},
     "approve": {"submitted": "approved"},
     "return": {"submitted": "returned"},
+    "reopen": {"approved": "returned"},
 }
 
 

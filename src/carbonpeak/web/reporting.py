@@ -65,6 +65,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "comment": ("审核意见", "Comment"),
     "approve": ("审核通过", "Approve"),
     "return": ("退回修改", "Return"),
+    "reopen": ("重新打开修订", "Reopen for revision"),
+    "reopen_reason": ("修订原因（必填）", "Reason for the revision (required)"),
     "review": ("审核", "Review"),
     "review_queue": ("待审核", "Awaiting review"),
     "recent": ("近期记录", "Recent records"),
@@ -404,7 +406,7 @@ def review_decide(
     who: Office,
     kind: Literal["report", "value"],
     record_id: int,
-    decision: Annotated[Literal["approve", "return"], Form()],
+    decision: Annotated[Literal["approve", "return", "reopen"], Form()],
     comment: Annotated[str, Form(max_length=5000)] = "",
     version: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
@@ -414,6 +416,8 @@ def review_decide(
     try:
         if decision == "approve":
             svc.approve(actor, kind, record_id, comment=comment.strip() or None, expected_version=expected)
+        elif decision == "reopen":
+            svc.reopen(actor, kind, record_id, comment, expected_version=expected)
         else:
             svc.return_(actor, kind, record_id, comment, expected_version=expected)
     except (TrackingError, LookupError) as exc:

@@ -66,9 +66,10 @@ class ValueIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """The office's decision; returning needs a comment."""
+    """The office's decision: approve or return a submitted record, or reopen an approved one for
+    revision (修订); returning and reopening need a comment."""
 
-    decision: Literal["approve", "return"]
+    decision: Literal["approve", "return", "reopen"]
     comment: str = Field("", max_length=5000)
     expected_version: int | None = Field(None, ge=1)
 
@@ -140,7 +141,10 @@ def review_queue(request: Request, who: Office) -> list[dict[str, Any]]:
     return record_rows(service(request), who, state="submitted")
 
 
-@router.post("/records/{kind}/{record_id}/decision", summary="Approve or return a submitted record")
+@router.post(
+    "/records/{kind}/{record_id}/decision",
+    summary="Approve or return a submitted record, or reopen an approved one for revision",
+)
 def decide(
     request: Request,
     who: Office,
@@ -155,6 +159,8 @@ def decide(
             ref = svc.approve(
                 actor, kind, record_id, comment=body.comment or None, expected_version=body.expected_version
             )
+        elif body.decision == "reopen":
+            ref = svc.reopen(actor, kind, record_id, body.comment, expected_version=body.expected_version)
         else:
             ref = svc.return_(actor, kind, record_id, body.comment, expected_version=body.expected_version)
     except (TrackingError, LookupError) as exc:

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "submit": "报送",
     "approve": "审核通过",
     "return": "退回",
+    "reopen": "重新打开修订",
     "evidence": "上传佐证材料",
 }
 
@@ -170,7 +171,7 @@ def _history(s: Session, kind: str, row_id: int) -> list[dict[str, Any]]:
                 "action": a.action,
                 "action_label": ACTION_LABELS.get(a.action, a.action),
                 "state_label": STATE_LABELS.get(str(after.get("state", "")), ""),
-                "comment": after.get("comment") if a.action in ("approve", "return") else None,
+                "comment": after.get("comment") if a.action in ("approve", "return", "reopen") else None,
                 "version": after.get("version"),
             }
         )
