@@ -31,6 +31,7 @@ from carbonpeak.web import (
     reporting,
     reporting_api,
     scenario_downloads,
+    sheet_reporting,
     tracking_export,
 )
 from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
@@ -121,6 +122,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.include_router(explorer_routes.router)
     app.include_router(scenario_downloads.router)
     app.include_router(tracking_export.router)
+    app.include_router(sheet_reporting.router)
     app.include_router(reporting.router)
     app.include_router(reporting_api.router)
     for router in extra_routers:

@@ -1,0 +1,301 @@
+"""Reporting with Excel (Excel 批量填报): a department downloads its reporting template — exactly the
+indicators and tasks its unit owns, codes as drop-down lists, 填报说明 — fills it in Excel, uploads it,
+sees every problem located by sheet, row and column or a preview of what will be written, and
+confirms. The import is all-or-nothing (``TrackingService.import_rows``); the department may import
+only its own unit's template, the office any unit's.
+
+The same template and import as ``carbonpeak track template`` / ``carbonpeak track import``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from carbonpeak.tracking.errors import ImportProblems, SheetProblem, TrackingError
+from carbonpeak.tracking.model import TASK_STATUS_LABELS
+from carbonpeak.tracking.sheets import ParsedImport, read_import, write_csv_template, write_template
+from carbonpeak.web.auth import Principal, permit
+from carbonpeak.web.render import lang_of, render
+from carbonpeak.web.reporting_views import actor_of, default_year, error_status, service
+
+router = APIRouter(include_in_schema=False)
+Reporter = Annotated[Principal, Depends(permit("office", "department", scoped=True))]
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+PENDING_KEY = "pending_sheet"
+_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+_TOKEN = re.compile(r"[\w-]+")
+
+WORDS: dict[str, tuple[str, str]] = {
+    "title": ("Excel 批量填报", "Report with Excel"),
+    "help": (
+        "下载本单位的填报模板（只含本单位负责的指标和任务），在 Excel 中填写后上传。先校验：任何错误都会"
+        "列出工作表、行和列，整表不导入；无误时显示将写入的内容，确认后一次写入。",
+        "Download your unit's template (only the indicators and tasks your unit owns), fill it in Excel "
+        "and upload it. It is checked first: every problem is listed with sheet, row and column and "
+        "nothing is written; otherwise you see what will be written and confirm once.",
+    ),
+    "step1": ("1. 下载模板", "1. Download the template"),
+    "step2": ("2. 上传填好的模板", "2. Upload the filled template"),
+    "year": ("年份", "Year"),
+    "unit": ("填报单位", "Unit"),
+    "download": ("下载模板 (XLSX)", "Download template (XLSX)"),
+    "file": ("文件", "File"),
+    "check": ("校验", "Check"),
+    "errors": ("发现问题，未导入任何数据", "Problems found; nothing was imported"),
+    "sheet": ("工作表", "Sheet"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "problem": ("问题", "Problem"),
+    "preview": ("预览：确认后将写入", "Preview: this will be written when you confirm"),
+    "values": ("指标数据", "Indicator values"),
+    "reports": ("任务进展", "Task reports"),
+    "submit_too": ("同时提交审核", "Also submit for review"),
+    "confirm": ("确认导入", "Confirm import"),
+    "cancel": ("取消", "Cancel"),
+    "nothing": ("模板中没有填写任何数值或进展。", "The template has no value or report filled in."),
+    "imported": ("已导入", "Imported"),
+    "other_unit": (
+        "此模板属于「{theirs}」，您只能导入本单位（{mine}）的模板",
+        "This template belongs to {theirs}; you may import only your own unit's ({mine})",
+    ),
+    "code": ("代码", "Code"),
+    "name": ("名称", "Name"),
+    "period": ("期间", "Period"),
+    "value": ("数值", "Value"),
+    "source": ("数据来源", "Source"),
+    "status": ("进展状态", "Status"),
+    "narrative": ("进展情况", "Progress"),
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    i = 1 if lang == "en" else 0
+    return {k: v[i] for k, v in WORDS.items()}
+
+
+def _unit_for(request: Request, who: Principal, unit: str | None) -> str:
+    """A department's own unit (whatever it asks); the office names one, checked against the plan."""
+    if who.role == "department":
+        return str(who.unit_id)
+    plan = request.app.state.plan
+    ids = {u.id for u in plan.units}
+    if unit in ids:
+        return str(unit)
+    found = next((u.id for u in plan.units if u.name == unit), None)
+    if found is None:
+        raise LookupError(f"unit: {unit!r} is not a responsible unit of the plan; choose one from the list")
+    return str(found)
+
+
+@router.get("/reporting/template")
+def template(
+    request: Request,
+    who: Reporter,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    unit: Annotated[str | None, Query(max_length=80)] = None,
+    format: Annotated[Literal["xlsx", "csv"], Query()] = "xlsx",
+    sheet: Annotated[Literal["values", "reports"], Query()] = "reports",
+) -> Response:
+    """The unit's reporting template for ``year``: XLSX (both sheets) or one sheet as CSV."""
+    try:
+        unit_id = _unit_for(request, who, unit)
+    except LookupError as exc:
+        return Response(str(exc), status_code=404, media_type="text/plain; charset=utf-8")
+    plan = request.app.state.plan
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"template.{format}"
+        if format == "csv":
+            write_csv_template(plan, unit_id, year, path, sheet)
+            media = "text/csv; charset=utf-8"
+        else:
+            write_template(plan, unit_id, year, path)
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content = path.read_bytes()
+    name = f"{plan.plan.id}-{unit_id}-{year}-template.{format}"
+    return Response(
+        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _pending_dir(request: Request) -> Path:
+    return Path(request.app.state.settings.data_dir) / "imports" / "sheets"
+
+
+def _pending_folder(request: Request) -> Path | None:
+    token = request.session.get(PENDING_KEY)
+    if isinstance(token, str) and _TOKEN.fullmatch(token):
+        return _pending_dir(request) / token
+    return None
+
+
+def _clear(request: Request) -> None:
+    folder = _pending_folder(request)
+    request.session.pop(PENDING_KEY, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _context(request: Request, who: Principal, **extra: Any) -> dict[str, Any]:
+    plan = request.app.state.plan
+    units = list(plan.units) if who.role == "office" else []
+    base = {
+        "x": words(lang_of(request)),
+        "units": units,
+        "unit": who.unit_id if who.role == "department" else (request.query_params.get("unit") or ""),
+        "year": extra.pop("year", None) or default_year(service(request).data()),
+        "problems": None,
+        "preview": None,
+        "imported": request.query_params.get("imported"),
+    }
+    return {**base, **extra}
+
+
+def _problem_rows(problems: list[SheetProblem], name: str) -> list[dict[str, Any]]:
+    return [
+        {"file": name, "sheet": p.sheet, "row": p.row or None, "column": p.column, "message": p.message}
+        for p in problems
+    ]
+
+
+def _problem(file: str, message: str, column: str = "") -> list[dict[str, Any]]:
+    """A problem of the whole file (not of one row)."""
+    return [{"file": file, "sheet": "", "row": None, "column": column, "message": message}]
+
+
+def _parse(request: Request, who: Principal, path: Path, unit: str | None) -> ParsedImport:
+    """Read and check the file; a department's template must be its own unit's."""
+    plan = request.app.state.plan
+    # An XLSX template names its unit (checked below against a department's own); a CSV does not.
+    csv_file = path.suffix.lower() == ".csv"
+    unit_id = _unit_for(request, who, unit) if (unit or (csv_file and who.role == "department")) else None
+    parsed = read_import(path, plan, unit_id)
+    if who.role == "department" and parsed.unit_id != who.unit_id:
+        names = {u.id: u.name for u in plan.units}
+        message = words(lang_of(request))["other_unit"].format(
+            theirs=names.get(parsed.unit_id, parsed.unit_id), mine=names.get(str(who.unit_id), who.unit_id)
+        )
+        raise ImportProblems([SheetProblem(path.name, "填报说明", 3, "填报单位 unit", message)])
+    return parsed
+
+
+def _preview(request: Request, parsed: ParsedImport) -> dict[str, Any]:
+    plan = request.app.state.plan
+    indicators = {i.id: i for i in plan.indicators}
+    tasks = {t.id: t.title for t in plan.tasks}
+    return {
+        "unit_id": parsed.unit_id,
+        "values": [
+            {
+                "code": v.indicator_id,
+                "name": indicators[v.indicator_id].name if v.indicator_id in indicators else "",
+                "year": v.year,
+                "period": v.period,
+                "value": v.value,
+                "unit": indicators[v.indicator_id].unit if v.indicator_id in indicators else "",
+                "source": v.source,
+            }
+            for v in parsed.values
+        ],
+        "reports": [
+            {
+                "code": r.task_id,
+                "name": tasks.get(r.task_id, ""),
+                "year": r.year,
+                "period": r.period,
+                "status": TASK_STATUS_LABELS.get(r.status, r.status),
+                "narrative": r.narrative,
+            }
+            for r in parsed.reports
+        ],
+    }
+
+
+@router.get("/reporting/import", response_class=HTMLResponse)
+def import_form(
+    request: Request, who: Reporter, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+) -> Response:
+    return render(request, "sheet_import.html", _context(request, who, year=year))
+
+
+@router.post("/reporting/import", response_class=HTMLResponse)
+def import_upload(
+    request: Request,
+    who: Reporter,
+    file: Annotated[UploadFile, File()],
+    unit: Annotated[str, Form(max_length=80)] = "",
+) -> Response:
+    """Check an uploaded template: every problem listed (nothing stored), else a preview."""
+    _clear(request)
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    name = _SAFE_NAME.sub("_", Path(file.filename or "upload.xlsx").name) or "upload.xlsx"
+    if len(data) > MAX_UPLOAD_BYTES:
+        problems = [
+            {"file": name, "sheet": "", "row": None, "column": "", "message": "file larger than 10 MB"}
+        ]
+        return render(request, "sheet_import.html", _context(request, who, problems=problems), 422)
+    token = secrets.token_urlsafe(16)
+    folder = _pending_dir(request) / token
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    try:
+        parsed = _parse(request, who, path, unit or None)
+    except ImportProblems as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        found = _problem_rows(list(exc.problems), name)
+        return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
+    except LookupError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        found = _problem(name, str(exc).strip("'\""), "unit")
+        return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # a broken XLSX
+        shutil.rmtree(folder, ignore_errors=True)
+        found = _problem(name, f"cannot read: {exc}")
+        return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
+    (folder / "unit.txt").write_text(parsed.unit_id, encoding="utf-8")
+    request.session[PENDING_KEY] = token
+    preview = _preview(request, parsed)
+    preview["file_name"] = name
+    return render(request, "sheet_import.html", _context(request, who, preview=preview))
+
+
+@router.post("/reporting/import/confirm", response_class=HTMLResponse)
+def import_confirm(
+    request: Request, who: Reporter, submit: Annotated[str, Form(max_length=5)] = ""
+) -> Response:
+    """Write the previewed template of this session in one transaction (or nothing), audited."""
+    folder = _pending_folder(request)
+    files = (
+        [p for p in sorted(folder.iterdir()) if p.name != "unit.txt"] if folder and folder.is_dir() else []
+    )
+    if not files or folder is None:
+        return RedirectResponse("/reporting/import", 303)
+    path = files[0]
+    unit_id = (folder / "unit.txt").read_text(encoding="utf-8")
+    svc = service(request)
+    try:
+        parsed = _parse(request, who, path, unit_id)
+        counts = svc.import_rows(actor_of(who), parsed, file=path.name, submit=submit == "1")
+    except ImportProblems as exc:
+        found = _problem_rows(list(exc.problems), path.name)
+        _clear(request)
+        return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
+    except (TrackingError, LookupError) as exc:
+        found = [
+            {"file": path.name, "sheet": "", "row": None, "column": "", "message": str(exc).strip("'\"")}
+        ]
+        _clear(request)
+        return render(request, "sheet_import.html", _context(request, who, problems=found), error_status(exc))
+    _clear(request)
+    total = counts["values"] + counts["reports"]
+    return RedirectResponse(f"/reporting/import?imported={total}", 303)
