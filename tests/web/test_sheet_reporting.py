@@ -152,3 +152,12 @@ def test_office_imports_for_a_unit_all_or_nothing(
     refused = _confirm(office)
     assert refused.status_code == 422 and "指标数据" in refused.text
     assert _count(server) == before
+
+
+def test_the_activity_template_is_downloadable_by_the_office(clients: dict[str, httpx.Client]) -> None:
+    response = clients["office"].get("/inventory/import/template")
+    assert response.status_code == 200 and response.headers["content-type"] == XLSX
+    book = load_workbook(io.BytesIO(response.content))
+    assert {"说明", "activity", "macro"} <= set(book.sheetnames)
+    for who in ("dept_a", "viewer", "firm"):
+        assert clients[who].get("/inventory/import/template").status_code == 403

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from carbonpeak.accounting.template import write_template as write_activity_template
 from carbonpeak.tracking.errors import ImportProblems, SheetProblem, TrackingError
 from carbonpeak.tracking.model import TASK_STATUS_LABELS
 from carbonpeak.tracking.sheets import ParsedImport, read_import, write_csv_template, write_template
@@ -29,6 +30,7 @@ from carbonpeak.web.reporting_views import actor_of, default_year, error_status,
 
 router = APIRouter(include_in_schema=False)
 Reporter = Annotated[Principal, Depends(permit("office", "department", scoped=True))]
+Office = Annotated[Principal, Depends(permit("office"))]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PENDING_KEY = "pending_sheet"
@@ -124,6 +126,21 @@ def template(
     name = f"{plan.plan.id}-{unit_id}-{year}-template.{format}"
     return Response(
         content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/inventory/import/template")
+def activity_template(request: Request, who: Office) -> Response:
+    """The activity-data template of the inventory import (as ``carbonpeak activity template``): 说明,
+    activity and macro sheets with the codes as drop-down lists, an example, the code lists."""
+    del request, who
+    with tempfile.TemporaryDirectory() as tmp:
+        content = write_activity_template(Path(tmp) / "activity-template.xlsx").read_bytes()
+    disposition = {"Content-Disposition": 'attachment; filename="carbonpeak-activity-template.xlsx"'}
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=disposition,
     )
 
 
