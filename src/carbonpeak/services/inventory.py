@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,10 +44,18 @@ class StoredInventory:
     batches: list[dict[str, Any]]
     key: tuple[Any, ...]
     _history: tuple[tuple[str, float], ...] | None = field(default=None, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def illustrative(self) -> bool:
         return self.inventory.illustrative
+
+    def memo(self, name: str, make: Callable[[Inventory], Any]) -> Any:
+        """``make(inventory)`` once per cached inventory (e.g. the page's charts and tables, which
+        serialise the inventory: ~180 ms for the demo); callers must not change the result."""
+        if name not in self._memo:
+            self._memo[name] = make(self.inventory)
+        return self._memo[name]
 
     def co2_history(self) -> tuple[tuple[str, float], ...]:
         """(year, total CO2 t), computed once per inventory (serialising costs ~90 ms)."""

@@ -201,7 +201,7 @@ def inventory_page(
 ) -> Response:
     shown = _stored(request, batch)
     context: dict[str, Any] = (
-        _inventory_context(shown.inventory)
+        dict(shown.memo("page", _inventory_context))
         if shown is not None
         else {"illustrative": False, "source_name": ""}
     )
@@ -273,16 +273,18 @@ def inventory_api(request: Request, who: Reader, batch: BatchQuery = None) -> di
             "indicators": [],
         }
     inv = shown.inventory
-    years, rows = iv.indicator_rows(inv)
     return {
         "empty": False,
         "illustrative": inv.illustrative,
         "source": Path(inv.source).name,
         "batches": [_batch_ref(b) for b in shown.batches],
-        "totals": iv.totals(inv),
-        "indicator_years": years,
-        "indicators": rows,
+        **shown.memo("api", _api_tables),
     }
+
+
+def _api_tables(inv: Inventory) -> dict[str, Any]:
+    years, rows = iv.indicator_rows(inv)
+    return {"totals": iv.totals(inv), "indicator_years": years, "indicators": rows}
 
 
 def _pending_dir(request: Request) -> Path:
