@@ -59,6 +59,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # the schema before 0026 knows no macro batches: drop them with their values
+    op.execute("DELETE FROM activity_batches WHERE kind = 'macro'")
     op.drop_table("macro_rows")
     op.drop_table("activity_rows")
     with op.batch_alter_table("activity_batches") as batch:
