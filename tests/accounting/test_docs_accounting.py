@@ -30,6 +30,8 @@ def test_every_command_and_option_is_documented() -> None:
         "carbonpeak factors show",
         "carbonpeak activity template",
         "carbonpeak activity validate",
+        "carbonpeak activity import",
+        "carbonpeak activity batches",
     }
     for path, cmd in commands.items():
         assert path in DOC, path

@@ -29,8 +29,10 @@ def test_migration_and_batches(tmp_path: Path) -> None:
         assert "activity batch stored as #2" in lines[0]
         assert "示例数据" in lines[0]
         assert "already stored as #2" in load_demo(engine, None)[0]
-        batches = activity_batches(engine)
+        batches = activity_batches(engine, kind="activity")
         assert [b["rows"] for b in batches] == [1, 215]
+        macro = activity_batches(engine, kind="macro")
+        assert [(b["id"], b["rows"], b["illustrative"]) for b in macro] == [(3, 20, True)]
         assert batches[1]["illustrative"] is True
         assert batches[1]["years"] == [2020, 2021, 2022, 2023, 2024]
         assert batches[0]["created_by"] == "test"

@@ -1,5 +1,5 @@
-"""A live server on the bundled Jinghai plan (its plan scenario reads the plan's indicators), for the
-inventory and scenario explorer tests."""
+"""A live server on the bundled Jinghai plan (its plan scenario reads the plan's indicators) with the
+demo activity and macro batches stored, for the inventory and scenario explorer tests."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine, upgrade
+from carbonpeak.storage.activity import load_demo
 from carbonpeak.web import create_app
 from tests.conftest import REPO
 from tests.web.conftest import LiveServer, create_users, serve
@@ -29,6 +30,7 @@ def jinghai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     url = settings.resolved_database_url()
     upgrade(url)
     engine = make_engine(url)
+    load_demo(engine, None)  # as carbonpeak init --demo: the demo activity and macro batches
     tokens = create_users(engine)
     app = create_app(settings)
     try:

@@ -92,6 +92,9 @@ def test_bad_requests_are_refused(jinghai: LiveServer, viewer: httpx.Client) -> 
 
 def test_downloads_page_offers_the_scenario_files(viewer: httpx.Client) -> None:
     page = viewer.get("/downloads").text
+    # The demo batches are stored on this server: the inventory tables are offered and work.
+    inventory = "/inventory/download?table=co2_by_sector&amp;format=csv"
+    assert inventory in page and viewer.get(inventory.replace("&amp;", "&")).status_code == 200
     for table in ("trajectory", "targets"):
         href = f"/scenarios/download?scenario=plan&amp;table={table}&amp;format=csv"
         assert href in page

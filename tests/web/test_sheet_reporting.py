@@ -155,6 +155,7 @@ def test_office_imports_for_a_unit_all_or_nothing(
 
 
 def test_the_activity_template_is_downloadable_by_the_office(clients: dict[str, httpx.Client]) -> None:
+    assert 'href="/inventory/import/template"' in clients["office"].get("/inventory/import").text
     response = clients["office"].get("/inventory/import/template")
     assert response.status_code == 200 and response.headers["content-type"] == XLSX
     book = load_workbook(io.BytesIO(response.content))

@@ -96,6 +96,8 @@ def test_every_download_link_works(clients: dict[str, httpx.Client], who: str) -
     assert any(href.startswith("/review/export") for href in links) == (who == "office")
     # The minimal test plan lacks the indicators the plan scenario reads: no scenario links offered.
     assert not any(href.startswith("/scenarios/download") for href in links)
+    # Nothing imported on this server: no inventory downloads offered (they would be 404).
+    assert not any(href.startswith("/inventory/download") for href in links)
     for href in links:
         response = clients[who].get(href)
         assert response.status_code == 200, (who, href, response.text[:300])

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import getpass
+import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import Engine
 
 from carbonpeak.accounting import (
     ImportProblems,
@@ -22,12 +27,18 @@ from carbonpeak.accounting import (
 from carbonpeak.accounting.catalog import sector_name_zh
 from carbonpeak.accounting.result import Inventory
 from carbonpeak.accounting.template import write_template
-from carbonpeak.cli.common import domain_errors, fail
+from carbonpeak.cli.common import domain_errors, fail, settings
 from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json
+from carbonpeak.services.inventory import stored_inputs
+from carbonpeak.storage import current, head, make_engine
+from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
 
 app = typer.Typer(help="Emission accounting.", no_args_is_help=True)
 factors_app = typer.Typer(help="Emission-factor sets with their sources and versions.", no_args_is_help=True)
-activity_app = typer.Typer(help="Activity data files: template and validation.", no_args_is_help=True)
+activity_app = typer.Typer(
+    help="Activity data files: template, validation, import into the database, stored batches.",
+    no_args_is_help=True,
+)
 app.add_typer(factors_app, name="factors")
 app.add_typer(activity_app, name="activity")
 
@@ -146,6 +157,99 @@ def activity_validate(
         )
 
 
+@contextlib.contextmanager
+def _engine(ctx: typer.Context) -> Iterator[Engine]:
+    url = settings(ctx).resolved_database_url()
+    if current(url) != head():
+        raise LookupError(
+            f"database {url} is not at the latest schema; run carbonpeak init or carbonpeak db upgrade"
+        )
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@activity_app.command("import")
+@domain_errors
+def activity_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Activity file (CSV or XLSX), or a macro file with --macro.")],
+    macro: Annotated[
+        bool, typer.Option("--macro", help="The file is a macro file (year, variable, value, unit).")
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Who imports (recorded with the batch; default: OS user).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Validate a file and store it as a batch with its rows (all or nothing; the same bytes again are
+    recognised). The inventory page and ``carbonpeak inventory`` then compute from the stored batches."""
+    who = user or getpass.getuser() or "cli"
+    source = f"carbonpeak activity import {file}"
+    try:
+        if macro:
+            m = read_macro(file)
+        else:
+            a = read_activity(file)
+    except ImportProblems as exc:
+        raise _problems_out(exc, fmt) from exc
+    with _engine(ctx) as engine:
+        if macro:
+            sha = hashlib.sha256(file.read_bytes()).hexdigest()
+            stored = store_macro_batch(engine, m, content_sha256=sha, who=who, source=source)
+        else:
+            sha = a.sha256
+            inv = inventory(a, stored_inputs(engine).macro)
+            stored = store_activity_batch(engine, a, inv, who=who, source=source)
+    kind = "macro" if macro else "activity"
+    if fmt is Format.json:
+        print_json({"ok": True, "kind": kind, "batch": stored.id, "created": stored.created, "sha256": sha})
+        return
+    state = "stored as" if stored.created else "already stored as"
+    typer.echo(f"{file}: {kind} batch {state} #{stored.id} (sha256 {sha[:12]})")
+
+
+@activity_app.command("batches")
+@domain_errors
+def activity_batches_cmd(
+    ctx: typer.Context,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only batches of this kind: activity or macro.")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List the stored batches (newest last) with file, sha256, rows, years, who and when."""
+    if kind not in (None, "activity", "macro"):
+        raise fail("error: --kind must be activity or macro", 2)
+    with _engine(ctx) as engine:
+        rows = activity_batches(engine, kind)
+    if fmt is not Format.json:
+        rows = [
+            {
+                **r,
+                "sha256": r["sha256"][:12],
+                "years": ", ".join(map(str, r["years"])),
+                "illustrative": "示例数据 illustrative" if r["illustrative"] else "",
+            }
+            for r in rows
+        ]
+    columns: list[Column] = [
+        ("id", "批次"),
+        ("kind", "类型"),
+        ("file_name", "文件"),
+        ("sha256", "SHA-256"),
+        ("rows", "行数"),
+        ("years", "年份"),
+        ("illustrative", "示例数据"),
+        ("rows_stored", "明细已保存"),
+        ("created_by", "导入人"),
+        ("created_at", "导入时间"),
+    ]
+    emit(rows, columns, fmt, title="已导入批次")
+
+
 def _grid(value: str) -> str | float:
     try:
         return float(value)
@@ -218,9 +322,20 @@ def _table_rows(inv: Inventory, readable: bool = False) -> list[dict[str, Any]]:
 @app.command("inventory")
 @domain_errors
 def inventory_cmd(
-    activity: Annotated[Path, typer.Option("--activity", "-a", help="Activity file (CSV or XLSX).")],
+    ctx: typer.Context,
+    activity: Annotated[
+        Path | None,
+        typer.Option("--activity", "-a", help="Activity file (CSV or XLSX); without it, the stored batches."),
+    ] = None,
     macro: Annotated[
-        Path | None, typer.Option("--macro", "-m", help="Macro file: GDP, population, … (CSV/XLSX).")
+        Path | None,
+        typer.Option(
+            "--macro", "-m", help="Macro file: GDP, population, … (CSV/XLSX); overrides the stored macro."
+        ),
+    ] = None,
+    batch: Annotated[
+        int | None,
+        typer.Option("--batch", help="From the database: this activity batch alone (see activity batches)."),
     ] = None,
     factors: Annotated[
         Path | None, typer.Option("--factors", help="User factor file (CSV) overriding rows.")
@@ -260,15 +375,38 @@ def inventory_cmd(
         InventoryFormat, typer.Option("--format", "-f", help="table, json, csv (tidy long table) or xlsx.")
     ] = InventoryFormat.table,
 ) -> None:
-    """Compute the CO2 inventory, energy totals and indicators for every year of the activity file."""
+    """Compute the CO2 inventory, energy totals and indicators for every year of the activity file, or,
+    without --activity, of the batches stored in the database (the current inventory: for every year
+    the activity batch confirmed last, the same as the inventory page; or --batch N alone)."""
     if electricity_rule not in ("grid_share", "local_only"):
         raise fail("error: --electricity-rule must be grid_share or local_only", 2)
+    if activity is not None and batch is not None:
+        raise fail("error: --batch reads the database; it cannot go with --activity", 2)
     try:
-        act = read_activity(activity)
         mac = read_macro(macro) if macro else None
         user = read_user_factors(factors) if factors else None
+        if activity is not None:
+            act = read_activity(activity)
     except ImportProblems as exc:
         raise _problems_out(exc, Format.table) from exc
+    if activity is None:
+        with _engine(ctx) as engine:
+            stored = stored_inputs(engine, batch)
+        if stored.activity is None:
+            raise fail(
+                "error: no activity batch stored (尚未导入清单数据); import one with "
+                "carbonpeak activity import FILE, or give --activity FILE",
+                1,
+            )
+        act = stored.activity
+        mac = mac or stored.macro
+        used = ", ".join(
+            f"#{b['id']} {b['kind']} {b['file_name']} ({b['sha256'][:12]}; "
+            f"{', '.join(map(str, b['years_used']))})"
+            for b in stored.batches
+        )
+        if fmt is InventoryFormat.table:
+            typer.echo(f"from the database: {used}")
     opts = InventoryOptions(
         combustion_set=factor_set,
         user_factors=user,

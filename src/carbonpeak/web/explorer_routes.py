@@ -1,11 +1,13 @@
 """The inventory page (清单) with its import flow and downloads, and the scenario explorer (情景).
 
 Roles (docs/web.md): the office, departments and viewers read the inventory and run scenarios;
-only the office imports activity data; enterprises and the public see neither.
+only the office imports activity and macro data; enterprises and the public see neither. The
+inventory shown is rebuilt from the stored batches (``carbonpeak.services.inventory``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import shutil
@@ -13,13 +15,15 @@ import zipfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from carbonpeak.accounting import ImportProblems, Inventory, inventory, read_activity
+from carbonpeak.accounting import ImportProblems, Inventory, inventory, read_activity, read_macro
+from carbonpeak.accounting.catalog import MACRO_VARIABLES
+from carbonpeak.services.inventory import StoredInventory, current, stored_inputs
 from carbonpeak.storage.accounts import audit
-from carbonpeak.storage.activity import activity_batches, store_activity_batch
+from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
 from carbonpeak.web import inventory_views as iv
 from carbonpeak.web.auth import READERS, Principal, permit
 from carbonpeak.web.explorer import (
@@ -39,6 +43,8 @@ Office = Annotated[Principal, Depends(permit("office"))]
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PENDING_KEY = "pending_import"
+PENDING_KIND_KEY = "pending_import_kind"
+KINDS = ("activity", "macro")
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 # Words of these pages (zh-CN, en); the plan's and the data's own wording is not translated.
@@ -61,11 +67,36 @@ WORDS: dict[str, tuple[str, str]] = {
     "method": ("方法", "Method"),
     "download": ("下载", "Download"),
     "import": ("导入活动数据", "Import activity data"),
+    "import_macro": ("导入宏观数据", "Import macro data"),
     "import_help": (
-        "上传活动数据文件（CSV 或 XLSX，模板见 carbonpeak activity template）。先校验，全部错误一次列出，"
-        "校验通过后预览清单，确认后才保存。",
-        "Upload an activity file (CSV or XLSX; template: carbonpeak activity template). It is validated "
-        "first (every error listed), then previewed; nothing is stored until you confirm.",
+        "上传活动数据文件或宏观数据文件（地区生产总值不变价、常住人口、工业增加值等；CSV 或 XLSX，"
+        "模板见下方链接）。先校验，全部错误一次列出，校验通过后预览，确认后才保存。",
+        "Upload an activity file or a macro file (GDP at constant prices, population, industrial value "
+        "added, …; CSV or XLSX; template: link below). It is validated first (every "
+        "error listed), then previewed; nothing is stored until you confirm.",
+    ),
+    "kind": ("文件类型", "File kind"),
+    "template": ("下载数据模板 (XLSX)", "Download the data template (XLSX)"),
+    "kind_activity": ("活动数据（分部门分品种能源消费）", "Activity data (energy by sector and fuel)"),
+    "kind_macro": ("宏观数据（GDP、人口、增加值）", "Macro data (GDP, population, value added)"),
+    "variable": ("变量", "Variable"),
+    "empty": ("尚未导入清单数据", "No inventory data imported yet"),
+    "empty_help": (
+        "导入活动数据后，清单、图表、下载和总览的排放趋势即按导入的数据计算。",
+        "Once activity data is imported, the inventory, its charts and downloads and the overview "
+        "trend are computed from it.",
+    ),
+    "shown": ("本页清单数据来自", "This inventory is computed from"),
+    "shown_batch": ("正在查看历史批次", "Viewing an older batch"),
+    "current_link": ("返回当前清单", "Back to the current inventory"),
+    "view": ("查看", "View"),
+    "years_used": ("采用年份", "Years used"),
+    "when": ("导入时间", "When"),
+    "kind_col": ("类型", "Kind"),
+    "no_rows": ("未保存明细行（0026 之前导入）", "rows not stored (imported before 0026)"),
+    "macro_missing": (
+        "尚未导入宏观数据：单位GDP能耗、单位GDP二氧化碳排放等强度指标暂缺。",
+        "No macro data imported: the intensity indicators (per unit GDP) are missing.",
     ),
     "file": ("文件", "File"),
     "validate": ("校验并预览", "Validate and preview"),
@@ -111,7 +142,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "二氧化碳排放趋势：清单历史与规划情景预测",
         "CO2 trend: inventory history and plan projection",
     ),
-    "history": ("清单（示例数据）", "Inventory (illustrative)"),
+    "history": ("清单", "Inventory"),
+    "history_illustrative": ("清单（示例数据）", "Inventory (illustrative)"),
+    "history_empty": ("清单（尚未导入清单数据）", "Inventory (no data imported yet)"),
     "projection": ("规划情景预测（示例）", "Plan scenario projection (illustrative)"),
 }
 
@@ -148,16 +181,40 @@ def _inventory_context(inv: Inventory) -> dict[str, Any]:
     }
 
 
+def _stored(request: Request, batch: int | None) -> StoredInventory | None:
+    """The current inventory, or that of activity batch ``batch``; 404 for an unknown batch."""
+    try:
+        return current(request.app.state.engine, batch)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+BatchQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
 @router.get("/inventory", response_class=HTMLResponse)
 def inventory_page(
-    request: Request, who: Reader, stored: int | None = None, again: int | None = None
+    request: Request,
+    who: Reader,
+    stored: int | None = None,
+    again: int | None = None,
+    batch: BatchQuery = None,
 ) -> Response:
-    context = _inventory_context(iv.demo())
+    shown = _stored(request, batch)
+    context: dict[str, Any] = (
+        dict(shown.memo("page", _inventory_context))
+        if shown is not None
+        else {"illustrative": False, "source_name": ""}
+    )
     context.update(
         {
             "x": _lang_words(request),
             "tables": list(iv.TABLES),
             "batches": activity_batches(request.app.state.engine),
+            "shown": shown.batches if shown is not None else [],
+            "empty": shown is None,
+            "has_macro": shown is not None and shown.inventory.macro is not None,
+            "batch": batch,
             "stored": stored,
             "again": again,
         }
@@ -171,12 +228,18 @@ def inventory_download(
     who: Reader,
     table: Annotated[str, Query(max_length=40)] = "co2_by_sector",
     format: Literal["csv", "xlsx"] = "xlsx",
+    batch: BatchQuery = None,
 ) -> Response:
-    inv = iv.demo()
+    shown = _stored(request, batch)
+    if shown is None:
+        raise HTTPException(404, "no inventory data imported yet (尚未导入清单数据)")
+    inv = shown.inventory
     header, rows = iv.table_rows(inv, table)
     sheet = iv.TABLES[table][0] + ("（示例数据）" if inv.illustrative else "")
-    title = f"{sheet} — {Path(inv.source).name}" + (" — 示例数据 illustrative" if inv.illustrative else "")
-    filename = f"inventory-{table}.{format}"
+    names = ", ".join(f"#{b['id']} {b['file_name']} {b['sha256'][:12]}" for b in shown.batches)
+    title = f"{sheet} — {names}" + (" — 示例数据 illustrative" if inv.illustrative else "")
+    suffix = f"-batch{batch}" if batch is not None else ""
+    filename = f"inventory-{table}{suffix}.{format}"
     disposition = {"content-disposition": f'attachment; filename="{filename}"'}
     if format == "csv":
         return Response(
@@ -189,19 +252,40 @@ def inventory_download(
     )
 
 
+def _batch_ref(b: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "kind", "file_name", "sha256", "created_by", "created_at", "illustrative", "years_used")
+    return {k: b.get(k) for k in keys}
+
+
 @router.get(
-    "/api/v1/inventory", summary="The inventory: totals and indicators per year (示例数据 when illustrative)"
+    "/api/v1/inventory",
+    summary="The inventory of the stored batches: totals and indicators per year (示例数据 flagged)",
 )
-def inventory_api(request: Request, who: Reader) -> dict[str, Any]:
-    inv = iv.demo()
-    years, rows = iv.indicator_rows(inv)
+def inventory_api(request: Request, who: Reader, batch: BatchQuery = None) -> dict[str, Any]:
+    shown = _stored(request, batch)
+    if shown is None:
+        return {
+            "empty": True,
+            "illustrative": False,
+            "source": None,
+            "batches": [],
+            "totals": [],
+            "indicator_years": [],
+            "indicators": [],
+        }
+    inv = shown.inventory
     return {
+        "empty": False,
         "illustrative": inv.illustrative,
         "source": Path(inv.source).name,
-        "totals": iv.totals(inv),
-        "indicator_years": years,
-        "indicators": rows,
+        "batches": [_batch_ref(b) for b in shown.batches],
+        **shown.memo("api", _api_tables),
     }
+
+
+def _api_tables(inv: Inventory) -> dict[str, Any]:
+    years, rows = iv.indicator_rows(inv)
+    return {"totals": iv.totals(inv), "indicator_years": years, "indicators": rows}
 
 
 def _pending_dir(request: Request) -> Path:
@@ -214,18 +298,47 @@ def _clear_pending(request: Request) -> None:
         shutil.rmtree(_pending_dir(request) / token, ignore_errors=True)
 
 
+def _import_page(
+    request: Request, kind: str, problems: list[dict[str, object]] | None, preview: Any, status: int = 200
+) -> Response:
+    context = {"x": _lang_words(request), "problems": problems, "preview": preview, "kind": kind}
+    return render(request, "inventory_import.html", context, status)
+
+
 @router.get("/inventory/import", response_class=HTMLResponse)
-def import_form(request: Request, who: Office) -> Response:
-    return render(
-        request, "inventory_import.html", {"x": _lang_words(request), "problems": None, "preview": None}
-    )
+def import_form(request: Request, who: Office, kind: Literal["activity", "macro"] = "activity") -> Response:
+    return _import_page(request, kind, None, None)
+
+
+def _macro_preview(engine: Any, macro: Any) -> dict[str, Any]:
+    years = sorted({y for by in macro.values.values() for y in by})
+    rows = [
+        {
+            "variable": var,
+            "name": MACRO_VARIABLES[var][1],
+            "unit": MACRO_VARIABLES[var][0],
+            "values": [macro.values[var].get(y) for y in years],
+        }
+        for var in MACRO_VARIABLES
+        if var in macro.values
+    ]
+    out: dict[str, Any] = {"years": [str(y) for y in years], "macro_rows": rows, "ind_rows": None}
+    stored = stored_inputs(engine)
+    if stored.activity is not None:  # the indicators as they will read with this macro file
+        ind_years, ind_rows = iv.indicator_rows(inventory(stored.activity, macro))
+        out["ind_years"], out["ind_rows"] = ind_years, ind_rows
+    return out
 
 
 @router.post("/inventory/import", response_class=HTMLResponse)
-def import_upload(request: Request, who: Office, file: Annotated[UploadFile, File()]) -> Response:
-    """Validate an uploaded activity file: every problem listed (nothing stored), else a preview.
-    A plain ``def``: validation and the inventory are CPU work, run in the thread pool."""
-    x = _lang_words(request)
+def import_upload(
+    request: Request,
+    who: Office,
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[Literal["activity", "macro"], Form()] = "activity",
+) -> Response:
+    """Validate an uploaded activity or macro file: every problem listed (nothing stored), else a
+    preview. A plain ``def``: validation and the inventory are CPU work, run in the thread pool."""
     _clear_pending(request)
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
     name = _SAFE_NAME.sub("_", Path(file.filename or "upload.csv").name) or "upload.csv"
@@ -233,65 +346,80 @@ def import_upload(request: Request, who: Office, file: Annotated[UploadFile, Fil
         problems: list[dict[str, object]] = [
             {"file": name, "row": None, "column": None, "message": "file larger than 20 MB"}
         ]
-        return render(request, "inventory_import.html", {"x": x, "problems": problems, "preview": None}, 422)
+        return _import_page(request, kind, problems, None, 422)
     token = secrets.token_urlsafe(16)
     folder = _pending_dir(request) / token
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_bytes(data)
     try:
-        activity = read_activity(path)
+        if kind == "macro":
+            macro = read_macro(path)
+        else:
+            activity = read_activity(path)
     except ImportProblems as exc:
         shutil.rmtree(folder, ignore_errors=True)
         found: list[dict[str, object]] = [{**p.as_dict(), "file": name} for p in exc.problems]
-        return render(request, "inventory_import.html", {"x": x, "problems": found, "preview": None}, 422)
+        return _import_page(request, kind, found, None, 422)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # e.g. a broken XLSX
         shutil.rmtree(folder, ignore_errors=True)
         unreadable: list[dict[str, object]] = [
             {"file": name, "row": None, "column": None, "message": f"cannot read as CSV/XLSX: {exc}"}
         ]
-        return render(
-            request, "inventory_import.html", {"x": x, "problems": unreadable, "preview": None}, 422
-        )
+        return _import_page(request, kind, unreadable, None, 422)
     request.session[PENDING_KEY] = token
-    preview = _inventory_context(inventory(activity))
-    preview["rows"] = len(activity.frame)
+    request.session[PENDING_KIND_KEY] = kind
+    engine = request.app.state.engine
+    if kind == "macro":
+        preview = _macro_preview(engine, macro)
+        preview["rows"] = sum(len(v) for v in macro.values.values())
+        preview["illustrative"] = macro.illustrative
+    else:
+        preview = _inventory_context(inventory(activity, stored_inputs(engine).macro))
+        preview["rows"] = len(activity.frame)
     preview["file_name"] = name
-    return render(request, "inventory_import.html", {"x": x, "problems": None, "preview": preview})
+    preview["sha256"] = hashlib.sha256(data).hexdigest()
+    return _import_page(request, kind, None, preview)
 
 
 @router.post("/inventory/import/confirm")
 def import_confirm(request: Request, who: Office) -> Response:
-    """Store the previewed file of this session as an activity batch (once), audited."""
+    """Store the previewed file of this session as an activity or macro batch (once), audited."""
     token = request.session.get(PENDING_KEY)
+    kind = request.session.get(PENDING_KIND_KEY, "activity")
     folder = (
         _pending_dir(request) / token if isinstance(token, str) and re.fullmatch(r"[\w-]+", token) else None
     )
     files = sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []
-    if not files:
+    if not files or kind not in KINDS:
         return RedirectResponse("/inventory/import", 303)
     path = files[0]
-    activity = read_activity(path)  # validated at upload; read again from the same bytes
-    inv = inventory(activity)
+    engine = request.app.state.engine
     source = f"web import from {request.client.host if request.client else 'unknown'}"
-    stored = store_activity_batch(
-        request.app.state.engine, activity, inv, who=who.username or "", source=source
-    )
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    # validated at upload; read again from the same bytes
+    if kind == "macro":
+        macro = read_macro(path)
+        stored = store_macro_batch(
+            engine, macro, content_sha256=sha256, who=who.username or "", source=source
+        )
+        after: dict[str, Any] = {"file": path.name, "variables": sorted(macro.values), "sha256": sha256}
+    else:
+        activity = read_activity(path)
+        inv = inventory(activity, stored_inputs(engine).macro)
+        stored = store_activity_batch(engine, activity, inv, who=who.username or "", source=source)
+        after = {"file": path.name, "rows": len(activity.frame), "years": activity.years, "sha256": sha256}
     if stored.created:
         audit(
-            request.app.state.engine,
+            engine,
             who=who.username or "",
-            action="activity.import",
+            action=f"{kind}.import",
             obj=f"activity_batch:{stored.id}",
-            after={
-                "file": path.name,
-                "rows": len(activity.frame),
-                "years": activity.years,
-                "sha256": activity.sha256,
-            },
+            after=after,
             source=source,
         )
     _clear_pending(request)
+    request.session.pop(PENDING_KIND_KEY, None)
     key = "stored" if stored.created else "again"
     return RedirectResponse(f"/inventory?{key}={stored.id}", 303)
 
@@ -352,7 +480,8 @@ def scenarios_run(request: Request, who: Reader, body: RunRequest) -> Response:
 
 
 def overview_projection(app: Any, lang: str) -> dict[str, Any]:
-    """The overview's peak card and CO2 trend (inventory history + plan projection), illustrative.
+    """The overview's peak card and CO2 trend (history of the current stored inventory + plan
+    projection, illustrative; no history when nothing is imported).
 
     Called from the template ``_peak_card.html`` (Jinja global ``peak_projection``); the Monte Carlo
     behind it runs once per process (``ScenarioCache.peak_card``)."""
@@ -361,7 +490,8 @@ def overview_projection(app: Any, lang: str) -> dict[str, Any]:
         cache = ScenarioCache(app.state.plan)
         app.state.scenario_cache = cache
     card = dict(cache.peak_card())
-    history = dict(iv.demo_co2_history())
+    stored = current(app.state.engine)
+    history = dict(stored.co2_history()) if stored is not None else {}
     projection = card.get("trajectory", {})
     years = sorted({*history, *projection}, key=int)
     card["trend"] = {
@@ -370,4 +500,8 @@ def overview_projection(app: Any, lang: str) -> dict[str, Any]:
         "projection": [projection.get(y) for y in years],
     }
     card["x"] = dict(words(lang))
+    if stored is None:
+        card["x"]["history"] = card["x"]["history_empty"]
+    elif stored.illustrative:
+        card["x"]["history"] = card["x"]["history_illustrative"]
     return card

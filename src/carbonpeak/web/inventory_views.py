@@ -1,15 +1,14 @@
 """What the inventory page (清单), its charts and its downloads show: built from an accounting
-``Inventory`` (``to_json`` and the tidy frame). Pure functions; no request, no database."""
+``Inventory`` (``to_json`` and the tidy frame). Pure functions; no request, no database (the
+inventory itself comes from ``carbonpeak.services.inventory.current``)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
 from carbonpeak.accounting import FUELS, Inventory
-from carbonpeak.accounting.demo import demo_inventory
 from carbonpeak.web.downloads import csv_bytes, xlsx_bytes
 
 ILLUSTRATIVE_LABEL = "示例数据 (illustrative)"
@@ -62,19 +61,6 @@ def fuel_name(code: str) -> str:
 
 def sector_name(key: str) -> str:
     return SECTOR_NAMES.get(key.split("|")[0], key)
-
-
-@lru_cache(maxsize=1)
-def demo() -> Inventory:
-    """The illustrative Jinghai inventory (data/demo/*.csv, 示例数据), computed once per process."""
-    return demo_inventory()
-
-
-@lru_cache(maxsize=1)
-def demo_co2_history() -> tuple[tuple[str, float], ...]:
-    """(year, total CO2 t) of the illustrative inventory, computed once per process: the overview's
-    trend chart reads it on every request, and serialising the inventory costs ~90 ms."""
-    return tuple((str(t["year"]), float(t["co2_t"])) for t in totals(demo()))
 
 
 def _pivot(frame: pd.DataFrame, categories: tuple[str, ...], key: str, names: Any) -> dict[str, Any]:

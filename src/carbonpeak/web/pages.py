@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.plan import Plan, indicator_responsible
+from carbonpeak.services.inventory import current_inventory
 from carbonpeak.storage.accounts import audit, audit_entries, find_user, list_users, record_login
 from carbonpeak.web.auth import ALL_ROLES, READERS, Forbidden, Principal, permit
 from carbonpeak.web.downloads import to_csv, to_xlsx
@@ -256,7 +257,8 @@ def downloads_page(request: Request, who: Reader) -> Response:
         scenarios = True
     except ExplorerError:
         scenarios = False
-    more = more_downloads(who, scenarios=scenarios)
+    stored = current_inventory(request.app.state.engine) is not None
+    more = more_downloads(who, scenarios=scenarios, inventory=stored)
     return render(request, "downloads.html", {"tables": tables, "more": more})
 
 

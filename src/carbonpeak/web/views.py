@@ -221,22 +221,29 @@ def table_rows(plan: Plan, who: Principal, table: str) -> list[dict[str, Any]]:
     raise LookupError(f"no table {table!r}; expected one of {', '.join(TABLES)}")
 
 
-def more_downloads(who: Principal, *, scenarios: bool) -> list[tuple[str, str]]:
+def more_downloads(who: Principal, *, scenarios: bool, inventory: bool) -> list[tuple[str, str]]:
     """(word key, path without ``format``) of the downloads outside the plan's tables, for the
     downloads page; each link's route checks the role again. ``scenarios``: whether the plan
-    scenario runs on the served plan (a plan without the indicators it reads cannot)."""
+    scenario runs on the served plan (a plan without the indicators it reads cannot);
+    ``inventory``: whether an inventory is stored."""
     out = [
         ("download_tracking", "/tracking/export?"),
         ("download_assessment", "/assessment/export?"),
-        ("download_co2_by_sector", "/inventory/download?table=co2_by_sector&"),
-        ("download_co2_by_fuel", "/inventory/download?table=co2_by_fuel&"),
-        ("download_energy_by_sector", "/inventory/download?table=energy_by_sector&"),
-        ("download_energy_by_fuel", "/inventory/download?table=energy_by_fuel&"),
-        ("download_inventory_indicators", "/inventory/download?table=indicators&"),
     ]
+    if inventory:
+        out += _INVENTORY_DOWNLOADS
     if scenarios:
         out.append(("download_trajectory", "/scenarios/download?scenario=plan&table=trajectory&"))
         out.append(("download_targets", "/scenarios/download?scenario=plan&table=targets&"))
     if who.role == "office":
         out.append(("download_review", "/review/export?"))
     return out
+
+
+_INVENTORY_DOWNLOADS = [
+    ("download_co2_by_sector", "/inventory/download?table=co2_by_sector&"),
+    ("download_co2_by_fuel", "/inventory/download?table=co2_by_fuel&"),
+    ("download_energy_by_sector", "/inventory/download?table=energy_by_sector&"),
+    ("download_energy_by_fuel", "/inventory/download?table=energy_by_fuel&"),
+    ("download_inventory_indicators", "/inventory/download?table=indicators&"),
+]

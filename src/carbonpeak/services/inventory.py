@@ -1,0 +1,154 @@
+"""The current inventory, rebuilt from the stored batches (docs/decisions/0107-accounting-stored-activity.md).
+
+Which rows count: for every year, the activity batch confirmed **last** that covers the year (a new
+file for 2025 adds a year; a revised file for 2023 replaces 2023 and leaves the other years alone);
+for every (macro variable, year), the macro batch confirmed last that holds it. Batches stored before
+migration 0026 have no rows and take no part. ``batch=N`` asks for one activity batch alone (with the
+current macro data): the way to look at an older file.
+
+The inventory is cached by the ids and content hashes of the batches it reads: one small query per
+request (``batch_heads``) sees whether anything changed; the inventory is recomputed only then.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from carbonpeak.accounting import Activity, Inventory, Macro, inventory
+from carbonpeak.storage.activity import BatchHead, activity_batches, batch_heads, load_activity, load_macro
+
+CACHE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class StoredInputs:
+    """The activity and macro data rebuilt from the database, and the batches they come from
+    (each batch dict as ``activity_batches`` gives it, plus ``years_used``)."""
+
+    activity: Activity | None
+    macro: Macro | None
+    batches: list[dict[str, Any]]
+
+
+@dataclass
+class StoredInventory:
+    """The inventory computed from stored batches (default options), with its batches."""
+
+    inventory: Inventory
+    batches: list[dict[str, Any]]
+    key: tuple[Any, ...]
+    _history: tuple[tuple[str, float], ...] | None = field(default=None, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def illustrative(self) -> bool:
+        return self.inventory.illustrative
+
+    def memo(self, name: str, make: Callable[[Inventory], Any]) -> Any:
+        """``make(inventory)`` once per cached inventory (e.g. the page's charts and tables, which
+        serialise the inventory: ~180 ms for the demo); callers must not change the result."""
+        if name not in self._memo:
+            self._memo[name] = make(self.inventory)
+        return self._memo[name]
+
+    def co2_history(self) -> tuple[tuple[str, float], ...]:
+        """(year, total CO2 t), computed once per inventory (serialising costs ~90 ms)."""
+        if self._history is None:
+            years = self.inventory.to_json()["years"]
+            self._history = tuple((str(y), float(d["co2_t"]["total"])) for y, d in years.items())
+        return self._history
+
+
+def _picks(heads: list[BatchHead], batch: int | None) -> tuple[dict[int, list[int]], list[int]]:
+    """Activity batch id → years taken from it; the macro batch ids (oldest first)."""
+    usable = [h for h in heads if h.rows_stored]
+    macro_ids = [h.id for h in usable if h.kind == "macro"]
+    if batch is not None:
+        chosen = next((h for h in heads if h.id == batch and h.kind == "activity"), None)
+        if chosen is None:
+            raise LookupError(f"no activity batch #{batch}")
+        if not chosen.rows_stored:
+            raise LookupError(
+                f"activity batch #{batch} was stored before its rows were kept (migration 0026); "
+                "import its file again to store them"
+            )
+        return {chosen.id: list(chosen.years)}, macro_ids
+    winner: dict[int, int] = {}
+    for h in usable:
+        if h.kind == "activity":
+            for year in h.years:
+                winner[year] = h.id  # later batches overwrite: the last confirmed wins
+    picks: dict[int, list[int]] = {}
+    for year, batch_id in sorted(winner.items()):
+        picks.setdefault(batch_id, []).append(year)
+    return picks, macro_ids
+
+
+def stored_inputs(engine: Engine, batch: int | None = None) -> StoredInputs:
+    """Activity and macro data as the current inventory reads them (or activity batch ``batch``)."""
+    return _inputs(engine, batch_heads(engine), batch)
+
+
+def _inputs(engine: Engine, heads: list[BatchHead], batch: int | None) -> StoredInputs:
+    picks, macro_ids = _picks(heads, batch)
+    activity = load_activity(engine, picks) if picks else None
+    macro = load_macro(engine, macro_ids) if macro_ids else None
+    used = {i: years for i, years in picks.items()}
+    macro_years: dict[int, list[int]] = {}
+    if macro is not None:
+        for h in heads:
+            if h.id in macro_ids:
+                macro_years[h.id] = list(h.years)
+    batches = []
+    for b in activity_batches(engine):
+        if b["id"] in used:
+            batches.append({**b, "years_used": used[b["id"]]})
+        elif b["id"] in macro_years and activity is not None:
+            batches.append({**b, "years_used": macro_years[b["id"]]})
+    return StoredInputs(activity, macro, batches)
+
+
+_cache: OrderedDict[tuple[Any, ...], StoredInventory | None] = OrderedDict()
+_lock = threading.Lock()
+
+
+def current(engine: Engine, batch: int | None = None) -> StoredInventory | None:
+    """The current inventory (or the one of activity batch ``batch``), ``None`` when no activity
+    batch with stored rows exists. Raises LookupError for an unknown ``batch``."""
+    heads = batch_heads(engine)
+    key = (
+        engine.url.render_as_string(hide_password=True),
+        batch,
+        tuple((h.id, h.kind, h.content_sha256, h.rows_stored) for h in heads),
+    )
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    inputs = _inputs(engine, heads, batch)
+    result = None
+    if inputs.activity is not None:
+        result = StoredInventory(inventory(inputs.activity, inputs.macro), inputs.batches, key)
+    with _lock:
+        _cache[key] = result
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+def current_inventory(engine: Engine, batch: int | None = None) -> Inventory | None:
+    """The inventory rebuilt from the stored batches; ``None`` when nothing is stored."""
+    stored = current(engine, batch)
+    return None if stored is None else stored.inventory
+
+
+def co2_history(engine: Engine) -> tuple[tuple[str, float], ...]:
+    """(year, total CO2 t) of the current inventory; empty when nothing is stored."""
+    stored = current(engine)
+    return () if stored is None else stored.co2_history()
