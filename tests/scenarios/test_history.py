@@ -13,10 +13,10 @@ import yaml
 from carbonpeak.accounting import inventory, read_activity, read_macro
 from carbonpeak.accounting.demo import ACTIVITY_FILE, MACRO_FILE, demo_dir
 from carbonpeak.plan import load_plan
-from carbonpeak.scenarios.assumptions import COMBUSTIBLE
-from carbonpeak.scenarios.engine import SOURCES
+from carbonpeak.scenarios.assumptions import COMBUSTIBLE, FUELS, base_with_energy_table
+from carbonpeak.scenarios.engine import SOURCES, Engine
 from carbonpeak.scenarios.from_inventory import base_from_inventory
-from carbonpeak.scenarios.levers import catch_up
+from carbonpeak.scenarios.levers import build_inputs, catch_up
 from carbonpeak.scenarios.montecarlo import monte_carlo
 from carbonpeak.scenarios.results import check_targets, run_scenario, summary
 from carbonpeak.scenarios.scenario_files import bundled_dir, load_scenario
@@ -143,3 +143,21 @@ def test_summary_says_whether_the_peak_is_observed() -> None:
         observed_max = max(v for y, v in traj.items() if y <= 2024)
         projected_max = max(v for y, v in traj.items() if y > 2024)
         assert data["peak_observed"] is (observed_max >= projected_max)
+
+
+def test_a_replaced_balance_drops_the_history() -> None:
+    base = load_scenario("bau").base
+    rows = [
+        (b, f, float(base.energy_tce[j, k]) * 1.1)
+        for j, b in enumerate(base.branches)
+        for k, f in enumerate(FUELS)
+        if base.energy_tce[j, k] > 0
+    ]
+    other = base_with_energy_table(base, rows)
+    assert base.history is not None and other.history is None
+    inp = build_inputs(other, np.arange(2020, 2031), {}, {}, None, "x", "<test>")
+    assert inp.history_end is None
+    # frozen inputs on the replaced balance: every year is the new base year (10 % more fuel CO2)
+    co2 = Engine(other).run(inp).co2[0]
+    assert np.allclose(co2, co2[0])
+    assert co2[0] > run_scenario(load_scenario("bau")).result.co2[0, 0]

@@ -382,7 +382,8 @@ def base_with_energy_table(base: BaseYear, rows: Iterable[tuple[str, str, float]
         energy[base.branches.index(b), FUELS.index(f)] += float(value)
     if problems:
         raise ScenarioDataError(problems)
-    return replace(base, energy_tce=energy)
+    # a replaced balance is no longer the inventory's: its observed later years no longer follow it
+    return replace(base, energy_tce=energy, history=None)
 
 
 def compare_inventory(base: BaseYear, co2_t: Mapping[str, Any], rel: float = 1e-9) -> list[str]:
