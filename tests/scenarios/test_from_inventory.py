@@ -84,7 +84,7 @@ def test_every_bundled_scenario_starts_at_the_demo_inventory() -> None:
         scn = load_scenario(sid)
         _assert_base_equals_inventory(DEMO_ACTIVITY, DEMO_MACRO, 2020, scn.base)
         assert int(scn.years[0]) == 2020
-    # the lever ramps of the plan scenario start from the inventory's 2020 values (decision note 0211)
+    # the plan scenario's 2020 is the inventory's, as are 2021–2024 (decision notes 0211, 0212)
     run = run_scenario(load_scenario("plan"), load_plan(HERE / "plan-small.yaml")).result
     ind = {k: v[0, 0] for k, v in run.indicators.items()}
     assert run.co2[0, 0] == pytest.approx(want["co2_t"]["total"], rel=REL)

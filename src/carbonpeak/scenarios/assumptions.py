@@ -87,6 +87,32 @@ class Fuel:
 
 
 @dataclass(frozen=True)
+class History:
+    """The inventory's observed years from the base year to the latest (decision note 0212): row 0 is
+    the base year. Every scenario takes these values for these years; levers ramp from the last row.
+    ``activity`` is NaN where the inventory does not observe a branch's driver (floor area, turnover:
+    the scenario's growth assumptions fill those years)."""
+
+    years: NDArray[np.int64]  # (H,)
+    energy_tce: Array  # (H, B, F) final energy, calorific
+    activity: Array  # (H, B) observed drivers (industrial / primary value added), NaN elsewhere
+    capacity_mw: Array  # (H, T) from the local generation at the base file's full-load hours
+    process_t: Array  # (H,)
+    grid_factor: Array  # (H,) as the inventory uses it
+    grid_nonfossil_share: Array  # (H,) fraction
+    coal_rate: Array  # (H,) kgce/kWh
+    gdp_100m_cny: Array  # (H,)
+    population_10k: Array  # (H,)
+    forest_cover: Array  # (H,) from the inventory's sinks at the base year's sink rate
+    co2_t: Array  # (H,) the inventory's total CO2 (without sinks)
+    note: str = ""
+
+    @property
+    def latest(self) -> int:
+        return int(self.years[-1])
+
+
+@dataclass(frozen=True)
 class BaseYear:
     """Everything the engine needs about the base year; arrays are ordered by ``branches``/``FUELS``."""
 
@@ -125,6 +151,8 @@ class BaseYear:
     # activity starts at 0; e.g. rail freight that 公转铁 fills); NaN/unused where the branch has energy
     reference_useful: Array | None = None  # (B,)
     reference_share: Array | None = None  # (B, F)
+    # the inventory's observed years after the base year (None: the base year alone is observed)
+    history: History | None = None
 
     @property
     def ef_tce(self) -> Array:
@@ -354,7 +382,8 @@ def base_with_energy_table(base: BaseYear, rows: Iterable[tuple[str, str, float]
         energy[base.branches.index(b), FUELS.index(f)] += float(value)
     if problems:
         raise ScenarioDataError(problems)
-    return replace(base, energy_tce=energy)
+    # a replaced balance is no longer the inventory's: its observed later years no longer follow it
+    return replace(base, energy_tce=energy, history=None)
 
 
 def compare_inventory(base: BaseYear, co2_t: Mapping[str, Any], rel: float = 1e-9) -> list[str]:

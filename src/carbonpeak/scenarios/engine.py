@@ -88,18 +88,30 @@ class Inputs:
     forest: Array  # (S, Y) forest cover fraction
     population: Array  # (S, Y) 万人
     gdp: Array  # (S, Y) 亿元, constant base-year prices
+    # the last year of observed history (decision note 0212): the years up to it reproduce the
+    # inventory in every scenario; uncertainty and pushes act on the later years only
+    history_end: int | None = None
 
     @property
     def samples(self) -> int:
         return int(max(a.shape[0] for a in self.arrays().values()))
 
     def arrays(self) -> dict[str, Array]:
-        return {k: v for k, v in vars(self).items() if k != "years"}
+        return {k: v for k, v in vars(self).items() if k not in ("years", "history_end")}
 
     def take(self, lo: int, hi: int) -> Inputs:
         """Samples lo:hi (arrays with one sample are shared)."""
         parts = {k: (v if v.shape[0] == 1 else v[lo:hi]) for k, v in self.arrays().items()}
-        return Inputs(years=self.years, **parts)
+        return Inputs(years=self.years, history_end=self.history_end, **parts)
+
+    @property
+    def last_observed(self) -> int:
+        """Index of the last observed year (0: only the base year)."""
+        if self.history_end is None:
+            return 0
+        return int(
+            np.clip(np.searchsorted(self.years, self.history_end, side="right") - 1, 0, len(self.years) - 1)
+        )
 
 
 @dataclass

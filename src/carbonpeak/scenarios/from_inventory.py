@@ -39,6 +39,7 @@ from carbonpeak.scenarios.assumptions import (
     TECHS,
     BaseYear,
     Fuel,
+    History,
 )
 from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError
 
@@ -316,7 +317,60 @@ def inventory_base(
     """Read ``activity`` (and ``macro``), compute the inventory and build the base year ``year``
     (default: the model's base year)."""
     inv = read_inventory(activity, macro)
-    return base_from_inventory(model, inv, model.year if year is None else year, sectors, file)
+    base = base_from_inventory(model, inv, model.year if year is None else year, sectors, file)
+    return replace(base, history=history_from_inventory(model, base, inv, sectors, file))
+
+
+def history_from_inventory(
+    model: BaseYear, base: BaseYear, inv: Inventory, sectors: Mapping[str, str], file: str = "<base>"
+) -> History | None:
+    """The inventory's years from the base year on, as every scenario takes them (decision note
+    0212). Consecutive years only: the history ends before the first year the inventory or the macro
+    file cannot give in full (the note says which), or before a gap in the years."""
+    years = [base.year]
+    rows = [base]
+    note = ""
+    for y in sorted(v for v in inv.years if v > base.year):
+        if y != years[-1] + 1:
+            note = f"history ends at {years[-1]}: the activity data have no {years[-1] + 1}"
+            break
+        try:
+            rows.append(base_from_inventory(model, inv, y, sectors, file))
+        except ScenarioDataError as exc:
+            note = f"history ends at {years[-1]}: year {y} is incomplete ({exc.problems[0].message})"
+            break
+        years.append(y)
+    if len(years) == 1:
+        return None
+    macro = inv.macro
+    n_b = len(base.branches)
+    observed = np.zeros(n_b, dtype=bool)
+    for sector, variable in (("industry", "value_added_industry"), ("agriculture", "value_added_primary")):
+        if macro is not None and all(macro.get(variable, y) is not None for y in years):
+            observed |= base.branch_mask(sector)
+    activity = np.array([np.where(observed, r.activity, np.nan) for r in rows])
+    forest_ha = base.area_km2 * 100.0
+    rate = base.forest_sink_t_per_ha
+    sinks = np.array([r.forest_sink_t_per_ha * forest_ha * model.forest_cover for r in rows])
+    forest = (
+        sinks / (forest_ha * rate) if rate > 0 and forest_ha > 0 else np.full(len(rows), base.forest_cover)
+    )
+    totals = inv.to_json()["years"]
+    return History(
+        years=np.array(years, dtype=np.int64),
+        energy_tce=np.array([r.energy_tce for r in rows]),
+        activity=activity,
+        capacity_mw=np.array([r.capacity_mw for r in rows]),
+        process_t=np.array([float(r.process_t.sum()) for r in rows]),
+        grid_factor=np.array([r.grid_factor for r in rows]),
+        grid_nonfossil_share=np.array([r.grid_nonfossil_share for r in rows]),
+        coal_rate=np.array([r.coal_rate_kgce_per_kwh for r in rows]),
+        gdp_100m_cny=np.array([r.gdp_100m_cny for r in rows]),
+        population_10k=np.array([r.population_10k for r in rows]),
+        forest_cover=forest,
+        co2_t=np.array([float(totals[str(y)]["co2_t"]["total"]) for y in years]),
+        note=note,
+    )
 
 
 FIGURES: tuple[tuple[str, str, str], ...] = (

@@ -138,8 +138,8 @@ LEVERS: tuple[LeverSpec, ...] = (
         "%",
         None,
         None,
-        "cut of process CO2 per unit of activity relative to the base year (clinker and flux "
-        "substitution, CCUS)",
+        "cut of process CO2 per unit of activity relative to the latest inventory year (clinker and "
+        "flux substitution, CCUS)",
     ),
 )
 LEVER_IDS = tuple(lever.id for lever in LEVERS)
@@ -162,15 +162,49 @@ def step_rates(years: NDArray[np.int64], rates: Mapping[int, float], default: fl
     return out
 
 
-def path_points(years: NDArray[np.int64], base_value: float, points: Mapping[int, float]) -> Array:
-    """Linear path through (base year, base value) and the points, held after the last point. Points
-    at or before the base year are history (a later base year, ``--base-year``) and are left out."""
-    points = {k: v for k, v in points.items() if int(k) > int(years[0])}
+def path_points(
+    years: NDArray[np.int64], base_value: float, points: Mapping[int, float] | Mapping[float, float]
+) -> Array:
+    """Linear path through (first year, ``base_value``) and the points, held after the last point.
+    Points at or before the first year are history (observed, or a later ``--base-year``) and are
+    left out. Point years may be fractional (a target reached during a year, see ``catch_up``)."""
+    points = {float(k): float(v) for k, v in points.items() if float(k) > float(years[0])}
     if not points:
         return np.full(len(years), base_value, dtype=np.float64)
-    xs = [int(years[0]), *sorted(int(k) for k in points)]
-    ys = [base_value, *(float(points[k]) for k in sorted(points))]
+    xs = [float(years[0]), *sorted(points)]
+    ys = [base_value, *(points[k] for k in sorted(points))]
     return np.interp(years, xs, ys)
+
+
+def catch_up(
+    points: Mapping[int, float], base_year: int, base_value: float, start_year: int, start_value: float
+) -> dict[float, float]:
+    """The points of a lever path as reached from the latest observed year (decision note 0212).
+
+    The path leaves (``start_year``, ``start_value``) and never moves faster than the steepest pace
+    the path itself sets between its points (from (``base_year``, ``base_value``)); a point the pace
+    cannot reach by its year is reached later, at the year the pace allows, and the later points keep
+    their years where that pace reaches them. A point the observed values have already passed (in
+    the direction the path moves towards it) is left out: the path holds, it does not move back.
+    With no observed years after the base year (``start_year == base_year``) no point moves."""
+    keys = sorted(k for k in points if k > base_year)
+    xs = [float(base_year), *(float(k) for k in keys)]
+    vs = [base_value, *(float(points[k]) for k in keys)]
+    pace = max((abs(vs[i + 1] - vs[i]) / (xs[i + 1] - xs[i]) for i in range(len(keys))), default=0.0)
+    out: dict[float, float] = {}
+    x, v = float(start_year), start_value
+    for i, k in enumerate(keys):
+        if k <= start_year:
+            continue
+        target = float(points[k])
+        heading = target - vs[i]  # the direction the path moves towards this point
+        if heading * (target - v) < 0:
+            continue  # already passed in the observed years: hold, do not move back
+        need = abs(target - v) / pace if pace > 0 else 0.0
+        x = max(float(k), x + need)
+        v = target
+        out[x] = v
+    return out
 
 
 METRIC_ALIASES = {"co2_peak_year": "co2_peak"}
@@ -263,41 +297,127 @@ def lever_masks(base: BaseYear, n_years: int) -> dict[str, dict[str, NDArray[np.
 
 
 def apply_assumptions(inp: Inputs, base: BaseYear, assumptions: Mapping[str, Any]) -> None:
-    """Key assumptions: GDP and population growth, activity growth by branch, grid factor path."""
+    """Key assumptions: GDP and population growth, activity growth by branch, grid factor path. The
+    inventory's years (``base.history``) take the observed values; the paths continue from the latest
+    of them (growth rates from the latest year's level, path points after it)."""
     years = inp.years
+    hist = base.history
+    last = inp.last_observed
+    n = last + 1
+    sub = years[last:]
     gdp_rate = step_rates(years, _years(assumptions.get("gdp_growth", {})))
     gdp_index = np.cumprod(1.0 + gdp_rate)
-    inp.gdp[0] = base.gdp_100m_cny * gdp_index
-    pop_rate = step_rates(years, _years(assumptions.get("population_growth", {})))
-    inp.population[0] = base.population_10k * np.cumprod(1.0 + pop_rate)
+    pop_index = np.cumprod(1.0 + step_rates(years, _years(assumptions.get("population_growth", {}))))
     growth = assumptions.get("activity_growth", {}) or {}
-    for j, branch in enumerate(base.branches):
-        idx = np.cumprod(1.0 + step_rates(years, _years(growth[branch]))) if branch in growth else gdp_index
-        inp.activity[0, :, j] = base.activity[j] * idx
-    inp.grid[0] = path_points(years, base.grid_factor, _years(assumptions.get("grid_factor", {})))
-    inp.grid_nonfossil[0] = path_points(
-        years, base.grid_nonfossil_share, _years(assumptions.get("grid_nonfossil_share", {}))
-    )
-    inp.coal_rate[0] = path_points(
-        years, base.coal_rate_kgce_per_kwh, _years(assumptions.get("coal_rate", {}))
-    )
+    act_index = np.stack(
+        [
+            np.cumprod(1.0 + step_rates(years, _years(growth[branch]))) if branch in growth else gdp_index
+            for branch in base.branches
+        ],
+        axis=1,
+    )  # (Y, B)
+    gdp = base.gdp_100m_cny * gdp_index
+    pop = base.population_10k * pop_index
+    act = base.activity * act_index
+    grid_pts = _years(assumptions.get("grid_factor", {}))
+    nonfossil_pts = _years(assumptions.get("grid_nonfossil_share", {}))
+    coal_pts = _years(assumptions.get("coal_rate", {}))
+    if hist is None:
+        inp.gdp[0], inp.population[0], inp.activity[0] = gdp, pop, act
+        inp.grid[0] = path_points(years, base.grid_factor, grid_pts)
+        inp.grid_nonfossil[0] = path_points(years, base.grid_nonfossil_share, nonfossil_pts)
+        inp.coal_rate[0] = path_points(years, base.coal_rate_kgce_per_kwh, coal_pts)
+    else:
+        # observed years: the inventory's values; unobserved drivers (floor area, turnover) follow
+        # the growth assumptions; later years grow from the latest observed level
+        inp.gdp[0, :n] = hist.gdp_100m_cny[:n]
+        inp.gdp[0, n:] = hist.gdp_100m_cny[last] * gdp_index[n:] / gdp_index[last]
+        inp.population[0, :n] = hist.population_10k[:n]
+        inp.population[0, n:] = hist.population_10k[last] * pop_index[n:] / pop_index[last]
+        observed = hist.activity[:n]
+        act_h = np.where(np.isnan(observed), act[:n], observed)
+        inp.activity[0, :n] = act_h
+        inp.activity[0, n:] = act_h[-1] * act_index[n:] / act_index[last]
+        for name, values, pts in (
+            ("grid", hist.grid_factor, grid_pts),
+            ("grid_nonfossil", hist.grid_nonfossil_share, nonfossil_pts),
+            ("coal_rate", hist.coal_rate, coal_pts),
+        ):
+            arr = getattr(inp, name)
+            arr[0, :n] = values[:n]
+            arr[0, last:] = path_points(sub, float(values[last]), pts)
     hours = assumptions.get("full_load_hours", {}) or {}
     for k, tech in enumerate(TECHS):
-        inp.hours[0, :, k] = path_points(years, float(base.hours[k]), _years(hours.get(tech, {})))
+        # not observed: the base file's hours (which turn the inventory's generation into capacity)
+        # hold over the observed years, the path continues from the latest
+        inp.hours[0, last:, k] = path_points(sub, float(base.hours[k]), _years(hours.get(tech, {})))
+    if hist is not None:
+        apply_history(inp, base)
+
+
+def apply_history(inp: Inputs, base: BaseYear) -> None:
+    """The observed years' energy, generation, process CO2 and forest cover as engine inputs, so the
+    engine reproduces the inventory in those years (decision note 0212): each branch's useful-energy
+    intensity index = observed useful energy / (activity × base useful intensity), its useful shares
+    the observed ones; later years hold the latest observed values until a lever moves them."""
+    hist = base.history
+    if hist is None:
+        return
+    eng = Engine(base)
+    last = inp.last_observed
+    n = last + 1
+    useful = hist.energy_tce[:n] * base.efficiency  # (n, B, F)
+    total = useful.sum(axis=-1)  # (n, B)
+    denom = inp.activity[0, :n] * eng.useful_intensity
+    intensity = np.divide(total, denom, out=np.ones_like(total), where=denom > 0)
+    share = np.where(
+        total[..., None] > 0,
+        np.divide(useful, total[..., None], out=np.zeros_like(useful), where=total[..., None] > 0),
+        eng.share0,
+    )
+    inp.intensity[0, :n], inp.intensity[0, n:] = intensity, intensity[-1]
+    inp.share[0, :n], inp.share[0, n:] = share, share[-1]
+    inp.capacity[0, :n], inp.capacity[0, n:] = hist.capacity_mw[:n], hist.capacity_mw[last]
+    modelled = inp.activity[0, :n] @ eng.process_per_act
+    pindex = np.divide(hist.process_t[:n], modelled, out=np.ones(n), where=modelled > 0)
+    inp.process_index[0, :n], inp.process_index[0, n:] = pindex, pindex[-1]
+    inp.forest[0, :n], inp.forest[0, n:] = hist.forest_cover[:n], hist.forest_cover[last]
+
+
+def observed_value(base: BaseYear, inp: Inputs, what: str) -> tuple[float, float]:
+    """(base-year value, latest observed value) of a lever quantity, in the lever's unit."""
+    last = inp.last_observed
+    hist = base.history
+    energy = [base.energy_tce] if hist is None else [hist.energy_tce[0], hist.energy_tce[last]]
+    if what == "electrification":
+        vals = [float(e[:, ELEC].sum() / e.sum() * 100.0) for e in energy]
+    elif what == "gas":
+        vals = [float(e[:, GAS].sum() / base.fuels[GAS].tce_per_unit / 1e4) for e in energy]
+    elif what == "renewables":
+        vals = [float(inp.capacity[0, 0].sum() / 10.0), float(inp.capacity[0, last].sum() / 10.0)]
+    elif what == "storage":
+        vals = [float(inp.storage[0, 0] * 100.0), float(inp.storage[0, last] * 100.0)]
+    elif what == "forest":
+        vals = [float(inp.forest[0, 0] * 100.0), float(inp.forest[0, last] * 100.0)]
+    else:  # modal_shift, process: measured from the latest observed year
+        vals = [0.0]
+    return vals[0], vals[-1]
 
 
 def _shares(
     eng: Engine, inp: Inputs, base: BaseYear, spec: Mapping[str, Any], where: str
 ) -> list[DataProblem]:
     problems = []
-    years = inp.years
+    last = inp.last_observed
+    years = inp.years[last:]
     for branch, by_year in (spec or {}).items():
         if branch not in base.branches:
             problems.append(DataProblem(where, None, f"shares.{branch}", "unknown branch"))
             continue
         j = base.branches.index(branch)
-        s0 = eng.share0[j]
-        targets = {int(y): dict(v) for y, v in by_year.items()}
+        # from the latest observed year's shares (the base year's when nothing later is observed)
+        s0 = eng.share0[j] if base.history is None else inp.share[0, last, j].copy()
+        targets = {int(y): dict(v) for y, v in by_year.items() if int(y) > int(years[0])}
         rows = [s0]
         for y in sorted(targets):
             named = targets[y]
@@ -322,7 +442,7 @@ def _shares(
             continue
         arr = np.array(rows)
         for k in range(len(FUELS)):
-            inp.share[0, :, j, k] = np.interp(years, xs, arr[:, k])
+            inp.share[0, last:, j, k] = np.interp(years, xs, arr[:, k])
     return problems
 
 
@@ -330,7 +450,8 @@ def apply_levers(
     inp: Inputs, base: BaseYear, levers: Mapping[str, Any], plan: Plan | None, scenario: str, where: str
 ) -> None:
     eng = Engine(base)
-    years = inp.years
+    last = inp.last_observed
+    sub = inp.years[last:]
     problems: list[DataProblem] = []
     for lid, settings in (levers or {}).items():
         if lid not in LEVER_BY_ID:
@@ -354,44 +475,61 @@ def apply_levers(
                 )
             points = {**plan_points(plan, refs, lever, scenario), **points}
         if lever.kind == "intensity":
-            rate = step_rates(years, points)
+            # rates act from the year after the latest observed one, on the observed intensity
+            rate = step_rates(sub, points)
             index = np.cumprod(1.0 - rate)
             mask = base.branch_mask(str(lever.sector))
-            inp.intensity[0][:, mask] = index[:, None]
+            view = inp.intensity[0]
+            view[last:, mask] = view[last, mask][None, :] * index[:, None]
         elif lever.kind == "shares":
             problems += _shares(eng, inp, base, settings.get("shares") or {}, where)
         elif lever.kind == "target_share":
-            base_share = float(base.energy_tce[:, ELEC].sum() / base.energy_tce.sum() * 100.0)
             if points:
-                inp.elec_target[0] = path_points(years, base_share, points) / 100.0
+                b0, v0 = observed_value(base, inp, lid)
+                pts = catch_up(points, base.year, b0, int(sub[0]), v0)
+                inp.elec_target[0, last:] = path_points(sub, v0, pts) / 100.0
+                if last:  # the latest observed year is data, not a target
+                    inp.elec_target[0, last] = np.nan
         elif lever.kind == "capacity":
-            total0 = float(base.capacity_mw.sum())
-            total = path_points(years, total0 / 10.0, points) * 10.0  # 万千瓦 → MW
+            b0, v0 = observed_value(base, inp, lid)
+            total0 = v0 * 10.0
+            total = (
+                path_points(sub, v0, catch_up(points, base.year, b0, int(sub[0]), v0)) * 10.0
+            )  # 万千瓦 → MW
             mix = settings.get("mix") or {"solar": 0.85, "wind": 0.15, "biomass": 0.0}
             weights = np.array([float(mix.get(t, 0.0)) for t in TECHS])
             weights = weights / weights.sum()
             added = np.maximum(0.0, total - total0)
-            inp.capacity[0] = base.capacity_mw + added[:, None] * weights
+            inp.capacity[0, last:] = inp.capacity[0, last] + added[:, None] * weights
         elif lever.kind == "path" and lid == "modal_shift":
             if base.modal_shift is None:
                 problems.append(
                     DataProblem(where, None, f"levers.{lid}", "the base data names no modal_shift branches")
                 )
             else:
-                inp.freight_shift[0] = path_points(years, 0.0, points) / 100.0
+                pts = catch_up(points, base.year, 0.0, int(sub[0]), 0.0)
+                inp.freight_shift[0, last:] = path_points(sub, 0.0, pts) / 100.0
         elif lever.kind == "path":
-            base_value = (base.storage_ratio if lid == "storage" else base.forest_cover) * 100.0
-            arr = path_points(years, base_value, points) / 100.0
+            b0, v0 = observed_value(base, inp, lid)
+            arr = path_points(sub, v0, catch_up(points, base.year, b0, int(sub[0]), v0)) / 100.0
             if lid == "storage":
-                inp.storage[0] = arr
+                inp.storage[0, last:] = arr
             else:
-                inp.forest[0] = arr
+                inp.forest[0, last:] = arr
         elif lever.kind == "target_gas":
-            gas0 = float(base.energy_tce[:, GAS].sum() / base.fuels[GAS].tce_per_unit / 1e4)
             if points:
-                inp.gas_target[0] = path_points(years, gas0, points) * 1e4 * base.fuels[GAS].tce_per_unit
+                b0, v0 = observed_value(base, inp, lid)
+                pts = catch_up(points, base.year, b0, int(sub[0]), v0)
+                gas = path_points(sub, v0, pts) * 1e4 * base.fuels[GAS].tce_per_unit
+                inp.gas_target[0, last:] = gas
+                if last:
+                    inp.gas_target[0, last] = np.nan
         elif lever.kind == "reduction":
-            inp.process_index[0] = 1.0 - path_points(years, 0.0, points) / 100.0
+            # cut of process CO2 per activity, from the latest observed year's level
+            pts = catch_up(points, base.year, 0.0, int(sub[0]), 0.0)
+            inp.process_index[0, last:] = inp.process_index[0, last] * (
+                1.0 - path_points(sub, 0.0, pts) / 100.0
+            )
     if problems:
         raise ScenarioDataError(problems)
 
@@ -406,6 +544,8 @@ def build_inputs(
     where: str,
 ) -> Inputs:
     inp = frozen_inputs(base, years)
+    if base.history is not None:
+        inp.history_end = min(base.history.latest, int(years[-1]))
     apply_assumptions(inp, base, assumptions)
     apply_levers(inp, base, levers, plan, scenario, where)
     return inp

@@ -107,13 +107,23 @@ def perturb(
     """Deterministic inputs (one sample) → S samples with the drawn values applied (vectorized).
 
     With ``inv_eff`` (1/efficiency of the base year) the perturbed fuel shares come back as the
-    engine's weights (share / efficiency, one memory pass fewer) and ``share`` keeps one sample."""
-    t = (inp.years - inp.years[0]).astype(np.float64)
+    engine's weights (share / efficiency, one memory pass fewer) and ``share`` keeps one sample.
+    ``share0``/``elec0``: the reference the adoption speed scales the change from — the base year's
+    shares and electricity share; inputs with observed history use the latest observed year's
+    (``elec0`` is then that year's share, ``share0`` is taken from the inputs)."""
+    # the observed years (decision note 0212) carry no sampled spread: every draw acts from the year
+    # after the latest observed one, on the change from that year's value
+    last = inp.last_observed
+    t = np.maximum(0, inp.years - inp.years[last]).astype(np.float64)
+    proj = t > 0  # (Y,)
     growth = (1.0 + values["gdp_growth"])[:, None] ** t  # (S, Y)
     m_int = values["intensity_improvement"][:, None, None]
-    g0 = inp.grid[:, :1]
-    grid = np.maximum(0.0, g0 - values["grid_decline"][:, None] * (g0 - inp.grid))
+    g0 = inp.grid[:, last : last + 1]
+    grid = np.where(proj, np.maximum(0.0, g0 - values["grid_decline"][:, None] * (g0 - inp.grid)), inp.grid)
     speed = values["adoption_speed"][:, None, None, None]
+    if inp.history_end is not None:  # reference: the observed shares, held after the latest year
+        share0 = inp.share.copy()
+        share0[:, last + 1 :] = inp.share[:, last : last + 1]
     base = share0 if inv_eff is None else share0 * inv_eff
     delta = inp.share - share0 if inv_eff is None else (inp.share - share0) * inv_eff
     mixed = np.multiply(speed, delta)
@@ -128,9 +138,16 @@ def perturb(
         target = np.clip(elec0 + speed[:, :, 0, 0] * (target - elec0), 0.0, 1.0)
     with np.errstate(divide="ignore"):
         log_intensity = np.log(inp.intensity) if log_int is None else log_int
-    intensity = np.exp(log_intensity * m_int)
-    cap0 = inp.capacity[:, :1]
-    capacity = np.maximum(0.0, cap0 + speed[:, :, :, 0] * (inp.capacity - cap0))
+    if inp.history_end is None:
+        intensity = np.exp(log_intensity * m_int)
+    else:
+        ref = log_intensity.copy()
+        ref[:, last + 1 :] = log_intensity[:, last : last + 1]
+        intensity = np.exp(ref + (log_intensity - ref) * m_int)
+    cap0 = inp.capacity[:, last : last + 1]
+    capacity = np.where(
+        proj[:, None], np.maximum(0.0, cap0 + speed[:, :, :, 0] * (inp.capacity - cap0)), inp.capacity
+    )
     out = replace(
         inp,
         activity=inp.activity * growth[:, :, None],
@@ -138,7 +155,7 @@ def perturb(
         intensity=intensity,
         grid=grid,
         capacity=capacity,
-        hours=inp.hours * (1.0 + (values["capacity_factor"][:, None, None] - 1.0) * (t > 0)[None, :, None]),
+        hours=inp.hours * (1.0 + (values["capacity_factor"][:, None, None] - 1.0) * proj[None, :, None]),
         share=inp.share if inv_eff is not None else mixed,
         elec_target=target,
     )
@@ -156,7 +173,11 @@ def run_samples(
     """Run the perturbed inputs in cache-sized chunks of samples and keep only ``metrics`` (S, Y): the
     working set stays a few MB whatever the number of samples."""
     share0 = engine.share0
-    elec0 = float(engine.base.energy_tce[:, ELEC].sum() / engine.base.energy_tce.sum())
+    energy = engine.base.energy_tce
+    hist = engine.base.history
+    if inp.history_end is not None and hist is not None:  # the latest observed year's share
+        energy = hist.energy_tce[min(inp.last_observed, len(hist.years) - 1)]
+    elec0 = float(energy[:, ELEC].sum() / energy.sum())
     n = len(next(iter(values.values())))
     out = {m: np.empty((n, len(inp.years))) for m in metrics}
     with np.errstate(divide="ignore"):

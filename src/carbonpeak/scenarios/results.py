@@ -187,6 +187,9 @@ def summary(
         "inherits": scn.chain[1:],
         "peak_year": int(pk.year[0]),
         "peak_co2_t": float(pk.value[0]),
+        # the inventory's years are data (decision note 0212): a peak among them is an observed maximum
+        "observed_until": int(years[run.inputs.last_observed]),
+        "peak_observed": bool(pk.year[0] <= years[run.inputs.last_observed]),
         f"peaked_by_{by_year}": bool(peaked_by(res.co2[:1], years, by_year, tolerance)[0]),
         "falls_after_peak": bool(pk.fall_t[0] > 0),
         "fall_to_end_t": float(pk.fall_t[0]),

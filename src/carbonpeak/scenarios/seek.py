@@ -36,7 +36,10 @@ KNOBS: dict[str, tuple[str, float, str]] = {
 
 
 def push(inp: Inputs, engine: Engine, lever: str, d: float, start: int, until: int) -> Inputs:
-    """The inputs with the extra push ``d`` on ``lever`` (one deterministic sample)."""
+    """The inputs with the extra push ``d`` on ``lever`` (one deterministic sample). A push never
+    acts on observed years: it starts no earlier than the year after the latest observed one."""
+    if inp.history_end is not None:
+        start = max(start, inp.history_end + 1)
     years = inp.years.astype(np.float64)
     n = np.maximum(0.0, years - (start - 1))
     ramp = np.clip(n / max(1, until - start + 1), 0.0, 1.0)

@@ -110,7 +110,7 @@ def coalition_inputs(
             continue
         take_b = padded[:, owner]  # (n, *shape)
         parts[name] = np.where(take_b, vb[0], va[0])
-    return Inputs(years=a.years, **parts)
+    return Inputs(years=a.years, history_end=a.history_end, **parts)
 
 
 def owners_for(
