@@ -243,6 +243,13 @@ def test_overview_has_the_peak_card(viewer: httpx.Client) -> None:
     match = re.search(r'id="peak-card-year">(\d{4})<', page.text)
     assert match is not None and int(match.group(1)) == data["peak_year"]
     assert 'id="peak-card-p"' in page.text and 'id="co2-trend"' in page.text
+    # A peak inside the inventory's years is labelled as observed, else as projected.
+    kind = re.search(r'id="peak-card-kind">([^<]*)<', page.text)
+    assert kind is not None
+    if data["peak_observed"]:
+        assert "清单观测值" in kind.group(1) and str(data["observed_until"]) in kind.group(1)
+    else:
+        assert kind.group(1) == "预测值"
 
 
 def test_overview_without_a_runnable_plan_scenario(

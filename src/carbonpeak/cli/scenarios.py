@@ -220,6 +220,7 @@ def run(
             {
                 "id": scn.id,
                 "peak_year": data["peak_year"],
+                "peak_kind": "观测" if data["peak_observed"] else "预测",
                 "peak": round(data["peak_co2_t"] / 1e4, 1),
                 "by": data[f"peaked_by_{by_year}"],
                 "fall": round(data["fall_to_end_pct"], 1),
@@ -232,6 +233,7 @@ def run(
     columns = [
         ("id", "情景"),
         ("peak_year", "峰值年"),
+        ("peak_kind", "峰值来自"),
         ("peak", "峰值(万吨CO2)"),
         ("by", f"{by_year}年前达峰"),
         ("fall", "峰值后至末年降幅%"),

@@ -185,6 +185,8 @@ class ScenarioCache:
                 "ok": True,
                 "peak_year": out["peak_year"],
                 "peak_co2_t": out["peak_co2_t"],
+                "peak_observed": out["peak_observed"],
+                "observed_until": out["observed_until"],
                 "p_peak_by": out["monte_carlo"][f"p_peak_by_{BY_YEAR}"],
                 "by_year": BY_YEAR,
                 "samples": PEAK_CARD_SAMPLES,

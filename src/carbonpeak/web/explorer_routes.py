@@ -124,6 +124,11 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "plan_indicators": ("方案指标", "Plan indicators"),
     "peak_year": ("达峰年份", "Peak year"),
+    "peak_observed": (
+        "清单观测值：{year}年前已出现的最高排放，预测期未再超过",
+        "Observed: the highest inventory year up to {year}; not exceeded in the projection",
+    ),
+    "peak_projected": ("预测值", "Projected"),
     "peak_value": ("峰值（万吨CO2）", "Peak (10⁴ t CO2)"),
     "p_peak": ("2030年前达峰概率", "P(peak by 2030)"),
     "trajectory": ("二氧化碳排放轨迹（吨）", "CO2 trajectory (t)"),

@@ -34,6 +34,8 @@
   }
   function drawFast(r) {
     document.getElementById("peak-year").textContent = r.peak_year;
+    // A peak inside the inventory's years is data, not a projection: say so.
+    document.getElementById("peak-kind").textContent = r.peak_observed ? x.peak_observed.replace("{year}", r.observed_until) : x.peak_projected;
     document.getElementById("peak-value").textContent = fmt(r.peak_co2_t / 1e4, 1);
     var years = Object.keys(r.trajectory);
     var series = [{ name: r.id, type: "line", data: years.map(function (y) { return r.trajectory[y]; }), showSymbol: false, itemStyle: { color: "#0b6e4f" },
