@@ -24,7 +24,7 @@ from carbonpeak.web.security import (
     token_digest,
 )
 
-DEMO_ENTERPRISE_ID = "demo-enterprise-001"
+DEMO_ENTERPRISE_ID = "91120118EXAMP0001Y"  # illustrative 统一社会信用代码 (data/demo/enterprises.csv)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine
 from carbonpeak.storage.accounts import count_demo_users
-from carbonpeak.web import api, explorer_routes, pages, reporting, reporting_api
+from carbonpeak.web import api, enterprise_routes, explorer_routes, pages, reporting, reporting_api
 from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
 from carbonpeak.web.i18n import t
 from carbonpeak.web.render import lang_of, render
@@ -113,6 +113,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.include_router(explorer_routes.router)
     app.include_router(reporting.router)
     app.include_router(reporting_api.router)
+    app.include_router(enterprise_routes.router)
     for router in extra_routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
