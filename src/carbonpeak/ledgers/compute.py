@@ -65,24 +65,56 @@ class Method:
 
 
 def lines_frame(reports: Sequence[EnergyReport]) -> pd.DataFrame:
-    """Every line of every report: report index, year, fuel, amount in the fuel's catalogue unit."""
-    rows = [
-        (i, r.year, line.fuel, line.amount * conversion_factor(line.unit, FUELS[line.fuel].unit))
-        for i, r in enumerate(reports)
-        for line in r.lines
-    ]
-    return pd.DataFrame(rows, columns=["report", "year", "fuel", "amount"]).astype(
-        {"report": "int64", "year": "int64", "fuel": "object", "amount": "float64"}
+    """Every line of every report: report index, year, fuel, amount in the fuel's catalogue unit.
+
+    One Python pass collects the columns; the unit conversion is one factor per distinct
+    (fuel, unit) pair, applied as an array operation."""
+    index: list[int] = []
+    years: list[int] = []
+    fuels: list[str] = []
+    units: list[str] = []
+    amounts: list[float] = []
+    for i, report in enumerate(reports):
+        n = len(report.lines)
+        index += [i] * n
+        years += [report.year] * n
+        for line in report.lines:
+            fuels.append(line.fuel)
+            units.append(line.unit)
+            amounts.append(line.amount)
+    keys = pd.Series(fuels, dtype="object") + "\x1f" + pd.Series(units, dtype="object")
+    scale = {
+        key: conversion_factor(key.split("\x1f")[1], FUELS[key.split("\x1f")[0]].unit) for key in set(keys)
+    }
+    amount = np.asarray(amounts, dtype="float64") * keys.map(scale).to_numpy(dtype="float64")
+    return pd.DataFrame(
+        {
+            "report": np.asarray(index, dtype="int64"),
+            "year": np.asarray(years, dtype="int64"),
+            "fuel": pd.Series(fuels, dtype="object"),
+            "amount": amount,
+        }
     )
 
 
 def compute(reports: Sequence[EnergyReport], method: Method | None = None) -> pd.DataFrame:
     """One row per report (same order): tce on both bases, CO2 by part (t), electricity (kWh) and
-    energy per output value (tce/万元, None without an output value)."""
+    energy per output value (tce/万元, NaN without an output value)."""
+    outputs = np.array(
+        [np.nan if r.output_value is None else r.output_value for r in reports], dtype="float64"
+    )
+    return compute_lines(lines_frame(reports), outputs, method)
+
+
+def compute_lines(frame: pd.DataFrame, outputs: np.ndarray, method: Method | None = None) -> pd.DataFrame:
+    """``compute`` on the long table of lines (``report, year, fuel, amount`` in catalogue units, as
+    ``lines_frame`` makes or storage reads in columns) and each report's output value (万元, NaN if none):
+    array operations only, one weighted ``bincount`` per figure."""
     method = method or Method()
     factors = fuel_factors(get_set(method.combustion_set))
-    frame = lines_frame(reports)
-    fuel, year, amount = frame["fuel"], frame["year"].to_numpy(), frame["amount"].to_numpy()
+    n = len(outputs)
+    fuel, year, amount = frame["fuel"], frame["year"].to_numpy(), frame["amount"].to_numpy(dtype="float64")
+    report = frame["report"].to_numpy(dtype="int64")
     kind = fuel.map({c: f.kind for c, f in FUELS.items()}).to_numpy()
     is_elec = kind == "electricity"
     grid = grid_series(method.grid_series)
@@ -90,41 +122,38 @@ def compute(reports: Sequence[EnergyReport], method: Method | None = None) -> pd
     years = sorted(set(year.tolist()))
     grid_by_year = pd.Series({y: grid[nearest_year(grid, y)] / 1000.0 for y in years}, dtype="float64")
     cs_by_year = pd.Series({y: cs_table[nearest_year(cs_table, y)] / 1000.0 for y in years}, dtype="float64")
-    tce_per_unit = fuel.map(factors.tce).fillna(0.0).to_numpy()
-    co2_per_unit = fuel.map(factors.co2).fillna(0.0).to_numpy()
-    tce_cal = amount * tce_per_unit
-    elec_cs = grid_cs = np.zeros(len(frame))
+    tce_cal = amount * fuel.map(factors.tce).fillna(0.0).to_numpy(dtype="float64")
+    co2_unit = amount * fuel.map(factors.co2).fillna(0.0).to_numpy(dtype="float64")
+    elec_cs = grid_co2 = np.zeros(len(frame))
     if len(frame):
         elec_cs = amount * cs_by_year.reindex(year).to_numpy()
-        grid_cs = amount * grid_by_year.reindex(year).to_numpy()
-    parts = pd.DataFrame(
+        grid_co2 = amount * grid_by_year.reindex(year).to_numpy()
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(report, weights=weights, minlength=n)[:n]
+
+    out = pd.DataFrame(
         {
-            "report": frame["report"].to_numpy(),
-            "tce_calorific": tce_cal,
-            "tce_coal_substitution": np.where(is_elec, elec_cs, tce_cal),
-            "co2_combustion": np.where(kind == "fossil", amount * co2_per_unit, 0.0),
-            "co2_electricity": np.where(is_elec, grid_cs, 0.0),
-            "co2_heat": np.where(kind == "heat", amount * co2_per_unit, 0.0),
-            "electricity_kwh": np.where(is_elec, amount, 0.0),
+            "tce_calorific": total(tce_cal),
+            "tce_coal_substitution": total(np.where(is_elec, elec_cs, tce_cal)),
+            "co2_combustion": total(np.where(kind == "fossil", co2_unit, 0.0)),
+            "co2_electricity": total(np.where(is_elec, grid_co2, 0.0)),
+            "co2_heat": total(np.where(kind == "heat", co2_unit, 0.0)),
+            "electricity_kwh": total(np.where(is_elec, amount, 0.0)),
         }
     )
-    out = parts.groupby("report").sum().reindex(range(len(reports)), fill_value=0.0)
     out["co2_total"] = out["co2_combustion"] + out["co2_electricity"] + out["co2_heat"]
-    output = pd.Series([r.output_value for r in reports], index=out.index, dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_output = out["tce_calorific"] / output
-    out["tce_per_10k_yuan"] = per_output.where(output > 0)
-    return out[list(RESULT_COLUMNS)].reset_index(drop=True)
+        out["tce_per_10k_yuan"] = np.where(outputs > 0, out["tce_calorific"].to_numpy() / outputs, np.nan)
+    return out[list(RESULT_COLUMNS)]
 
 
 def summary(reports: Sequence[EnergyReport], method: Method | None = None) -> list[dict[str, Any]]:
     """``compute`` as plain rows with the period and enterprise (None for a missing ratio)."""
     table = compute(reports, method)
-    rows = []
-    for report, (_, values) in zip(reports, table.iterrows(), strict=True):
+    rows: list[dict[str, Any]] = []
+    for report, values in zip(reports, table.to_dict("records"), strict=True):
         row: dict[str, Any] = {"enterprise_id": report.enterprise_id, "period": report.period}
-        for col in RESULT_COLUMNS:
-            value = values[col]
-            row[col] = None if pd.isna(value) else float(value)
+        row |= {col: None if pd.isna(values[col]) else float(values[col]) for col in RESULT_COLUMNS}
         rows.append(row)
     return rows
