@@ -131,6 +131,9 @@ def test_office_and_viewer_see_the_ledger_departments_do_not(ledger_live: LiveSe
         csv = client.get("/enterprises/export?format=csv").content.decode("utf-8-sig")
         assert csv.splitlines()[1].startswith("统一社会信用代码,企业名称")
         assert client.get("/api/v1/enterprise/reports").status_code == 403
+        if name == "office":  # the resubmissions above are in the one audit log
+            audit = client.get("/admin/audit").text
+            assert "enterprise_reports#" in audit and f"enterprise:{FIRM_A}" in audit
         client.close()
     dept = login(ledger_live, "dept_a")
     for path in ("/enterprises", f"/enterprises/{FIRM_A}", "/enterprise", "/api/v1/enterprise/reports"):

@@ -142,8 +142,8 @@ def _audit_enterprise(
     row: EnterpriseRow,
     before: dict[str, object] | None,
 ) -> None:
-    """``audit_log.row_id`` is an integer and enterprises are keyed by their 统一社会信用代码: the log
-    keeps row_id 0 and the code in before/after."""
+    """``audit_log.row_id`` is an integer and enterprises are keyed by their 统一社会信用代码: as for
+    accounts, the log keeps row_id 0 and names the object in ``after["object"]``."""
     session.flush()
     session.add(
         AuditRow(
@@ -153,7 +153,7 @@ def _audit_enterprise(
             table_name=row.__tablename__,
             row_id=0,
             before=before,
-            after=row_dict(row),
+            after=row_dict(row) | {"object": f"enterprise:{row.id}"},
         )
     )
 
