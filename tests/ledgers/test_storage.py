@@ -154,3 +154,26 @@ def test_demo_loader_and_reports_command(engine: Engine, database_url: str) -> N
     assert jan["co2_electricity"] == pytest.approx(1140 * 0.6361)
     table = runner.invoke(app, ["--database", database_url, "enterprises", "list"])
     assert "示例数据" in table.stdout
+
+
+def test_an_old_demo_enterprise_account_is_rebound_to_the_demo_enterprise(engine: Engine) -> None:
+    from carbonpeak.plan import load_plan
+    from carbonpeak.storage.accounts import find_user
+    from carbonpeak.web.accounts import DEMO_ENTERPRISE_ID, add_user, ensure_demo_accounts
+    from tests.conftest import EXAMPLE_PLAN
+
+    add_user(
+        engine,
+        username="enterprise",
+        password="x" * 16,
+        role="enterprise",
+        display_name="示例企业（示例数据）",
+        who="tests",
+        source="before 0030",
+        enterprise_id="demo-enterprise-001",
+        is_demo=True,
+    )
+    ensure_demo_accounts(engine, load_plan(str(EXAMPLE_PLAN)))
+    user = find_user(engine, "enterprise")
+    assert user is not None
+    assert user.enterprise_id == DEMO_ENTERPRISE_ID == A
