@@ -27,6 +27,8 @@ SAMPLES = {
     "record_id": "1",
     "unit_id": "industry_it",
     "sha256": "0" * 64,
+    "enterprise_id": "91120118EXAMP0001Y",
+    "period": "2025-01",
 }
 OWNER_PARAM = {"task_id", "indicator_id"}
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import accounting, db, plan, scenarios, tracking, web
+from carbonpeak.cli import accounting, db, enterprises, plan, scenarios, tracking, web
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.command("serve")(web.serve)
 app.add_typer(web.users, name="users")
 app.add_typer(scenarios.app, name="scenario")
 app.command("decompose")(scenarios.decompose)
+app.add_typer(enterprises.app, name="enterprises")
 
 
 def _version(value: bool) -> None:

@@ -254,6 +254,27 @@ def set_api_token(engine: Engine, user_id: int, token_sha256: str, *, who: str, 
         )
 
 
+def set_enterprise_id(engine: Engine, user_id: int, enterprise_id: str, *, who: str, source: str) -> None:
+    """Bind an enterprise account to another enterprise id (audited)."""
+    with Session(engine) as session, session.begin():
+        row = session.get(UserRow, user_id)
+        if row is None:
+            raise LookupError(f"no user with id {user_id}")
+        before = row.enterprise_id
+        row.enterprise_id = enterprise_id
+        row.updated_at = dt.datetime.now(dt.UTC)
+        session.add(
+            _audit_row(
+                who=who,
+                action="user.enterprise",
+                obj=f"user:{row.id}",
+                before={"enterprise_id": before},
+                after={"enterprise_id": enterprise_id},
+                source=source,
+            )
+        )
+
+
 def delete_demo_users(engine: Engine, *, who: str, source: str) -> list[str]:
     """Delete every demo account (production refuses to start while one exists); returns their names."""
     with Session(engine) as session, session.begin():

@@ -14,6 +14,7 @@ from carbonpeak.storage.accounts import (
     find_user,
     set_active,
     set_api_token,
+    set_enterprise_id,
     set_password_hash,
 )
 from carbonpeak.web.security import (
@@ -24,7 +25,7 @@ from carbonpeak.web.security import (
     token_digest,
 )
 
-DEMO_ENTERPRISE_ID = "demo-enterprise-001"
+DEMO_ENTERPRISE_ID = "91120118EXAMP0001Y"  # illustrative 统一社会信用代码 (data/demo/enterprises.csv)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ def ensure_demo_accounts(engine: Engine, plan: Plan) -> list[DemoAccount]:
             )
         else:
             set_password_hash(engine, existing.id, hash_password(password), who="demo", source=source)
+            if enterprise_id and existing.enterprise_id != enterprise_id:  # made before the demo id changed
+                set_enterprise_id(engine, existing.id, enterprise_id, who="demo", source=source)
         out.append(DemoAccount(username, role, display, password, unit_id, enterprise_id, token))
     return out
 

@@ -26,6 +26,7 @@ from carbonpeak.storage import make_engine
 from carbonpeak.storage.accounts import count_demo_users
 from carbonpeak.web import (
     api,
+    enterprise_routes,
     explorer_routes,
     pages,
     reporting,
@@ -125,6 +126,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.include_router(sheet_reporting.router)
     app.include_router(reporting.router)
     app.include_router(reporting_api.router)
+    app.include_router(enterprise_routes.router)
     for router in extra_routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -41,6 +41,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "users": ("用户", "Users"),
     "audit": ("审计日志", "Audit log"),
     "enterprise": ("企业", "Enterprise"),
+    "enterprises": ("重点用能单位", "Enterprises"),
     "public": ("公开指标", "Published targets"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),

@@ -278,13 +278,6 @@ def download(request: Request, who: Reader, table: str, format: Literal["csv", "
     )
 
 
-@router.get("/enterprise", response_class=HTMLResponse)
-def enterprise_page(
-    request: Request, who: Annotated[Principal, Depends(permit("enterprise", scoped=True))]
-) -> Response:
-    return render(request, "enterprise.html")
-
-
 @router.get("/public", response_class=HTMLResponse)
 def public_page(request: Request, who: Anyone) -> Response:
     plan = _plan(request)

@@ -25,6 +25,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("assessment_page", "assessment", ("office", "department", "viewer")),
     ("downloads_page", "downloads", ("office", "department", "viewer")),
     ("enterprise_page", "enterprise", ("enterprise",)),
+    ("enterprises_page", "enterprises", ("office", "viewer")),
     ("public_page", "public", ("office", "department", "enterprise", "viewer", "public")),
     ("users_page", "users", ("office",)),
     ("audit_page", "audit", ("office",)),

@@ -1,0 +1,150 @@
+"""``carbonpeak enterprises …``: the enterprise ledger (重点用能单位台账) — the registry, its import and
+each enterprise's monthly reports with comprehensive energy consumption and CO2.
+
+The CLI runs on the server as the office (双碳办): it reads every enterprise and imports the registry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carbonpeak.cli.common import domain_errors, settings
+from carbonpeak.cli.output import Column, Format, FormatOption, emit
+from carbonpeak.ledgers.access import LedgerActor
+from carbonpeak.services.enterprises import EnterpriseService
+from carbonpeak.storage import current, head, make_engine
+
+app = typer.Typer(
+    help="Enterprise ledger (重点用能单位台账): the registry, its import, monthly energy reports.",
+    no_args_is_help=True,
+)
+
+ILLUSTRATIVE = " — 示例数据 (illustrative)"
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Who acts, as office (default: the login name).")
+]
+IdArgument = Annotated[str, typer.Argument(help="The enterprise's 统一社会信用代码 (18 characters).")]
+
+LEDGER_COLUMNS: list[Column] = [
+    ("id", "统一社会信用代码"),
+    ("name", "企业名称"),
+    ("industry_label", "行业（GB/T 4754-2017）"),
+    ("town", "镇街"),
+    ("two_high", "两高"),
+    ("six_high", "六大高耗能行业"),
+    ("latest_period", "最新月份"),
+    ("ytd_tce_calorific", "本年累计综合能耗 当量值 tce"),
+    ("ytd_tce_coal_substitution", "本年累计综合能耗 等价值 tce"),
+    ("ytd_co2_total", "本年累计CO2 t"),
+]
+REPORT_COLUMNS: list[Column] = [
+    ("period", "月份"),
+    ("tce_calorific", "综合能耗 当量值 tce"),
+    ("tce_coal_substitution", "综合能耗 等价值 tce"),
+    ("co2_combustion", "燃料燃烧CO2 t"),
+    ("co2_electricity", "外购电力CO2 t"),
+    ("co2_heat", "外购热力CO2 t"),
+    ("co2_total", "CO2合计 t"),
+    ("tce_per_10k_yuan", "单位产值能耗 tce/万元"),
+    ("status", "状态"),
+    ("version", "版本"),
+    ("source", "来源"),
+]
+
+
+def _office(user: str | None) -> LedgerActor:
+    return LedgerActor(user or getpass.getuser(), "office")
+
+
+@contextlib.contextmanager
+def _service(ctx: typer.Context) -> Iterator[EnterpriseService]:
+    url = settings(ctx).resolved_database_url()
+    if current(url) != head():
+        raise LookupError(
+            f"database {url} is not at the latest schema; run carbonpeak init or carbonpeak db upgrade"
+        )
+    engine = make_engine(url)
+    try:
+        yield EnterpriseService(engine)
+    finally:
+        engine.dispose()
+
+
+@app.command("list")
+@domain_errors
+def list_(
+    ctx: typer.Context,
+    fmt: FormatOption = Format.table,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="Year of the year-to-date sums (default: latest).")
+    ] = None,
+) -> None:
+    """Every enterprise: industry, 两高 and six-high flags, latest month, year-to-date tce and CO2."""
+    with _service(ctx) as svc:
+        used, rows = svc.ledger(_office(None), year)
+    illustrative = any(r["illustrative"] for r in rows)
+    title = f"重点用能单位台账 {used or ''}" + (ILLUSTRATIVE if illustrative else "")
+    emit(
+        rows,
+        LEDGER_COLUMNS,
+        fmt,
+        title=title,
+        json_data={"year": used, "illustrative": illustrative, "enterprises": rows},
+    )
+
+
+@app.command("show")
+@domain_errors
+def show(ctx: typer.Context, enterprise_id: IdArgument, fmt: FormatOption = Format.table) -> None:
+    """One enterprise of the registry."""
+    with _service(ctx) as svc:
+        ent = svc.enterprise(_office(None), enterprise_id)
+    data = {**ent.model_dump(), "benchmark_product": ent.benchmark_product or "无标杆（no benchmark）"}
+    rows = [{"field": k, "value": v} for k, v in data.items()]
+    title = ent.name + (ILLUSTRATIVE if ent.illustrative else "")
+    emit(rows, [("field", "字段"), ("value", "值")], fmt, title=title, json_data=data)
+
+
+@app.command("import")
+@domain_errors
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="Registry file .csv or .xlsx: id, name, industry, town, two_high, …")
+    ],
+    user: UserOption = None,
+) -> None:
+    """Import the registry, all or nothing: every problem is printed as file:row:column."""
+    with _service(ctx) as svc:
+        added, changed = svc.import_registry(_office(user), file)
+    typer.echo(f"{file}: {added} enterprise(s) added, {changed} changed")
+
+
+@app.command("reports")
+@domain_errors
+def reports(ctx: typer.Context, enterprise_id: IdArgument, fmt: FormatOption = Format.table) -> None:
+    """An enterprise's monthly reports with comprehensive energy consumption (both bases) and CO2 by part."""
+    with _service(ctx) as svc:
+        actor = _office(None)
+        ent = svc.enterprise(actor, enterprise_id)
+        rows = svc.reports(actor, enterprise_id)
+        sources = svc.method_sources(sorted({int(r["period"][:4]) for r in rows}))
+    title = f"{ent.name} 月度能源报表" + (ILLUSTRATIVE if ent.illustrative else "")
+    emit(
+        rows,
+        REPORT_COLUMNS,
+        fmt,
+        title=title,
+        json_data={
+            "enterprise": ent.model_dump(),
+            "illustrative": ent.illustrative,
+            "method": sources,
+            "reports": rows,
+        },
+    )

@@ -1,0 +1,283 @@
+"""Tables and repository of the enterprise ledger: enterprises, monthly energy reports, their lines.
+
+A resubmission of the same (enterprise, period) replaces the lines in one transaction and bumps the
+report's version; every change writes a row of the ``audit_log`` (before/after) in that transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from carbonpeak.ledgers import EnergyReport, Enterprise, ReportLine
+from carbonpeak.storage.tables import AuditRow, Base, utcnow
+from carbonpeak.storage.tracking import audit, row_dict
+
+
+class _Provenance:
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class EnterpriseRow(_Provenance, Base):
+    __tablename__ = "enterprises"
+
+    id: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    industry: Mapped[str] = mapped_column(String(2))
+    town: Mapped[str] = mapped_column(String(80))
+    two_high: Mapped[bool] = mapped_column(Boolean)
+    two_high_category: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    benchmark_product: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    illustrative: Mapped[bool] = mapped_column(Boolean)
+
+
+class EnterpriseReportRow(_Provenance, Base):
+    __tablename__ = "enterprise_reports"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "period"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="ck_enterprise_reports_status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(18), ForeignKey("enterprises.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    status: Mapped[str] = mapped_column(String(12))
+    version: Mapped[int] = mapped_column(Integer)
+    output_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class EnterpriseReportLineRow(Base):
+    __tablename__ = "enterprise_report_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(Integer, ForeignKey("enterprise_reports.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    fuel: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report as stored: the domain report and its workflow facts."""
+
+    id: int
+    report: EnergyReport
+    status: str
+    version: int
+    source: str
+    updated_at: dt.datetime
+    updated_by: str
+
+
+_ENTERPRISE_FIELDS = (
+    "name",
+    "industry",
+    "town",
+    "two_high",
+    "two_high_category",
+    "benchmark_product",
+    "illustrative",
+)
+
+
+def _enterprise(row: EnterpriseRow) -> Enterprise:
+    return Enterprise(id=row.id, **{f: getattr(row, f) for f in _ENTERPRISE_FIELDS})
+
+
+def save_enterprises(
+    engine: Engine, enterprises: Sequence[Enterprise], *, who: str, source: str
+) -> tuple[int, int]:
+    """Insert or update enterprises in ONE transaction (all or nothing); returns (added, changed)."""
+    added = changed = 0
+    with Session(engine) as session, session.begin():
+        for ent in enterprises:
+            row = session.get(EnterpriseRow, ent.id)
+            values = {f: getattr(ent, f) for f in _ENTERPRISE_FIELDS}
+            if row is None:
+                row = EnterpriseRow(id=ent.id, created_by=who, source=source, updated_by=who, **values)
+                session.add(row)
+                _audit_enterprise(session, who=who, source=source, action="create", row=row, before=None)
+                added += 1
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                before = row_dict(row)
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.updated_by, row.updated_at, row.source = who, utcnow(), source
+                _audit_enterprise(session, who=who, source=source, action="update", row=row, before=before)
+                changed += 1
+    return added, changed
+
+
+def _audit_enterprise(
+    session: Session,
+    *,
+    who: str,
+    source: str,
+    action: str,
+    row: EnterpriseRow,
+    before: dict[str, object] | None,
+) -> None:
+    """``audit_log.row_id`` is an integer and enterprises are keyed by their 统一社会信用代码: as for
+    accounts, the log keeps row_id 0 and names the object in ``after["object"]``."""
+    session.flush()
+    session.add(
+        AuditRow(
+            who=who,
+            source=source,
+            action=action,
+            table_name=row.__tablename__,
+            row_id=0,
+            before=before,
+            after=row_dict(row) | {"object": f"enterprise:{row.id}"},
+        )
+    )
+
+
+def get_enterprise(engine: Engine, enterprise_id: str) -> Enterprise | None:
+    with Session(engine) as session:
+        row = session.get(EnterpriseRow, enterprise_id)
+        return _enterprise(row) if row else None
+
+
+def list_enterprises(engine: Engine) -> list[Enterprise]:
+    with Session(engine) as session:
+        rows = session.scalars(select(EnterpriseRow).order_by(EnterpriseRow.id)).all()
+        return [_enterprise(r) for r in rows]
+
+
+def _stored(row: EnterpriseReportRow, lines: Sequence[EnterpriseReportLineRow]) -> StoredReport:
+    report = EnergyReport(
+        enterprise_id=row.enterprise_id,
+        period=row.period,
+        lines=[ReportLine(fuel=ln.fuel, amount=ln.amount, unit=ln.unit) for ln in lines],
+        output_value=row.output_value,
+        note=row.note,
+    )
+    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=dt.UTC)
+    return StoredReport(row.id, report, row.status, row.version, row.source, updated, row.updated_by)
+
+
+def _write(session: Session, report: EnergyReport, status: str, who: str, source: str) -> EnterpriseReportRow:
+    row = session.scalars(
+        select(EnterpriseReportRow)
+        .where(
+            EnterpriseReportRow.enterprise_id == report.enterprise_id,
+            EnterpriseReportRow.period == report.period,
+        )
+        .with_for_update()
+    ).first()
+    if row is None:
+        row = EnterpriseReportRow(
+            enterprise_id=report.enterprise_id,
+            period=report.period,
+            status=status,
+            version=1,
+            output_value=report.output_value,
+            note=report.note,
+            created_by=who,
+            source=source,
+            updated_by=who,
+        )
+        session.add(row)
+        session.flush()
+        before = None
+        action = "create"
+    else:
+        old_lines = session.scalars(
+            select(EnterpriseReportLineRow).where(EnterpriseReportLineRow.report_id == row.id)
+        ).all()
+        before = row_dict(row) | {"lines": [[ln.fuel, ln.amount, ln.unit] for ln in old_lines]}
+        session.execute(delete(EnterpriseReportLineRow).where(EnterpriseReportLineRow.report_id == row.id))
+        row.status, row.version = status, row.version + 1
+        row.output_value, row.note = report.output_value, report.note
+        row.updated_by, row.updated_at, row.source = who, utcnow(), source
+        action = "replace"
+    for i, line in enumerate(report.lines):
+        session.add(
+            EnterpriseReportLineRow(
+                report_id=row.id, line_no=i, fuel=line.fuel, amount=line.amount, unit=line.unit
+            )
+        )
+    audit(session, who=who, source=source, action=action, row=row, before=before)
+    return row
+
+
+def save_report(engine: Engine, report: EnergyReport, *, status: str, who: str, source: str) -> StoredReport:
+    """Store a report; for an (enterprise, period) already stored, replace its lines and bump the
+    version — one transaction, audited. Raises LookupError for an enterprise not in the registry."""
+    if status not in ("draft", "submitted"):
+        raise ValueError(f"status {status!r}: expected draft or submitted")
+    for attempt in range(2):
+        try:
+            with Session(engine) as session, session.begin():
+                if session.get(EnterpriseRow, report.enterprise_id) is None:
+                    raise LookupError(f"enterprise {report.enterprise_id} is not in the registry")
+                _write(session, report, status, who, source)
+            break
+        except IntegrityError:  # two first submissions of the same month at once: the loser updates
+            if attempt:
+                raise
+    found = get_report(engine, report.enterprise_id, report.period)
+    if found is None:  # pragma: no cover - just written
+        raise LookupError(f"report {report.enterprise_id} {report.period} vanished")
+    return found
+
+
+def _load(session: Session, rows: Sequence[EnterpriseReportRow]) -> list[StoredReport]:
+    ids = [r.id for r in rows]
+    lines: dict[int, list[EnterpriseReportLineRow]] = {i: [] for i in ids}
+    if ids:
+        for ln in session.scalars(
+            select(EnterpriseReportLineRow)
+            .where(EnterpriseReportLineRow.report_id.in_(ids))
+            .order_by(EnterpriseReportLineRow.report_id, EnterpriseReportLineRow.line_no)
+        ):
+            lines[ln.report_id].append(ln)
+    return [_stored(r, lines[r.id]) for r in rows]
+
+
+def list_reports(engine: Engine, enterprise_id: str | None = None) -> list[StoredReport]:
+    """Reports by enterprise and period (of one enterprise, or all)."""
+    query = select(EnterpriseReportRow).order_by(
+        EnterpriseReportRow.enterprise_id, EnterpriseReportRow.period
+    )
+    if enterprise_id is not None:
+        query = query.where(EnterpriseReportRow.enterprise_id == enterprise_id)
+    with Session(engine) as session:
+        return _load(session, session.scalars(query).all())
+
+
+def get_report(engine: Engine, enterprise_id: str, period: str) -> StoredReport | None:
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(EnterpriseReportRow).where(
+                EnterpriseReportRow.enterprise_id == enterprise_id, EnterpriseReportRow.period == period
+            )
+        ).all()
+        found = _load(session, rows)
+        return found[0] if found else None

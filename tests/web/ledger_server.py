@@ -1,0 +1,34 @@
+"""A live server for the enterprise-ledger tests: the web-test plan, the demo enterprise registry and
+reports (示例数据) and two enterprise accounts, A (the demo enterprise) and B (another one)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from carbonpeak.services.enterprises_demo import load as load_demo
+from carbonpeak.web.accounts import DEMO_ENTERPRISE_ID, add_user
+from tests.web.conftest import PASSWORD, LiveServer, start
+
+FIRM_A, FIRM_B = DEMO_ENTERPRISE_ID, "91120118EXAMP00022"
+
+
+@pytest.fixture(scope="module")
+def ledger_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    for server in start(tmp_path_factory.mktemp("ledger"), secret_key="y" * 40):
+        load_demo(server.engine, None)
+        for name, enterprise in (("firm_a", FIRM_A), ("firm_b", FIRM_B)):
+            token = add_user(
+                server.engine,
+                username=name,
+                password=PASSWORD,
+                role="enterprise",
+                display_name=f"{name}（示例数据）",
+                who="tests",
+                source="tests/web/ledger_server.py",
+                enterprise_id=enterprise,
+            )
+            assert token is not None
+            server.tokens[name] = token
+        yield server
