@@ -20,6 +20,7 @@ LOADERS: list[str] = [
     # "carbonpeak.<capability>.demo:load",
     "carbonpeak.storage.activity:load_demo",
     "carbonpeak.services.tracking_demo:load",
+    "carbonpeak.services.publishing:load_demo",
 ]
 
 

@@ -24,7 +24,7 @@ from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine
 from carbonpeak.storage.accounts import count_demo_users
-from carbonpeak.web import api, explorer_routes, pages, reporting, reporting_api
+from carbonpeak.web import api, explorer_routes, pages, publishing_routes, reporting, reporting_api
 from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
 from carbonpeak.web.i18n import t
 from carbonpeak.web.render import lang_of, render
@@ -106,13 +106,14 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     templates.env.undefined = StrictUndefined  # a missing word or value is an error, not a blank
     app.state.templates = templates
     templates.env.globals["peak_projection"] = lambda lang: explorer_routes.overview_projection(app, lang)
-    app.state.limiter = LoginRateLimiter(settings.login_max_attempts, settings.login_window_seconds)
+    app.state.limiter = LoginRateLimiter(engine, settings.login_max_attempts, settings.login_window_seconds)
 
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(explorer_routes.router)
     app.include_router(reporting.router)
     app.include_router(reporting_api.router)
+    app.include_router(publishing_routes.router)
     for router in extra_routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -196,3 +197,24 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
         {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
         for e in exc.errors()
     ]
+
+
+def worker_environment(settings: Settings) -> dict[str, str]:
+    """The variables that make ``Settings()`` in a worker process equal ``settings`` of the serving
+    parent: what the command line set (database, plan) and the session key (generated once by the
+    parent when none is configured). Every other setting comes from the same environment."""
+    env = {
+        "CARBONPEAK_DATABASE_URL": settings.resolved_database_url(),
+        "CARBONPEAK_PLAN": settings.plan,
+        "CARBONPEAK_MODE": settings.mode,
+    }
+    if settings.secret_key is not None:
+        env["CARBONPEAK_SECRET_KEY"] = settings.secret_key.get_secret_value()
+    return env
+
+
+def factory() -> FastAPI:
+    """The app of one uvicorn worker (``carbonpeak serve --workers N``): settings from the
+    environment the serving parent prepared (``worker_environment``). Migrations and demo accounts
+    were done by the parent, once, before the workers started."""
+    return create_app(Settings())

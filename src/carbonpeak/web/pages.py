@@ -14,6 +14,7 @@ from carbonpeak.web.downloads import to_csv, to_xlsx
 from carbonpeak.web.i18n import t
 from carbonpeak.web.indicator_view import indicator_evaluation
 from carbonpeak.web.indicator_view import words as indicator_words
+from carbonpeak.web.publishing_routes import public_rows, publishing
 from carbonpeak.web.render import home_of, lang_of, render
 from carbonpeak.web.reporting_views import overview_tracking
 from carbonpeak.web.security import verify_password
@@ -22,7 +23,7 @@ from carbonpeak.web.views import (
     filtered_indicators,
     headline_indicators,
     indicator_row,
-    published_indicators,
+    responsible_of,
     table_rows,
     target_status,
     task_row,
@@ -186,13 +187,14 @@ def indicators_page(
         for i in filtered_indicators(plan, who, action or None, unit or None, chosen_year)
     ]
     visible = visible_indicators(plan, who)
+    responsible_units = {r for i in visible for r in responsible_of(plan, i)}
     return render(
         request,
         "indicators.html",
         {
             "rows": rows,
             "actions": plan.actions,
-            "units": [u for u in plan.units if any(u.id in indicator_responsible(plan, i) for i in visible)],
+            "units": [u for u in plan.units if u.id in responsible_units],
             "years": sorted({i.year for i in visible}),
             "chosen": {"action": action or "", "unit": unit or "", "year": chosen_year},
         },
@@ -223,6 +225,7 @@ def indicator_page(request: Request, who: Reader, indicator_id: str) -> Response
             "status_year": latest[-1]["year"] if latest else None,
             "ev": evaluation,
             "x": indicator_words(lang),
+            "published": publishing(request).is_published(ind.id) if who.role == "office" else None,
         },
     )
 
@@ -270,9 +273,7 @@ def enterprise_page(
 
 @router.get("/public", response_class=HTMLResponse)
 def public_page(request: Request, who: Anyone) -> Response:
-    plan = _plan(request)
-    published = published_indicators(plan)
-    return render(request, "public.html", {"rows": [indicator_row(plan, i) for i in published]})
+    return render(request, "public.html", {"rows": public_rows(request, lang_of(request))})
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
