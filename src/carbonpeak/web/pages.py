@@ -75,7 +75,7 @@ def login(
     source = f"web login from {ip}"
     lang = lang_of(request)
     context = {"next": _safe_next(next) or "", "username": username}
-    wait = state.limiter.retry_after(ip, username)
+    wait, failures = state.limiter.check(ip, username)
     if wait is not None:
         audit(state.engine, who=username, action="login.blocked", obj=f"user:{username}", source=source)
         response = render(request, "login.html", {**context, "error": t("login_blocked", lang)}, 429)
@@ -87,7 +87,8 @@ def login(
         state.limiter.failed(ip, username)
         audit(state.engine, who=username, action="login.failure", obj=f"user:{username}", source=source)
         return render(request, "login.html", {**context, "error": t("login_failed", lang)}, 401)
-    state.limiter.succeeded(ip, username)
+    if failures:  # a success clears the pair (no write when there is nothing to clear)
+        state.limiter.succeeded(ip, username)
     request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
     request.session.update({"uid": user.id, "pwh": user.password_hash[-16:]})
     record_login(state.engine, user.id)

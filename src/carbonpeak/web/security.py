@@ -106,14 +106,18 @@ class LoginRateLimiter:
         self.window = window
         self._clock = clock
 
-    def retry_after(self, ip: str, username: str) -> int | None:
-        """Seconds to wait when the pair is blocked, else None."""
+    def check(self, ip: str, username: str) -> tuple[int | None, int]:
+        """(seconds to wait when the pair is blocked else None, failures within the window)."""
         now = self._clock()
         times = failed_login_times(self.engine, ip, username.lower(), now - self.window)
         if len(times) < self.max_attempts:
-            return None
+            return None, len(times)
         oldest = times[-self.max_attempts]
-        return max(1, int(self.window - (now - oldest)) + 1)
+        return max(1, int(self.window - (now - oldest)) + 1), len(times)
+
+    def retry_after(self, ip: str, username: str) -> int | None:
+        """Seconds to wait when the pair is blocked, else None."""
+        return self.check(ip, username)[0]
 
     def failed(self, ip: str, username: str) -> None:
         now = self._clock()
