@@ -22,7 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from carbonpeak import __version__
 from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
-from carbonpeak.storage import make_engine
+from carbonpeak.storage import current, head, make_engine
 from carbonpeak.storage.accounts import count_demo_users
 from carbonpeak.web import api, explorer_routes, pages, publishing_routes, reporting, reporting_api
 from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
@@ -58,6 +58,12 @@ def _refuse_unsafe(settings: Settings, engine: object) -> None:
         raise UnsafeSettingsError(
             "production mode refuses to start: the database has no accounts table (run carbonpeak db upgrade)"
         ) from exc
+    revision, latest = current(settings.resolved_database_url()), head()
+    if revision != latest:
+        raise UnsafeSettingsError(
+            f"production mode refuses to start: the database schema is at revision {revision}, "
+            f"this version needs {latest} (run carbonpeak db upgrade)"
+        )
     if demo_users:
         raise UnsafeSettingsError(
             f"production mode refuses to start: the database holds {demo_users} demo account(s); "
