@@ -251,7 +251,8 @@ def score_items(unit: str, unit_name: str, items: list[Item], rubric: Rubric) ->
                 deductions.append(Deduction(comp, i.item, lost, i.reason))
                 lost_total += lost
         components[comp] = {"weight": round(effective, 4), "score": round(effective - lost_total, 4)}
-    score = 100.0 - sum(d.points_lost for d in deductions) if present else 0.0
+    # max(): losing every point must give 0, not -1e-14 from the float sum (property test)
+    score = max(0.0, 100.0 - sum(d.points_lost for d in deductions)) if present else 0.0
     deductions.sort(key=lambda d: (-d.points_lost, d.component, d.item))
     return UnitAssessment(unit, unit_name, score, rubric.grade(score), deductions, components)
 
