@@ -1,9 +1,9 @@
 """Load benchmark of the web app from loopback: overview and indicator pages at N concurrent users.
 
     python -m benchmarks.web_load [--users 50] [--seconds 20] [--plan PLAN] [--port 8799]
-                                  [--indicator ID] [--tracking-demo]
+                                  [--indicator ID] [--tracking-demo] [--workers N] [--warmup S]
 
-Starts ``carbonpeak serve`` (one uvicorn worker, development mode) in its own process on a fresh
+Starts ``carbonpeak serve --workers N`` (default 1, development mode) in its own process on a fresh
 SQLite file, signs N viewer sessions in, then each user requests the overview and an indicator page
 in turn for the given time (``--indicator``, default the plan's first; ``--tracking-demo`` loads the
 illustrative tracking demo data (示例数据) first, so the indicator page evaluates real series).
@@ -70,17 +70,20 @@ async def user_loop(
     return errors
 
 
-async def run(base: str, users: int, seconds: float, indicator: str) -> None:
+async def run(base: str, users: int, seconds: float, indicator: str, warmup: float = 0) -> None:
     clients = [httpx.AsyncClient(base_url=base, timeout=60) for _ in range(users)]
     try:
         start = time.perf_counter()
         await asyncio.gather(*[sign_in(c, f"bench{i}") for i, c in enumerate(clients)])
         signed = time.perf_counter() - start
         print(f"{users} sign-ins (argon2id verify each): {signed:.1f} s")
+        paths = ["/", f"/indicators/{indicator}"]
+        if warmup > 0:  # every worker computes its per-process caches once; not measured
+            until = time.perf_counter() + warmup
+            await asyncio.gather(*[user_loop(c, paths, until, {}) for c in clients])
         latencies: dict[str, list[float]] = {}
         start = time.perf_counter()
         until = start + seconds
-        paths = ["/", f"/indicators/{indicator}"]
         errors = await asyncio.gather(*[user_loop(c, paths, until, latencies) for c in clients])
         wall = time.perf_counter() - start
     finally:
@@ -98,8 +101,8 @@ async def run(base: str, users: int, seconds: float, indicator: str) -> None:
 
 
 @contextlib.contextmanager
-def served(url: str, plan: str, port: int) -> Iterator[tuple[str, int]]:
-    """`carbonpeak serve` (one uvicorn worker) on ``url`` in a subprocess, ready: (base URL, pid)."""
+def served(url: str, plan: str, port: int, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """`carbonpeak serve --workers N` on ``url`` in a subprocess, ready: (base URL, pid)."""
     env = {
         **os.environ,
         "CARBONPEAK_MODE": "development",
@@ -114,11 +117,14 @@ def served(url: str, plan: str, port: int) -> Iterator[tuple[str, int]]:
         "serve",
         "--port",
         str(port),
+        "--workers",
+        str(workers),
     ]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 30 + 10 * workers
         while True:
             try:
                 if httpx.get(f"{base}/api/v1/health").status_code == 200:
@@ -141,6 +147,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--indicator", default=None, help="indicator id (default: the plan's first)")
     parser.add_argument("--tracking-demo", action="store_true", help="load the tracking demo data (示例数据)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
+    parser.add_argument("--warmup", type=float, default=0, help="seconds of unmeasured load first")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="carbonpeak-bench-"))
     url = f"sqlite:///{(folder / 'bench.sqlite').as_posix()}"
@@ -164,10 +172,11 @@ def main() -> None:
         load_tracking_demo(engine, plan)
     engine.dispose()
     indicator = args.indicator or plan.indicators[0].id
-    with served(url, args.plan, args.port) as (base, pid):
+    with served(url, args.plan, args.port, args.workers) as (base, pid):
         print(f"indicator {indicator}; tracking demo data: {'yes' if args.tracking_demo else 'no'}")
+        print(f"server workers: {args.workers}")
         print(f"plan {args.plan}; server pid {pid}; client and server on the same machine")
-        asyncio.run(run(base, args.users, args.seconds, indicator))
+        asyncio.run(run(base, args.users, args.seconds, indicator, args.warmup))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Latency of the scenario explorer's recompute endpoint from loopback.
 
     python -m benchmarks.web_scenarios [--users 1,10] [--seconds 10] [--samples 0] [--port 8798]
+                                       [--workers N]
 
-Starts ``carbonpeak serve`` (one uvicorn worker) on the bundled Jinghai plan and a fresh SQLite
-file, signs viewers in, then each user POSTs ``/api/v1/scenarios/run`` (session cookie +
+Starts ``carbonpeak serve --workers N`` (default one uvicorn worker) on the bundled Jinghai plan
+and a fresh SQLite file, signs viewers in, then each user POSTs ``/api/v1/scenarios/run`` (session cookie +
 X-CSRF-Token) with a different lever setting each time (as a slider being dragged), for the given
 time; once per user count. Prints p50/p95/p99 latency and requests per second. The goal is p95 ≤ 50 ms
 for a single deterministic run. Client and server share the machine's CPUs.
@@ -93,6 +94,7 @@ def main() -> None:
     )
     parser.add_argument("--plan", default=str(REPO / "data" / "plans" / "jinghai-2023.yaml"))
     parser.add_argument("--port", type=int, default=8798)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
     args = parser.parse_args()
     counts = [int(u) for u in args.users.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="carbonpeak-bench-"))
@@ -110,7 +112,7 @@ def main() -> None:
             source="benchmarks/web_scenarios.py",
         )
     engine.dispose()
-    with served(url, args.plan, args.port) as (base, pid):
+    with served(url, args.plan, args.port, args.workers) as (base, pid):
         print(f"plan {args.plan}; server pid {pid}; POST /api/v1/scenarios/run for {args.seconds:g} s each")
         print(
             f"{'users':>5} {'samples':>7} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "

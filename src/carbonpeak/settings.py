@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         None,
         description="key signing the session cookies of the web app; required (>= 32 characters, not a "
-        "known default) in production; in demo/development a random key per process is used when unset",
+        "known default) in production; in demo/development serve makes a random one per start when unset",
     )
     session_lifetime_seconds: int = Field(
         8 * 3600, ge=60, description="how long a web login lasts (seconds) before the user logs in again"

@@ -152,12 +152,13 @@ def test_language_switch_by_query_and_cookie(live: LiveServer) -> None:
     client.close()
 
 
-def test_public_page_lists_published_targets(clients: dict[str, httpx.Client]) -> None:
+def test_public_page_shows_only_published_indicators(clients: dict[str, httpx.Client]) -> None:
+    """Nothing is published on this server: the empty state (tests/web/test_publishing.py publishes)."""
     page = clients["public"].get("/public")
     assert page.status_code == 200
-    assert "到2025年，非化石能源消费比重超过10%" in page.text
-    api = clients["public"].get("/api/v1/public/indicators").json()
-    assert [r["id"] for r in api] == ["non_fossil_share_2025", "energy_intensity_2025"]
+    assert "暂无公开指标" in page.text
+    assert "到2025年，非化石能源消费比重超过10%" not in page.text
+    assert clients["public"].get("/api/v1/public/indicators").json() == []
 
 
 class _Links(HTMLParser):

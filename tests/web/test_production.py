@@ -85,3 +85,13 @@ def test_demo_accounts_cover_two_departments(folder: Path) -> None:
         assert user.is_demo
     finally:
         engine.dispose()
+
+
+def test_production_refuses_a_database_behind_the_code(tmp_path: Path) -> None:
+    """A database migrated to 0020 (accounts, but no login_attempts of 0025) is refused by name."""
+    settings = make_settings(tmp_path, mode="production", secret_key=GOOD_SECRET)
+    upgrade(settings.resolved_database_url(), "0020")
+    with pytest.raises(UnsafeSettingsError, match=r"revision 0020.*db upgrade"):
+        create_app(settings)
+    upgrade(settings.resolved_database_url())
+    create_app(settings).state.engine.dispose()

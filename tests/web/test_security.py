@@ -7,8 +7,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.storage.accounts import audit_entries, find_user
+from carbonpeak.storage.publishing import LoginAttemptRow
 from carbonpeak.web.security import LoginRateLimiter, verify_password
 from tests.web.conftest import PASSWORD, LiveServer, csrf_of, login, start
 
@@ -82,9 +86,12 @@ def test_login_rate_limit_per_ip_and_user(fresh: LiveServer) -> None:
     assert "login.blocked" in actions
 
 
-def test_rate_limiter_window_slides() -> None:
+def test_rate_limiter_window_slides(tmp_path: Path) -> None:
+    url = f"sqlite:///{(tmp_path / 'limit.sqlite').as_posix()}"
+    upgrade(url)
+    engine = make_engine(url)
     now = [0.0]
-    limiter = LoginRateLimiter(max_attempts=2, window=60, clock=lambda: now[0])
+    limiter = LoginRateLimiter(engine, max_attempts=2, window=60, clock=lambda: now[0])
     limiter.failed("1.2.3.4", "Office")
     limiter.failed("1.2.3.4", "office")
     assert limiter.retry_after("1.2.3.4", "office") == 61
@@ -97,6 +104,16 @@ def test_rate_limiter_window_slides() -> None:
     limiter.succeeded("1.2.3.4", "office")
     limiter.failed("1.2.3.4", "office")
     assert limiter.retry_after("1.2.3.4", "office") is None
+    # the counts are in the database: a second limiter (another process) sees them, and old
+    # attempts are forgotten when a new failure is recorded
+    limiter.failed("1.2.3.4", "office")
+    other = LoginRateLimiter(engine, max_attempts=2, window=60, clock=lambda: now[0])
+    assert other.retry_after("1.2.3.4", "office") == 61
+    now[0] = 200.0
+    other.failed("9.9.9.9", "viewer")
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(LoginAttemptRow)) == 1
+    engine.dispose()
 
 
 def test_logins_are_audited(live: LiveServer) -> None:

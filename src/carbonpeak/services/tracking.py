@@ -18,7 +18,7 @@ from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
 from carbonpeak.tracking.assess import UnitAssessment, assess
 from carbonpeak.tracking.errors import ImportProblems, NotAllowedError, SheetProblem, TrackingError
-from carbonpeak.tracking.evaluate import Evaluation, evaluate_plan
+from carbonpeak.tracking.evaluate import Evaluation, evaluate_indicator, evaluate_plan
 from carbonpeak.tracking.model import (
     ANNUAL,
     PERIODS,
@@ -26,6 +26,7 @@ from carbonpeak.tracking.model import (
     TASK_STATUS_LABELS,
     Actor,
     ComputedValue,
+    Observation,
     TrackingData,
     check_may_moderate,
     check_may_report_indicator,
@@ -48,6 +49,15 @@ class RecordRef:
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "version": self.version, "state": self.state}
+
+
+@dataclass(frozen=True)
+class OverTime:
+    """An indicator over the years: evaluations and the approved and computed values behind them."""
+
+    evaluations: list[Evaluation]
+    approved: list[Observation]
+    computed: dict[int, ComputedValue]
 
 
 def _ref(kind: str, row: IndicatorValueRow | TaskReportRow) -> RecordRef:
@@ -430,9 +440,36 @@ class TrackingService:
                 reports=repo.task_reports(s, self.plan_id),
             )
 
+    def indicator_data(self) -> TrackingData:
+        """The indicator values and computed values without the task reports: all that evaluating an
+        indicator reads (the reports are most of the rows)."""
+        with Session(self.engine) as s:
+            return TrackingData(
+                observations=repo.observations(s, self.plan_id),
+                computed=repo.computed_values(s, self.plan_id),
+            )
+
     def evaluate(self, years: list[int], data: TrackingData | None = None) -> list[Evaluation]:
         data = data or self.data()
         return evaluate_plan(self.plan, data.observations, data.computed, years, self.rubric.thresholds)
+
+    def over_time(self, ind: Any, data: TrackingData | None = None) -> OverTime:
+        """One indicator evaluated for every year from its base year to its target year (and any
+        later year with a value): the evaluations, with the approved annual observations and the
+        computed values (decision 0304) they used. Only approved values count as reported actuals."""
+        data = data or self.indicator_data()
+        observations = [o for o in data.observations if o.indicator_id == ind.id]
+        computed = {c.year: c for c in data.computed if ind.metric and c.metric == ind.metric}
+        approved = [
+            o for o in observations if o.period == ANNUAL and o.state == "approved" and o.value is not None
+        ]
+        base_year = ind.base_year or self.plan.plan.base_year
+        actual_years = {o.year for o in approved} | set(computed)
+        years = list(range(min([base_year, *actual_years]), max([ind.year, *actual_years]) + 1))
+        evaluations = evaluate_indicator(
+            self.plan, ind, observations, computed, years, self.rubric.thresholds
+        )
+        return OverTime(evaluations, approved, computed)
 
     def alerts(self, year: int, as_of: dt.date, data: TrackingData | None = None) -> list[Alert]:
         data = data or self.data()

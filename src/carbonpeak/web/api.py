@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from carbonpeak.plan import Plan, indicator_responsible
 from carbonpeak.web.auth import ALL_ROLES, READERS, SIGNED_IN, Forbidden, Principal, permit
 from carbonpeak.web.indicator_view import indicator_evaluation
+from carbonpeak.web.publishing_routes import public_rows
 from carbonpeak.web.render import lang_of
 from carbonpeak.web.views import (
     filtered_indicators,
     headline_indicators,
     indicator_row,
-    published_indicators,
     target_status,
     task_row,
     visible_tasks,
@@ -136,7 +136,9 @@ def targets(request: Request, who: Reader) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/public/indicators", summary="Published targets (no sign-in needed)")
+@router.get(
+    "/public/indicators",
+    summary="Published indicators: the plan's words, target and the approved or computed value per year",
+)
 def public_indicators(request: Request, who: Anyone) -> list[dict[str, Any]]:
-    plan = _plan(request)
-    return [indicator_row(plan, i) for i in published_indicators(plan)]
+    return public_rows(request, lang_of(request))

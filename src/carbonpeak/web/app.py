@@ -22,13 +22,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from carbonpeak import __version__
 from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
-from carbonpeak.storage import make_engine
+from carbonpeak.storage import current, head, make_engine
 from carbonpeak.storage.accounts import count_demo_users
 from carbonpeak.web import (
     api,
     enterprise_routes,
     explorer_routes,
     pages,
+    publishing_routes,
     reporting,
     reporting_api,
     scenario_downloads,
@@ -68,6 +69,12 @@ def _refuse_unsafe(settings: Settings, engine: object) -> None:
         raise UnsafeSettingsError(
             "production mode refuses to start: the database has no accounts table (run carbonpeak db upgrade)"
         ) from exc
+    revision, latest = current(settings.resolved_database_url()), head()
+    if revision != latest:
+        raise UnsafeSettingsError(
+            f"production mode refuses to start: the database schema is at revision {revision}, "
+            f"this version needs {latest} (run carbonpeak db upgrade)"
+        )
     if demo_users:
         raise UnsafeSettingsError(
             f"production mode refuses to start: the database holds {demo_users} demo account(s); "
@@ -116,7 +123,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     templates.env.undefined = StrictUndefined  # a missing word or value is an error, not a blank
     app.state.templates = templates
     templates.env.globals["peak_projection"] = lambda lang: explorer_routes.overview_projection(app, lang)
-    app.state.limiter = LoginRateLimiter(settings.login_max_attempts, settings.login_window_seconds)
+    app.state.limiter = LoginRateLimiter(engine, settings.login_max_attempts, settings.login_window_seconds)
 
     app.include_router(pages.router)
     app.include_router(api.router)
@@ -127,6 +134,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.include_router(reporting.router)
     app.include_router(reporting_api.router)
     app.include_router(enterprise_routes.router)
+    app.include_router(publishing_routes.router)
     for router in extra_routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -210,3 +218,24 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
         {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
         for e in exc.errors()
     ]
+
+
+def worker_environment(settings: Settings) -> dict[str, str]:
+    """The variables that make ``Settings()`` in a worker process equal ``settings`` of the serving
+    parent: what the command line set (database, plan) and the session key (generated once by the
+    parent when none is configured). Every other setting comes from the same environment."""
+    env = {
+        "CARBONPEAK_DATABASE_URL": settings.resolved_database_url(),
+        "CARBONPEAK_PLAN": settings.plan,
+        "CARBONPEAK_MODE": settings.mode,
+    }
+    if settings.secret_key is not None:
+        env["CARBONPEAK_SECRET_KEY"] = settings.secret_key.get_secret_value()
+    return env
+
+
+def factory() -> FastAPI:
+    """The app of one uvicorn worker (``carbonpeak serve --workers N``): settings from the
+    environment the serving parent prepared (``worker_environment``). Migrations and demo accounts
+    were done by the parent, once, before the workers started."""
+    return create_app(Settings())

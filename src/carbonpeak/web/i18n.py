@@ -97,6 +97,31 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Enterprise data submission is being built. Your account sees only your enterprise's data.",
     ),
     "no_public": ("暂无公开指标。", "No published targets."),
+    "publishing": ("公开管理", "Publishing"),
+    "published": ("已公开", "published"),
+    "not_published": ("未公开", "not published"),
+    "publish": ("公开", "Publish"),
+    "unpublish": ("取消公开", "Unpublish"),
+    "publish_note": ("备注", "Note"),
+    "published_at": ("公开时间（UTC）", "Published (UTC)"),
+    "published_by": ("公开人", "Published by"),
+    "publish_state": ("公开状态", "Publication"),
+    "publish_selected": ("公开所选指标", "Publish the selected"),
+    "unpublish_selected": ("取消公开所选指标", "Unpublish the selected"),
+    "select": ("选择", "Select"),
+    "publish_explain": (
+        "公众页面只显示已公开的指标：方案原文、目标，以及经审核通过或核算的逐年数值。",
+        "The public page shows published indicators only: the plan's words, the target, and the "
+        "approved or computed value of each year.",
+    ),
+    "latest_value": ("最新值", "Latest value"),
+    "values_by_year": ("逐年数值", "Values by year"),
+    "data_year": ("数据年份", "Data year"),
+    "public_note": (
+        "数值为经审核通过的填报值或由排放清单核算的值；状态为最新年份的跟踪评估结果。",
+        "Values are approved reported figures or figures computed from the emission inventory; the "
+        "status is the tracking evaluation of the latest year.",
+    ),
     "demo_banner": ("演示模式：示例数据（illustrative）", "Demo mode: illustrative data (示例数据)"),
     "status_note": (
         "状态为跟踪评估结果（已达标/进展顺利/存在风险/严重滞后/无数据），年份：",

@@ -13,8 +13,7 @@ from typing import Any
 from fastapi import Request
 
 from carbonpeak.plan import Indicator
-from carbonpeak.tracking.evaluate import Evaluation, evaluate_indicator
-from carbonpeak.tracking.model import ANNUAL
+from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.web.reporting_views import change_stamp, service
 from carbonpeak.web.views import NO_DATA, TRACKING_STATUS
 
@@ -51,12 +50,6 @@ def words(lang: str) -> dict[str, str]:
     return {k: (en if lang == "en" else zh) for k, (zh, en) in _WORDS.items()}
 
 
-def _years(ind: Indicator, base_year: int, actual_years: set[int]) -> list[int]:
-    first = min([base_year, *actual_years])
-    last = max([ind.year, *actual_years])
-    return list(range(first, last + 1))
-
-
 def _evaluations(request: Request, ind: Indicator) -> tuple[list[Evaluation], dict[int, list[str]], bool]:
     """The evaluations of ``ind`` for every year of the table, the sources of the reported values,
     and whether demo data are stored; kept per app until the tracking data change."""
@@ -65,15 +58,8 @@ def _evaluations(request: Request, ind: Indicator) -> tuple[list[Evaluation], di
     cache: dict[str, Any] = getattr(request.app.state, "indicator_evaluations", None) or {}
     if ind.id in cache and cache[ind.id][0] == key:
         return cache[ind.id][1]  # type: ignore[no-any-return]
-    data = svc.data()
-    observations = [o for o in data.observations if o.indicator_id == ind.id]
-    computed = {c.year: c for c in data.computed if ind.metric and c.metric == ind.metric}
-    approved = [
-        o for o in observations if o.period == ANNUAL and o.state == "approved" and o.value is not None
-    ]
-    base_year = ind.base_year or svc.plan.plan.base_year
-    years = _years(ind, base_year, {o.year for o in approved} | set(computed))
-    evaluations = evaluate_indicator(svc.plan, ind, observations, computed, years, svc.rubric.thresholds)
+    over = svc.over_time(ind)
+    evaluations, approved, computed = over.evaluations, over.approved, over.computed
     sources: dict[int, list[str]] = {}
     for o in approved:
         where = f"{o.unit_id}: {o.source}" if o.source else o.unit_id

@@ -17,6 +17,7 @@ from carbonpeak.web.explorer_routes import scenario_cache
 from carbonpeak.web.i18n import t
 from carbonpeak.web.indicator_view import indicator_evaluation
 from carbonpeak.web.indicator_view import words as indicator_words
+from carbonpeak.web.publishing_routes import public_rows, publishing
 from carbonpeak.web.render import home_of, lang_of, render
 from carbonpeak.web.reporting_views import overview_tracking, sparkline
 from carbonpeak.web.security import verify_password
@@ -26,7 +27,7 @@ from carbonpeak.web.views import (
     headline_indicators,
     indicator_row,
     more_downloads,
-    published_indicators,
+    responsible_of,
     table_rows,
     target_status,
     task_row,
@@ -78,7 +79,7 @@ def login(
     source = f"web login from {ip}"
     lang = lang_of(request)
     context = {"next": _safe_next(next) or "", "username": username}
-    wait = state.limiter.retry_after(ip, username)
+    wait, failures = state.limiter.check(ip, username)
     if wait is not None:
         audit(state.engine, who=username, action="login.blocked", obj=f"user:{username}", source=source)
         response = render(request, "login.html", {**context, "error": t("login_blocked", lang)}, 429)
@@ -90,7 +91,8 @@ def login(
         state.limiter.failed(ip, username)
         audit(state.engine, who=username, action="login.failure", obj=f"user:{username}", source=source)
         return render(request, "login.html", {**context, "error": t("login_failed", lang)}, 401)
-    state.limiter.succeeded(ip, username)
+    if failures:  # a success clears the pair (no write when there is nothing to clear)
+        state.limiter.succeeded(ip, username)
     request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
     request.session.update({"uid": user.id, "pwh": user.password_hash[-16:]})
     record_login(state.engine, user.id)
@@ -196,13 +198,14 @@ def indicators_page(
         for i in filtered_indicators(plan, who, action or None, unit or None, chosen_year)
     ]
     visible = visible_indicators(plan, who)
+    responsible_units = {r for i in visible for r in responsible_of(plan, i)}
     return render(
         request,
         "indicators.html",
         {
             "rows": rows,
             "actions": plan.actions,
-            "units": [u for u in plan.units if any(u.id in indicator_responsible(plan, i) for i in visible)],
+            "units": [u for u in plan.units if u.id in responsible_units],
             "years": sorted({i.year for i in visible}),
             "chosen": {"action": action or "", "unit": unit or "", "year": chosen_year},
         },
@@ -233,6 +236,7 @@ def indicator_page(request: Request, who: Reader, indicator_id: str) -> Response
             "status_year": latest[-1]["year"] if latest else None,
             "ev": evaluation,
             "x": indicator_words(lang),
+            "published": publishing(request).is_published(ind.id) if who.role == "office" else None,
         },
     )
 
@@ -280,9 +284,7 @@ def download(request: Request, who: Reader, table: str, format: Literal["csv", "
 
 @router.get("/public", response_class=HTMLResponse)
 def public_page(request: Request, who: Anyone) -> Response:
-    plan = _plan(request)
-    published = published_indicators(plan)
-    return render(request, "public.html", {"rows": [indicator_row(plan, i) for i in published]})
+    return render(request, "public.html", {"rows": public_rows(request, lang_of(request))})
 
 
 @router.get("/admin/users", response_class=HTMLResponse)

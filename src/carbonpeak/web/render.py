@@ -27,9 +27,22 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("enterprise_page", "enterprise", ("enterprise",)),
     ("enterprises_page", "enterprises", ("office", "viewer")),
     ("public_page", "public", ("office", "department", "enterprise", "viewer", "public")),
+    ("publishing_page", "publishing", ("office",)),
     ("users_page", "users", ("office",)),
     ("audit_page", "audit", ("office",)),
 ]
+
+
+def _navigation(request: Request) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(path, word key, endpoint, roles) of the navigation: the app's routes do not change once it is
+    built, so the paths are looked up once per app rather than on every page."""
+    cached = getattr(request.app.state, "navigation", None)
+    if cached is None:
+        cached = [
+            (request.url_for(endpoint).path, key, endpoint, roles) for endpoint, key, roles in NAVIGATION
+        ]
+        request.app.state.navigation = cached
+    return cached
 
 
 def lang_of(request: Request) -> Lang:
@@ -53,8 +66,8 @@ def render(
     lang = lang_of(request)
     who = principal_of(request)
     nav = [
-        (request.url_for(endpoint).path, t(key, lang), endpoint)
-        for endpoint, key, roles in NAVIGATION
+        (path, t(key, lang), endpoint)
+        for path, key, endpoint, roles in _navigation(request)
         if who.role in roles
     ]
     query = {k: v for k, v in request.query_params.items() if k != "lang"}

@@ -7,15 +7,16 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine
+
+from carbonpeak.storage.publishing import add_failed_login, clear_failed_logins, failed_login_times
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -87,42 +88,43 @@ def secret_problem(secret: str | None) -> str | None:
 
 
 class LoginRateLimiter:
-    """Failed logins per (client IP, user name) in a sliding window, in this process's memory.
+    """Failed logins per (client IP, user name) in a sliding window, kept in the database
+    (table ``login_attempts``), so that every server process (uvicorn worker) counts the same
+    attempts and a restart forgets nothing.
 
     After ``max_attempts`` failures within ``window`` seconds, further attempts for that pair are
     refused (HTTP 429) until the oldest failure leaves the window, even with the right password.
-    A successful login clears the pair. Several server processes each keep their own counts.
+    A successful login clears the pair. Times are seconds since the epoch (``clock``), comparable
+    between processes.
     """
 
-    def __init__(self, max_attempts: int, window: float, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, engine: Engine, max_attempts: int, window: float, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.engine = engine
         self.max_attempts = max_attempts
         self.window = window
         self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
+    def check(self, ip: str, username: str) -> tuple[int | None, int]:
+        """(seconds to wait when the pair is blocked else None, failures within the window)."""
         now = self._clock()
-        times = self._failures.setdefault(key, deque())
-        while times and now - times[0] >= self.window:
-            times.popleft()
-        return times
+        times = failed_login_times(self.engine, ip, username.lower(), now - self.window)
+        if len(times) < self.max_attempts:
+            return None, len(times)
+        oldest = times[-self.max_attempts]
+        return max(1, int(self.window - (now - oldest)) + 1), len(times)
 
     def retry_after(self, ip: str, username: str) -> int | None:
         """Seconds to wait when the pair is blocked, else None."""
-        with self._lock:
-            times = self._recent((ip, username.lower()))
-            if len(times) < self.max_attempts:
-                return None
-            return max(1, int(self.window - (self._clock() - times[0])) + 1)
+        return self.check(ip, username)[0]
 
     def failed(self, ip: str, username: str) -> None:
-        with self._lock:
-            self._recent((ip, username.lower())).append(self._clock())
+        now = self._clock()
+        add_failed_login(self.engine, ip, username.lower(), now, forget_before=now - self.window)
 
     def succeeded(self, ip: str, username: str) -> None:
-        with self._lock:
-            self._failures.pop((ip, username.lower()), None)
+        clear_failed_logins(self.engine, ip, username.lower())
 
 
 def csrf_token(session: MutableMapping[str, Any]) -> str:

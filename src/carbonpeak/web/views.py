@@ -51,31 +51,64 @@ def headline_indicators(plan: Plan) -> list[Indicator]:
     return main or list(plan.indicators)
 
 
-def published_indicators(plan: Plan) -> list[Indicator]:
-    """What the public may see: the main targets of a plan issued for disclosure (主动公开).
+@dataclass(frozen=True)
+class _PlanIndex:
+    """What the pages look up per indicator, computed once per loaded plan (a plan object does not
+    change while it is served): each indicator's responsible units and carrying tasks, unit names."""
 
-    Until the office can publish indicator values (tracking), this is the plan's own public text.
-    """
-    if plan.plan.disclosure and "公开" in plan.plan.disclosure and "不予公开" not in plan.plan.disclosure:
-        return headline_indicators(plan)
-    return []
+    responsible: dict[str, list[str]]
+    tasks: dict[str, list[str]]
+    names: dict[str, str]
+
+
+_INDEX: dict[int, tuple[Plan, _PlanIndex]] = {}
+
+
+def _index(plan: Plan) -> _PlanIndex:
+    cached = _INDEX.get(id(plan))
+    if cached is not None and cached[0] is plan:
+        return cached[1]
+    tasks: dict[str, list[str]] = {i.id: [] for i in plan.indicators}
+    for task in plan.tasks:
+        for ind in task.indicators:
+            tasks.setdefault(ind, []).append(task.id)
+    index = _PlanIndex(
+        responsible={i.id: indicator_responsible(plan, i) for i in plan.indicators},
+        tasks=tasks,
+        names={u.id: u.name for u in plan.units},
+    )
+    if len(_INDEX) > 16:  # tests build many apps; a server holds one plan
+        _INDEX.clear()
+    _INDEX[id(plan)] = (plan, index)
+    return index
+
+
+def responsible_of(plan: Plan, ind: Indicator) -> list[str]:
+    """``plan.indicator_responsible`` of an indicator of ``plan``, looked up once per plan."""
+    found = _index(plan).responsible.get(ind.id)
+    return list(found) if found is not None else indicator_responsible(plan, ind)
 
 
 def unit_names(plan: Plan) -> dict[str, str]:
-    return {u.id: u.name for u in plan.units}
+    return dict(_index(plan).names)
 
 
 def visible_tasks(plan: Plan, who: Principal) -> list[Task]:
+    if who.role in ("office", "viewer"):
+        return list(plan.tasks)
     return [t for t in plan.tasks if who.owns_units(t.responsible)]
 
 
 def visible_indicators(plan: Plan, who: Principal) -> list[Indicator]:
-    return [i for i in plan.indicators if who.owns_units(indicator_responsible(plan, i))]
+    if who.role in ("office", "viewer"):
+        return list(plan.indicators)
+    return [i for i in plan.indicators if who.owns_units(responsible_of(plan, i))]
 
 
 def indicator_row(plan: Plan, ind: Indicator) -> dict[str, Any]:
-    names = unit_names(plan)
-    responsible = indicator_responsible(plan, ind)
+    index = _index(plan)
+    names = index.names
+    responsible = responsible_of(plan, ind)
     status = target_status(plan, ind)
     return {
         "id": ind.id,
@@ -95,14 +128,14 @@ def indicator_row(plan: Plan, ind: Indicator) -> dict[str, Any]:
         "metric": ind.metric,
         "responsible": responsible,
         "responsible_names": [names.get(u, u) for u in responsible],
-        "tasks": [t.id for t in plan.tasks if ind.id in t.indicators],
+        "tasks": list(index.tasks.get(ind.id, [])),
         "status": status.code,
         "status_label": status.label_zh,
     }
 
 
 def task_row(plan: Plan, task: Task) -> dict[str, Any]:
-    names = unit_names(plan)
+    names = _index(plan).names
     actions = {a.id: a for a in plan.actions}
     return {
         "id": task.id,

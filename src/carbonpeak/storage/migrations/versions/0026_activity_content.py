@@ -1,7 +1,7 @@
 """activity content: the validated rows of each activity batch, macro batches and their values
 
 Revision ID: 0026
-Revises: 0020
+Revises: 0025
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0020"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,194 @@
+"""Published indicators (what the public sees) and the login attempts of the rate limit.
+
+``published_indicators`` holds one row per (plan, indicator) the office has ever published; the flag
+says whether it is published now. Every publish and unpublish writes a row-level entry to the one
+``audit_log`` (action ``publish`` / ``unpublish``, the row before and after).
+
+``login_attempts`` holds failed sign-ins (client IP, lower-cased user name, time in seconds since the
+epoch) so that the login rate limit holds across server processes and restarts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from carbonpeak.storage.tables import AuditRow, Base, utcnow
+
+TABLE = "published_indicators"
+
+
+class PublishedIndicatorRow(Base):
+    __tablename__ = TABLE
+    __table_args__ = (UniqueConstraint("plan_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[str] = mapped_column(String(80), index=True)
+    indicator_id: Mapped[str] = mapped_column(String(120))
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    published_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class LoginAttemptRow(Base):
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key", "ip", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(80))
+    at: Mapped[float] = mapped_column(Float, index=True)
+
+
+@dataclass(frozen=True)
+class Publication:
+    indicator_id: str
+    published: bool
+    published_at: dt.datetime | None
+    published_by: str | None
+    note: str | None
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)  # SQLite returns naive datetimes
+    return value
+
+
+def _state(row: PublishedIndicatorRow) -> dict[str, Any]:
+    at = _aware(row.published_at)
+    return {
+        "indicator_id": row.indicator_id,
+        "published": row.published,
+        "published_at": at.isoformat() if at else None,
+        "published_by": row.published_by,
+        "note": row.note,
+    }
+
+
+def publications(engine: Engine, plan_id: str) -> dict[str, Publication]:
+    """Every indicator of the plan with a publication row, published or not."""
+    with Session(engine) as s:
+        rows = s.scalars(select(PublishedIndicatorRow).where(PublishedIndicatorRow.plan_id == plan_id)).all()
+        return {
+            r.indicator_id: Publication(
+                r.indicator_id, r.published, _aware(r.published_at), r.published_by, r.note
+            )
+            for r in rows
+        }
+
+
+def set_published(
+    engine: Engine,
+    plan_id: str,
+    indicator_ids: list[str],
+    published: bool,
+    *,
+    who: str,
+    source: str,
+    note: str | None = None,
+) -> list[str]:
+    """Publish (or unpublish) the indicators in one transaction; returns the ids whose state changed.
+    Each change is audited (action ``publish``/``unpublish``); an unchanged one writes nothing."""
+    changed: list[str] = []
+    now = utcnow()
+    with Session(engine) as s, s.begin():
+        for indicator_id in indicator_ids:
+            row = s.scalar(
+                select(PublishedIndicatorRow).where(
+                    PublishedIndicatorRow.plan_id == plan_id,
+                    PublishedIndicatorRow.indicator_id == indicator_id,
+                )
+            )
+            if row is None and not published:
+                continue
+            if row is not None and row.published == published and (note is None or note == row.note):
+                continue
+            before = _state(row) if row is not None else None
+            if row is None:
+                row = PublishedIndicatorRow(
+                    plan_id=plan_id, indicator_id=indicator_id, created_by=who, source=source, created_at=now
+                )
+                s.add(row)
+            row.published = published
+            if published:
+                row.published_at, row.published_by = now, who
+            if note is not None:
+                row.note = note
+            row.updated_at, row.updated_by, row.source = now, who, source
+            s.flush()
+            s.add(
+                AuditRow(
+                    who=who,
+                    source=source,
+                    action="publish" if published else "unpublish",
+                    table_name=TABLE,
+                    row_id=row.id,
+                    before=before,
+                    after=_state(row),
+                    at=now,
+                )
+            )
+            changed.append(indicator_id)
+    return changed
+
+
+def data_stamp(engine: Engine, tables: tuple[str, ...]) -> int:
+    """The id of the latest audit row about ``tables``: unchanged while none of them changed."""
+    with Session(engine) as s:
+        latest = s.scalar(select(func.max(AuditRow.id)).where(AuditRow.table_name.in_(tables)))
+    return int(latest or 0)
+
+
+# -- login attempts -------------------------------------------------------------------------------
+
+
+def failed_login_times(engine: Engine, ip: str, username: str, since: float) -> list[float]:
+    """Times of the failed sign-ins of (ip, user name) after ``since``, oldest first."""
+    with Session(engine) as s:
+        return list(
+            s.scalars(
+                select(LoginAttemptRow.at)
+                .where(
+                    LoginAttemptRow.ip == ip, LoginAttemptRow.username == username, LoginAttemptRow.at > since
+                )
+                .order_by(LoginAttemptRow.at)
+            ).all()
+        )
+
+
+def add_failed_login(engine: Engine, ip: str, username: str, at: float, forget_before: float) -> None:
+    """Record a failed sign-in and forget every attempt older than ``forget_before`` (any pair)."""
+    with Session(engine) as s, s.begin():
+        s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at <= forget_before))
+        s.add(LoginAttemptRow(ip=ip[:64], username=username[:80], at=at))
+
+
+def clear_failed_logins(engine: Engine, ip: str, username: str) -> None:
+    with Session(engine) as s, s.begin():
+        s.execute(
+            delete(LoginAttemptRow).where(LoginAttemptRow.ip == ip, LoginAttemptRow.username == username)
+        )
