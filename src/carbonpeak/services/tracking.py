@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from carbonpeak.plan import Plan
 from carbonpeak.services.evidence import clean_name, store_file
+from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
 from carbonpeak.tracking.assess import UnitAssessment, assess
@@ -401,7 +402,7 @@ class TrackingService:
     def records(self, state: str | None = None, unit_id: str | None = None) -> list[dict[str, Any]]:
         """Indicator values and task reports (optionally of one state or unit), for moderation."""
         out: list[dict[str, Any]] = []
-        with Session(self.engine) as s:
+        with Session(reader(self.engine)) as s:
             for kind, cls in repo.KINDS.items():
                 query = select(cls).where(cls.plan_id == self.plan_id)
                 if state:
@@ -418,7 +419,7 @@ class TrackingService:
 
     def is_illustrative(self) -> bool:
         """Whether the stored tracking data include the illustrative demo data (示例数据)."""
-        with Session(self.engine) as s:
+        with Session(reader(self.engine)) as s:
             for cls in (IndicatorValueRow, TaskReportRow):
                 if s.scalar(
                     select(cls.id).where(cls.plan_id == self.plan_id, cls.source.like("%示例数据%")).limit(1)
@@ -433,7 +434,7 @@ class TrackingService:
     # -- reading and evaluating --------------------------------------------------------------------
 
     def data(self) -> TrackingData:
-        with Session(self.engine) as s:
+        with Session(reader(self.engine)) as s:
             return TrackingData(
                 observations=repo.observations(s, self.plan_id),
                 computed=repo.computed_values(s, self.plan_id),
@@ -443,7 +444,7 @@ class TrackingService:
     def indicator_data(self) -> TrackingData:
         """The indicator values and computed values without the task reports: all that evaluating an
         indicator reads (the reports are most of the rows)."""
-        with Session(self.engine) as s:
+        with Session(reader(self.engine)) as s:
             return TrackingData(
                 observations=repo.observations(s, self.plan_id),
                 computed=repo.computed_values(s, self.plan_id),

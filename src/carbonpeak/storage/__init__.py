@@ -1,6 +1,6 @@
 """Storage adapter: SQLAlchemy 2 tables, Alembic migrations, repositories mapping to domain models."""
 
-from carbonpeak.storage.engine import is_sqlite, make_engine
+from carbonpeak.storage.engine import is_sqlite, make_engine, reader
 from carbonpeak.storage.migrate import current, head, upgrade
 from carbonpeak.storage.plans import StoredPlan, plan_revisions, store_plan
 
@@ -11,6 +11,7 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "plan_revisions",
+    "reader",
     "store_plan",
     "upgrade",
 ]

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import Boolean, DateTime, Engine, Integer, String, Text, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import AuditRow, Base
 
 Role = Literal["office", "department", "enterprise", "viewer"]
@@ -177,25 +178,25 @@ def create_user(
 
 
 def get_user(engine: Engine, user_id: int) -> User | None:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         row = session.get(UserRow, user_id)
         return _user(row) if row is not None else None
 
 
 def find_user(engine: Engine, username: str) -> User | None:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         row = session.scalars(select(UserRow).where(UserRow.username == username)).first()
         return _user(row) if row is not None else None
 
 
 def find_user_by_token(engine: Engine, token_sha256: str) -> User | None:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         row = session.scalars(select(UserRow).where(UserRow.api_token_sha256 == token_sha256)).first()
         return _user(row) if row is not None else None
 
 
 def list_users(engine: Engine) -> list[User]:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
 
 
@@ -300,7 +301,7 @@ def record_login(engine: Engine, user_id: int) -> None:
 
 
 def count_demo_users(engine: Engine) -> int:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         return int(
             session.scalar(select(func.count()).select_from(UserRow).where(UserRow.is_demo.is_(True))) or 0
         )

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.accounting import FUELS, Activity, Inventory, Macro
 from carbonpeak.accounting.catalog import MACRO_VARIABLES
+from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import Base, Provenance
 
 
@@ -244,7 +245,7 @@ def activity_batches(engine: Engine, kind: str | None = None) -> list[dict[str, 
     query = select(ActivityBatch).order_by(ActivityBatch.id)
     if kind is not None:
         query = query.where(ActivityBatch.kind == kind)
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         return [
             {
                 "id": b.id,
@@ -275,7 +276,7 @@ def batch_heads(engine: Engine) -> list[BatchHead]:
         ActivityBatch.years,
         ActivityBatch.rows_stored,
     ).order_by(ActivityBatch.id)
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         return [
             BatchHead(int(i), str(k), str(h), tuple(int(y) for y in (years or [])), bool(stored))
             for i, k, h, years, stored in session.execute(query)
@@ -292,7 +293,7 @@ def load_activity(engine: Engine, picks: Mapping[int, Sequence[int]]) -> Activit
     """The stored rows of the activity batches ``{batch id: years taken from it}`` as one validated
     ``Activity`` (rows in batch, then file order; amounts already in catalogue units)."""
     ids = sorted(picks)
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         batches = {b.id: b for b in session.scalars(select(ActivityBatch).where(ActivityBatch.id.in_(ids)))}
         rows = session.execute(
             select(
@@ -339,7 +340,7 @@ def load_activity(engine: Engine, picks: Mapping[int, Sequence[int]]) -> Activit
 def load_macro(engine: Engine, batch_ids: Sequence[int]) -> Macro:
     """The stored values of the macro batches; where several hold a (variable, year), the later wins."""
     ids = sorted(batch_ids)
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         batches = list(
             session.scalars(select(ActivityBatch).where(ActivityBatch.id.in_(ids)).order_by(ActivityBatch.id))
         )

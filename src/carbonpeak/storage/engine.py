@@ -23,10 +23,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "carbonpeak_read_only"
+
+
 def _sqlite_begin(connection: Any) -> None:
     """One writer at a time: take the write lock when a transaction begins, so that a writer never
-    works on a stale snapshot (which SQLite would refuse at commit with 'database is locked')."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    works on a stale snapshot (which SQLite would refuse at commit with 'database is locked').
+    A connection of ``reader(engine)`` begins DEFERRED instead: in WAL mode a reader reads its own
+    snapshot and neither takes nor waits for the write lock."""
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine (same pool, same events) for work that only reads. On SQLite its
+    transactions do not take the write lock, so many concurrent page views do not queue behind one
+    another or behind a writer; a write through it would be refused at commit if another writer
+    got in first, so use it for reads only. On PostgreSQL it changes nothing."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.ledgers import EnergyReport, Enterprise, ReportLine
+from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import AuditRow, Base, utcnow
 from carbonpeak.storage.tracking import audit, row_dict
 
@@ -159,13 +160,13 @@ def _audit_enterprise(
 
 
 def get_enterprise(engine: Engine, enterprise_id: str) -> Enterprise | None:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         row = session.get(EnterpriseRow, enterprise_id)
         return _enterprise(row) if row else None
 
 
 def list_enterprises(engine: Engine) -> list[Enterprise]:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         rows = session.scalars(select(EnterpriseRow).order_by(EnterpriseRow.id)).all()
         return [_enterprise(r) for r in rows]
 
@@ -268,12 +269,12 @@ def list_reports(engine: Engine, enterprise_id: str | None = None) -> list[Store
     )
     if enterprise_id is not None:
         query = query.where(EnterpriseReportRow.enterprise_id == enterprise_id)
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         return _load(session, session.scalars(query).all())
 
 
 def get_report(engine: Engine, enterprise_id: str, period: str) -> StoredReport | None:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         rows = session.scalars(
             select(EnterpriseReportRow).where(
                 EnterpriseReportRow.enterprise_id == enterprise_id, EnterpriseReportRow.period == period

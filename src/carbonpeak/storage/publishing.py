@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import AuditRow, Base, utcnow
 
 TABLE = "published_indicators"
@@ -91,7 +92,7 @@ def _state(row: PublishedIndicatorRow) -> dict[str, Any]:
 
 def publications(engine: Engine, plan_id: str) -> dict[str, Publication]:
     """Every indicator of the plan with a publication row, published or not."""
-    with Session(engine) as s:
+    with Session(reader(engine)) as s:
         rows = s.scalars(select(PublishedIndicatorRow).where(PublishedIndicatorRow.plan_id == plan_id)).all()
         return {
             r.indicator_id: Publication(
@@ -158,7 +159,7 @@ def set_published(
 
 def data_stamp(engine: Engine, tables: tuple[str, ...]) -> int:
     """The id of the latest audit row about ``tables``: unchanged while none of them changed."""
-    with Session(engine) as s:
+    with Session(reader(engine)) as s:
         latest = s.scalar(select(func.max(AuditRow.id)).where(AuditRow.table_name.in_(tables)))
     return int(latest or 0)
 
@@ -168,7 +169,7 @@ def data_stamp(engine: Engine, tables: tuple[str, ...]) -> int:
 
 def failed_login_times(engine: Engine, ip: str, username: str, since: float) -> list[float]:
     """Times of the failed sign-ins of (ip, user name) after ``since``, oldest first."""
-    with Session(engine) as s:
+    with Session(reader(engine)) as s:
         return list(
             s.scalars(
                 select(LoginAttemptRow.at)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from carbonpeak.plan import Plan
 from carbonpeak.services.tracking import TrackingService
+from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import AuditRow, EvidenceFileRow
 from carbonpeak.tracking.errors import ConflictError, NotAllowedError, TrackingError
@@ -332,7 +333,7 @@ def change_stamp(svc: TrackingService) -> int:
     """The id of the latest audit row about tracking data: every change of the values, reports,
     computed values and evidence writes one in its own transaction, so an unchanged stamp means
     unchanged tracking data."""
-    with Session(svc.engine) as s:
+    with Session(reader(svc.engine)) as s:
         latest = s.scalar(select(func.max(AuditRow.id)).where(AuditRow.table_name.in_(TRACKED_TABLES)))
     return int(latest or 0)
 
