@@ -99,3 +99,17 @@ def test_downloads_page_offers_the_scenario_files(viewer: httpx.Client) -> None:
         href = f"/scenarios/download?scenario=plan&amp;table={table}&amp;format=csv"
         assert href in page
         assert viewer.get(href.replace("&amp;", "&")).status_code == 200
+
+
+def test_attachment_names() -> None:
+    from carbonpeak.web.downloads import attachment
+
+    def disposition(name: str) -> str:
+        return attachment(b"x", "text/plain", name).headers["content-disposition"]
+
+    assert disposition("plan-indicators.xlsx") == 'attachment; filename="plan-indicators.xlsx"'
+    # A Chinese name: an ASCII fallback and the UTF-8 name (RFC 6266); quotes never reach the header.
+    assert disposition("示例佐证.txt") == (
+        "attachment; filename=\"download.txt\"; filename*=UTF-8''%E7%A4%BA%E4%BE%8B%E4%BD%90%E8%AF%81.txt"
+    )
+    assert disposition('a"b.csv') == "attachment; filename=\"ab.csv\"; filename*=UTF-8''a%22b.csv"

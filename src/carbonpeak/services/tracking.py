@@ -65,6 +65,13 @@ def _ref(kind: str, row: IndicatorValueRow | TaskReportRow) -> RecordRef:
     return RecordRef(kind, row.id, row.version, row.state)
 
 
+def _require_comment(actor: Actor, comment: str, message: str) -> None:
+    """A moderation that needs a comment: who may act is said before what is wrong with the input."""
+    if not comment.strip():
+        check_may_moderate(actor)
+        raise TrackingError(message)
+
+
 class TrackingService:
     """Tracking on one plan in one database. ``source`` says where changes come from (cli, web, import)."""
 
@@ -265,9 +272,7 @@ class TrackingService:
         session: Session | None = None,
     ) -> RecordRef:
         """The office returns a submitted record with a comment; the unit edits and submits again."""
-        if not comment.strip():
-            check_may_moderate(actor)  # who may act is said before what is wrong with the input
-            raise TrackingError("returning a record needs a comment saying what to fix")
+        _require_comment(actor, comment, "returning a record needs a comment saying what to fix")
         return self._moderate(actor, kind, record_id, "return", comment, expected_version, session)
 
     def reopen(
@@ -282,9 +287,9 @@ class TrackingService:
     ) -> RecordRef:
         """The office reopens an approved record for revision (修订), saying why; the unit edits and
         submits again. Not counted as a return of the unit's report in the assessment."""
-        if not comment.strip():
-            check_may_moderate(actor)
-            raise TrackingError("reopening an approved record needs a comment saying why it is revised")
+        _require_comment(
+            actor, comment, "reopening an approved record needs a comment saying why it is revised"
+        )
         return self._moderate(actor, kind, record_id, "reopen", comment, expected_version, session)
 
     def _moderate(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+import re
+from typing import Any, Literal
+from urllib.parse import quote
 
+from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -55,6 +58,39 @@ def xlsx_bytes(header: list[str], rows: list[list[Any]], title: str, sheet_title
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+CSV_MEDIA = "text/csv; charset=utf-8"
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: bytes, media: str, filename: str) -> Response:
+    """A file download; a non-ASCII name goes in ``filename*`` (RFC 6266) with an ASCII fallback."""
+    ascii_name = re.sub(r'[^\x20-\x7e]|["\\]', "", filename).strip()
+    if not ascii_name or ascii_name.startswith("."):
+        ascii_name = "download" + ascii_name
+    disposition = f'attachment; filename="{ascii_name}"'
+    if ascii_name != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media, headers={"content-disposition": disposition})
+
+
+def table_response(
+    fmt: Literal["csv", "xlsx"],
+    header: list[str],
+    rows: list[list[Any]],
+    *,
+    title: str,
+    sheet: str,
+    name: str,
+    csv_title: bool = True,
+) -> Response:
+    """One table as a CSV (``# title`` line unless ``csv_title`` is off) or XLSX download named
+    ``name.csv`` / ``name.xlsx``."""
+    if fmt == "csv":
+        content = csv_bytes(header, rows, title=title if csv_title else None)
+        return attachment(content, CSV_MEDIA, f"{name}.csv")
+    return attachment(xlsx_bytes(header, rows, title, sheet), XLSX_MEDIA, f"{name}.xlsx")
 
 
 def to_csv(table: str, rows: list[dict[str, Any]]) -> bytes:

@@ -22,7 +22,7 @@ from carbonpeak.ledgers import LedgerProblems, NotAllowedError, reportable_fuels
 from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.services.enterprises import EnterpriseService, enterprise_dict
 from carbonpeak.web.auth import Forbidden, Principal, permit
-from carbonpeak.web.downloads import cells, csv_bytes, xlsx_bytes
+from carbonpeak.web.downloads import cells, table_response
 from carbonpeak.web.i18n import Lang
 from carbonpeak.web.render import lang_of, render
 
@@ -241,18 +241,9 @@ def enterprises_export(
     title = f"重点用能单位台账 {used or ''}" + (" — 示例数据（illustrative）" if illustrative else "")
     header = [h for _, h in LEDGER_COLUMNS]
     body = cells(LEDGER_COLUMNS, rows)
-    name = f"enterprises-{used or 'all'}.{format}"
-    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if format == "csv":
-        return Response(
-            csv_bytes(header, body, title), media_type="text/csv; charset=utf-8", headers=disposition
-        )
     sheet = "台账（示例数据）" if illustrative else "台账"
-    return Response(
-        xlsx_bytes(header, body, title, sheet),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=disposition,
-    )
+    name = f"enterprises-{used or 'all'}"
+    return table_response(format, header, body, title=title, sheet=sheet, name=name)
 
 
 @pages.get("/enterprises/{enterprise_id}", response_class=HTMLResponse)

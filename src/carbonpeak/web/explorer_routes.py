@@ -8,9 +8,6 @@ inventory shown is rebuilt from the stored batches (``carbonpeak.services.invent
 from __future__ import annotations
 
 import hashlib
-import re
-import secrets
-import shutil
 import zipfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,6 +23,7 @@ from carbonpeak.storage.accounts import audit
 from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
 from carbonpeak.web import inventory_views as iv
 from carbonpeak.web.auth import READERS, Principal, permit
+from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
 from carbonpeak.web.explorer import (
     BY_YEAR,
     MAX_SAMPLES,
@@ -35,6 +33,7 @@ from carbonpeak.web.explorer import (
     slider_rows,
 )
 from carbonpeak.web.render import lang_of, render
+from carbonpeak.web.uploads import Pending, TooLarge
 
 router = APIRouter()
 
@@ -45,7 +44,6 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PENDING_KEY = "pending_import"
 PENDING_KIND_KEY = "pending_import_kind"
 KINDS = ("activity", "macro")
-_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 # Words of these pages (zh-CN, en); the plan's and the data's own wording is not translated.
 WORDS: dict[str, tuple[str, str]] = {
@@ -245,16 +243,9 @@ def inventory_download(
     title = f"{sheet} — {names}" + (" — 示例数据 illustrative" if inv.illustrative else "")
     suffix = f"-batch{batch}" if batch is not None else ""
     filename = f"inventory-{table}{suffix}.{format}"
-    disposition = {"content-disposition": f'attachment; filename="{filename}"'}
     if format == "csv":
-        return Response(
-            iv.to_csv(header, rows, title), media_type="text/csv; charset=utf-8", headers=disposition
-        )
-    return Response(
-        iv.to_xlsx(header, rows, title, sheet),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=disposition,
-    )
+        return attachment(iv.to_csv(header, rows, title), CSV_MEDIA, filename)
+    return attachment(iv.to_xlsx(header, rows, title, sheet), XLSX_MEDIA, filename)
 
 
 def _batch_ref(b: dict[str, Any]) -> dict[str, Any]:
@@ -293,14 +284,7 @@ def _api_tables(inv: Inventory) -> dict[str, Any]:
     return {"totals": iv.totals(inv), "indicator_years": years, "indicators": rows}
 
 
-def _pending_dir(request: Request) -> Path:
-    return Path(request.app.state.settings.data_dir) / "imports" / "pending"
-
-
-def _clear_pending(request: Request) -> None:
-    token = request.session.pop(PENDING_KEY, None)
-    if isinstance(token, str) and re.fullmatch(r"[\w-]+", token):
-        shutil.rmtree(_pending_dir(request) / token, ignore_errors=True)
+PENDING = Pending(PENDING_KEY, "pending", MAX_UPLOAD_BYTES)
 
 
 def _import_page(
@@ -344,35 +328,30 @@ def import_upload(
 ) -> Response:
     """Validate an uploaded activity or macro file: every problem listed (nothing stored), else a
     preview. A plain ``def``: validation and the inventory are CPU work, run in the thread pool."""
-    _clear_pending(request)
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    name = _SAFE_NAME.sub("_", Path(file.filename or "upload.csv").name) or "upload.csv"
-    if len(data) > MAX_UPLOAD_BYTES:
+    try:
+        path = PENDING.save(request, file, "upload.csv")
+    except TooLarge as exc:
         problems: list[dict[str, object]] = [
-            {"file": name, "row": None, "column": None, "message": "file larger than 20 MB"}
+            {"file": file.filename, "row": None, "column": None, "message": str(exc)}
         ]
         return _import_page(request, kind, problems, None, 422)
-    token = secrets.token_urlsafe(16)
-    folder = _pending_dir(request) / token
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_bytes(data)
+    name, data = path.name, path.read_bytes()
     try:
         if kind == "macro":
             macro = read_macro(path)
         else:
             activity = read_activity(path)
     except ImportProblems as exc:
-        shutil.rmtree(folder, ignore_errors=True)
+        PENDING.discard(path)
         found: list[dict[str, object]] = [{**p.as_dict(), "file": name} for p in exc.problems]
         return _import_page(request, kind, found, None, 422)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # e.g. a broken XLSX
-        shutil.rmtree(folder, ignore_errors=True)
+        PENDING.discard(path)
         unreadable: list[dict[str, object]] = [
             {"file": name, "row": None, "column": None, "message": f"cannot read as CSV/XLSX: {exc}"}
         ]
         return _import_page(request, kind, unreadable, None, 422)
-    request.session[PENDING_KEY] = token
+    PENDING.keep(request, path)
     request.session[PENDING_KIND_KEY] = kind
     engine = request.app.state.engine
     if kind == "macro":
@@ -390,15 +369,10 @@ def import_upload(
 @router.post("/inventory/import/confirm")
 def import_confirm(request: Request, who: Office) -> Response:
     """Store the previewed file of this session as an activity or macro batch (once), audited."""
-    token = request.session.get(PENDING_KEY)
     kind = request.session.get(PENDING_KIND_KEY, "activity")
-    folder = (
-        _pending_dir(request) / token if isinstance(token, str) and re.fullmatch(r"[\w-]+", token) else None
-    )
-    files = sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []
-    if not files or kind not in KINDS:
+    path = PENDING.file(request)
+    if path is None or kind not in KINDS:
         return RedirectResponse("/inventory/import", 303)
-    path = files[0]
     engine = request.app.state.engine
     source = f"web import from {request.client.host if request.client else 'unknown'}"
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -423,7 +397,7 @@ def import_confirm(request: Request, who: Office) -> Response:
             after=after,
             source=source,
         )
-    _clear_pending(request)
+    PENDING.clear(request)
     request.session.pop(PENDING_KIND_KEY, None)
     key = "stored" if stored.created else "again"
     return RedirectResponse(f"/inventory?{key}={stored.id}", 303)

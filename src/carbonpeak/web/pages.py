@@ -11,7 +11,7 @@ from carbonpeak.plan import Plan, indicator_responsible
 from carbonpeak.services.inventory import current_inventory
 from carbonpeak.storage.accounts import audit, audit_entries, find_user, list_users, record_login
 from carbonpeak.web.auth import ALL_ROLES, READERS, Forbidden, Principal, permit
-from carbonpeak.web.downloads import to_csv, to_xlsx
+from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
 from carbonpeak.web.explorer import ExplorerError
 from carbonpeak.web.explorer_routes import scenario_cache
 from carbonpeak.web.i18n import t
@@ -271,15 +271,10 @@ def download(request: Request, who: Reader, table: str, format: Literal["csv", "
     plan = _plan(request)
     rows = table_rows(plan, who, table)
     filename = f"{plan.plan.id}-{table}.{format}"
-    disposition = {"content-disposition": f'attachment; filename="{filename}"'}
     if format == "csv":
-        return Response(to_csv(table, rows), media_type="text/csv; charset=utf-8", headers=disposition)
+        return attachment(to_csv(table, rows), CSV_MEDIA, filename)
     title = f"{plan.plan.title} — {TABLES[table][0]}"
-    return Response(
-        to_xlsx(table, rows, title),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=disposition,
-    )
+    return attachment(to_xlsx(table, rows, title), XLSX_MEDIA, filename)
 
 
 @router.get("/public", response_class=HTMLResponse)

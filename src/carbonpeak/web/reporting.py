@@ -8,7 +8,7 @@ write goes through the tracking service with the caller as actor, which checks a
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as FastPath
@@ -20,6 +20,7 @@ from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tracking.errors import ConflictError, TrackingError
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_LABELS, indicator_owner
 from carbonpeak.web.auth import READERS, Forbidden, Principal, permit, principal_of
+from carbonpeak.web.downloads import attachment
 from carbonpeak.web.i18n import Lang
 from carbonpeak.web.render import lang_of, render
 from carbonpeak.web.reporting_views import (
@@ -344,11 +345,6 @@ def indicator_report_post(
     return RedirectResponse(f"/indicators/{ind.id}/report?{query}", 303)
 
 
-def _attachment(content: bytes, media: str, name: str) -> Response:
-    disposition = f"attachment; filename*=UTF-8''{name}"
-    return Response(content, media_type=media, headers={"content-disposition": disposition})
-
-
 @router.get("/records/{kind}/{record_id}/evidence/{sha256}")
 def evidence_file(
     request: Request,
@@ -376,7 +372,7 @@ def evidence_file(
     path = (svc.evidence_dir / sha256[:2] / sha256) if svc.evidence_dir else None
     if found is None or path is None or not path.is_file():
         raise LookupError(f"no evidence file {sha256} on {kind} #{record_id}")
-    return _attachment(path.read_bytes(), found["media_type"], quote(found["name"]))
+    return attachment(path.read_bytes(), found["media_type"], found["name"])
 
 
 # -- review (office) -------------------------------------------------------------------------------
@@ -397,7 +393,7 @@ def review_export(request: Request, who: Office, format: Literal["csv", "xlsx"] 
     mark = "（示例数据）" if svc.is_illustrative() else ""
     content, media = export("review", rows, format, f"{svc.plan.plan.title} — 待审核记录{mark}")
     name = f"{svc.plan_id}-review.{format}"
-    return _attachment(content, media, name)
+    return attachment(content, media, name)
 
 
 @router.post("/review/{kind}/{record_id}", response_class=HTMLResponse)
@@ -460,7 +456,7 @@ def assessment_export(
     title = f"{svc.plan.plan.title} — {chosen}年度考核 (评分细则 v{svc.rubric.version}){mark}"
     content, media = export("assessment", rows, format, title)
     name = f"{svc.plan_id}-assessment-{chosen}.{format}"
-    return _attachment(content, media, name)
+    return attachment(content, media, name)
 
 
 @router.get("/assessment/{unit_id}", response_class=HTMLResponse)

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from carbonpeak.scenarios.iamc import rows_of_run, to_frame
 from carbonpeak.scenarios.results import ScenarioRun, summary
 from carbonpeak.web.auth import READERS, Principal, permit
-from carbonpeak.web.downloads import csv_bytes, xlsx_bytes
+from carbonpeak.web.downloads import table_response
 from carbonpeak.web.explorer import ExplorerError
 from carbonpeak.web.explorer_routes import scenario_cache
 
@@ -113,16 +113,5 @@ def scenario_download(
     header, rows = trajectory_table(run) if table == "trajectory" else targets_table(run, request)
     pushes = "，".join(f"{k} +{v:g}" for k, v in levers.items() if v) or "无杠杆调整"
     title = f"情景 {scenario}（{prep.scenario.title}）· {pushes} · {ILLUSTRATIVE}"
-    name = f"scenario-{scenario}-{table}"
-    if format == "csv":
-        return Response(
-            csv_bytes(header, rows, title=title),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
     sheet = {"trajectory": "情景结果", "targets": "目标检查"}[table]
-    return Response(
-        xlsx_bytes(header, rows, title, sheet),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+    return table_response(format, header, rows, title=title, sheet=sheet, name=f"scenario-{scenario}-{table}")

@@ -9,9 +9,6 @@ The same template and import as ``carbonpeak track template`` / ``carbonpeak tra
 
 from __future__ import annotations
 
-import re
-import secrets
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -25,8 +22,10 @@ from carbonpeak.tracking.errors import ImportProblems, SheetProblem, TrackingErr
 from carbonpeak.tracking.model import TASK_STATUS_LABELS
 from carbonpeak.tracking.sheets import ParsedImport, read_import, write_csv_template, write_template
 from carbonpeak.web.auth import Principal, permit
+from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
 from carbonpeak.web.render import lang_of, render
 from carbonpeak.web.reporting_views import actor_of, default_year, error_status, service
+from carbonpeak.web.uploads import Pending, TooLarge
 
 router = APIRouter(include_in_schema=False)
 Reporter = Annotated[Principal, Depends(permit("office", "department", scoped=True))]
@@ -34,8 +33,6 @@ Office = Annotated[Principal, Depends(permit("office"))]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PENDING_KEY = "pending_sheet"
-_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
-_TOKEN = re.compile(r"[\w-]+")
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("Excel 批量填报", "Report with Excel"),
@@ -118,15 +115,13 @@ def template(
         path = Path(tmp) / f"template.{format}"
         if format == "csv":
             write_csv_template(plan, unit_id, year, path, sheet)
-            media = "text/csv; charset=utf-8"
+            media = CSV_MEDIA
         else:
             write_template(plan, unit_id, year, path)
-            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            media = XLSX_MEDIA
         content = path.read_bytes()
     name = f"{plan.plan.id}-{unit_id}-{year}-template.{format}"
-    return Response(
-        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(content, media, name)
 
 
 @router.get("/inventory/import/template")
@@ -136,30 +131,11 @@ def activity_template(request: Request, who: Office) -> Response:
     del request, who
     with tempfile.TemporaryDirectory() as tmp:
         content = write_activity_template(Path(tmp) / "activity-template.xlsx").read_bytes()
-    disposition = {"Content-Disposition": 'attachment; filename="carbonpeak-activity-template.xlsx"'}
-    return Response(
-        content,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=disposition,
-    )
+    return attachment(content, XLSX_MEDIA, "carbonpeak-activity-template.xlsx")
 
 
-def _pending_dir(request: Request) -> Path:
-    return Path(request.app.state.settings.data_dir) / "imports" / "sheets"
-
-
-def _pending_folder(request: Request) -> Path | None:
-    token = request.session.get(PENDING_KEY)
-    if isinstance(token, str) and _TOKEN.fullmatch(token):
-        return _pending_dir(request) / token
-    return None
-
-
-def _clear(request: Request) -> None:
-    folder = _pending_folder(request)
-    request.session.pop(PENDING_KEY, None)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+PENDING = Pending(PENDING_KEY, "sheets", MAX_UPLOAD_BYTES)
+UNIT_FILE = "unit.txt"  # beside the pending file: the unit its template was checked for
 
 
 def _context(request: Request, who: Principal, **extra: Any) -> dict[str, Any]:
@@ -252,38 +228,27 @@ def import_upload(
     unit: Annotated[str, Form(max_length=80)] = "",
 ) -> Response:
     """Check an uploaded template: every problem listed (nothing stored), else a preview."""
-    _clear(request)
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    name = _SAFE_NAME.sub("_", Path(file.filename or "upload.xlsx").name) or "upload.xlsx"
-    if len(data) > MAX_UPLOAD_BYTES:
-        problems = [
-            {"file": name, "sheet": "", "row": None, "column": "", "message": "file larger than 10 MB"}
-        ]
-        return render(request, "sheet_import.html", _context(request, who, problems=problems), 422)
-    token = secrets.token_urlsafe(16)
-    folder = _pending_dir(request) / token
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_bytes(data)
+    try:
+        path = PENDING.save(request, file, "upload.xlsx")
+    except TooLarge as exc:
+        too_big = _problem(file.filename or "", str(exc))
+        return render(request, "sheet_import.html", _context(request, who, problems=too_big), 422)
     try:
         parsed = _parse(request, who, path, unit or None)
     except ImportProblems as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        found = _problem_rows(list(exc.problems), name)
-        return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
+        found = _problem_rows(list(exc.problems), path.name)
     except LookupError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        found = _problem(name, str(exc).strip("'\""), "unit")
-        return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
+        found = _problem(path.name, str(exc).strip("'\""), "unit")
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # a broken XLSX
-        shutil.rmtree(folder, ignore_errors=True)
-        found = _problem(name, f"cannot read: {exc}")
-        return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
-    (folder / "unit.txt").write_text(parsed.unit_id, encoding="utf-8")
-    request.session[PENDING_KEY] = token
-    preview = _preview(request, parsed)
-    preview["file_name"] = name
-    return render(request, "sheet_import.html", _context(request, who, preview=preview))
+        found = _problem(path.name, f"cannot read: {exc}")
+    else:
+        (path.parent / UNIT_FILE).write_text(parsed.unit_id, encoding="utf-8")
+        PENDING.keep(request, path)
+        preview = _preview(request, parsed)
+        preview["file_name"] = path.name
+        return render(request, "sheet_import.html", _context(request, who, preview=preview))
+    PENDING.discard(path)
+    return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
 
 
 @router.post("/reporting/import/confirm", response_class=HTMLResponse)
@@ -291,28 +256,19 @@ def import_confirm(
     request: Request, who: Reporter, submit: Annotated[str, Form(max_length=5)] = ""
 ) -> Response:
     """Write the previewed template of this session in one transaction (or nothing), audited."""
-    folder = _pending_folder(request)
-    files = (
-        [p for p in sorted(folder.iterdir()) if p.name != "unit.txt"] if folder and folder.is_dir() else []
-    )
-    if not files or folder is None:
+    path = PENDING.file(request, ignore=(UNIT_FILE,))
+    if path is None:
         return RedirectResponse("/reporting/import", 303)
-    path = files[0]
-    unit_id = (folder / "unit.txt").read_text(encoding="utf-8")
-    svc = service(request)
+    unit_id = (path.parent / UNIT_FILE).read_text(encoding="utf-8")
     try:
         parsed = _parse(request, who, path, unit_id)
-        counts = svc.import_rows(actor_of(who), parsed, file=path.name, submit=submit == "1")
+        counts = service(request).import_rows(actor_of(who), parsed, file=path.name, submit=submit == "1")
     except ImportProblems as exc:
-        found = _problem_rows(list(exc.problems), path.name)
-        _clear(request)
-        return render(request, "sheet_import.html", _context(request, who, problems=found), 422)
+        status, found = 422, _problem_rows(list(exc.problems), path.name)
     except (TrackingError, LookupError) as exc:
-        found = [
-            {"file": path.name, "sheet": "", "row": None, "column": "", "message": str(exc).strip("'\"")}
-        ]
-        _clear(request)
-        return render(request, "sheet_import.html", _context(request, who, problems=found), error_status(exc))
-    _clear(request)
-    total = counts["values"] + counts["reports"]
-    return RedirectResponse(f"/reporting/import?imported={total}", 303)
+        status, found = error_status(exc), _problem(path.name, str(exc).strip("'\""))
+    else:
+        PENDING.clear(request)
+        return RedirectResponse(f"/reporting/import?imported={counts['values'] + counts['reports']}", 303)
+    PENDING.clear(request)
+    return render(request, "sheet_import.html", _context(request, who, problems=found), status)

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.web.auth import Principal, permit
-from carbonpeak.web.downloads import csv_bytes, xlsx_bytes
+from carbonpeak.web.downloads import table_response
 from carbonpeak.web.reporting_views import default_year, service
 from carbonpeak.web.views import visible_indicators
 
@@ -79,14 +79,4 @@ def tracking_export(
     header = [h for _, h in COLUMNS]
     rows = status_rows(evaluations)
     name = f"{svc.plan.plan.id}-tracking-{year}"
-    if format == "csv":
-        return Response(
-            csv_bytes(header, rows, title=title),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return Response(
-        xlsx_bytes(header, rows, title, f"{year}指标评估"),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+    return table_response(format, header, rows, title=title, sheet=f"{year}指标评估", name=name)
