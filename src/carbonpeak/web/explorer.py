@@ -94,6 +94,7 @@ class ScenarioCache:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self._lock = threading.Lock()
+        self._peak_lock = threading.Lock()  # one Monte Carlo for the peak card, however many wait
         self._prepared: dict[str, Prepared] = {}
         self._peak_card: dict[str, Any] | None = None
 
@@ -179,6 +180,14 @@ class ScenarioCache:
             cached = self._peak_card
         if cached is not None:
             return cached
+        with self._peak_lock:
+            with self._lock:
+                cached = self._peak_card
+            if cached is not None:  # computed by the request that held the lock before us
+                return cached
+            return self._compute_peak_card()
+
+    def _compute_peak_card(self) -> dict[str, Any]:
         try:
             out = self.run("plan", {}, samples=PEAK_CARD_SAMPLES, seed=PEAK_CARD_SEED)
             card: dict[str, Any] = {

@@ -92,10 +92,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "object": ("对象", "Object"),
     "source": ("来源", "Source"),
     "download_table": ("表格", "Table"),
-    "enterprise_wait": (
-        "企业数据报送功能尚在建设中。您的账号仅能查看本企业数据。",
-        "Enterprise data submission is being built. Your account sees only your enterprise's data.",
-    ),
     "no_public": ("暂无公开指标。", "No published targets."),
     "publishing": ("公开管理", "Publishing"),
     "published": ("已公开", "published"),

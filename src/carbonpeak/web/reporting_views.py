@@ -9,6 +9,7 @@ alike. The same rows feed the HTML tables, the JSON API and the XLSX/CSV downloa
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 from fastapi import Request
@@ -348,22 +349,32 @@ def overview_tracking(request: Request, who: Principal) -> dict[str, Any]:
     key = (change_stamp(svc), dt.date.today())
     cached = getattr(request.app.state, "overview_tracking", None)
     if cached is None or cached[0] != key:
-        data = svc.data()
-        year = default_year(data)
-        years = trend_years(data, year)
-        evaluations = svc.evaluate(years, data)
-        statuses = {e.indicator_id: e.status for e in evaluations if e.year == year}
-        alerts = alert_rows(svc.plan, svc.alerts(year, as_of_for(year), data))
-        result = {
-            "year": year,
-            "statuses": statuses,
-            "trends": trend_series(evaluations, years),
-            "alerts": alerts,
-            "illustrative": svc.is_illustrative(),
-        }
-        cached = (key, result)
-        request.app.state.overview_tracking = cached
+        with _OVERVIEW_LOCK:  # many first requests at once: one evaluation, the others wait for it
+            cached = getattr(request.app.state, "overview_tracking", None)
+            if cached is None or cached[0] != key:
+                cached = (key, _overview_result(svc))
+                request.app.state.overview_tracking = cached
     result = dict(cached[1])
     if who.role != "office":
         result["alerts"] = []
     return result
+
+
+_OVERVIEW_LOCK = threading.Lock()
+
+
+def _overview_result(svc: TrackingService) -> dict[str, Any]:
+    """The overview's tracking part, computed from the stored records."""
+    data = svc.data()
+    year = default_year(data)
+    years = trend_years(data, year)
+    evaluations = svc.evaluate(years, data)
+    statuses = {e.indicator_id: e.status for e in evaluations if e.year == year}
+    alerts = alert_rows(svc.plan, svc.alerts(year, as_of_for(year), data))
+    return {
+        "year": year,
+        "statuses": statuses,
+        "trends": trend_series(evaluations, years),
+        "alerts": alerts,
+        "illustrative": svc.is_illustrative(),
+    }
