@@ -139,3 +139,5 @@ def test_qualitative_and_no_data_indicators(office: httpx.Client) -> None:
 def test_english_page(office: httpx.Client) -> None:
     page = office.get("/indicators/gas_consumption_2025?lang=en").text
     assert "Required (path)" in page and "Trend projection" in page
+    # the path method in English, and the base value rounded (8.700000000000001 was shown once)
+    assert ": linear ·" in page and "8.700000000000001" not in page

@@ -44,6 +44,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
 }
 METHOD_LABELS = {"linear": "线性", "geometric": "几何（等比）", "reduction": "累计降低率（等比）"}
+METHOD_LABELS_EN = {
+    "linear": "linear",
+    "geometric": "geometric (constant rate)",
+    "reduction": "cumulative reduction (constant rate)",
+}
 
 
 def words(lang: str) -> dict[str, str]:
@@ -100,9 +105,10 @@ def indicator_evaluation(request: Request, ind: Indicator, lang: str = "zh-CN") 
     out["illustrative"] = illustrative
     first = evaluations[0] if evaluations else None
     out["method"] = first.method if first else None
-    out["method_label"] = METHOD_LABELS.get(first.method or "", "") if first else ""
+    labels = METHOD_LABELS_EN if lang == "en" else METHOD_LABELS
+    out["method_label"] = labels.get(first.method or "", "") if first else ""
     out["base_year"] = first.base_year if first else None
-    out["base_value"] = first.base_value if first else None
+    out["base_value"] = _num(first.base_value) if first else None
     rows = []
     for e in evaluations:
         status = TRACKING_STATUS.get(e.status, NO_DATA)
