@@ -35,6 +35,7 @@ from carbonpeak.web import (
     scenario_downloads,
     sheet_reporting,
     tracking_export,
+    user_admin,
 )
 from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
 from carbonpeak.web.i18n import t
@@ -131,6 +132,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.include_router(scenario_downloads.router)
     app.include_router(tracking_export.router)
     app.include_router(sheet_reporting.router)
+    app.include_router(user_admin.router)
     app.include_router(reporting.router)
     app.include_router(reporting_api.router)
     app.include_router(enterprise_routes.router)

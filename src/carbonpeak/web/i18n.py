@@ -17,6 +17,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan": ("实施方案", "Plan"),
     "indicators": ("指标", "Indicators"),
     "my_tasks": ("我的任务", "My tasks"),
+    "change_password": ("修改密码", "Change password"),
+    "password_changed": ("密码已修改，请用新密码登录。", "Password changed; sign in with the new password."),
     "report_with_excel": ("Excel 批量填报（下载模板、上传）", "Report with Excel (template, upload)"),
     "inventory": ("清单", "Inventory"),
     "scenarios": ("情景", "Scenarios"),

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.plan import Plan, indicator_responsible
 from carbonpeak.services.inventory import current_inventory
-from carbonpeak.storage.accounts import audit, audit_entries, find_user, list_users, record_login
+from carbonpeak.storage.accounts import audit, audit_entries, find_user, record_login
 from carbonpeak.web.auth import ALL_ROLES, READERS, Forbidden, Principal, permit
 from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
 from carbonpeak.web.explorer import ExplorerError
@@ -21,6 +21,7 @@ from carbonpeak.web.publishing_routes import public_rows, publishing
 from carbonpeak.web.render import home_of, lang_of, render
 from carbonpeak.web.reporting_views import overview_tracking, sparkline
 from carbonpeak.web.security import verify_password
+from carbonpeak.web.user_admin import users_context
 from carbonpeak.web.views import (
     TABLES,
     filtered_indicators,
@@ -284,8 +285,7 @@ def public_page(request: Request, who: Anyone) -> Response:
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, who: Office) -> Response:
-    names = unit_names(_plan(request))
-    return render(request, "users.html", {"users": list_users(request.app.state.engine), "names": names})
+    return render(request, "users.html", users_context(request))
 
 
 @router.get("/admin/audit", response_class=HTMLResponse)
