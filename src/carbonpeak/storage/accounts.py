@@ -200,80 +200,59 @@ def list_users(engine: Engine) -> list[User]:
         return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
 
 
-def set_password_hash(engine: Engine, user_id: int, password_hash: str, *, who: str, source: str) -> None:
+def _change_user(
+    engine: Engine,
+    user_id: int,
+    action: str,
+    values: dict[str, Any],
+    *,
+    who: str,
+    source: str,
+    secret: bool = False,
+) -> None:
+    """Set some fields of one account and audit it (before/after, unless the fields are ``secret``:
+    a password hash or a token digest is never copied into the log)."""
     with Session(engine) as session, session.begin():
-        session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(password_hash=password_hash, updated_at=func.now())
-        )
+        row = session.get(UserRow, user_id)
+        if row is None:
+            raise LookupError(f"no user with id {user_id}")
+        before = {key: getattr(row, key) for key in values}
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = dt.datetime.now(dt.UTC)
         session.add(
             _audit_row(
                 who=who,
-                action="user.password",
-                obj=f"user:{user_id}",
-                before=None,
-                after=None,
+                action=action,
+                obj=f"user:{row.username}",
+                before=None if secret else before,
+                after=None if secret else dict(values),
                 source=source,
             )
         )
+
+
+def set_password_hash(engine: Engine, user_id: int, password_hash: str, *, who: str, source: str) -> None:
+    values = {"password_hash": password_hash}
+    _change_user(engine, user_id, "user.password", values, who=who, source=source, secret=True)
 
 
 def set_active(engine: Engine, user_id: int, active: bool, *, who: str, source: str) -> None:
     """Enable or disable an account; a disabled account cannot sign in and its sessions end."""
-    with Session(engine) as session, session.begin():
-        row = session.get(UserRow, user_id)
-        if row is None:
-            raise LookupError(f"no user with id {user_id}")
-        before = row.active
-        row.active = active
-        row.updated_at = dt.datetime.now(dt.UTC)
-        session.add(
-            _audit_row(
-                who=who,
-                action="user.enable" if active else "user.disable",
-                obj=f"user:{row.username}",
-                before={"active": before},
-                after={"active": active},
-                source=source,
-            )
-        )
+    action = "user.enable" if active else "user.disable"
+    _change_user(engine, user_id, action, {"active": active}, who=who, source=source)
 
 
 def set_api_token(engine: Engine, user_id: int, token_sha256: str, *, who: str, source: str) -> None:
     """Replace a user's API token digest (the old token stops working)."""
-    with Session(engine) as session, session.begin():
-        session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(api_token_sha256=token_sha256, updated_at=func.now())
-        )
-        session.add(
-            _audit_row(
-                who=who, action="user.token", obj=f"user:{user_id}", before=None, after=None, source=source
-            )
-        )
+    values = {"api_token_sha256": token_sha256}
+    _change_user(engine, user_id, "user.token", values, who=who, source=source, secret=True)
 
 
 def set_enterprise_id(engine: Engine, user_id: int, enterprise_id: str, *, who: str, source: str) -> None:
     """Bind an enterprise account to another enterprise id (audited)."""
-    with Session(engine) as session, session.begin():
-        row = session.get(UserRow, user_id)
-        if row is None:
-            raise LookupError(f"no user with id {user_id}")
-        before = row.enterprise_id
-        row.enterprise_id = enterprise_id
-        row.updated_at = dt.datetime.now(dt.UTC)
-        session.add(
-            _audit_row(
-                who=who,
-                action="user.enterprise",
-                obj=f"user:{row.id}",
-                before={"enterprise_id": before},
-                after={"enterprise_id": enterprise_id},
-                source=source,
-            )
-        )
+    values = {"enterprise_id": enterprise_id}
+    _change_user(engine, user_id, "user.enterprise", values, who=who, source=source)
 
 
 def delete_demo_users(engine: Engine, *, who: str, source: str) -> list[str]:
