@@ -98,10 +98,12 @@ class LiveServer:
 
 
 def make_settings(folder: Path, **overrides: Any) -> Settings:
+    """Settings of a test server in ``folder``: the web-test plan unless ``plan`` is given."""
+    if "plan" not in overrides:
+        overrides["plan"] = str(write_plan(folder))
     return Settings(
         database_url=f"sqlite:///{(folder / 'web.sqlite').as_posix()}",
         data_dir=folder,
-        plan=str(write_plan(folder)),
         **overrides,
     )
 
@@ -187,8 +189,13 @@ def login(server: LiveServer, username: str, password: str = PASSWORD) -> httpx.
 @pytest.fixture(scope="session")
 def clients(live: LiveServer) -> Iterator[dict[str, httpx.Client]]:
     """One signed-in client per test user, plus 'public' (no sign-in)."""
-    out = {name: login(live, name) for name in USERS}
-    out["public"] = live.client()
+    yield from signed_in(live)
+
+
+def signed_in(server: LiveServer) -> Iterator[dict[str, httpx.Client]]:
+    """A signed-in client per test user of ``server`` and 'public'; all closed afterwards."""
+    out = {name: login(server, name) for name in USERS}
+    out["public"] = server.client()
     yield out
     for client in out.values():
         client.close()

@@ -13,34 +13,17 @@ import pytest
 
 from carbonpeak.plan import load_plan
 from carbonpeak.services.tracking_demo import load as load_tracking_demo
-from carbonpeak.settings import Settings
-from carbonpeak.storage import make_engine, upgrade
-from carbonpeak.web import create_app
-from tests.web.conftest import LiveServer, create_users, login, serve
+from tests.web.conftest import LiveServer, login, start
 from tests.web.explorer_server import JINGHAI
 
 
 def start_jinghai_demo(folder: Path) -> Iterator[LiveServer]:
     """A live server on the Jinghai plan with the tracking demo data (示例数据) loaded."""
-    settings = Settings(
-        database_url=f"sqlite:///{(folder / 'web.sqlite').as_posix()}",
-        data_dir=folder,
-        plan=str(JINGHAI),
-        secret_key="z" * 40,
-    )
-    url = settings.resolved_database_url()
-    upgrade(url)
-    engine = make_engine(url)
-    tokens = create_users(engine)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CARBONPEAK_DATA_DIR", str(folder))  # the demo's evidence files go there
-        load_tracking_demo(engine, load_plan(JINGHAI))
-    app = create_app(settings)
-    try:
-        for base in serve(app):
-            yield LiveServer(base, app, engine, settings, tokens)
-    finally:
-        engine.dispose()
+    for server in start(folder, plan=str(JINGHAI), secret_key="z" * 40):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("CARBONPEAK_DATA_DIR", str(folder))  # the demo's evidence files go there
+            load_tracking_demo(server.engine, load_plan(JINGHAI))
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,8 @@ from contextlib import closing
 import httpx
 import pytest
 
-from carbonpeak.settings import Settings
-from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.storage.activity import activity_batches
-from carbonpeak.web import create_app
-from tests.web.conftest import LiveServer, create_users, csrf_of, login, serve
+from tests.web.conftest import LiveServer, csrf_of, login, start
 from tests.web.explorer_server import JINGHAI
 
 K = 44 / 12
@@ -52,23 +49,7 @@ MACRO = (
 
 @pytest.fixture(scope="module")
 def empty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("inventory-store")
-    settings = Settings(
-        database_url=f"sqlite:///{(folder / 'web.sqlite').as_posix()}",
-        data_dir=folder,
-        plan=str(JINGHAI),
-        secret_key="z" * 40,
-    )
-    url = settings.resolved_database_url()
-    upgrade(url)
-    engine = make_engine(url)
-    tokens = create_users(engine)
-    app = create_app(settings)
-    try:
-        for base in serve(app):
-            yield LiveServer(base, app, engine, settings, tokens)
-    finally:
-        engine.dispose()
+    yield from start(tmp_path_factory.mktemp("inventory-store"), plan=str(JINGHAI), secret_key="z" * 40)
 
 
 def _import(office: httpx.Client, name: str, content: str, kind: str = "activity") -> httpx.Response:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
 from carbonpeak.tracking.sheets import REPORT_SHEET, VALUE_SHEET
-from tests.web.conftest import LiveServer, csrf_of, login, start
+from tests.web.conftest import LiveServer, csrf_of, signed_in, start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,10 +29,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def clients(server: LiveServer) -> Iterator[dict[str, httpx.Client]]:
-    out = {name: login(server, name) for name in ("office", "dept_a", "dept_b", "viewer", "firm")}
-    yield out
-    for client in out.values():
-        client.close()
+    yield from signed_in(server)
 
 
 def _count(server: LiveServer) -> tuple[int, int]:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from tests.web.conftest import B_INDICATOR, LiveServer, csrf_of, login, start
+from tests.web.conftest import B_INDICATOR, LiveServer, csrf_of, signed_in, start
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +25,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def clients(server: LiveServer) -> Iterator[dict[str, httpx.Client]]:
-    out = {name: login(server, name) for name in ("office", "dept_a", "dept_b", "viewer", "firm")}
-    yield out
-    for client in out.values():
-        client.close()
+    yield from signed_in(server)
 
 
 def _rows(client: httpx.Client, query: str) -> list[list[str]]:
