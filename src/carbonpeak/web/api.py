@@ -6,8 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from carbonpeak.plan import Plan, indicator_responsible
-from carbonpeak.web.auth import ALL_ROLES, READERS, SIGNED_IN, Forbidden, Principal, permit
+from carbonpeak.plan import Plan
+from carbonpeak.web.auth import (
+    ALL_ROLES,
+    READERS,
+    SIGNED_IN,
+    OwnedIndicator,
+    OwnedTask,
+    Principal,
+    permit,
+)
 from carbonpeak.web.indicator_view import indicator_evaluation
 from carbonpeak.web.publishing_routes import public_rows
 from carbonpeak.web.render import lang_of
@@ -78,14 +86,8 @@ def tasks(
 
 
 @router.get("/tasks/{task_id}", summary="One task with its clause, full text and units")
-def task(request: Request, who: Reader, task_id: str) -> dict[str, Any]:
-    plan = _plan(request)
-    found = next((t for t in plan.tasks if t.id == task_id), None)
-    if found is None:
-        raise LookupError(f"no task {task_id!r} in the plan")
-    if not who.owns_units(found.responsible):
-        raise Forbidden(f"task {task_id} is not a task of your unit")
-    return task_row(plan, found)
+def task(request: Request, who: Reader, found: OwnedTask) -> dict[str, Any]:
+    return task_row(_plan(request), found)
 
 
 @router.get("/indicators", summary="Indicators with filters (a department sees its own only)")
@@ -101,27 +103,15 @@ def indicators(
 
 
 @router.get("/indicators/{indicator_id}", summary="One indicator: target, source quote, status")
-def indicator(request: Request, who: Reader, indicator_id: str) -> dict[str, Any]:
-    plan = _plan(request)
-    found = next((i for i in plan.indicators if i.id == indicator_id), None)
-    if found is None:
-        raise LookupError(f"no indicator {indicator_id!r} in the plan")
-    if not who.owns_units(indicator_responsible(plan, found)):
-        raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
-    return indicator_row(plan, found)
+def indicator(request: Request, who: Reader, found: OwnedIndicator) -> dict[str, Any]:
+    return indicator_row(_plan(request), found)
 
 
 @router.get(
     "/indicators/{indicator_id}/evaluation",
     summary="One indicator over time: actual, required path, gap, status per year; trend projection",
 )
-def indicator_evaluation_api(request: Request, who: Reader, indicator_id: str) -> dict[str, Any]:
-    plan = _plan(request)
-    found = next((i for i in plan.indicators if i.id == indicator_id), None)
-    if found is None:
-        raise LookupError(f"no indicator {indicator_id!r} in the plan")
-    if not who.owns_units(indicator_responsible(plan, found)):
-        raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
+def indicator_evaluation_api(request: Request, who: Reader, found: OwnedIndicator) -> dict[str, Any]:
     return indicator_evaluation(request, found, lang_of(request))
 
 

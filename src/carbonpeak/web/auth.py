@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Mount, Route
 
+from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
 from carbonpeak.storage.accounts import find_user_by_token, get_user
 from carbonpeak.web.security import token_digest
 
@@ -172,3 +173,30 @@ def check_declared(app: FastAPI) -> list[str]:
         elif isinstance(route, Route | Mount) and route.path not in NON_API_ROUTES:
             missing.append(route.path)
     return missing
+
+
+def owned_task(request: Request, task_id: str) -> Task:
+    """The task of the path, if the caller's unit owns it (a dependency: checked before any form is
+    read; 404 for an unknown task, 403 for another unit's)."""
+    plan: Plan = request.app.state.plan
+    task = next((t for t in plan.tasks if t.id == task_id), None)
+    if task is None:
+        raise LookupError(f"no task {task_id!r} in the plan")
+    if not principal_of(request).owns_units(task.responsible):
+        raise Forbidden(f"task {task_id} is not a task of your unit")
+    return task
+
+
+def owned_indicator(request: Request, indicator_id: str) -> Indicator:
+    """The indicator of the path, if the caller's unit is responsible for it (as ``owned_task``)."""
+    plan: Plan = request.app.state.plan
+    ind = next((i for i in plan.indicators if i.id == indicator_id), None)
+    if ind is None:
+        raise LookupError(f"no indicator {indicator_id!r} in the plan")
+    if not principal_of(request).owns_units(indicator_responsible(plan, ind)):
+        raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
+    return ind
+
+
+OwnedTask = Annotated[Task, Depends(owned_task)]
+OwnedIndicator = Annotated[Indicator, Depends(owned_indicator)]

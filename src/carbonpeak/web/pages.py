@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.plan import Plan, indicator_responsible
+from carbonpeak.plan import Plan
 from carbonpeak.services.inventory import current_inventory
 from carbonpeak.storage.accounts import audit, audit_entries, find_user, record_login
-from carbonpeak.web.auth import ALL_ROLES, READERS, Forbidden, Principal, permit
+from carbonpeak.web.auth import ALL_ROLES, READERS, OwnedIndicator, OwnedTask, Principal, permit
 from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
 from carbonpeak.web.explorer import ExplorerError
 from carbonpeak.web.explorer_routes import scenario_cache
@@ -166,13 +166,8 @@ def plan_page(request: Request, who: Reader) -> Response:
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
-def task_page(request: Request, who: Reader, task_id: str) -> Response:
+def task_page(request: Request, who: Reader, task: OwnedTask) -> Response:
     plan = _plan(request)
-    task = next((t for t in plan.tasks if t.id == task_id), None)
-    if task is None:
-        raise LookupError(f"no task {task_id!r} in the plan")
-    if not who.owns_units(task.responsible):
-        raise Forbidden(f"task {task_id} is not a task of your unit")
     row = task_row(plan, task)
     indicators = [indicator_row(plan, i) for i in plan.indicators if i.id in task.indicators]
     projects = [p for p in plan.projects if p.task == task.id]
@@ -214,13 +209,8 @@ def indicators_page(
 
 
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
-def indicator_page(request: Request, who: Reader, indicator_id: str) -> Response:
+def indicator_page(request: Request, who: Reader, ind: OwnedIndicator) -> Response:
     plan = _plan(request)
-    ind = next((i for i in plan.indicators if i.id == indicator_id), None)
-    if ind is None:
-        raise LookupError(f"no indicator {indicator_id!r} in the plan")
-    if not who.owns_units(indicator_responsible(plan, ind)):
-        raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
     row = indicator_row(plan, ind)
     tasks = [task_row(plan, t) for t in plan.tasks if t.id in row["tasks"]]
     lang = lang_of(request)

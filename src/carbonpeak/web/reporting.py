@@ -19,7 +19,14 @@ from carbonpeak.services.evidence import store_file
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tracking.errors import ConflictError, TrackingError
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_LABELS, indicator_owner
-from carbonpeak.web.auth import READERS, Forbidden, Principal, permit, principal_of
+from carbonpeak.web.auth import (
+    READERS,
+    Forbidden,
+    OwnedIndicator,
+    OwnedTask,
+    Principal,
+    permit,
+)
 from carbonpeak.web.downloads import attachment
 from carbonpeak.web.i18n import Lang
 from carbonpeak.web.render import lang_of, render
@@ -115,30 +122,6 @@ def words(lang: Lang) -> dict[str, str]:
 def _plan(request: Request) -> Plan:
     plan: Plan = request.app.state.plan
     return plan
-
-
-def owned_task(request: Request, task_id: str) -> Task:
-    """The task of the path, if the caller's unit owns it (checked before any form is read)."""
-    task = next((t for t in _plan(request).tasks if t.id == task_id), None)
-    if task is None:
-        raise LookupError(f"no task {task_id!r} in the plan")
-    if not principal_of(request).owns_units(task.responsible):
-        raise Forbidden(f"task {task_id} is not a task of your unit")
-    return task
-
-
-def owned_indicator(request: Request, indicator_id: str) -> Indicator:
-    plan = _plan(request)
-    ind = next((i for i in plan.indicators if i.id == indicator_id), None)
-    if ind is None:
-        raise LookupError(f"no indicator {indicator_id!r} in the plan")
-    if not principal_of(request).owns_units(indicator_responsible(plan, ind)):
-        raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
-    return ind
-
-
-OwnedTask = Annotated[Task, Depends(owned_task)]
-OwnedIndicator = Annotated[Indicator, Depends(owned_indicator)]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

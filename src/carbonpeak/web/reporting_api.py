@@ -14,8 +14,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from carbonpeak.tracking.errors import TrackingError
-from carbonpeak.web.auth import READERS, Forbidden, Principal, permit, principal_of
-from carbonpeak.web.reporting import OwnedIndicator, OwnedTask
+from carbonpeak.web.auth import (
+    READERS,
+    Forbidden,
+    OwnedIndicator,
+    OwnedTask,
+    Principal,
+    permit,
+    principal_of,
+)
 from carbonpeak.web.reporting_views import (
     actor_of,
     alert_rows,
