@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import getpass
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 
 from carbonpeak.accounting import (
     ImportProblems,
@@ -27,10 +24,9 @@ from carbonpeak.accounting import (
 from carbonpeak.accounting.catalog import sector_name_zh
 from carbonpeak.accounting.result import Inventory
 from carbonpeak.accounting.template import write_template
-from carbonpeak.cli.common import domain_errors, fail, settings
+from carbonpeak.cli.common import domain_errors, fail, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json
 from carbonpeak.services.inventory import stored_inputs
-from carbonpeak.storage import current, head, make_engine
 from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
 
 app = typer.Typer(help="Emission accounting.", no_args_is_help=True)
@@ -157,20 +153,6 @@ def activity_validate(
         )
 
 
-@contextlib.contextmanager
-def _engine(ctx: typer.Context) -> Iterator[Engine]:
-    url = settings(ctx).resolved_database_url()
-    if current(url) != head():
-        raise LookupError(
-            f"database {url} is not at the latest schema; run carbonpeak init or carbonpeak db upgrade"
-        )
-    engine = make_engine(url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
 @activity_app.command("import")
 @domain_errors
 def activity_import(
@@ -195,7 +177,7 @@ def activity_import(
             a = read_activity(file)
     except ImportProblems as exc:
         raise _problems_out(exc, fmt) from exc
-    with _engine(ctx) as engine:
+    with migrated_engine(ctx) as engine:
         if macro:
             sha = hashlib.sha256(file.read_bytes()).hexdigest()
             stored = store_macro_batch(engine, m, content_sha256=sha, who=who, source=source)
@@ -223,7 +205,7 @@ def activity_batches_cmd(
     """List the stored batches (newest last) with file, sha256, rows, years, who and when."""
     if kind not in (None, "activity", "macro"):
         raise fail("error: --kind must be activity or macro", 2)
-    with _engine(ctx) as engine:
+    with migrated_engine(ctx) as engine:
         rows = activity_batches(engine, kind)
     if fmt is not Format.json:
         rows = [
@@ -390,7 +372,7 @@ def inventory_cmd(
     except ImportProblems as exc:
         raise _problems_out(exc, Format.table) from exc
     if activity is None:
-        with _engine(ctx) as engine:
+        with migrated_engine(ctx) as engine:
             stored = stored_inputs(engine, batch)
         if stored.activity is None:
             raise fail(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
 
 import typer
+from sqlalchemy import Engine
 
 from carbonpeak.plan import Plan, PlanError, PlanNotFoundError, load_plan
 from carbonpeak.settings import Settings
@@ -26,6 +28,24 @@ def settings(ctx: typer.Context) -> Settings:
     if not isinstance(obj, Settings):
         raise RuntimeError("settings were not initialised by the main callback")
     return obj
+
+
+@contextlib.contextmanager
+def migrated_engine(ctx: typer.Context) -> Iterator[Engine]:
+    """An engine on the configured database, which must be at the latest schema (LookupError, exit
+    code of ``domain_errors``, naming the fix otherwise); disposed afterwards."""
+    from carbonpeak.storage import current, head, make_engine
+
+    url = settings(ctx).resolved_database_url()
+    if current(url) != head():
+        raise LookupError(
+            f"database {url} is not at the latest schema; run carbonpeak init or carbonpeak db upgrade"
+        )
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

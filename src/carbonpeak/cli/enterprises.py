@@ -14,11 +14,10 @@ from typing import Annotated
 
 import typer
 
-from carbonpeak.cli.common import domain_errors, settings
+from carbonpeak.cli.common import domain_errors, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit
 from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.services.enterprises import EnterpriseService
-from carbonpeak.storage import current, head, make_engine
 
 app = typer.Typer(
     help="Enterprise ledger (重点用能单位台账): the registry, its import, monthly energy reports.",
@@ -64,16 +63,8 @@ def _office(user: str | None) -> LedgerActor:
 
 @contextlib.contextmanager
 def _service(ctx: typer.Context) -> Iterator[EnterpriseService]:
-    url = settings(ctx).resolved_database_url()
-    if current(url) != head():
-        raise LookupError(
-            f"database {url} is not at the latest schema; run carbonpeak init or carbonpeak db upgrade"
-        )
-    engine = make_engine(url)
-    try:
+    with migrated_engine(ctx) as engine:
         yield EnterpriseService(engine)
-    finally:
-        engine.dispose()
 
 
 @app.command("list")

@@ -16,12 +16,11 @@ from typing import Annotated, Any
 
 import typer
 
-from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, settings
+from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, migrated_engine, settings
 from carbonpeak.cli.output import Column, Format, FormatOption, emit
 from carbonpeak.plan import find_unit
 from carbonpeak.services.computed import computed_values
 from carbonpeak.services.tracking import TrackingService
-from carbonpeak.storage import current, head, make_engine
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS, Actor
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.sheets import read_import, write_csv_template, write_template
@@ -62,25 +61,16 @@ VersionOption = Annotated[
 @contextlib.contextmanager
 def _service(ctx: typer.Context, plan: str | None, source: str) -> Iterator[TrackingService]:
     conf = settings(ctx)
-    url = conf.resolved_database_url()
-    if current(url) != head():
-        raise LookupError(
-            f"database {url} is not at the latest schema; run carbonpeak init or carbonpeak db upgrade"
-        )
-    loaded = get_plan(ctx, plan)
-    engine = make_engine(url)
-    try:
+    with migrated_engine(ctx) as engine:
         yield TrackingService(
             engine,
-            loaded,
+            get_plan(ctx, plan),
             source=source,
             rubric=load_rubric(conf.rubric),
             evidence_dir=conf.resolved_evidence_dir(),
             evidence_max_bytes=int(conf.evidence_max_mb * 1024 * 1024),
             evidence_types=conf.evidence_types,
         )
-    finally:
-        engine.dispose()
 
 
 def _actor(user: str | None, role: str, unit: str | None) -> Actor:
