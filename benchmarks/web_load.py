@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+from sqlalchemy import Engine
 
 from carbonpeak.plan import load_plan
 from carbonpeak.storage import make_engine, upgrade
@@ -100,6 +101,26 @@ async def run(base: str, users: int, seconds: float, indicator: str, warmup: flo
     print(f"throughput: {total / wall:.0f} requests/s; non-200 responses: {sum(errors)}")
 
 
+def bench_database(users: int, source: str) -> tuple[Path, str, Engine]:
+    """A fresh SQLite database in a temporary folder, migrated, with ``users`` viewer accounts
+    ``bench0…`` (password PASSWORD): (folder, URL, engine — the caller disposes it)."""
+    folder = Path(tempfile.mkdtemp(prefix="carbonpeak-bench-"))
+    url = f"sqlite:///{(folder / 'bench.sqlite').as_posix()}"
+    upgrade(url)
+    engine = make_engine(url)
+    for i in range(users):
+        add_user(
+            engine,
+            username=f"bench{i}",
+            password=PASSWORD,
+            role="viewer",
+            display_name=f"bench {i}",
+            who="benchmark",
+            source=source,
+        )
+    return folder, url, engine
+
+
 @contextlib.contextmanager
 def served(url: str, plan: str, port: int, workers: int = 1) -> Iterator[tuple[str, int]]:
     """`carbonpeak serve --workers N` on ``url`` in a subprocess, ready: (base URL, pid)."""
@@ -150,20 +171,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
     parser.add_argument("--warmup", type=float, default=0, help="seconds of unmeasured load first")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="carbonpeak-bench-"))
-    url = f"sqlite:///{(folder / 'bench.sqlite').as_posix()}"
-    upgrade(url)
-    engine = make_engine(url)
-    for i in range(args.users):
-        add_user(
-            engine,
-            username=f"bench{i}",
-            password=PASSWORD,
-            role="viewer",
-            display_name=f"bench {i}",
-            who="benchmark",
-            source="benchmarks/web_load.py",
-        )
+    folder, url, engine = bench_database(args.users, "benchmarks/web_load.py")
     plan = load_plan(args.plan)
     if args.tracking_demo:
         from carbonpeak.services.tracking_demo import load as load_tracking_demo

@@ -14,15 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 
-from benchmarks.web_load import CSRF, PASSWORD, REPO, percentile, served, sign_in
-from carbonpeak.storage import make_engine, upgrade
-from carbonpeak.web.accounts import add_user
+from benchmarks.web_load import CSRF, REPO, bench_database, percentile, served, sign_in
 
 LEVERS = [
     {},
@@ -97,20 +93,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
     args = parser.parse_args()
     counts = [int(u) for u in args.users.split(",")]
-    folder = Path(tempfile.mkdtemp(prefix="carbonpeak-bench-"))
-    url = f"sqlite:///{(folder / 'bench.sqlite').as_posix()}"
-    upgrade(url)
-    engine = make_engine(url)
-    for i in range(max(counts)):
-        add_user(
-            engine,
-            username=f"bench{i}",
-            password=PASSWORD,
-            role="viewer",
-            display_name=f"bench {i}",
-            who="benchmark",
-            source="benchmarks/web_scenarios.py",
-        )
+    _, url, engine = bench_database(max(counts), "benchmarks/web_scenarios.py")
     engine.dispose()
     with served(url, args.plan, args.port, args.workers) as (base, pid):
         print(f"plan {args.plan}; server pid {pid}; POST /api/v1/scenarios/run for {args.seconds:g} s each")
