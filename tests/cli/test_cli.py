@@ -84,7 +84,7 @@ def test_broken_plan_in_a_command_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("plan: [1, 2]\n", "utf-8")
     code, _, err = invoke("plan", "overview", "-p", str(bad))
-    assert code == 1 and "problem" in err and str(bad) in err
+    assert code == 2 and "问题" in err and str(bad) in err
     code, _, err = invoke("plan", "overview", "-p", "no-such-plan")
     assert code == 2 and "no plan 'no-such-plan'" in err
 

@@ -108,7 +108,7 @@ def test_validation_reports_every_problem_with_its_field() -> None:
             DEMO,
             today=TODAY,
         )
-    problems = {p.where: p.message for p in err.value.problems}
+    problems = {p.field: p.message for p in err.value.problems}
     assert set(problems) == {
         "period",
         "lines[0].fuel",

@@ -109,9 +109,9 @@ def test_registry_import_is_all_or_nothing(engine: Engine, tmp_path: Path) -> No
     )
     with pytest.raises(LedgerProblems) as err:
         svc.import_registry(OFFICE, path)
-    where = [p.where for p in err.value.problems]
-    assert f"{path}:3:id" in where and f"{path}:3:two_high" in where
-    assert f"{path}:4:industry" in where
+    where = [(p.file, p.row, p.column) for p in err.value.problems]
+    assert (str(path), 3, "id") in where and (str(path), 3, "two_high") in where
+    assert (str(path), 4, "industry") in where
     assert repo.list_enterprises(engine) == []
     with pytest.raises(NotAllowedError):
         svc.import_registry(FIRM_A, path)
@@ -136,7 +136,7 @@ def test_xlsx_registry_and_the_cli(engine: Engine, tmp_path: Path, database_url:
     bad = _registry(tmp_path, f"{A},示例,3X,,否,,\n")
     failed = runner.invoke(app, ["--database", database_url, "enterprises", "import", str(bad)])
     assert failed.exit_code == 2
-    assert f"{bad}:2:industry" in failed.stderr
+    assert f"{bad}，第2行，industry列" in failed.stderr
 
 
 def test_demo_loader_and_reports_command(engine: Engine, database_url: str) -> None:

@@ -62,7 +62,7 @@ def test_yaml_syntax_error_is_located(tmp_path: Path) -> None:
     path = write(tmp_path, "plan:\n  id: x\n  title: [unclosed\n")
     problems = validate_file(path)
     assert len(problems) == 1
-    assert problems[0].file == str(path) and problems[0].line is not None
+    assert problems[0].file == str(path) and problems[0].row is not None
     assert "not valid YAML" in problems[0].message
 
 
@@ -73,8 +73,8 @@ def test_schema_errors_name_line_and_field(tmp_path: Path) -> None:
     problems = {p.field: p for p in validate_file(path)}
     assert set(problems) == {"plan.colour", "indicators[0].kind"}
     lines = text.splitlines()
-    assert lines[problems["plan.colour"].line - 1].strip() == "colour: red"  # type: ignore[operator]
-    assert lines[problems["indicators[0].kind"].line - 1].strip() == "kind: percentage"  # type: ignore[operator]
+    assert lines[problems["plan.colour"].row - 1].strip() == "colour: red"  # type: ignore[operator]
+    assert lines[problems["indicators[0].kind"].row - 1].strip() == "kind: percentage"  # type: ignore[operator]
     assert "unknown field" in problems["plan.colour"].message
 
 
@@ -100,7 +100,7 @@ def test_consistency_errors_all_reported_at_once(tmp_path: Path) -> None:
         "duplicate id 'non_fossil_share_2025' (first used at indicators[0])",
     ) in messages
     assert ("milestones[0].start_year", "expected a year between 2000 and 2100") in messages
-    assert all(p.line for p in problems)
+    assert all(p.row for p in problems)
     with pytest.raises(PlanError) as err:
         load_plan(path)
     assert len(err.value.problems) == len(problems)

@@ -27,7 +27,7 @@ def test_bundled_scenarios_and_inheritance() -> None:
 def test_unknown_field_and_lever_are_named(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: bad\ntitle: x\ninherits: bau\nlevels: {}\n", encoding="utf-8")
-    with pytest.raises(ScenarioDataError, match=r"bad\.yaml: levels: Extra inputs"):
+    with pytest.raises(ScenarioDataError, match=r"bad\.yaml, field levels: Extra inputs"):
         load_scenario(bad)
     bad.write_text("id: bad\ntitle: x\ninherits: bau\nlevers: {solar_roofs: {points: {2030: 1}}}\n", "utf-8")
     with pytest.raises(ScenarioDataError, match=r"levers\.solar_roofs: unknown lever"):

@@ -52,7 +52,7 @@ def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
         "--acting-unit",
         "dev_reform",
         *PLAN,
-        code=2,
+        code=3,
     )
     out = cp(
         database_url,
@@ -70,7 +70,7 @@ def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
         "--acting-unit",
         "industry_it",
         *PLAN,
-        code=2,
+        code=3,
     )
     assert "not responsible" in out
     cp(database_url, "track", "submit", "value", str(ref["id"]), *dept)
@@ -158,7 +158,7 @@ def test_template_import_and_db_archive(database_url: str, tmp_path: Path) -> No
     wb["指标数据"]["E2"] = "abc"
     wb.save(xlsx)
     out = cp(database_url, "track", "import", str(xlsx), *PLAN, code=2)
-    assert "sheet '指标数据', row 2, column '数值'" in out
+    assert "t.xlsx，工作表“指标数据”，第2行，数值列" in out
     wb["指标数据"]["E2"] = 8.2
     wb.save(xlsx)
     assert "imported 1 indicator values" in cp(database_url, "track", "import", str(xlsx), "--submit", *PLAN)

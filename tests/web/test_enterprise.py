@@ -57,7 +57,7 @@ def test_api_answers_422_with_every_problem(ledger_live: LiveServer) -> None:  #
     with _bearer(ledger_live, "firm_a") as client:
         answer = client.post("/api/v1/enterprise/reports", json=bad)
     assert answer.status_code == 422
-    locs = {p["loc"]: p["msg"] for p in answer.json()["detail"]}
+    locs = {p["field"]: p["message"] for p in answer.json()["problems"]}
     assert set(locs) == {"period", "lines[0].fuel", "lines[1].unit"}
     assert locs["lines[1].unit"] == "'吨吨' is not a unit; expected a mass unit such as 吨, 万吨, kg"
 

@@ -46,7 +46,7 @@ def test_office_reopens_an_approved_value(live: LiveServer, clients: dict[str, h
     assert f'id="reopen-value-{record_id}"' in page
     form = {"csrf_token": csrf_of(office), "decision": "reopen", "comment": ""}
     refused = office.post(f"/review/value/{record_id}", data=form)
-    assert refused.status_code == 400 and _value(live).state == "approved"
+    assert refused.status_code == 422 and _value(live).state == "approved"
     assert dept.post(f"/review/value/{record_id}", data={**form, "comment": "x"}).status_code == 403
     api = dept.post(
         f"/api/v1/records/value/{record_id}/decision",

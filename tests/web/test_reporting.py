@@ -114,7 +114,7 @@ def test_return_with_comment_then_resubmit(live: LiveServer, clients: dict[str, 
     assert row.unit_id == "dev_reform"
     # Returning needs a comment; without one nothing changes and the reason is shown.
     empty = _decide(clients["office"], "report", row.id, "return", "  ")
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     assert "comment" in empty.text
     assert _record(live, TaskReportRow, SHARED_TASK, 2025, "Q2").state == "submitted"
     assert _decide(clients["office"], "report", row.id, "return", "请补充项目进度佐证").status_code == 303
@@ -206,7 +206,7 @@ def test_refused_evidence_leaves_nothing_saved(live: LiveServer, clients: dict[s
         period="Y",
         files={"evidence": ("payload.exe", b"MZ\x90\x00\x03\x00\x00\x00", "application/octet-stream")},
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "not accepted" in bad.text
     assert _count(live, TaskReportRow) == before
 

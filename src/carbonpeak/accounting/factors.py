@@ -144,7 +144,9 @@ def read_user_factors(path: str | Path) -> UserFactors:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ImportProblems([Problem(name, None, None, f"cannot read the file: {exc}")]) from exc
+        raise ImportProblems(
+            [Problem(f"cannot read the file: {exc}", file=name, row=None, column=None)]
+        ) from exc
     lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("#")]
     skipped = len(text.splitlines()) - len(lines)
     reader = csv.DictReader(lines)
@@ -153,14 +155,14 @@ def read_user_factors(path: str | Path) -> UserFactors:
     carbon = all(c in header for c in _USER_CARBON)
     for col in _USER_REQUIRED:
         if col not in header:
-            problems.append(Problem(name, 1 + skipped, col, "missing column"))
+            problems.append(Problem("missing column", file=name, row=1 + skipped, column=col))
     if not direct and not carbon:
         problems.append(
             Problem(
-                name,
-                1 + skipped,
-                "co2_t_per_unit",
                 "missing column (or give ncv_gj_per_unit, carbon_content_tc_per_tj and oxidation)",
+                file=name,
+                row=1 + skipped,
+                column="co2_t_per_unit",
             )
         )
     if problems:
@@ -171,13 +173,17 @@ def read_user_factors(path: str | Path) -> UserFactors:
         rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
         fuel = rec.get("fuel", "")
         if fuel not in FUELS or FUELS[fuel].kind not in ("fossil", "heat"):
-            problems.append(Problem(name, row_no, "fuel", f"unknown or non-combustion fuel {fuel!r}"))
+            problems.append(
+                Problem(f"unknown or non-combustion fuel {fuel!r}", file=name, row=row_no, column="fuel")
+            )
             continue
         unit = rec.get("unit", "")
         try:
             conversion_factor(unit, FUELS[fuel].unit)
         except UnitError as exc:
-            problems.append(Problem(name, row_no, "unit", f"{exc}; expected a unit of {FUELS[fuel].unit}"))
+            problems.append(
+                Problem(f"{exc}; expected a unit of {FUELS[fuel].unit}", file=name, row=row_no, column="unit")
+            )
             continue
         parsed: dict[str, Any] = {
             "fuel": fuel,
@@ -190,11 +196,13 @@ def read_user_factors(path: str | Path) -> UserFactors:
         for col in cols:
             value = _number(rec.get(col))
             if value is None or value < 0:
-                problems.append(Problem(name, row_no, col, f"expected a number ≥ 0, got {rec.get(col)!r}"))
+                problems.append(
+                    Problem(f"expected a number ≥ 0, got {rec.get(col)!r}", file=name, row=row_no, column=col)
+                )
             else:
                 parsed[col] = value
         if fuel in out.rows:
-            problems.append(Problem(name, row_no, "fuel", f"duplicate row for {fuel}"))
+            problems.append(Problem(f"duplicate row for {fuel}", file=name, row=row_no, column="fuel"))
         out.rows[fuel] = parsed
     if problems:
         raise ImportProblems(problems)

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from carbonpeak.errors import InvalidInputError
+
 
 def cumulative_reduction(i_end: float, i_base: float) -> float | None:
     """1 − I_end/I_base (a fraction; positive means the intensity fell)."""
@@ -26,9 +28,9 @@ def average_annual_rate(i_end: float, i_base: float, years: int) -> float | None
 def implied_annual_rate(total_reduction: float, years: int) -> float:
     """The average annual rate k with 1 − (1 − k)^n = R: k = 1 − (1 − R)^(1/n)."""
     if years <= 0:
-        raise ValueError("the number of years must be positive")
+        raise InvalidInputError("the number of years must be positive")
     if not 0 <= total_reduction < 1:
-        raise ValueError("a reduction must be a fraction in [0, 1)")
+        raise InvalidInputError("a reduction must be a fraction in [0, 1)")
     return float(1.0 - (1.0 - total_reduction) ** (1.0 / years))
 
 

@@ -87,17 +87,24 @@ def _open(
 ) -> tuple[pd.DataFrame, int, list[str]]:
     p = Path(path)
     if not p.is_file():
-        raise ImportProblems([Problem(str(path), None, None, "no such file")])
+        raise ImportProblems([Problem("no such file", file=str(path), row=None, column=None)])
     try:
         frame, skipped, comments = _read_table(p, sheet)
     except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise ImportProblems([Problem(str(path), None, None, f"cannot read as CSV/XLSX: {exc}")]) from exc
+        raise ImportProblems(
+            [Problem(f"cannot read as CSV/XLSX: {exc}", file=str(path), row=None, column=None)]
+        ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ImportProblems(
             [
-                Problem(str(path), skipped + 1, c, f"missing column (expected {', '.join(required)})")
+                Problem(
+                    f"missing column (expected {', '.join(required)})",
+                    file=str(path),
+                    row=skipped + 1,
+                    column=c,
+                )
                 for c in missing
             ]
         )
@@ -111,9 +118,11 @@ def _flag(
     problems: list[Problem], file: str, rows: np.ndarray, column: str, messages: pd.Series | str
 ) -> None:
     if isinstance(messages, str):
-        problems.extend(Problem(file, int(r), column, messages) for r in rows)
+        problems.extend(Problem(messages, file=file, row=int(r), column=column) for r in rows)
     else:
-        problems.extend(Problem(file, int(r), column, str(m)) for r, m in zip(rows, messages, strict=True))
+        problems.extend(
+            Problem(str(m), file=file, row=int(r), column=column) for r, m in zip(rows, messages, strict=True)
+        )
 
 
 def _years(frame: pd.DataFrame, rowno: np.ndarray, file: str, problems: list[Problem]) -> pd.Series:

@@ -26,6 +26,7 @@ from carbonpeak.accounting.result import Inventory
 from carbonpeak.accounting.template import write_template
 from carbonpeak.cli.common import domain_errors, fail, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.services.inventory import stored_inputs
 from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
 
@@ -246,7 +247,7 @@ def _targets(specs: list[str]) -> list[Target]:
         try:
             out.append(Target(parts[0], float(parts[1]) / 100.0, int(parts[2])))
         except (IndexError, ValueError) as exc:
-            raise ValueError(
+            raise InvalidInputError(
                 f"--target {spec!r}: expected INDICATOR:PERCENT:YEAR, e.g. co2_per_gdp:18:2025"
             ) from exc
     return out

@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from carbonpeak.plan import Plan, PlanError, PlanNotFoundError, load_plan
+from carbonpeak.errors import EXIT_CODE, CarbonpeakError, Lang, NotFoundError
+from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
-from carbonpeak.units import UnitError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,7 +39,7 @@ def migrated_engine(ctx: typer.Context) -> Iterator[Engine]:
 
     url = settings(ctx).resolved_database_url()
     if current(url) != head():
-        raise LookupError(
+        raise NotFoundError(
             f"database {url} is not at the latest schema; run carbonpeak init or carbonpeak db upgrade"
         )
     engine = make_engine(url)
@@ -54,20 +55,32 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def domain_errors(func: F) -> F:
-    """Turn domain errors into a message on stderr and a non-zero exit, instead of a traceback."""
+    """Turn domain errors into a message on stderr (in the configured language) and the exit code of
+    their kind (carbonpeak.errors.EXIT_CODE), instead of a traceback. Anything else is a bug and
+    keeps its traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except PlanError as exc:
-            raise fail(f"error: the plan has {len(exc.problems)} problem(s):\n{exc}") from exc
-        except PlanNotFoundError as exc:
-            raise fail(f"error: {exc}", 2) from exc
-        except (LookupError, UnitError, ValueError) as exc:
-            raise fail(f"error: {exc}", 2) from exc
+        except CarbonpeakError as exc:
+            lang = _language(args, kwargs)
+            head = "错误" if lang == "zh-CN" else "error"
+            raise fail(f"{head}: {exc.describe(lang)}", EXIT_CODE[exc.kind]) from exc
+        except ValidationError as exc:  # a file the library validated with pydantic (rubric, settings)
+            raise fail(f"error: {exc}", EXIT_CODE["invalid"]) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def _language(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Lang:
+    """The language of the command's messages: the settings of its context, else zh-CN."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, typer.Context):
+            obj = value.find_root().obj
+            if isinstance(obj, Settings):
+                return obj.language
+    return "zh-CN"
 
 
 def get_plan(ctx: typer.Context, ref: str | None) -> Plan:

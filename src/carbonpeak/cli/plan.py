@@ -288,7 +288,7 @@ def validate(
     text = source.read_text(encoding="utf-8") if source else None
     problems = validate_file(file, text)
     if fmt is not Format.table:
-        rows = [{"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problems]
+        rows = [{"file": p.file, "line": p.row, "field": p.field, "message": p.message} for p in problems]
         emit(rows, [("file", "file"), ("line", "line"), ("field", "field"), ("message", "message")], fmt)
     else:
         for problem in problems:

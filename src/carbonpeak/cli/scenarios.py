@@ -10,6 +10,7 @@ import typer
 
 from carbonpeak.cli.common import PlanOption, domain_errors, get_plan
 from carbonpeak.cli.output import Format, FormatOption, emit
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Plan, PlanNotFoundError
 from carbonpeak.scenarios import decompose_csv
 from carbonpeak.scenarios.levers import LEVERS
@@ -383,7 +384,7 @@ def attribute(
     from carbonpeak.scenarios.shapley import attribute as shapley_attribute
 
     if metric not in ("co2_total", "co2_net"):
-        raise ValueError("--metric must be co2_total or co2_net")
+        raise InvalidInputError("--metric must be co2_total or co2_net")
     a, b = load_scenario(scenario_from), load_scenario(scenario_to)
     the_plan = _plan_for(ctx, plan, [a, b])
     seq = [g.strip() for g in order.split(",")] if order else None
@@ -561,7 +562,7 @@ def decompose(
     from carbonpeak.scenarios.lmdi import decompose_frame
 
     if (data is None) == (scenario is None):
-        raise ValueError("give exactly one of --data FILE.csv or --scenario ID")
+        raise InvalidInputError("give exactly one of --data FILE.csv or --scenario ID")
     illustrative = False
     if data is not None:
         result = decompose_csv(data, year_from, year_to)

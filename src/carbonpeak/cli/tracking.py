@@ -18,6 +18,7 @@ import typer
 
 from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, migrated_engine, settings
 from carbonpeak.cli.output import Column, Format, FormatOption, emit
+from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.plan import find_unit
 from carbonpeak.services.computed import computed_values
 from carbonpeak.services.tracking import TrackingService
@@ -75,7 +76,7 @@ def _service(ctx: typer.Context, plan: str | None, source: str) -> Iterator[Trac
 
 def _actor(user: str | None, role: str, unit: str | None) -> Actor:
     if role not in ("office", "department", "viewer"):
-        raise ValueError(f"--role {role!r}: expected office, department or viewer")
+        raise InvalidInputError(f"--role {role!r}: expected office, department or viewer")
     return Actor(user or getpass.getuser() or "cli", role, unit)  # type: ignore[arg-type]
 
 
@@ -85,7 +86,7 @@ def _as_of(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"--as-of {text!r}: expected a date YYYY-MM-DD") from None
+        raise InvalidInputError(f"--as-of {text!r}: expected a date YYYY-MM-DD") from None
 
 
 def _unit_id(svc: TrackingService, ref: str | None) -> str | None:
@@ -324,7 +325,9 @@ def report(
     """Record (as draft) or correct a task progress report for a period."""
     code = TASK_STATUS_BY_LABEL.get(status_text, status_text)
     if code not in TASK_STATUS_LABELS:
-        raise ValueError(f"--status {status_text!r}: expected one of {'/'.join(TASK_STATUS_LABELS.values())}")
+        raise InvalidInputError(
+            f"--status {status_text!r}: expected one of {'/'.join(TASK_STATUS_LABELS.values())}"
+        )
     with _service(ctx, plan, "cli:track report") as svc:
         ref = svc.record_report(
             _actor(user, role, acting_unit),
@@ -442,9 +445,9 @@ def evidence(
     """Attach an evidence file (佐证材料) to a record: stored by sha256, size and type checked."""
     with _service(ctx, plan, "cli:track evidence") as svc:
         if not file.is_file():
-            raise LookupError(f"no file {file}")
+            raise NotFoundError(f"no file {file}")
         if file.stat().st_size > svc.evidence_max_bytes:
-            raise ValueError(
+            raise InvalidInputError(
                 f"{file}: {file.stat().st_size} bytes; at most {svc.evidence_max_bytes} are accepted"
             )
         info = svc.attach_evidence(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.ledgers.errors import NotAllowedError
 
 LedgerRole = Literal["office", "department", "enterprise", "viewer"]
@@ -24,7 +25,7 @@ class LedgerActor:
 
     def __post_init__(self) -> None:
         if self.role == "enterprise" and not self.enterprise_id:
-            raise ValueError("an enterprise actor needs the enterprise id it acts for")
+            raise InvalidInputError("an enterprise actor needs the enterprise id it acts for")
 
 
 def reads_all(actor: LedgerActor) -> bool:

@@ -22,7 +22,7 @@ def _frame(path: Path) -> pd.DataFrame:
         return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     if path.suffix.lower() == ".csv":
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", comment="#")
-    raise LedgerProblems([Problem(str(path), "expected a .csv or .xlsx file")])
+    raise LedgerProblems([Problem("expected a .csv or .xlsx file", file=str(path))])
 
 
 def read_registry(path: str | Path) -> list[Enterprise]:
@@ -34,12 +34,14 @@ def read_registry(path: str | Path) -> list[Enterprise]:
     except (OSError, ValueError) as exc:
         if isinstance(exc, LedgerProblems):
             raise
-        raise LedgerProblems([Problem(name, f"cannot read the file: {exc}")]) from exc
+        raise LedgerProblems([Problem(f"cannot read the file: {exc}", file=name)]) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    problems = [Problem(f"{name}:1:{c}", "missing column") for c in REQUIRED if c not in frame.columns]
+    problems = [
+        Problem("missing column", file=name, row=1, column=c) for c in REQUIRED if c not in frame.columns
+    ]
     unknown = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
     problems += [
-        Problem(f"{name}:1:{c}", f"unknown column; expected {', '.join(REQUIRED + OPTIONAL)}")
+        Problem(f"unknown column; expected {', '.join(REQUIRED + OPTIONAL)}", file=name, row=1, column=c)
         for c in unknown
     ]
     if problems:
@@ -57,7 +59,9 @@ def read_registry(path: str | Path) -> list[Enterprise]:
             value = rec.get(flag, "").lower()
             if value not in TRUE | FALSE:
                 problems.append(
-                    Problem(f"{name}:{row_no}:{flag}", f"expected 是/否 (yes/no), got {rec.get(flag)!r}")
+                    Problem(
+                        f"expected 是/否 (yes/no), got {rec.get(flag)!r}", file=name, row=row_no, column=flag
+                    )
                 )
                 ok = False
             data[flag] = value in TRUE
@@ -67,10 +71,12 @@ def read_registry(path: str | Path) -> list[Enterprise]:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else "?"
                 message = str(err["msg"]).removeprefix("Value error, ")
-                problems.append(Problem(f"{name}:{row_no}:{column}", message))
+                problems.append(Problem(message, file=name, row=row_no, column=column))
             continue
         if ent.id in seen:
-            problems.append(Problem(f"{name}:{row_no}:id", f"{ent.id} is already on row {seen[ent.id]}"))
+            problems.append(
+                Problem(f"{ent.id} is already on row {seen[ent.id]}", file=name, row=row_no, column="id")
+            )
             continue
         seen[ent.id] = row_no
         if ok:
@@ -78,5 +84,5 @@ def read_registry(path: str | Path) -> list[Enterprise]:
     if problems:
         raise LedgerProblems(problems)
     if not out:
-        raise LedgerProblems([Problem(f"{name}:2", "no enterprises in the file")])
+        raise LedgerProblems([Problem("no enterprises in the file", file=name, row=2)])
     return out

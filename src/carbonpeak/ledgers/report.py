@@ -108,10 +108,10 @@ def parse_report(
     period = str(data.get("period") or "").strip()
     msg = period_problem(period, today)
     if msg:
-        problems.append(Problem("period", msg))
+        problems.append(Problem(msg, field="period"))
     raw_lines = data.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
-        problems.append(Problem("lines", "expected at least one line (fuel, amount, unit)"))
+        problems.append(Problem("expected at least one line (fuel, amount, unit)", field="lines"))
         raw_lines = []
     fuels = reportable_fuels()
     lines: list[ReportLine] = []
@@ -119,7 +119,7 @@ def parse_report(
     for i, raw in enumerate(raw_lines):
         where = f"lines[{i}]"
         if not isinstance(raw, Mapping):
-            problems.append(Problem(where, "expected an object with fuel, amount and unit"))
+            problems.append(Problem("expected an object with fuel, amount and unit", field=where))
             continue
         fuel = str(raw.get("fuel") or "").strip()
         unit = str(raw.get("unit") or "").strip() or (FUELS[fuel].unit if fuel in fuels else "")
@@ -128,25 +128,27 @@ def parse_report(
         if fuel not in fuels:
             ok = False
             problems.append(
-                Problem(f"{where}.fuel", f"unknown fuel {fuel!r}; expected one of {', '.join(fuels)}")
+                Problem(f"unknown fuel {fuel!r}; expected one of {', '.join(fuels)}", field=f"{where}.fuel")
             )
         elif fuel in seen:
             ok = False
             problems.append(
-                Problem(f"{where}.fuel", f"{fuel} is already on lines[{seen[fuel]}]; one line per fuel")
+                Problem(f"{fuel} is already on lines[{seen[fuel]}]; one line per fuel", field=f"{where}.fuel")
             )
         else:
             seen[fuel] = i
             msg = unit_problem(fuel, unit)
             if msg:
                 ok = False
-                problems.append(Problem(f"{where}.unit", msg))
+                problems.append(Problem(msg, field=f"{where}.unit"))
         if amount is None:
             ok = False
-            problems.append(Problem(f"{where}.amount", f"expected a number, got {raw.get('amount')!r}"))
+            problems.append(Problem(f"expected a number, got {raw.get('amount')!r}", field=f"{where}.amount"))
         elif amount < 0:
             ok = False
-            problems.append(Problem(f"{where}.amount", f"{amount:g} is negative; expected an amount ≥ 0"))
+            problems.append(
+                Problem(f"{amount:g} is negative; expected an amount ≥ 0", field=f"{where}.amount")
+            )
         if ok and amount is not None:
             lines.append(ReportLine(fuel=fuel, amount=amount, unit=unit))
     output_value = None
@@ -154,12 +156,14 @@ def parse_report(
         output_value = _number(data.get("output_value"))
         if output_value is None or output_value < 0:
             problems.append(
-                Problem("output_value", f"expected a number ≥ 0 (万元), got {data.get('output_value')!r}")
+                Problem(
+                    f"expected a number ≥ 0 (万元), got {data.get('output_value')!r}", field="output_value"
+                )
             )
             output_value = None
     note = str(data.get("note") or "")
     if len(note) > 2000:
-        problems.append(Problem("note", f"{len(note)} characters; at most 2000"))
+        problems.append(Problem(f"{len(note)} characters; at most 2000", field="note"))
     if problems:
         raise LedgerProblems(problems)
     return EnergyReport(

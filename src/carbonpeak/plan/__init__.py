@@ -1,6 +1,6 @@
 """The plan as data: schema, loader with located errors, consistency checks and queries."""
 
-from carbonpeak.plan.errors import PlanError, PlanNotFoundError, PlanProblem
+from carbonpeak.plan.errors import PlanError, PlanNotFoundError, Problem
 from carbonpeak.plan.loader import DEFAULT_PLAN_ID, bundled_plans, load_plan, resolve_plan, validate_file
 from carbonpeak.plan.model import (
     filter_indicators,
@@ -33,7 +33,7 @@ __all__ = [
     "PlanError",
     "PlanMeta",
     "PlanNotFoundError",
-    "PlanProblem",
+    "Problem",
     "Project",
     "ResponsibleUnit",
     "Task",

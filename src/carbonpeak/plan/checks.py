@@ -9,24 +9,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from carbonpeak.plan.errors import PlanProblem
+from carbonpeak.plan.errors import Problem
 from carbonpeak.plan.loader import LineMap
 from carbonpeak.plan.schema import SCHEMA_VERSION, Plan
 from carbonpeak.units import UnitError, parse_unit
 
-Check = Callable[[Plan, str, LineMap], list[PlanProblem]]
+Check = Callable[[Plan, str, LineMap], list[Problem]]
 
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 _COLLECTIONS = ("units", "actions", "indicators", "tasks", "projects", "milestones")
 
 
-def _problem(file: str, lines: LineMap, path: tuple[str | int, ...], message: str) -> PlanProblem:
+def _problem(file: str, lines: LineMap, path: tuple[str | int, ...], message: str) -> Problem:
     dotted = ".".join(f"{p}" if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-    return PlanProblem(file, lines.line(path), dotted, message)
+    return Problem(message, file=file, row=lines.line(path), field=dotted)
 
 
-def check_schema_version(plan: Plan, file: str, lines: LineMap) -> list[PlanProblem]:
+def check_schema_version(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
     if plan.plan.schema_version != SCHEMA_VERSION:
         return [
             _problem(
@@ -39,7 +39,7 @@ def check_schema_version(plan: Plan, file: str, lines: LineMap) -> list[PlanProb
     return []
 
 
-def check_unique_ids(plan: Plan, file: str, lines: LineMap) -> list[PlanProblem]:
+def check_unique_ids(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
     problems = []
     for name in _COLLECTIONS:
         seen: dict[str, int] = {}
@@ -68,18 +68,18 @@ def check_unique_ids(plan: Plan, file: str, lines: LineMap) -> list[PlanProblem]
 
 def _known(
     file: str, lines: LineMap, path: tuple[str | int, ...], ref: str | None, known: Iterable[str], what: str
-) -> list[PlanProblem]:
+) -> list[Problem]:
     if ref is None or ref in known:
         return []
     return [_problem(file, lines, path, f"unknown {what} {ref!r}")]
 
 
-def check_references(plan: Plan, file: str, lines: LineMap) -> list[PlanProblem]:
+def check_references(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
     units = {u.id for u in plan.units}
     actions = {a.id for a in plan.actions}
     indicators = {i.id for i in plan.indicators}
     tasks = {t.id for t in plan.tasks}
-    out: list[PlanProblem] = []
+    out: list[Problem] = []
     for i, task in enumerate(plan.tasks):
         out += _known(file, lines, ("tasks", i, "action"), task.action, actions, "action")
         out += _known(file, lines, ("tasks", i, "lead"), task.lead, units, "responsible unit")
@@ -105,7 +105,7 @@ def check_references(plan: Plan, file: str, lines: LineMap) -> list[PlanProblem]
     return out
 
 
-def check_units_parse(plan: Plan, file: str, lines: LineMap) -> list[PlanProblem]:
+def check_units_parse(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
     out = []
     items: list[tuple[str, int, str | None]] = [
         ("indicators", i, x.unit) for i, x in enumerate(plan.indicators)
@@ -144,7 +144,7 @@ def _year_ok(year: int | None) -> bool:
     return year is None or EARLIEST_YEAR <= year <= LATEST_YEAR
 
 
-def check_years(plan: Plan, file: str, lines: LineMap) -> list[PlanProblem]:
+def check_years(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
     out = []
     expected = f"a year between {EARLIEST_YEAR} and {LATEST_YEAR}"
     if not _year_ok(plan.plan.base_year):
@@ -176,10 +176,10 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def check_plan(plan: Plan, file: str, lines: LineMap) -> list[PlanProblem]:
+def check_plan(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
     """Run every check; the problems of all of them, in file order."""
     problems = [p for check in CHECKS for p in check(plan, file, lines)]
-    return sorted(problems, key=lambda p: (p.line or 0, p.field))
+    return sorted(problems, key=lambda p: (p.row or 0, p.field or ""))
 
 
 _SPACE = re.compile(r"\s+")
@@ -190,7 +190,7 @@ def normalise_text(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def check_quotes(plan: Plan, source_text: str, file: str, lines: LineMap) -> list[PlanProblem]:
+def check_quotes(plan: Plan, source_text: str, file: str, lines: LineMap) -> list[Problem]:
     """Every verbatim field (quotes, titles, texts) must occur in the source text (white space aside)."""
     haystack = normalise_text(source_text)
     out = []

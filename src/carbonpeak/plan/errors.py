@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from carbonpeak.errors import InvalidInputError, NotFoundError, Problem
 
 
-@dataclass(frozen=True)
-class PlanProblem:
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
-class PlanError(ValueError):
+class PlanError(InvalidInputError):
     """A plan file that cannot be used; ``problems`` lists every problem found, not just the first."""
 
-    def __init__(self, problems: list[PlanProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            problems,
+            summary=f"方案文件有 {len(problems)} 处问题：",
+            summary_en=f"the plan has {len(problems)} problem(s):",
+        )
 
 
-class PlanNotFoundError(LookupError):
+class PlanNotFoundError(NotFoundError):
     """Neither a bundled plan id nor an existing file."""
+
+
+__all__ = ["PlanError", "PlanNotFoundError", "Problem"]

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from carbonpeak.plan.errors import PlanError, PlanNotFoundError, PlanProblem
+from carbonpeak.plan.errors import PlanError, PlanNotFoundError, Problem
 from carbonpeak.plan.schema import Plan
 
 DEFAULT_PLAN_ID = "jinghai-2023"
@@ -53,7 +53,7 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise PlanError([PlanProblem(file, line, "", f"not valid YAML: {exc.problem}")]) from exc
+        raise PlanError([Problem(f"not valid YAML: {exc.problem}", file=file, row=line)]) from exc
     lines: dict[Path_, int] = {}
     if node is not None:
         _walk(node, (), lines)
@@ -72,7 +72,7 @@ def _field_path(loc: tuple[Any, ...]) -> Path_:
     return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "tagged-")))
 
 
-def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list[PlanProblem]:
+def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
     problems = []
     for err in exc.errors():
         path = _field_path(tuple(err["loc"]))
@@ -81,7 +81,7 @@ def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list
             message = "unknown field (not in the plan schema)"
         elif err["type"] == "missing":
             message = "required field is missing"
-        problems.append(PlanProblem(file, lines.line(path), _dotted(path), message))
+        problems.append(Problem(message, file=file, row=lines.line(path), field=_dotted(path)))
     return problems
 
 
@@ -89,7 +89,7 @@ def read_plan(text: str, file: str = "<plan>") -> tuple[Plan, LineMap]:
     """Validate the text against the schema (no consistency checks). Raises PlanError."""
     data, lines = parse_document(text, file)
     if not isinstance(data, dict):
-        raise PlanError([PlanProblem(file, 1, "", "a plan file is a mapping with keys plan, units, ...")])
+        raise PlanError([Problem("a plan file is a mapping with keys plan, units, ...", file=file, row=1)])
     try:
         return Plan.model_validate(data), lines
     except ValidationError as exc:
@@ -104,7 +104,7 @@ def load_plan(source: str | Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise PlanError([PlanProblem(str(path), None, "", f"not UTF-8 text: {exc}")]) from exc
+        raise PlanError([Problem(f"not UTF-8 text: {exc}", file=str(path))]) from exc
     plan, lines = read_plan(text, str(path))
     problems = check_plan(plan, str(path), lines)
     if problems:
@@ -112,7 +112,7 @@ def load_plan(source: str | Path) -> Plan:
     return plan
 
 
-def validate_file(path: str | Path, source_text: str | None = None) -> list[PlanProblem]:
+def validate_file(path: str | Path, source_text: str | None = None) -> list[Problem]:
     """Every problem of a plan file (schema, consistency and, given the source text, quotes)."""
     from carbonpeak.plan.checks import check_plan, check_quotes
 
@@ -120,7 +120,7 @@ def validate_file(path: str | Path, source_text: str | None = None) -> list[Plan
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return [PlanProblem(file, None, "", f"cannot read: {exc}")]
+        return [Problem(f"cannot read: {exc}", file=file)]
     try:
         plan, lines = read_plan(text, file)
     except PlanError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from carbonpeak.errors import NotFoundError
 from carbonpeak.plan.schema import Indicator, Plan, Project, ResponsibleUnit, Task
 
 
@@ -20,7 +21,7 @@ def find_unit(plan: Plan, ref: str) -> ResponsibleUnit:
     try:
         return unit_lookup(plan)[ref.strip()]
     except KeyError:
-        raise LookupError(f"no responsible unit {ref!r} in plan {plan.plan.id}") from None
+        raise NotFoundError(f"no responsible unit {ref!r} in plan {plan.plan.id}") from None
 
 
 def tasks_of_indicator(plan: Plan) -> dict[str, list[str]]:

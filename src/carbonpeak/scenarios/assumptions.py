@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 
-from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError
+from carbonpeak.scenarios.errors import Problem, ScenarioDataError
 
 Array = NDArray[np.float64]
 
@@ -191,8 +191,8 @@ class BaseYear:
         }
 
 
-def _problem(file: str, where: str, message: str) -> DataProblem:
-    return DataProblem(file, None, where, message)
+def _problem(file: str, where: str, message: str) -> Problem:
+    return Problem(message, file=file, field=where)
 
 
 def fuel_from_spec(fid: str, spec: Mapping[str, Any]) -> Fuel:
@@ -211,7 +211,7 @@ def base_from_balance(
 ) -> BaseYear:
     """Build a base year from the model description ``data`` and a balance of (branch, fuel, amount)
     rows in each fuel's physical unit. All problems are reported at once."""
-    problems: list[DataProblem] = []
+    problems: list[Problem] = []
     fuels_spec = {**DEFAULT_FUELS, **(data.get("fuels") or {})}
     fuels = []
     for fid in FUELS:
@@ -237,11 +237,13 @@ def base_from_balance(
     amounts = np.zeros((len(branches), len(FUELS)))
     for i, (b, f, amount) in enumerate(balance, start=1):
         if b not in branches:
-            problems.append(DataProblem(file, i, "branch", f"unknown branch {b!r}"))
+            problems.append(Problem(f"unknown branch {b!r}", file=file, row=i, field="branch"))
         elif f not in FUELS:
-            problems.append(DataProblem(file, i, "fuel", f"unknown fuel {f!r}"))
+            problems.append(Problem(f"unknown fuel {f!r}", file=file, row=i, field="fuel"))
         elif not np.isfinite(amount) or amount < 0:
-            problems.append(DataProblem(file, i, "amount", f"expected a number ≥ 0, got {amount!r}"))
+            problems.append(
+                Problem(f"expected a number ≥ 0, got {amount!r}", file=file, row=i, field="amount")
+            )
         else:
             amounts[branches.index(b), FUELS.index(f)] += amount
     if problems:
@@ -317,10 +319,10 @@ def load_base(
         try:
             text, file = path.read_text(encoding="utf-8"), str(path)
         except OSError as exc:
-            raise ScenarioDataError([DataProblem(str(path), None, "", f"cannot read: {exc}")]) from exc
+            raise ScenarioDataError([Problem(f"cannot read: {exc}", file=str(path))]) from exc
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
-        raise ScenarioDataError([DataProblem(file, None, "", "a base-year file is a mapping")])
+        raise ScenarioDataError([Problem("a base-year file is a mapping", file=file)])
     folder = None if source is None else Path(source).parent
     return base_from_data(data, file, folder, activity, macro, year)
 
@@ -345,7 +347,7 @@ def base_from_data(
     if from_inventory and not inv_spec.get("sectors"):
         missing.append("inventory.sectors")
     if missing:
-        raise ScenarioDataError([DataProblem(file, None, k, "required field is missing") for k in missing])
+        raise ScenarioDataError([Problem("required field is missing", file=file, field=k) for k in missing])
     rows = [
         (b, f, float(v)) for b, per in (data.get("balance") or {}).items() for f, v in (per or {}).items()
     ]
@@ -365,7 +367,7 @@ def base_from_data(
     act = where(activity, "activity") if activity is not None else where(inv_spec.get("activity"), "activity")
     mac = where(macro, "macro") if activity is not None else where(inv_spec.get("macro"), "macro")
     if act is None:
-        raise ScenarioDataError([DataProblem(file, None, "inventory.activity", "required field is missing")])
+        raise ScenarioDataError([Problem("required field is missing", file=file, field="inventory.activity")])
     sectors = {str(k): str(v) for k, v in (inv_spec.get("sectors") or {}).items()}
     return inventory_base(model, act, mac, year, sectors, file)
 
@@ -377,7 +379,9 @@ def base_with_energy_table(base: BaseYear, rows: Iterable[tuple[str, str, float]
     problems = []
     for i, (b, f, value) in enumerate(rows, start=1):
         if b not in base.branches or f not in FUELS:
-            problems.append(DataProblem("<energy table>", i, "branch/fuel", f"unknown pair {b!r}/{f!r}"))
+            problems.append(
+                Problem(f"unknown pair {b!r}/{f!r}", file="<energy table>", row=i, field="branch/fuel")
+            )
             continue
         energy[base.branches.index(b), FUELS.index(f)] += float(value)
     if problems:

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from carbonpeak.errors import InvalidInputError, NotFoundError, Problem
 
 
-@dataclass(frozen=True)
-class DataProblem:
-    file: str
-    row: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.row}" if self.row else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
-class ScenarioDataError(ValueError):
+class ScenarioDataError(InvalidInputError):
     """Input data (a CSV, a scenario or base-year file) that cannot be used; lists every problem."""
 
-    def __init__(self, problems: list[DataProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            problems,
+            summary=f"情景数据有 {len(problems)} 处问题：",
+            summary_en=f"the scenario data have {len(problems)} problem(s):",
+        )
 
 
-class MissingIndicatorError(LookupError):
+class MissingIndicatorError(NotFoundError):
     """A scenario reads a lever from a plan indicator that the plan does not have."""
 
 
-class ScenarioNotFoundError(LookupError):
+class ScenarioNotFoundError(NotFoundError):
     """Neither a bundled scenario name nor a scenario file."""
+
+
+__all__ = ["MissingIndicatorError", "Problem", "ScenarioDataError", "ScenarioNotFoundError"]

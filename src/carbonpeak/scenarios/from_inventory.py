@@ -41,7 +41,7 @@ from carbonpeak.scenarios.assumptions import (
     Fuel,
     History,
 )
-from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError
+from carbonpeak.scenarios.errors import Problem, ScenarioDataError
 
 # accounting fuel → model fuel group (a group's CO2 per tce is the inventory's CO2 / tce of the group)
 FUEL_GROUPS: dict[str, str] = {
@@ -102,15 +102,13 @@ def read_inventory(activity: str | Path, macro: str | Path | None) -> Inventory:
     try:
         stamp = tuple(x for p in paths for x in (p.stat().st_mtime, float(p.stat().st_size)))
     except OSError as exc:
-        raise ScenarioDataError([DataProblem(str(exc.filename), None, "", f"cannot read: {exc}")]) from exc
+        raise ScenarioDataError([Problem(f"cannot read: {exc}", file=str(exc.filename))]) from exc
     try:
         return _cached_inventory(str(activity), str(macro) if macro else None, stamp)
     except ImportProblems as exc:
-        raise ScenarioDataError(
-            [DataProblem(p.file, p.row, p.column or "", p.message) for p in exc.problems]
-        ) from exc
+        raise ScenarioDataError(exc.problems) from exc
     except AccountingError as exc:
-        raise ScenarioDataError([DataProblem(str(activity), None, "", str(exc))]) from exc
+        raise ScenarioDataError([Problem(str(exc), file=str(activity))]) from exc
 
 
 def _year_table(inv: Inventory, year: int) -> Any:
@@ -131,15 +129,19 @@ def base_from_inventory(
     if year not in inv.years:
         raise ScenarioDataError(
             [
-                DataProblem(
-                    src, None, "year", f"base year {year} is not in the activity data (years: {inv.years})"
+                Problem(
+                    f"base year {year} is not in the activity data (years: {inv.years})",
+                    file=src,
+                    field="year",
                 )
             ]
         )
-    problems: list[DataProblem] = []
+    problems: list[Problem] = []
     for key, branch in sectors.items():
         if branch not in model.branches:
-            problems.append(DataProblem(file, None, f"inventory.sectors.{key}", f"unknown branch {branch!r}"))
+            problems.append(
+                Problem(f"unknown branch {branch!r}", file=file, field=f"inventory.sectors.{key}")
+            )
     if problems:
         raise ScenarioDataError(problems)
     table = _year_table(inv, year)
@@ -195,7 +197,7 @@ def base_from_inventory(
             )
         else:
             message = f"fuel {code!r} (sectors {', '.join(sorted(where))}) has no group in the model"
-        problems.append(DataProblem(src, None, "sector" if kind_ == "sector" else "fuel", message))
+        problems.append(Problem(message, file=src, field="sector" if kind_ == "sector" else "fuel"))
     if problems:
         raise ScenarioDataError(problems)
 
@@ -227,13 +229,13 @@ def base_from_inventory(
     bad = [t for k, t in enumerate(TECHS) if gen[k] > 0 and per_mw[k] <= 0]
     if bad:
         raise ScenarioDataError(
-            [DataProblem(file, None, f"generation.{t}.hours", "full-load hours needed") for t in bad]
+            [Problem("full-load hours needed", file=file, field=f"generation.{t}.hours") for t in bad]
         )
     capacity = np.divide(gen, per_mw, out=np.zeros_like(gen), where=per_mw > 0)
     forest_ha = model.area_km2 * 100.0 * model.forest_cover
     if sinks > 0 and forest_ha <= 0:
         raise ScenarioDataError(
-            [DataProblem(file, None, "forest_cover", "area_km2 and forest_cover are needed for the sinks")]
+            [Problem("area_km2 and forest_cover are needed for the sinks", file=file, field="forest_cover")]
         )
     sink_rate = sinks / forest_ha if forest_ha > 0 else 0.0
 
@@ -244,7 +246,7 @@ def base_from_inventory(
     if missing:
         raise ScenarioDataError(
             [
-                DataProblem(macro.source if macro else "<no macro file>", None, v, f"no {year} value ({u})")
+                Problem(f"no {year} value ({u})", file=macro.source if macro else "<no macro file>", field=v)
                 for v, u in need.items()
                 if v in missing
             ]
@@ -263,7 +265,7 @@ def base_from_inventory(
     no_driver = [b for j, b in enumerate(model.branches) if not empty[j] and model.activity[j] <= 0]
     if no_driver:
         raise ScenarioDataError(
-            [DataProblem(file, None, f"branches.{b}.activity", "needs an activity > 0") for b in no_driver]
+            [Problem("needs an activity > 0", file=file, field=f"branches.{b}.activity") for b in no_driver]
         )
     va = macro.get("value_added_industry", year) if macro else None
     industry = model.branch_mask("industry")

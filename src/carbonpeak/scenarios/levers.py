@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from carbonpeak.plan import Indicator, Plan
 from carbonpeak.scenarios.assumptions import ELEC, FUELS, GAS, TECHS, BaseYear
 from carbonpeak.scenarios.engine import Engine, Inputs, frozen_inputs
-from carbonpeak.scenarios.errors import DataProblem, MissingIndicatorError, ScenarioDataError
+from carbonpeak.scenarios.errors import MissingIndicatorError, Problem, ScenarioDataError
 from carbonpeak.units import UnitError, conversion_factor
 
 Array = NDArray[np.float64]
@@ -404,15 +404,13 @@ def observed_value(base: BaseYear, inp: Inputs, what: str) -> tuple[float, float
     return vals[0], vals[-1]
 
 
-def _shares(
-    eng: Engine, inp: Inputs, base: BaseYear, spec: Mapping[str, Any], where: str
-) -> list[DataProblem]:
+def _shares(eng: Engine, inp: Inputs, base: BaseYear, spec: Mapping[str, Any], where: str) -> list[Problem]:
     problems = []
     last = inp.last_observed
     years = inp.years[last:]
     for branch, by_year in (spec or {}).items():
         if branch not in base.branches:
-            problems.append(DataProblem(where, None, f"shares.{branch}", "unknown branch"))
+            problems.append(Problem("unknown branch", file=where, field=f"shares.{branch}"))
             continue
         j = base.branches.index(branch)
         # from the latest observed year's shares (the base year's when nothing later is observed)
@@ -424,7 +422,7 @@ def _shares(
             bad = [fu for fu in named if fu not in FUELS]
             if bad or sum(named.values()) > 1.0 + 1e-9:
                 problems.append(
-                    DataProblem(where, None, f"shares.{branch}.{y}", "unknown fuel or shares above 1")
+                    Problem("unknown fuel or shares above 1", file=where, field=f"shares.{branch}.{y}")
                 )
                 continue
             row = s0.copy()
@@ -435,7 +433,7 @@ def _shares(
             for fu, v in named.items():
                 row[FUELS.index(fu)] = v
             if rest_sum == 0 and free > 1e-12:
-                problems.append(DataProblem(where, None, f"shares.{branch}.{y}", "shares must sum to 1"))
+                problems.append(Problem("shares must sum to 1", file=where, field=f"shares.{branch}.{y}"))
             rows.append(row)
         xs = [int(years[0]), *sorted(targets)]
         if len(rows) != len(xs):
@@ -452,12 +450,14 @@ def apply_levers(
     eng = Engine(base)
     last = inp.last_observed
     sub = inp.years[last:]
-    problems: list[DataProblem] = []
+    problems: list[Problem] = []
     for lid, settings in (levers or {}).items():
         if lid not in LEVER_BY_ID:
             problems.append(
-                DataProblem(
-                    where, None, f"levers.{lid}", f"unknown lever; expected one of {', '.join(LEVER_IDS)}"
+                Problem(
+                    f"unknown lever; expected one of {', '.join(LEVER_IDS)}",
+                    file=where,
+                    field=f"levers.{lid}",
                 )
             )
             continue
@@ -504,7 +504,7 @@ def apply_levers(
         elif lever.kind == "path" and lid == "modal_shift":
             if base.modal_shift is None:
                 problems.append(
-                    DataProblem(where, None, f"levers.{lid}", "the base data names no modal_shift branches")
+                    Problem("the base data names no modal_shift branches", file=where, field=f"levers.{lid}")
                 )
             else:
                 pts = catch_up(points, base.year, 0.0, int(sub[0]), 0.0)

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError
+from carbonpeak.scenarios.errors import Problem, ScenarioDataError
 
 Array = NDArray[np.float64]
 
@@ -149,18 +149,18 @@ def decompose_frame(
     frame: pd.DataFrame, year_from: int, year_to: int, source: str = "<data>"
 ) -> Decomposition:
     """Decompose a table with columns ``year, group`` and one column per factor."""
-    problems: list[DataProblem] = []
+    problems: list[Problem] = []
     cols = [str(c).strip() for c in frame.columns]
     frame = frame.copy()
     frame.columns = pd.Index(cols)
     for needed in ("year", "group"):
         if needed not in cols:
             problems.append(
-                DataProblem(source, None, needed, "missing column (expected: year, group, factors…)")
+                Problem("missing column (expected: year, group, factors…)", file=source, field=needed)
             )
     factors = [c for c in cols if c not in ("year", "group")]
     if not factors:
-        problems.append(DataProblem(source, None, "", "no factor columns besides year and group"))
+        problems.append(Problem("no factor columns besides year and group", file=source))
     if problems:
         raise ScenarioDataError(problems)
     values: dict[str, Any] = {}
@@ -168,21 +168,30 @@ def decompose_frame(
         num = pd.to_numeric(frame[col], errors="coerce")
         for idx in frame.index[num.isna() | (num < 0)]:
             problems.append(
-                DataProblem(source, int(idx) + 2, col, f"expected a number ≥ 0, got {frame.at[idx, col]!r}")
+                Problem(
+                    f"expected a number ≥ 0, got {frame.at[idx, col]!r}",
+                    file=source,
+                    row=int(idx) + 2,
+                    field=col,
+                )
             )
         values[col] = num
     years = pd.to_numeric(frame["year"], errors="coerce")
     for idx in frame.index[years.isna()]:
         problems.append(
-            DataProblem(source, int(idx) + 2, "year", f"expected a year, got {frame.at[idx, 'year']!r}")
+            Problem(
+                f"expected a year, got {frame.at[idx, 'year']!r}", file=source, row=int(idx) + 2, field="year"
+            )
         )
     for y in (year_from, year_to):
         if not (years == y).any():
-            problems.append(DataProblem(source, None, "year", f"no rows for year {y}"))
+            problems.append(Problem(f"no rows for year {y}", file=source, field="year"))
     dup = frame.assign(year=years).duplicated(["year", "group"], keep="first")
     for idx in frame.index[dup]:
         problems.append(
-            DataProblem(source, int(idx) + 2, "group", f"duplicate group {frame.at[idx, 'group']!r}")
+            Problem(
+                f"duplicate group {frame.at[idx, 'group']!r}", file=source, row=int(idx) + 2, field="group"
+            )
         )
     if problems:
         raise ScenarioDataError(problems)
@@ -203,5 +212,5 @@ def decompose_csv(path: str | Path, year_from: int, year_to: int) -> Decompositi
     try:
         frame = pd.read_csv(path, dtype={"group": str})
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ScenarioDataError([DataProblem(str(path), None, "", f"cannot read CSV: {exc}")]) from exc
+        raise ScenarioDataError([Problem(f"cannot read CSV: {exc}", file=str(path))]) from exc
     return decompose_frame(frame, year_from, year_to, str(path))

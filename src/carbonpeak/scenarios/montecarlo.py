@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from carbonpeak.plan import Plan
 from carbonpeak.scenarios.assumptions import ELEC
 from carbonpeak.scenarios.engine import Engine, Inputs
-from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError
+from carbonpeak.scenarios.errors import Problem, ScenarioDataError
 from carbonpeak.scenarios.peak import peaked_by, peaks
 from carbonpeak.scenarios.results import scenario_inputs
 from carbonpeak.scenarios.scenario_files import Scenario
@@ -70,15 +70,15 @@ def check_uncertainty(spec: Mapping[str, Any], where: str) -> None:
         field = f"uncertainty.{name}"
         if name not in UNCERTAIN:
             problems.append(
-                DataProblem(where, None, field, f"unknown input; expected one of {', '.join(UNCERTAIN)}")
+                Problem(f"unknown input; expected one of {', '.join(UNCERTAIN)}", file=where, field=field)
             )
             continue
         if not isinstance(item, Mapping) or item.get("dist") not in DISTS:
-            problems.append(DataProblem(where, None, f"{field}.dist", f"expected one of {', '.join(DISTS)}"))
+            problems.append(Problem(f"expected one of {', '.join(DISTS)}", file=where, field=f"{field}.dist"))
             continue
         for param in DISTS[item["dist"]]:
             if not isinstance(item.get(param), int | float):
-                problems.append(DataProblem(where, None, f"{field}.{param}", "expected a number"))
+                problems.append(Problem("expected a number", file=where, field=f"{field}.{param}"))
     if problems:
         raise ScenarioDataError(problems)
 

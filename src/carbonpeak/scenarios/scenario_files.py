@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from carbonpeak.scenarios.assumptions import BaseYear, load_base
-from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError, ScenarioNotFoundError
+from carbonpeak.scenarios.errors import Problem, ScenarioDataError, ScenarioNotFoundError
 
 BUNDLED_ORDER = ("bau", "plan", "enhanced")
 
@@ -74,19 +74,19 @@ class Assumptions(BaseModel):
     full_load_hours: dict[str, YearValues] = Field(default_factory=dict)
 
 
-def _pydantic_problems(exc: ValidationError, file: str, prefix: str) -> list[DataProblem]:
+def _pydantic_problems(exc: ValidationError, file: str, prefix: str) -> list[Problem]:
     return [
-        DataProblem(file, None, ".".join([prefix, *(str(p) for p in err["loc"])]), err["msg"])
+        Problem(err["msg"], file=file, field=".".join([prefix, *(str(p) for p in err["loc"])]))
         for err in exc.errors()
     ]
 
 
-def validate_merged(merged: Mapping[str, Any], base: BaseYear, file: str) -> list[DataProblem]:
+def validate_merged(merged: Mapping[str, Any], base: BaseYear, file: str) -> list[Problem]:
     """Every problem of the resolved assumptions and levers, named by field."""
     from carbonpeak.scenarios.assumptions import FUELS, TECHS
     from carbonpeak.scenarios.levers import LEVER_IDS
 
-    problems: list[DataProblem] = []
+    problems: list[Problem] = []
     try:
         assumptions = Assumptions.model_validate(merged.get("assumptions") or {})
     except ValidationError as exc:
@@ -95,18 +95,18 @@ def validate_merged(merged: Mapping[str, Any], base: BaseYear, file: str) -> lis
         for branch in assumptions.activity_growth:
             if branch not in base.branches:
                 problems.append(
-                    DataProblem(file, None, f"assumptions.activity_growth.{branch}", "unknown branch")
+                    Problem("unknown branch", file=file, field=f"assumptions.activity_growth.{branch}")
                 )
         for tech in assumptions.full_load_hours:
             if tech not in TECHS:
                 problems.append(
-                    DataProblem(file, None, f"assumptions.full_load_hours.{tech}", "unknown technology")
+                    Problem("unknown technology", file=file, field=f"assumptions.full_load_hours.{tech}")
                 )
     for lid, settings in (merged.get("levers") or {}).items():
         where = f"levers.{lid}"
         if lid not in LEVER_IDS:
             problems.append(
-                DataProblem(file, None, where, f"unknown lever; expected one of {', '.join(LEVER_IDS)}")
+                Problem(f"unknown lever; expected one of {', '.join(LEVER_IDS)}", file=file, field=where)
             )
             continue
         try:
@@ -116,16 +116,16 @@ def validate_merged(merged: Mapping[str, Any], base: BaseYear, file: str) -> lis
             continue
         for branch, by_year in (lever.shares or {}).items():
             if branch not in base.branches:
-                problems.append(DataProblem(file, None, f"{where}.shares.{branch}", "unknown branch"))
+                problems.append(Problem("unknown branch", file=file, field=f"{where}.shares.{branch}"))
             for year, fuels in by_year.items():
                 for fuel in fuels:
                     if fuel not in FUELS:
                         problems.append(
-                            DataProblem(file, None, f"{where}.shares.{branch}.{year}.{fuel}", "unknown fuel")
+                            Problem("unknown fuel", file=file, field=f"{where}.shares.{branch}.{year}.{fuel}")
                         )
         for tech in lever.mix or {}:
             if tech not in TECHS:
-                problems.append(DataProblem(file, None, f"{where}.mix.{tech}", "unknown technology"))
+                problems.append(Problem("unknown technology", file=file, field=f"{where}.mix.{tech}"))
     return problems
 
 
@@ -191,14 +191,14 @@ def read_file(path: Path) -> ScenarioFile:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ScenarioDataError([DataProblem(str(path), None, "", f"cannot read: {exc}")]) from exc
+        raise ScenarioDataError([Problem(f"cannot read: {exc}", file=str(path))]) from exc
     if not isinstance(data, dict):
-        raise ScenarioDataError([DataProblem(str(path), None, "", "a scenario file is a mapping")])
+        raise ScenarioDataError([Problem("a scenario file is a mapping", file=str(path))])
     try:
         return ScenarioFile.model_validate(data)
     except ValidationError as exc:
         problems = [
-            DataProblem(str(path), None, ".".join(str(p) for p in err["loc"]), err["msg"])
+            Problem(err["msg"], file=str(path), field=".".join(str(p) for p in err["loc"]))
             for err in exc.errors()
         ]
         raise ScenarioDataError(problems) from exc
@@ -220,7 +220,7 @@ def load_scenario(
     while current is not None:
         real = current.resolve()
         if real in seen:
-            raise ScenarioDataError([DataProblem(str(current), None, "inherits", "inheritance cycle")])
+            raise ScenarioDataError([Problem("inheritance cycle", file=str(current), field="inherits")])
         seen.add(real)
         file = read_file(current)
         chain.append((current, file))
@@ -244,8 +244,10 @@ def load_scenario(
     if years_spec.start != base.year or years_spec.end <= years_spec.start:
         raise ScenarioDataError(
             [
-                DataProblem(
-                    str(top_path), None, "years", f"must start at the base year {base.year} and end after it"
+                Problem(
+                    f"must start at the base year {base.year} and end after it",
+                    file=str(top_path),
+                    field="years",
                 )
             ]
         )

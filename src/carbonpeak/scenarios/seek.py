@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Plan
 from carbonpeak.scenarios.assumptions import TECHS
 from carbonpeak.scenarios.engine import Engine, Inputs
@@ -63,7 +64,7 @@ def push(inp: Inputs, engine: Engine, lever: str, d: float, start: int, until: i
         return replace(inp, freight_shift=np.minimum(1.0, inp.freight_shift + d / 100.0 * ramp))
     if lever == "process":
         return replace(inp, process_index=inp.process_index * np.maximum(0.0, 1.0 - d / 100.0 * ramp))
-    raise ValueError(f"lever {lever!r} cannot be sought; choose one of {', '.join(KNOBS)}")
+    raise InvalidInputError(f"lever {lever!r} cannot be sought; choose one of {', '.join(KNOBS)}")
 
 
 @dataclass
@@ -115,9 +116,9 @@ def seek(
 ) -> SeekResult:
     """Bisection on the extra push of ``lever`` for P(peak by ``by_year``) ≥ ``target_p``."""
     if lever not in KNOBS:
-        raise ValueError(f"lever {lever!r} cannot be sought; choose one of {', '.join(KNOBS)}")
+        raise InvalidInputError(f"lever {lever!r} cannot be sought; choose one of {', '.join(KNOBS)}")
     if not 0.0 < target_p <= 1.0:
-        raise ValueError("the target probability must be in (0, 1]")
+        raise InvalidInputError("the target probability must be in (0, 1]")
     unit, default_hi, _ = KNOBS[lever]
     hi = default_hi if upper is None else upper
     tol = hi / 1000.0 if tol is None else tol

@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Plan
 from carbonpeak.scenarios.engine import Engine, Inputs
-from carbonpeak.scenarios.errors import DataProblem, ScenarioDataError
+from carbonpeak.scenarios.errors import Problem, ScenarioDataError
 from carbonpeak.scenarios.levers import GROUP_IDS, LEVER_BY_ID, lever_masks
 from carbonpeak.scenarios.results import scenario_inputs
 from carbonpeak.scenarios.scenario_files import Scenario
@@ -48,7 +49,9 @@ class Attribution:
     def _index(self, year: int) -> int:
         hit = np.nonzero(self.years == year)[0]
         if not len(hit):
-            raise ValueError(f"year {year} is outside the scenarios' years {self.years[0]}–{self.years[-1]}")
+            raise InvalidInputError(
+                f"year {year} is outside the scenarios' years {self.years[0]}–{self.years[-1]}"
+            )
         return int(hit[0])
 
     def gap(self, year: int) -> float:
@@ -177,7 +180,7 @@ def attribute(
         scn_from.base.energy_tce, scn_to.base.energy_tce
     )
     if not same:
-        problem = DataProblem(scn_to.source, None, "base/years", f"{scn_from.id} and {scn_to.id} differ")
+        problem = Problem(f"{scn_from.id} and {scn_to.id} differ", file=scn_to.source, field="base/years")
         raise ScenarioDataError([problem])
     a, b = inputs if inputs is not None else (scenario_inputs(scn_from, plan), scenario_inputs(scn_to, plan))
     masks = lever_masks(scn_from.base, len(a.years))
@@ -186,10 +189,12 @@ def attribute(
         unknown = [g for g in groups if g not in (*GROUP_IDS, ASSUMPTIONS)]
         if unknown:
             known = ", ".join((*GROUP_IDS, ASSUMPTIONS))
-            raise ValueError(f"unknown lever group(s) {', '.join(unknown)}; expected {known}")
+            raise InvalidInputError(f"unknown lever group(s) {', '.join(unknown)}; expected {known}")
         missing = [g for g in found if g not in groups]
         if missing:  # the values would not add up to the gap
-            raise ValueError(f"the scenarios also differ in {', '.join(missing)}; include them in --groups")
+            raise InvalidInputError(
+                f"the scenarios also differ in {', '.join(missing)}; include them in --groups"
+            )
         found = list(groups)
     k = len(found)
     engine = Engine(scn_from.base)
@@ -206,7 +211,7 @@ def attribute(
     phi = shapley_from_values(values, k)
     seq = list(order) if order else list(found)
     if sorted(seq) != sorted(found):
-        raise ValueError(f"--order must list exactly the groups {', '.join(found)}")
+        raise InvalidInputError(f"--order must list exactly the groups {', '.join(found)}")
     wedges = np.empty((k, len(a.years)))
     bits = 0
     prev = values[0]

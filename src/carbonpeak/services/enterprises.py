@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from carbonpeak.errors import NotFoundError
 from carbonpeak.ledgers import Enterprise, Method, parse_report, summary
 from carbonpeak.ledgers.access import (
     LedgerActor,
@@ -74,7 +75,7 @@ class EnterpriseService:
         check_may_read(actor, enterprise_id)
         found = repo.get_enterprise(self.engine, enterprise_id)
         if found is None:
-            raise LookupError(f"no enterprise {enterprise_id} in the registry")
+            raise NotFoundError(f"no enterprise {enterprise_id} in the registry")
         return found
 
     def import_registry(self, actor: LedgerActor, path: str | Path) -> tuple[int, int]:
@@ -98,7 +99,7 @@ class EnterpriseService:
         self.enterprise(actor, enterprise_id)
         found = repo.get_report(self.engine, enterprise_id, period)
         if found is None:
-            raise LookupError(f"no report of {enterprise_id} for {period}")
+            raise NotFoundError(f"no report of {enterprise_id} for {period}")
         return self._rows([found])[0]
 
     def submit(

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from carbonpeak.accounting import Activity, Inventory, Macro, inventory
+from carbonpeak.errors import NotFoundError
 from carbonpeak.storage.activity import BatchHead, activity_batches, batch_heads, load_activity, load_macro
 
 CACHE_SIZE = 8
@@ -72,9 +73,9 @@ def _picks(heads: list[BatchHead], batch: int | None) -> tuple[dict[int, list[in
     if batch is not None:
         chosen = next((h for h in heads if h.id == batch and h.kind == "activity"), None)
         if chosen is None:
-            raise LookupError(f"no activity batch #{batch}")
+            raise NotFoundError(f"no activity batch #{batch}")
         if not chosen.rows_stored:
-            raise LookupError(
+            raise NotFoundError(
                 f"activity batch #{batch} was stored before its rows were kept (migration 0026); "
                 "import its file again to store them"
             )

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, target_text
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.storage import publishing as repo
@@ -66,7 +67,7 @@ class PublishingService:
     def _ids(self, indicator_ids: list[str]) -> list[str]:
         unknown = [i for i in indicator_ids if i not in self._indicators]
         if unknown:
-            raise LookupError(f"no indicator {', '.join(unknown)} in plan {self.plan.plan.id}")
+            raise NotFoundError(f"no indicator {', '.join(unknown)} in plan {self.plan.plan.id}")
         return list(dict.fromkeys(indicator_ids))
 
     def set_published(

@@ -12,13 +12,14 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from carbonpeak.errors import CarbonpeakError, NotFoundError
 from carbonpeak.plan import Plan
 from carbonpeak.services.evidence import clean_name, store_file
 from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
 from carbonpeak.tracking.assess import UnitAssessment, assess
-from carbonpeak.tracking.errors import ImportProblems, NotAllowedError, SheetProblem, TrackingError
+from carbonpeak.tracking.errors import ImportProblems, NotAllowedError, Problem, TrackingError
 from carbonpeak.tracking.evaluate import Evaluation, evaluate_indicator, evaluate_plan
 from carbonpeak.tracking.model import (
     ANNUAL,
@@ -105,18 +106,18 @@ class TrackingService:
         try:
             return self._indicators[indicator_id]
         except KeyError:
-            raise LookupError(f"no indicator {indicator_id!r} in plan {self.plan_id}") from None
+            raise NotFoundError(f"no indicator {indicator_id!r} in plan {self.plan_id}") from None
 
     def task(self, task_id: str) -> Any:
         try:
             return self._tasks[task_id]
         except KeyError:
-            raise LookupError(f"no task {task_id!r} in plan {self.plan_id}") from None
+            raise NotFoundError(f"no task {task_id!r} in plan {self.plan_id}") from None
 
     def _unit_for(self, actor: Actor, unit_id: str | None, default: str | None) -> str:
         unit = unit_id or (actor.unit_id if actor.role == "department" else None) or default
         if unit is None or unit not in self._units:
-            raise LookupError(f"no responsible unit {unit!r} in plan {self.plan_id}")
+            raise NotFoundError(f"no responsible unit {unit!r} in plan {self.plan_id}")
         return unit
 
     def _value_item(
@@ -160,7 +161,7 @@ class TrackingService:
         milestones = sorted(set(milestones_met))
         unknown = [m for m in milestones if m not in self._milestones]
         if unknown:
-            raise LookupError(f"no milestone {', '.join(unknown)} in plan {self.plan_id}")
+            raise NotFoundError(f"no milestone {', '.join(unknown)} in plan {self.plan_id}")
         unit = self._unit_for(actor, unit_id, task.lead)
         check_may_report_task(actor, task, unit)
         attrs = {"task_id": task_id, "year": year, "period": period, "unit_id": unit}
@@ -353,7 +354,7 @@ class TrackingService:
     ) -> dict[str, int]:
         """Write every row of a checked import in one transaction, or nothing: a row the workflow or
         the permissions refuse is reported with its sheet and row, and the whole import is undone."""
-        problems: list[SheetProblem] = []
+        problems: list[Problem] = []
         values: list[tuple[dict[str, Any], dict[str, Any], str]] = []
         reports: list[tuple[dict[str, Any], dict[str, Any], str]] = []
         for v in parsed.values:
@@ -370,8 +371,10 @@ class TrackingService:
                         v.source or None,
                     )
                 )
-            except (TrackingError, LookupError) as exc:
-                problems.append(SheetProblem(file, v.location[0], v.location[1], "指标代码", str(exc)))
+            except CarbonpeakError as exc:
+                problems.append(
+                    Problem(str(exc), file=file, sheet=v.location[0], row=v.location[1], column="指标代码")
+                )
         for r in parsed.reports:
             try:
                 reports.append(
@@ -386,8 +389,10 @@ class TrackingService:
                         parsed.unit_id,
                     )
                 )
-            except (TrackingError, LookupError) as exc:
-                problems.append(SheetProblem(file, r.location[0], r.location[1], "任务代码", str(exc)))
+            except CarbonpeakError as exc:
+                problems.append(
+                    Problem(str(exc), file=file, sheet=r.location[0], row=r.location[1], column="任务代码")
+                )
         if problems:
             raise ImportProblems(problems)
         with self._session(None) as s:
@@ -399,7 +404,7 @@ class TrackingService:
                     s, cls, self.plan_id, parsed.unit_id, items, who=actor.who, submit=submit
                 ):
                     where = rows[index].location
-                    problems.append(SheetProblem(file, where[0], where[1], column, message))
+                    problems.append(Problem(message, file=file, sheet=where[0], row=where[1], column=column))
             if problems:
                 raise ImportProblems(problems)
         return {"values": len(values), "reports": len(reports)}

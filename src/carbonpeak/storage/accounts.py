@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import Boolean, DateTime, Engine, Integer, String, Text, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import AuditRow, Base
 
@@ -106,7 +107,7 @@ def _object(row: AuditRow) -> str:
     return f"{row.table_name}#{row.row_id}"
 
 
-class AccountError(ValueError):
+class AccountError(InvalidInputError):
     """An account that cannot be created as asked (bad role, missing unit, duplicate name)."""
 
 
@@ -215,7 +216,7 @@ def _change_user(
     with Session(engine) as session, session.begin():
         row = session.get(UserRow, user_id)
         if row is None:
-            raise LookupError(f"no user with id {user_id}")
+            raise NotFoundError(f"no user with id {user_id}")
         before = {key: getattr(row, key) for key in values}
         for key, value in values.items():
             setattr(row, key, value)

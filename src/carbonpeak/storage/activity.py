@@ -35,6 +35,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.accounting import FUELS, Activity, Inventory, Macro
 from carbonpeak.accounting.catalog import MACRO_VARIABLES
+from carbonpeak.errors import NotFoundError
 from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import Base, Provenance
 
@@ -310,7 +311,7 @@ def load_activity(engine: Engine, picks: Mapping[int, Sequence[int]]) -> Activit
         ).all()
     missing = [i for i in ids if i not in batches or batches[i].kind != "activity"]
     if missing:
-        raise LookupError(f"no activity batch #{', #'.join(map(str, missing))}")
+        raise NotFoundError(f"no activity batch #{', #'.join(map(str, missing))}")
     frame = pd.DataFrame(rows, columns=["batch_id", "year", "sector", "sector_key", "fuel", "amount", "note"])
     wanted = pd.Series(False, index=frame.index)
     for batch_id, years in picks.items():
@@ -350,7 +351,7 @@ def load_macro(engine: Engine, batch_ids: Sequence[int]) -> Macro:
             .order_by(MacroRow.batch_id, MacroRow.id)
         ).all()
     if len(batches) != len(ids) or any(b.kind != "macro" for b in batches):
-        raise LookupError(f"not every one of {ids} is a macro batch")
+        raise NotFoundError(f"not every one of {ids} is a macro batch")
     values: dict[str, dict[int, float]] = {}
     for year, variable, value in rows:
         values.setdefault(str(variable), {})[int(year)] = float(value)

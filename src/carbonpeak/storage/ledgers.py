@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.ledgers import EnergyReport, Enterprise, ReportLine
 from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import AuditRow, Base, utcnow
@@ -232,12 +233,12 @@ def save_report(engine: Engine, report: EnergyReport, *, status: str, who: str, 
     """Store a report; for an (enterprise, period) already stored, replace its lines and bump the
     version — one transaction, audited. Raises LookupError for an enterprise not in the registry."""
     if status not in ("draft", "submitted"):
-        raise ValueError(f"status {status!r}: expected draft or submitted")
+        raise InvalidInputError(f"status {status!r}: expected draft or submitted")
     for attempt in range(2):
         try:
             with Session(engine) as session, session.begin():
                 if session.get(EnterpriseRow, report.enterprise_id) is None:
-                    raise LookupError(f"enterprise {report.enterprise_id} is not in the registry")
+                    raise NotFoundError(f"enterprise {report.enterprise_id} is not in the registry")
                 _write(session, report, status, who, source)
             break
         except IntegrityError:  # two first submissions of the same month at once: the loser updates
@@ -245,7 +246,7 @@ def save_report(engine: Engine, report: EnergyReport, *, status: str, who: str, 
                 raise
     found = get_report(engine, report.enterprise_id, report.period)
     if found is None:  # pragma: no cover - just written
-        raise LookupError(f"report {report.enterprise_id} {report.period} vanished")
+        raise NotFoundError(f"report {report.enterprise_id} {report.period} vanished")
     return found
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from carbonpeak.errors import NotFoundError
 from carbonpeak.storage.tables import (
     AuditRow,
     ComputedValueRow,
@@ -89,10 +90,10 @@ def get_record(session: Session, kind: str, row_id: int, *, for_update: bool = F
     try:
         cls = KINDS[kind]
     except KeyError:
-        raise LookupError(f"record kind {kind!r}: expected one of {', '.join(KINDS)}") from None
+        raise NotFoundError(f"record kind {kind!r}: expected one of {', '.join(KINDS)}") from None
     row: Record | None = session.get(cls, row_id)  # type: ignore[assignment]
     if row is None:
-        raise LookupError(f"no {kind} record #{row_id}")
+        raise NotFoundError(f"no {kind} record #{row_id}")
     return row
 
 

@@ -6,7 +6,7 @@ from carbonpeak.tracking.errors import (
     EvidenceError,
     ImportProblems,
     NotAllowedError,
-    SheetProblem,
+    Problem,
     TrackingError,
     WorkflowError,
 )
@@ -20,7 +20,7 @@ __all__ = [
     "ImportProblems",
     "NotAllowedError",
     "Observation",
-    "SheetProblem",
+    "Problem",
     "TaskReport",
     "TrackingData",
     "TrackingError",

@@ -1,47 +1,58 @@
-"""Domain errors of tracking; the CLI maps them to exit codes (they subclass ValueError/LookupError)."""
+"""Domain errors of tracking; the adapters map them by kind (carbonpeak.errors)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import ClassVar
+
+from carbonpeak.errors import CarbonpeakError, InvalidInputError, Kind, Problem
+from carbonpeak.errors import ConflictError as _Conflict
+from carbonpeak.errors import NotAllowedError as _NotAllowed
 
 
-class TrackingError(ValueError):
+class TrackingError(InvalidInputError):
     """Something asked of tracking that the rules do not allow."""
 
 
-class NotAllowedError(TrackingError):
+class NotAllowedError(TrackingError, _NotAllowed):
     """The actor may not do this (e.g. a department editing another unit's indicator)."""
 
+    kind: ClassVar[Kind] = "not_allowed"
 
-class WorkflowError(TrackingError):
+
+class WorkflowError(TrackingError, _Conflict):
     """The record is not in a state where this step is possible (e.g. approving a draft)."""
 
+    kind: ClassVar[Kind] = "conflict"
 
-class ConflictError(TrackingError):
+
+class ConflictError(TrackingError, _Conflict):
     """Optimistic locking: the record changed since the editor read it; nothing was overwritten."""
+
+    kind: ClassVar[Kind] = "conflict"
 
 
 class EvidenceError(TrackingError):
     """An evidence file was refused: too large, a type not allowed, or empty."""
 
 
-@dataclass(frozen=True)
-class SheetProblem:
-    """One problem in an imported sheet, located by file, sheet, row and column."""
-
-    file: str
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: sheet {self.sheet!r}, row {self.row}, column {self.column!r}: {self.message}"
-
-
 class ImportProblems(TrackingError):
     """An import refused as a whole, with every problem found (nothing was written)."""
 
-    def __init__(self, problems: list[SheetProblem]) -> None:
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s), nothing imported:\n" + "\n".join(map(str, problems)))
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            problems,
+            summary=f"共 {len(problems)} 处问题，未导入任何数据：",
+            summary_en=f"{len(problems)} problem(s), nothing imported:",
+        )
+
+
+__all__ = [
+    "CarbonpeakError",
+    "ConflictError",
+    "EvidenceError",
+    "ImportProblems",
+    "NotAllowedError",
+    "Problem",
+    "TrackingError",
+    "WorkflowError",
+]

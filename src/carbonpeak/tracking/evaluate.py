@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Indicator, Plan
 from carbonpeak.tracking.model import ANNUAL, ComputedValue, IndicatorStatus, Observation, indicator_owner
 from carbonpeak.tracking.path import TargetPath, geometric_ok, project
@@ -93,7 +94,7 @@ def _convert(value: float, unit: str | None, to: str | None) -> float:
     try:
         return value * conversion_factor(unit, to)
     except UnitError as exc:
-        raise ValueError(f"computed value in {unit!r} cannot be compared with {to!r}: {exc}") from exc
+        raise InvalidInputError(f"computed value in {unit!r} cannot be compared with {to!r}: {exc}") from exc
 
 
 def _annual(observations: Iterable[Observation], owner: str | None) -> dict[int, Observation]:

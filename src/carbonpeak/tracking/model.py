@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Indicator, Plan, Task
 from carbonpeak.plan.model import indicator_responsible
 from carbonpeak.tracking.errors import NotAllowedError, WorkflowError
@@ -43,7 +44,7 @@ def period_end(year: int, period: str) -> dt.date:
     if period == ANNUAL:
         return dt.date(year, 12, 31)
     if period not in QUARTERS:
-        raise ValueError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+        raise InvalidInputError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
     month = 3 * int(period[1])
     next_first = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
     return next_first - dt.timedelta(days=1)
@@ -59,9 +60,9 @@ class Actor:
 
     def __post_init__(self) -> None:
         if self.role == "department" and not self.unit_id:
-            raise ValueError("a department actor needs the unit id it acts for")
+            raise InvalidInputError("a department actor needs the unit id it acts for")
         if not self.name.strip():
-            raise ValueError("an actor needs a name")
+            raise InvalidInputError("an actor needs a name")
 
     @property
     def who(self) -> str:

@@ -17,9 +17,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.plan import Plan
 from carbonpeak.plan.model import indicator_responsible
-from carbonpeak.tracking.errors import ImportProblems, SheetProblem
+from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS
 
 INFO_SHEET = "填报说明"
@@ -99,7 +100,7 @@ def write_template(plan: Plan, unit_id: str, year: int, path: Path, *, illustrat
     """An XLSX template for ``unit_id`` and ``year``, pre-filled with the items the unit owns."""
     units = {u.id: u for u in plan.units}
     if unit_id not in units:
-        raise LookupError(f"no responsible unit {unit_id!r} in plan {plan.plan.id}")
+        raise NotFoundError(f"no responsible unit {unit_id!r} in plan {plan.plan.id}")
     indicators, tasks = owned_indicators(plan, unit_id), owned_tasks(plan, unit_id)
     wb = Workbook()
     info = wb.active
@@ -149,7 +150,7 @@ def write_csv_template(plan: Plan, unit_id: str, year: int, path: Path, sheet: s
     """A CSV template (UTF-8 with BOM, for Excel) of one sheet: ``values`` (指标数据) or ``reports``
     (任务进展), pre-filled with the unit's items; import it with the unit named (``--unit``)."""
     if unit_id not in {u.id for u in plan.units}:
-        raise LookupError(f"no responsible unit {unit_id!r} in plan {plan.plan.id}")
+        raise NotFoundError(f"no responsible unit {unit_id!r} in plan {plan.plan.id}")
     if sheet == "values":
         header = VALUE_COLUMNS
         rows = [
@@ -159,7 +160,7 @@ def write_csv_template(plan: Plan, unit_id: str, year: int, path: Path, sheet: s
         header = REPORT_COLUMNS
         rows = [[t.id, t.title, year, q, "", "", ""] for t in owned_tasks(plan, unit_id) for q in QUARTERS]
     else:
-        raise ValueError(f"sheet {sheet!r}: expected values or reports")
+        raise InvalidInputError(f"sheet {sheet!r}: expected values or reports")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -171,7 +172,7 @@ def write_csv_template(plan: Plan, unit_id: str, year: int, path: Path, sheet: s
 class _Checker:
     def __init__(self, file: str, plan: Plan, unit_id: str) -> None:
         self.file, self.plan, self.unit_id = file, plan, unit_id
-        self.problems: list[SheetProblem] = []
+        self.problems: list[Problem] = []
         self.indicators = {i.id for i in owned_indicators(plan, unit_id)}
         self.all_indicators = {i.id for i in plan.indicators}
         self.tasks = {t.id for t in owned_tasks(plan, unit_id)}
@@ -179,7 +180,7 @@ class _Checker:
         self.milestones = {m.id for m in plan.milestones}
 
     def problem(self, sheet: str, row: int, column: str, message: str) -> None:
-        self.problems.append(SheetProblem(self.file, sheet, row, column, message))
+        self.problems.append(Problem(message, file=self.file, sheet=sheet, row=row, column=column))
 
     def text(self, value: Any) -> str:
         if value is None:
@@ -310,7 +311,7 @@ def read_import(path: Path, plan: Plan, unit_id: str | None = None) -> ParsedImp
     if path.suffix.lower() == ".csv":
         if unit_id is None:
             raise ImportProblems(
-                [SheetProblem(file, path.stem, 0, "", "a CSV import needs the unit (--unit)")]
+                [Problem("a CSV import needs the unit (--unit)", file=file, sheet=path.stem)]
             )
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = [tuple(r) for r in csv.reader(handle)]
@@ -321,7 +322,7 @@ def read_import(path: Path, plan: Plan, unit_id: str | None = None) -> ParsedImp
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
-            raise ImportProblems([SheetProblem(file, "", 0, "", f"not a readable XLSX file: {exc}")]) from exc
+            raise ImportProblems([Problem(f"not a readable XLSX file: {exc}", file=file)]) from exc
         try:
             sheets = {
                 name: [tuple(r) for r in wb[name].iter_rows(values_only=True)]
@@ -336,26 +337,38 @@ def read_import(path: Path, plan: Plan, unit_id: str | None = None) -> ParsedImp
         if unit_id is not None and file_unit not in (None, unit_id):
             raise ImportProblems(
                 [
-                    SheetProblem(
-                        file, INFO_SHEET, 3, "B", f"the template is for unit {file_unit!r}, not {unit_id!r}"
+                    Problem(
+                        f"the template is for unit {file_unit!r}, not {unit_id!r}",
+                        file=file,
+                        sheet=INFO_SHEET,
+                        row=3,
+                        column="B",
                     )
                 ]
             )
         unit_id = unit_id or file_unit
         if unit_id is None:
             raise ImportProblems(
-                [SheetProblem(file, INFO_SHEET, 3, "B", "the unit of the template is missing")]
+                [
+                    Problem(
+                        "the unit of the template is missing", file=file, sheet=INFO_SHEET, row=3, column="B"
+                    )
+                ]
             )
         if str(info.get("方案代码 plan") or plan.plan.id) != plan.plan.id:
             raise ImportProblems(
                 [
-                    SheetProblem(
-                        file, INFO_SHEET, 2, "B", f"the template is for plan {info.get('方案代码 plan')!r}"
+                    Problem(
+                        f"the template is for plan {info.get('方案代码 plan')!r}",
+                        file=file,
+                        sheet=INFO_SHEET,
+                        row=2,
+                        column="B",
                     )
                 ]
             )
     if unit_id not in {u.id for u in plan.units}:
-        raise ImportProblems([SheetProblem(file, "", 0, "", f"no responsible unit {unit_id!r} in the plan")])
+        raise ImportProblems([Problem(f"no responsible unit {unit_id!r} in the plan", file=file)])
     check = _Checker(file, plan, unit_id)
     parsed = ParsedImport(unit_id)
     if VALUE_SHEET in sheets:

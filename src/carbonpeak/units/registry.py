@@ -10,6 +10,8 @@ import numpy as np
 import pint
 from numpy.typing import ArrayLike, NDArray
 
+from carbonpeak.errors import InvalidInputError
+
 Quantity = pint.Quantity
 
 # Plain-text spellings users type that pint's parser would not read as we mean them.
@@ -25,7 +27,7 @@ _SPELLINGS = {
 }
 
 
-class UnitError(ValueError):
+class UnitError(InvalidInputError):
     """A unit string that does not parse, or two units that do not convert."""
 
 

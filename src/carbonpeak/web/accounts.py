@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Plan, find_unit
 from carbonpeak.storage.accounts import (
     AccountError,
@@ -132,7 +133,7 @@ def reissue_token(engine: Engine, username: str, *, who: str, source: str) -> st
     """A new API token for an enterprise account; the old one stops working."""
     user = find_user(engine, username)
     if user is None:
-        raise LookupError(f"no user {username!r}")
+        raise NotFoundError(f"no user {username!r}")
     if user.role != "enterprise":
         raise AccountError(f"user {username!r} is a {user.role} account; only enterprises have API tokens")
     token = new_api_token()
@@ -144,7 +145,7 @@ def change_password(engine: Engine, username: str, password: str, *, who: str, s
     """Set a new password (argon2id); the user's existing sessions end."""
     user = find_user(engine, username)
     if user is None:
-        raise LookupError(f"no user {username!r}")
+        raise NotFoundError(f"no user {username!r}")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"user {username!r}: the password needs at least {MIN_PASSWORD_LENGTH} characters")
     set_password_hash(engine, user.id, hash_password(password), who=who, source=source)
@@ -153,5 +154,5 @@ def change_password(engine: Engine, username: str, password: str, *, who: str, s
 def set_enabled(engine: Engine, username: str, enabled: bool, *, who: str, source: str) -> None:
     user = find_user(engine, username)
     if user is None:
-        raise LookupError(f"no user {username!r}")
+        raise NotFoundError(f"no user {username!r}")
     set_active(engine, user.id, enabled, who=who, source=source)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Plan
 from carbonpeak.web.auth import (
     ALL_ROLES,
@@ -77,7 +78,7 @@ def tasks(
     if unit:
         unit_id = next((u.id for u in plan.units if unit in (u.id, u.name, *u.aliases)), None)
         if unit_id is None:
-            raise LookupError(f"no responsible unit {unit!r} in the plan")
+            raise NotFoundError(f"no responsible unit {unit!r} in the plan")
     return [
         task_row(plan, t)
         for t in visible_tasks(plan, who)

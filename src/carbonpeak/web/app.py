@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbonpeak import __version__
+from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
 from carbonpeak.storage import current, head, make_engine
@@ -38,6 +39,7 @@ from carbonpeak.web import (
     user_admin,
 )
 from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
+from carbonpeak.web.errors import problem_document
 from carbonpeak.web.i18n import t
 from carbonpeak.web.render import lang_of, render
 from carbonpeak.web.security import (
@@ -198,11 +200,15 @@ def _error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.message or "forbidden"}, 403)
         return render(request, "error.html", {"title": t("forbidden", lang_of(request))}, 403)
 
-    @app.exception_handler(LookupError)
-    async def not_found(request: Request, exc: LookupError) -> Response:
+    @app.exception_handler(CarbonpeakError)
+    async def domain_error(request: Request, exc: CarbonpeakError) -> Response:
+        """Every domain error, once: its kind decides the status; the body names each problem."""
+        lang = lang_of(request)
+        status = HTTP_STATUS[exc.kind]
         if _is_api(request):
-            return JSONResponse({"detail": str(exc).strip("'\"")}, 404)
-        return render(request, "error.html", {"title": t("not_found", lang_of(request))}, 404)
+            return JSONResponse(problem_document(exc, lang), status)
+        title = t("not_found" if exc.kind == "not_found" else "forbidden" if status == 403 else "error", lang)
+        return render(request, "error.html", {"title": title, "message": exc.describe(lang)}, status)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Mount, Route
 
+from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
 from carbonpeak.storage.accounts import find_user_by_token, get_user
 from carbonpeak.web.security import token_digest
@@ -181,7 +182,7 @@ def owned_task(request: Request, task_id: str) -> Task:
     plan: Plan = request.app.state.plan
     task = next((t for t in plan.tasks if t.id == task_id), None)
     if task is None:
-        raise LookupError(f"no task {task_id!r} in the plan")
+        raise NotFoundError(f"no task {task_id!r} in the plan")
     if not principal_of(request).owns_units(task.responsible):
         raise Forbidden(f"task {task_id} is not a task of your unit")
     return task
@@ -192,7 +193,7 @@ def owned_indicator(request: Request, indicator_id: str) -> Indicator:
     plan: Plan = request.app.state.plan
     ind = next((i for i in plan.indicators if i.id == indicator_id), None)
     if ind is None:
-        raise LookupError(f"no indicator {indicator_id!r} in the plan")
+        raise NotFoundError(f"no indicator {indicator_id!r} in the plan")
     if not principal_of(request).owns_units(indicator_responsible(plan, ind)):
         raise Forbidden(f"indicator {indicator_id} is not an indicator of your unit")
     return ind

@@ -23,6 +23,7 @@ from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.services.enterprises import EnterpriseService, enterprise_dict
 from carbonpeak.web.auth import Forbidden, Principal, permit
 from carbonpeak.web.downloads import cells, table_response
+from carbonpeak.web.errors import problem_document
 from carbonpeak.web.i18n import Lang
 from carbonpeak.web.render import lang_of, render
 
@@ -201,7 +202,7 @@ async def enterprise_submit(request: Request, who: Firm) -> Response:
     except LedgerProblems as exc:
         messages = []
         for p in exc.problems:
-            where = p.where
+            where = p.field or ""
             if where.startswith("lines[") and "]" in where:
                 index = int(where[6 : where.index("]")])
                 where = f"{labels[index]}{where[where.index(']') + 1 :]}"
@@ -275,8 +276,8 @@ class ReportIn(BaseModel):
     status: Literal["draft", "submitted"] = "submitted"
 
 
-def _problems(exc: LedgerProblems) -> JSONResponse:
-    return JSONResponse({"detail": [p.as_dict() for p in exc.problems]}, 422)
+def _problems(request: Request, exc: LedgerProblems) -> JSONResponse:
+    return JSONResponse(problem_document(exc, lang_of(request)), 422)
 
 
 def _own(request: Request, who: Principal) -> tuple[EnterpriseService, LedgerActor, str]:
@@ -303,7 +304,7 @@ def api_submit(request: Request, who: Firm, body: ReportIn) -> Any:
     try:
         return svc.submit(actor, ent_id, data, source="api", status=body.status)
     except LedgerProblems as exc:
-        return _problems(exc)
+        return _problems(request, exc)
     except NotAllowedError as exc:
         raise Forbidden(str(exc)) from exc
 

@@ -77,6 +77,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "aspirational": ("力争", "aspirational"),
     "forbidden": ("无权访问", "Access denied"),
+    "error": ("无法完成", "Cannot be done"),
     "forbidden_text": ("您的账号无权查看此页面。", "Your account may not see this page."),
     "not_found": ("未找到", "Not found"),
     "document": ("文号", "Document"),

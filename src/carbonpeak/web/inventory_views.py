@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from carbonpeak.accounting import FUELS, Inventory
+from carbonpeak.errors import NotFoundError
 from carbonpeak.web.downloads import csv_bytes, xlsx_bytes
 
 ILLUSTRATIVE_LABEL = "示例数据 (illustrative)"
@@ -153,7 +154,7 @@ HEADERS = {"year": "年份", "basis": "口径", "key": "代码", "name": "名称
 def table_rows(inv: Inventory, table: str) -> tuple[list[str], list[list[Any]]]:
     """Header (zh-CN) and rows of one download table."""
     if table not in TABLES:
-        raise LookupError(f"no inventory table {table!r}; expected one of {', '.join(TABLES)}")
+        raise NotFoundError(f"no inventory table {table!r}; expected one of {', '.join(TABLES)}")
     if table == "indicators":
         years, rows = indicator_rows(inv)
         header = ["代码", "指标", "单位", *years, "方法"]

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from carbonpeak.errors import CarbonpeakError, NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
 from carbonpeak.services.evidence import store_file
 from carbonpeak.services.tracking import TrackingService
@@ -240,7 +241,7 @@ def task_report_post(
             svc.attach_evidence(actor, "report", ref.id, upload[0], upload[1])
         if step == "submit":
             svc.submit(actor, "report", ref.id, expected_version=ref.version)
-    except (TrackingError, LookupError) as exc:
+    except CarbonpeakError as exc:
         context = _task_context(request, who, task, year, period if period in PERIODS else ANNUAL, unit)
         context["error"] = _message(request, exc)
         context["form"] = {"status": status, "narrative": narrative, "milestones": milestones or []}
@@ -257,7 +258,8 @@ def _indicator_context(
     chosen_year = year or default_year(svc.data())
     units = _units_for(who, indicator_responsible(plan, ind), plan)
     owner = indicator_owner(plan, ind)
-    default_unit = owner if owner in {u for u, _ in units} else units[0][0]
+    # an indicator no unit reports (a plan-level target, computed from the inventory) has no form
+    default_unit = owner if owner in {u for u, _ in units} else (units[0][0] if units else "")
     chosen_unit = unit if unit in {u for u, _ in units} else default_unit
     rows = record_rows(svc, who, kind="value", item=ind.id, history=True)
     return {
@@ -267,7 +269,7 @@ def _indicator_context(
         "year": chosen_year,
         "units": units,
         "unit": chosen_unit,
-        "can_edit": who.role in ("office", "department"),
+        "can_edit": who.role in ("office", "department") and bool(units),
         "evidence_types": svc.evidence_types,
         "saved": request.query_params.get("saved") == "1",
     }
@@ -320,7 +322,7 @@ def indicator_report_post(
             svc.attach_evidence(actor, "value", ref.id, upload[0], upload[1])
         if step == "submit":
             svc.submit(actor, "value", ref.id, expected_version=ref.version)
-    except (TrackingError, LookupError) as exc:
+    except CarbonpeakError as exc:
         context = _indicator_context(request, who, ind, year, unit)
         context["error"] = _message(request, exc)
         return _page(request, "report_value.html", context, error_status(exc))
@@ -354,7 +356,7 @@ def evidence_file(
     )
     path = (svc.evidence_dir / sha256[:2] / sha256) if svc.evidence_dir else None
     if found is None or path is None or not path.is_file():
-        raise LookupError(f"no evidence file {sha256} on {kind} #{record_id}")
+        raise NotFoundError(f"no evidence file {sha256} on {kind} #{record_id}")
     return attachment(path.read_bytes(), found["media_type"], found["name"])
 
 
@@ -399,7 +401,7 @@ def review_decide(
             svc.reopen(actor, kind, record_id, comment, expected_version=expected)
         else:
             svc.return_(actor, kind, record_id, comment, expected_version=expected)
-    except (TrackingError, LookupError) as exc:
+    except CarbonpeakError as exc:
         waiting = record_rows(svc, who, state="submitted")
         recent = [r for r in record_rows(svc, who) if r["state"] != "submitted"][:50]
         context = {"waiting": waiting, "recent": recent, "error": _message(request, exc)}
@@ -448,5 +450,5 @@ def assessment_unit_page(request: Request, who: AnyReader, unit_id: str, year: Y
     chosen = year or default_year(svc.data())
     row = next((r for r in assessment_rows(svc, chosen) if r["unit"] == unit_id), None)
     if row is None:
-        raise LookupError(f"no responsible unit {unit_id!r} assessed in {chosen}")
+        raise NotFoundError(f"no responsible unit {unit_id!r} assessed in {chosen}")
     return _page(request, "assessment_unit.html", {"row": row, "year": chosen})

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from carbonpeak.tracking.errors import TrackingError
+from carbonpeak.errors import CarbonpeakError
 from carbonpeak.web.auth import (
     READERS,
     Forbidden,
@@ -23,6 +23,8 @@ from carbonpeak.web.auth import (
     permit,
     principal_of,
 )
+from carbonpeak.web.errors import problem_document
+from carbonpeak.web.render import lang_of
 from carbonpeak.web.reporting_views import (
     actor_of,
     alert_rows,
@@ -81,8 +83,8 @@ class DecisionIn(BaseModel):
     expected_version: int | None = Field(None, ge=1)
 
 
-def _error(exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc).strip("'\""), "error": type(exc).__name__}, error_status(exc))
+def _error(request: Request, exc: CarbonpeakError) -> JSONResponse:
+    return JSONResponse(problem_document(exc, lang_of(request)), error_status(exc))
 
 
 @router.get("/my/tasks", summary="The department's own tasks and indicators with its records")
@@ -116,8 +118,8 @@ def post_report(request: Request, who: Writer, task: OwnedTask, body: ReportIn) 
         )
         if body.submit:
             ref = svc.submit(actor, "report", ref.id, expected_version=ref.version)
-    except (TrackingError, LookupError) as exc:
-        return _error(exc)
+    except CarbonpeakError as exc:
+        return _error(request, exc)
     return ref.as_dict()
 
 
@@ -138,8 +140,8 @@ def post_value(request: Request, who: Writer, ind: OwnedIndicator, body: ValueIn
         )
         if body.submit:
             ref = svc.submit(actor, "value", ref.id, expected_version=ref.version)
-    except (TrackingError, LookupError) as exc:
-        return _error(exc)
+    except CarbonpeakError as exc:
+        return _error(request, exc)
     return ref.as_dict()
 
 
@@ -170,8 +172,8 @@ def decide(
             ref = svc.reopen(actor, kind, record_id, body.comment, expected_version=body.expected_version)
         else:
             ref = svc.return_(actor, kind, record_id, body.comment, expected_version=body.expected_version)
-    except (TrackingError, LookupError) as exc:
-        return _error(exc)
+    except CarbonpeakError as exc:
+        return _error(request, exc)
     return ref.as_dict()
 
 
@@ -224,5 +226,5 @@ def post_evidence(
     try:
         content = file.file.read(svc.evidence_max_bytes + 1)
         return svc.attach_evidence(actor_of(who), kind, record["id"], content, file.filename or "evidence")
-    except (TrackingError, LookupError) as exc:
-        return _error(exc)
+    except CarbonpeakError as exc:
+        return _error(request, exc)

@@ -16,12 +16,12 @@ from fastapi import Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import AuditRow, EvidenceFileRow
-from carbonpeak.tracking.errors import ConflictError, NotAllowedError, TrackingError
 from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
@@ -69,15 +69,9 @@ def actor_of(who: Principal) -> Actor:
     return Actor(who.username, who.role, who.unit_id)
 
 
-def error_status(exc: Exception) -> int:
-    """HTTP status of a domain error: not allowed 403, conflict 409, unknown 404, other 400."""
-    if isinstance(exc, NotAllowedError):
-        return 403
-    if isinstance(exc, ConflictError):
-        return 409
-    if isinstance(exc, LookupError):
-        return 404
-    return 400 if isinstance(exc, TrackingError | ValueError) else 500
+def error_status(exc: CarbonpeakError) -> int:
+    """HTTP status of a domain error, by its kind (carbonpeak.errors.HTTP_STATUS)."""
+    return HTTP_STATUS[exc.kind]
 
 
 def default_year(data: TrackingData) -> int:

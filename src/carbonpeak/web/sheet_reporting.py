@@ -18,7 +18,8 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.accounting.template import write_template as write_activity_template
-from carbonpeak.tracking.errors import ImportProblems, SheetProblem, TrackingError
+from carbonpeak.errors import CarbonpeakError, NotFoundError
+from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import TASK_STATUS_LABELS
 from carbonpeak.tracking.sheets import ParsedImport, read_import, write_csv_template, write_template
 from carbonpeak.web.auth import Principal, permit
@@ -92,7 +93,7 @@ def _unit_for(request: Request, who: Principal, unit: str | None) -> str:
         return str(unit)
     found = next((u.id for u in plan.units if u.name == unit), None)
     if found is None:
-        raise LookupError(f"unit: {unit!r} is not a responsible unit of the plan; choose one from the list")
+        raise NotFoundError(f"unit: {unit!r} is not a responsible unit of the plan; choose one from the list")
     return str(found)
 
 
@@ -153,7 +154,7 @@ def _context(request: Request, who: Principal, **extra: Any) -> dict[str, Any]:
     return {**base, **extra}
 
 
-def _problem_rows(problems: list[SheetProblem], name: str) -> list[dict[str, Any]]:
+def _problem_rows(problems: list[Problem], name: str) -> list[dict[str, Any]]:
     return [
         {"file": name, "sheet": p.sheet, "row": p.row or None, "column": p.column, "message": p.message}
         for p in problems
@@ -177,7 +178,9 @@ def _parse(request: Request, who: Principal, path: Path, unit: str | None) -> Pa
         message = words(lang_of(request))["other_unit"].format(
             theirs=names.get(parsed.unit_id, parsed.unit_id), mine=names.get(str(who.unit_id), who.unit_id)
         )
-        raise ImportProblems([SheetProblem(path.name, "填报说明", 3, "填报单位 unit", message)])
+        raise ImportProblems(
+            [Problem(message, file=path.name, sheet="填报说明", row=3, column="填报单位 unit")]
+        )
     return parsed
 
 
@@ -265,7 +268,7 @@ def import_confirm(
         counts = service(request).import_rows(actor_of(who), parsed, file=path.name, submit=submit == "1")
     except ImportProblems as exc:
         status, found = 422, _problem_rows(list(exc.problems), path.name)
-    except (TrackingError, LookupError) as exc:
+    except CarbonpeakError as exc:
         status, found = error_status(exc), _problem(path.name, str(exc).strip("'\""))
     else:
         PENDING.clear(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, filter_indicators, indicator_responsible, target_text
 from carbonpeak.web.auth import Principal
 
@@ -251,7 +252,7 @@ def table_rows(plan: Plan, who: Principal, table: str) -> list[dict[str, Any]]:
             for m in plan.milestones
             if who.role in ("office", "viewer") or (m.task is not None and m.task in tasks)
         ]
-    raise LookupError(f"no table {table!r}; expected one of {', '.join(TABLES)}")
+    raise NotFoundError(f"no table {table!r}; expected one of {', '.join(TABLES)}")
 
 
 def more_downloads(who: Principal, *, scenarios: bool, inventory: bool) -> list[tuple[str, str]]:
