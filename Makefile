@@ -7,7 +7,8 @@ CARBONPEAK := $(BIN)/carbonpeak
 .PHONY: run test lint typecheck importlint pytest bench clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "make: '$(PYTHON) -m venv' failed; on Debian: apt-get install python3-venv" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall whenever pyproject.toml changes.
@@ -26,8 +27,11 @@ run: $(VENV)/.installed
 	$(CARBONPEAK) plan overview
 	CARBONPEAK_MODE=demo $(CARBONPEAK) serve
 
-## Install the dev extras and run every check: ruff, mypy, import-linter, pytest.
+## Install the dev extras and what the tests need from Debian's packages (scripts/test-services.sh), run
+## every check: ruff, mypy, import-linter, pytest (which starts a throwaway PostgreSQL unless
+## CARBONPEAK_TEST_POSTGRES_URL names a server; docs/decisions/0004-tests-start-their-servers.md).
 test: $(VENV)/.installed-dev
+	bash scripts/test-services.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy

@@ -35,8 +35,7 @@ def test_demo_is_labelled_and_loaded_once(database_url: str) -> None:
 
 
 def test_demo_on_the_bundled_plan_shows_a_mix(tmp_path: Path) -> None:
-    if "jinghai-2023" not in bundled_plans():
-        pytest.skip("the bundled Jinghai plan is not in this checkout")
+    assert "jinghai-2023" in bundled_plans()
     plan = load_plan("jinghai-2023")
     with service_for(f"sqlite:///{(tmp_path / 'j.sqlite').as_posix()}", plan=plan) as svc:
         load(svc.engine, plan)
@@ -95,7 +94,7 @@ def test_computed_from_metrics_and_factor_set_labels() -> None:
 
 def test_accounting_inventory_is_wired() -> None:
     """With the accounting package present, its inventory goes through its plan_metrics."""
-    accounting_demo = pytest.importorskip("carbonpeak.accounting.demo")
+    from carbonpeak.accounting import demo as accounting_demo
     from carbonpeak.services.computed import computed_values
 
     data = accounting_demo.demo_inventory().to_json()

@@ -6,8 +6,11 @@ The plan is docs/examples/minimal-plan.yaml plus one action whose task and indic
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -41,6 +44,32 @@ USERS: dict[str, tuple[str, str | None, str | None]] = {
 B_TASK = "industry.1"
 B_INDICATOR = "industry_energy_intensity_2025"
 SHARED_TASK = "energy.1"
+
+
+# Debian's Chromium (never `playwright install`): CARBONPEAK_CHROMIUM, else `chromium` on PATH.
+CHROMIUM = Path(os.environ.get("CARBONPEAK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
+BROWSER_PARTS = "apt-get install chromium fonts-noto-cjk (make test does it), or set CARBONPEAK_CHROMIUM"
+
+
+def missing_browser_parts() -> list[str]:
+    """What the browser tests need and this machine lacks: Chromium, and Chinese fonts for the pages."""
+    missing = [] if CHROMIUM.is_file() else [f"Chromium at {CHROMIUM}"]
+    fc_list = shutil.which("fc-list")
+    fonts = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True).stdout if fc_list else ""
+    if not fonts.strip():
+        missing.append("Chinese fonts (fc-list :lang=zh lists none)")
+    return missing
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Before any test runs: stop the whole run at once when a selected browser test cannot run."""
+    if session.config.option.collectonly:
+        return
+    if not any(item.get_closest_marker("browser") for item in session.items):
+        return
+    if missing := missing_browser_parts():
+        message = f"browser tests: missing {'; '.join(missing)}. {BROWSER_PARTS}"
+        pytest.exit(message, returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def write_plan(folder: Path) -> Path:

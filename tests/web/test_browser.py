@@ -1,29 +1,27 @@
 """Browser tests: Playwright (Python) driving Debian's headless Chromium against the live server.
 
-Chromium comes from Debian (``apt-get install chromium fonts-noto-cjk``; .ci/services-web.sh in CI),
-never from ``playwright install``. Screenshots of the main pages go to artifacts/screenshots/.
+Chromium comes from Debian (``apt-get install chromium fonts-noto-cjk``, which ``make test`` does;
+found as tests/web/conftest.py says), never from ``playwright install``. Screenshots of the main pages
+go to artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.conftest import REPO, require
-from tests.web.conftest import B_TASK, PASSWORD, SHARED_TASK, LiveServer
+from tests.web.conftest import B_TASK, BROWSER_PARTS, CHROMIUM, PASSWORD, SHARED_TASK, LiveServer
 from tests.web.test_indicator_page import demo
 
 __all__ = ["demo"]
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("CARBONPEAK_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -38,7 +36,7 @@ SCREENSHOTS = REPO / "artifacts" / "screenshots"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require(CHROMIUM.is_file(), f"Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    require(CHROMIUM.is_file(), f"Chromium at {CHROMIUM} ({BROWSER_PARTS})")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
