@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 
 from carbonpeak.plan import Indicator, Plan
-from carbonpeak.scenarios.assumptions import FUEL_NAMES, FUELS
+from carbonpeak.scenarios.base_year import FUEL_NAMES, FUELS
 from carbonpeak.scenarios.engine import INDICATORS, SOURCES, Engine, Inputs, Result
-from carbonpeak.scenarios.levers import build_inputs, canonical_metric
+from carbonpeak.scenarios.levers import build_inputs
 from carbonpeak.scenarios.peak import peaked_by, peaks
+from carbonpeak.scenarios.plan_indicators import canonical_metric
 from carbonpeak.scenarios.scenario_files import Scenario
 from carbonpeak.units import UnitError, conversion_factor
 
