@@ -116,13 +116,17 @@ def test_attachment_names() -> None:
     assert disposition('a"b.csv') == "attachment; filename=\"ab.csv\"; filename*=UTF-8''a%22b.csv"
 
 
-@pytest.mark.filterwarnings(r"ignore::pandas.errors.Pandas4Warning:pyam")  # see tests/scenarios/test_iamc_pyam.py
+@pytest.mark.filterwarnings(
+    r"ignore::pandas.errors.Pandas4Warning:pyam"
+)  # see tests/scenarios/test_iamc_pyam.py
 def test_iamc_download_reads_in_pyam_and_adds_up(viewer: httpx.Client, tmp_path: Path) -> None:
     from tests.scenarios.test_iamc_pyam import assert_tree_adds_up, import_pyam
 
     pyam = import_pyam()
     run = _run(viewer, scenario="plan", levers={"renewables": 100})
-    response = viewer.get("/scenarios/download?scenario=plan&table=trajectory&format=iamc&lever=renewables:100")
+    response = viewer.get(
+        "/scenarios/download?scenario=plan&table=trajectory&format=iamc&lever=renewables:100"
+    )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
     assert "scenario-plan-iamc.csv" in response.headers["content-disposition"]

@@ -231,14 +231,22 @@ def levers(fmt: FormatOption = Format.table) -> None:
     )
 
 
-def _monte_carlo(scn: Scenario, plan: Plan | None, samples: int, seed: int, tolerance: float, by_year: int) -> MonteCarlo:
+def _monte_carlo(
+    scn: Scenario, plan: Plan | None, samples: int, seed: int, tolerance: float, by_year: int
+) -> MonteCarlo:
     """The Monte Carlo of one scenario, with a progress bar on a terminal."""
     if not sys.stderr.isatty():
         return monte_carlo(scn, plan, samples, seed, tolerance=tolerance, by_year=by_year)
     with Progress(transient=True) as bar:
         task = bar.add_task(f"Monte Carlo {scn.id}", total=samples)
         return monte_carlo(
-            scn, plan, samples, seed, tolerance=tolerance, by_year=by_year, progress=lambda k: bar.advance(task, k)
+            scn,
+            plan,
+            samples,
+            seed,
+            tolerance=tolerance,
+            by_year=by_year,
+            progress=lambda k: bar.advance(task, k),
         )
 
 
@@ -392,7 +400,8 @@ def compare(
     the_plan = _plan_for(ctx, plan, scns)
     year = peak_target_year(the_plan) if by_year is None else by_year
     data = {
-        s.id: summary(run_scenario(s, the_plan), the_plan, tolerance, detail=False, by_year=year) for s in scns
+        s.id: summary(run_scenario(s, the_plan), the_plan, tolerance, detail=False, by_year=year)
+        for s in scns
     }
     years = list(next(iter(data.values()))["trajectory"])
     shown = [y for i, y in enumerate(years) if i % max(step, 1) == 0 or y == years[-1]]
@@ -401,7 +410,9 @@ def compare(
         rows.append({"row": y, **{sid: _wan_t(d["trajectory"][y]) for sid, d in data.items()}})
     rows.append({"row": "峰值年", **{sid: d["peak_year"] for sid, d in data.items()}})
     rows.append({"row": "峰值(万吨)", **{sid: _wan_t(d["peak_co2_t"]) for sid, d in data.items()}})
-    rows.append({"row": "累计(万吨)", **{sid: _wan_t(sum(d["trajectory"].values())) for sid, d in data.items()}})
+    rows.append(
+        {"row": "累计(万吨)", **{sid: _wan_t(sum(d["trajectory"].values())) for sid, d in data.items()}}
+    )
     rows.append(
         {
             "row": "达标指标",
@@ -427,7 +438,9 @@ def compare(
     )
 
 
-def _attribution(a: Scenario, b: Scenario, plan: Plan | None, order: list[str] | None, metric: str) -> Attribution:
+def _attribution(
+    a: Scenario, b: Scenario, plan: Plan | None, order: list[str] | None, metric: str
+) -> Attribution:
     """The Shapley attribution of b − a, with a progress bar on a terminal."""
     if not sys.stderr.isatty():
         return shapley_attribute(a, b, plan, order=order, metric=metric)
@@ -522,7 +535,9 @@ def seek(
     scenario: Annotated[str, typer.Argument(help="Scenario id or file to push, e.g. bau or plan.")],
     lever: Annotated[
         str,
-        typer.Option("--lever", help="The lever to push: one with a push in the lever table (scenario levers)."),
+        typer.Option(
+            "--lever", help="The lever to push: one with a push in the lever table (scenario levers)."
+        ),
     ],
     probability: Annotated[float, typer.Option("--probability", help="The P(peak by year) to reach.")] = 0.9,
     by_year: ByYearOption = None,
@@ -531,7 +546,8 @@ def seek(
     start: Annotated[
         int | None,
         typer.Option(
-            "--start", help="First year of the extra push (default and earliest: after the latest inventory year)."
+            "--start",
+            help="First year of the extra push (default and earliest: after the latest inventory year).",
         ),
     ] = None,
     upper: Annotated[

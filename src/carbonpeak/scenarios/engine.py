@@ -26,7 +26,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from carbonpeak.scenarios.base_year import COAL, COMBUSTIBLE, ELEC, FUELS, GAS, HEAT, NONFOSSIL_DIRECT, BaseYear
+from carbonpeak.scenarios.base_year import (
+    COAL,
+    COMBUSTIBLE,
+    ELEC,
+    FUELS,
+    GAS,
+    HEAT,
+    NONFOSSIL_DIRECT,
+    BaseYear,
+)
 from carbonpeak.units import conversion_factor
 
 Array = NDArray[np.float64]
@@ -347,7 +356,9 @@ class Engine:
                 "non_fossil_share": pct * nonfossil / primary,
                 "electricity_share_final": pct * fuel[..., ELEC] / final,
                 "renewable_capacity": inp.capacity.sum(axis=-1) / self.mw_per_wan_kw,
-                "gas_consumption": (supply.gas_demand + supply.chp_in) / self.tce_gas / self.gas_units_per_100m_m3,
+                "gas_consumption": (supply.gas_demand + supply.chp_in)
+                / self.tce_gas
+                / self.gas_units_per_100m_m3,
                 "industrial_energy_intensity": ind_equiv / ind_va,
                 "transport_co2_intensity": tr_co2 / tr_act,
                 "storage_ratio": pct * inp.storage,

@@ -125,7 +125,9 @@ def _check_year_and_sectors(
 ) -> None:
     if year not in inv.years:
         problem = Problem(
-            f"base year {year} is not in the activity data (years: {inv.years})", file=inv.source, field="year"
+            f"base year {year} is not in the activity data (years: {inv.years})",
+            file=inv.source,
+            field="year",
         )
         raise ScenarioDataError([problem])
     problems = [
@@ -143,7 +145,7 @@ def _split_year(
     """The inventory rows of ``year`` summed onto branches, fuel groups and technologies; what the
     model cannot place is collected in ``unplaced`` (what → the sectors or fuels it came with)."""
     tidy = inv.tidy
-    table = tidy[tidy["year"] == year]
+    table: Any = tidy[tidy["year"] == year]
     out = YearSplit(
         energy=np.zeros((len(model.branches), len(FUELS))),
         co2=np.zeros(len(FUELS)),
@@ -172,7 +174,15 @@ def _split_year(
         elif fuel not in FUEL_GROUPS:
             out.unplaced.setdefault(f"fuel {fuel}", set()).add(sector)
         else:
-            _add_energy(out, model.branches.index(sectors[sector]), FUELS.index(FUEL_GROUPS[fuel]), kind, category, value, factors)
+            _add_energy(
+                out,
+                model.branches.index(sectors[sector]),
+                FUELS.index(FUEL_GROUPS[fuel]),
+                kind,
+                category,
+                value,
+                factors,
+            )
     return out
 
 
@@ -228,7 +238,9 @@ def _fuel_groups(model: BaseYear, inv: Inventory, factors: FuelFactors, split: Y
     return tuple(fuels)
 
 
-def _capacity_and_sink_rate(model: BaseYear, split: YearSplit, file: str) -> tuple[NDArray[np.float64], float]:
+def _capacity_and_sink_rate(
+    model: BaseYear, split: YearSplit, file: str
+) -> tuple[NDArray[np.float64], float]:
     """Capacity = the year's generation at the base file's full-load hours and curtailment; sink rate =
     the year's sinks over the base file's forest area."""
     cut = model.curtailment * max(0.0, 1.0 - model.storage_ratio / model.storage_full_ratio)

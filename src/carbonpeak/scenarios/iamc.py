@@ -24,8 +24,8 @@ from carbonpeak import __version__
 from carbonpeak.scenarios.base_year import FUELS, TECHS, BaseYear
 from carbonpeak.scenarios.engine import SOURCES
 from carbonpeak.scenarios.errors import Problem, ScenarioDataError
-from carbonpeak.scenarios.lever_kinds import rescale
 from carbonpeak.scenarios.montecarlo import PERCENTILES, MonteCarlo
+from carbonpeak.scenarios.quantities import rescale
 from carbonpeak.scenarios.results import ScenarioRun
 
 Array = NDArray[np.float64]
@@ -74,7 +74,9 @@ def branch_paths(base: BaseYear) -> list[str]:
         for j, b in enumerate(base.branches)
     ]
     problems = [
-        Problem(f"{path!r} lies below {other!r}; a branch is a leaf of the IAMC tree", field=f"branches.{b}.iamc")
+        Problem(
+            f"{path!r} lies below {other!r}; a branch is a leaf of the IAMC tree", field=f"branches.{b}.iamc"
+        )
         for b, path in zip(base.branches, paths, strict=True)
         for other in paths
         if path.startswith(other + "|")
@@ -139,7 +141,9 @@ def electricity_variables(run: ScenarioRun) -> dict[str, tuple[str, Array]]:
         "Secondary Energy|Electricity",
         {**{TECH_NAMES[t]: gen[0, :, k] for k, t in enumerate(TECHS)}, "Gas": chp[0]},
     )
-    capacity = with_levels("Capacity|Electricity", {TECH_NAMES[t]: inp.capacity[0, :, k] for k, t in enumerate(TECHS)})
+    capacity = with_levels(
+        "Capacity|Electricity", {TECH_NAMES[t]: inp.capacity[0, :, k] for k, t in enumerate(TECHS)}
+    )
     out = {name: (ENERGY_UNIT, rescale(v, "MWh", "EJ")) for name, v in secondary.items()}
     out.update({name: ("GW", rescale(v, "MW", "GW")) for name, v in capacity.items()})
     net_exports = -res.indicators["purchased_electricity"][0]  # IAMC: trade volume = net exports
@@ -155,8 +159,14 @@ def driver_variables(run: ScenarioRun) -> dict[str, tuple[str, Array]]:
     forest_ha = base.area_ha() * np.broadcast_to(inp.forest[0], (n,))
     return {
         "Primary Energy": (ENERGY_UNIT, rescale(ind["energy_consumption_equivalent"], "tce", "EJ")),
-        "Primary Energy [Calorific Basis]": (ENERGY_UNIT, rescale(ind["energy_consumption_calorific"], "tce", "EJ")),
-        "Population": ("million", rescale(np.broadcast_to(inp.population[0], (n,)), "万人", "million_person")),
+        "Primary Energy [Calorific Basis]": (
+            ENERGY_UNIT,
+            rescale(ind["energy_consumption_calorific"], "tce", "EJ"),
+        ),
+        "Population": (
+            "million",
+            rescale(np.broadcast_to(inp.population[0], (n,)), "万人", "million_person"),
+        ),
         "GDP|MER": (
             f"billion CNY_{base.year}/yr",
             rescale(np.broadcast_to(inp.gdp[0], (n,)), "亿元", "billion_yuan"),
@@ -194,7 +204,9 @@ def rows_of_run(
     if mc is not None:
         bands = np.percentile(mc.co2, PERCENTILES, axis=0)
         for p, row in zip(PERCENTILES, bands, strict=True):
-            add(percentile_scenario(scn.id, p), "Gross Emissions|CO2", CO2_UNIT, rescale(row, "tCO2", "MtCO2"))
+            add(
+                percentile_scenario(scn.id, p), "Gross Emissions|CO2", CO2_UNIT, rescale(row, "tCO2", "MtCO2")
+            )
     return out
 
 
@@ -211,6 +223,7 @@ def wide_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     years = [c for c in wide.columns if c not in keys]
     header = [*keys, *(str(y) for y in years)]
     body = [
-        [*row[:5], *(None if pd.isna(v) else float(v) for v in row[5:])] for row in wide.itertuples(index=False)
+        [*row[:5], *(None if pd.isna(v) else float(v) for v in row[5:])]
+        for row in wide.itertuples(index=False)
     ]
     return header, body

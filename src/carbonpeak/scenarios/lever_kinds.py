@@ -3,7 +3,7 @@ owns (for the Shapley attribution), its observed values, and how an extra push a
 
 One handler per ``kind`` of the lever table (``KINDS``); a lever of the table names its kind and its
 engine ``input``, so adding a lever of an existing kind is a row of ``data/levers/levers.yaml``. Every unit
-conversion is derived from :mod:`carbonpeak.units` (``rescale``).
+conversion is derived from :mod:`carbonpeak.units` (:func:`.quantities.rescale`).
 """
 
 from __future__ import annotations
@@ -22,19 +22,11 @@ from carbonpeak.scenarios.engine import INPUT_UNITS, Engine, Inputs
 from carbonpeak.scenarios.errors import MissingIndicatorError, Problem
 from carbonpeak.scenarios.lever_table import Lever, lever_table
 from carbonpeak.scenarios.paths import catch_up, path_points, step_rates
+from carbonpeak.scenarios.quantities import rescale
 from carbonpeak.units import UnitError, conversion_factor
 
 Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]
-
-
-def rescale(values: Any, from_unit: str, to_unit: str) -> Any:
-    """``values`` in ``from_unit`` expressed in ``to_unit``. A factor below 1 is applied as a division
-    by its inverse (x / 100, not x × 0.01), which is exact wherever the inverse is a whole number."""
-    factor = conversion_factor(from_unit, to_unit)
-    if factor >= 1.0:
-        return values * factor
-    return values / conversion_factor(to_unit, from_unit)
 
 
 @dataclass
@@ -89,14 +81,18 @@ class LeverKind:
                 f"{ind.unit!r}, not convertible to {lever.unit!r}"
             ) from exc
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         raise NotImplementedError
 
     def push_unit(self, lever: Lever) -> str:
         """The unit a push amount is converted to before :meth:`push` applies it."""
         return lever.value_unit
 
-    def push(self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array) -> Inputs:
+    def push(
+        self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array
+    ) -> Inputs:
         raise InvalidInputError(f"lever {lever.id!r} cannot be pushed")
 
 
@@ -117,7 +113,9 @@ class IntensityKind(LeverKind):
         cut = rescale(float(ind.value), ind.unit or "%", "dimensionless")  # type: ignore[arg-type]
         return float(1.0 - (1.0 - cut) ** (1.0 / (ind.year - ind.base_year)))
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         # rates act from the year after the latest observed one, on the observed intensity
         rates = {y: rescale(v, lever.unit, lever.value_unit) for y, v in points.items()}
         index = np.cumprod(1.0 - step_rates(ctx.years, rates))
@@ -125,7 +123,9 @@ class IntensityKind(LeverKind):
         view = ctx.inp.intensity[0]
         view[ctx.last :, mask] = view[ctx.last, mask][None, :] * index[:, None]
 
-    def push(self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array) -> Inputs:
+    def push(
+        self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array
+    ) -> Inputs:
         mask = engine.base.branch_mask(str(lever.sector))
         intensity = inp.intensity.copy()
         intensity[0][:, mask] *= ((1.0 - amount) ** steps)[:, None]
@@ -139,7 +139,9 @@ class SharesKind(LeverKind):
         mask = base.branch_mask(str(lever.sector))[:, None]
         return {"share": np.broadcast_to(mask, (n_years, len(base.branches), len(FUELS)))}
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         for branch, by_year in (settings.get("shares") or {}).items():
             field = f"shares.{branch}"
             if branch not in ctx.base.branches:
@@ -157,7 +159,9 @@ def _branch_shares(ctx: LeverContext, j: int, by_year: Mapping[Any, Any], field:
     for y in sorted(targets):
         named = targets[y]
         if any(fu not in FUELS for fu in named) or sum(named.values()) > 1.0 + 1e-9:
-            ctx.problems.append(Problem("unknown fuel or shares above 1", file=ctx.where, field=f"{field}.{y}"))
+            ctx.problems.append(
+                Problem("unknown fuel or shares above 1", file=ctx.where, field=f"{field}.{y}")
+            )
             continue
         row = s0.copy()
         rest = [k for k, fu in enumerate(FUELS) if fu not in named]
@@ -193,7 +197,9 @@ class TargetShareKind(LeverKind):
         vals = [float(e[:, ELEC].sum() / e.sum() * factor) for e in _energy_years(base, inp)]
         return vals[0], vals[-1]
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         if not points:
             return
         b0, v0 = self.observed(lever, ctx.base, ctx.inp)
@@ -202,7 +208,9 @@ class TargetShareKind(LeverKind):
         if ctx.last:  # the latest observed year is data, not a target
             target[0, ctx.last] = np.nan
 
-    def push(self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array) -> Inputs:
+    def push(
+        self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array
+    ) -> Inputs:
         share = rescale(engine.run(inp).indicators["electricity_share_final"][0], "%", lever.value_unit)
         current = np.where(np.isfinite(inp.elec_target[0]), np.maximum(inp.elec_target[0], share), share)
         return replace(inp, elec_target=np.clip(current + amount * ramp, 0.0, 1.0)[None, :])
@@ -218,7 +226,9 @@ class CapacityKind(LeverKind):
             float(rescale(cap[inp.last_observed].sum(), INPUT_UNITS["capacity"], lever.unit)),
         )
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         b0, v0 = self.observed(lever, ctx.base, ctx.inp)
         total0 = rescale(v0, lever.unit, lever.value_unit)
         total = rescale(ctx.caught_up(points, b0, v0), lever.unit, lever.value_unit)
@@ -228,7 +238,9 @@ class CapacityKind(LeverKind):
         added = np.maximum(0.0, total - total0)
         ctx.inp.capacity[0, ctx.last :] = ctx.inp.capacity[0, ctx.last] + added[:, None] * weights
 
-    def push(self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array) -> Inputs:
+    def push(
+        self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array
+    ) -> Inputs:
         capacity = inp.capacity.copy()
         capacity[0, :, TECHS.index(str(lever.push.technology if lever.push else ""))] += amount * ramp
         return replace(inp, capacity=capacity)
@@ -242,29 +254,39 @@ class PathKind(LeverKind):
         factor = conversion_factor(INPUT_UNITS[lever.input], lever.unit)
         return float(arr[0] * factor), float(arr[inp.last_observed] * factor)
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         b0, v0 = self.observed(lever, ctx.base, ctx.inp)
         getattr(ctx.inp, lever.input)[0, ctx.last :] = rescale(
             ctx.caught_up(points, b0, v0), lever.unit, lever.value_unit
         )
 
-    def push(self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array) -> Inputs:
+    def push(
+        self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array
+    ) -> Inputs:
         return replace(inp, **{lever.input: getattr(inp, lever.input) + amount * ramp})
 
 
 class ShiftKind(LeverKind):
     """The share of road freight turnover moved to rail (公转铁), from zero in the latest observed year."""
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         if ctx.base.modal_shift is None:
             ctx.problems.append(
-                Problem("the base data names no modal_shift branches", file=ctx.where, field=f"levers.{lever.id}")
+                Problem(
+                    "the base data names no modal_shift branches", file=ctx.where, field=f"levers.{lever.id}"
+                )
             )
             return
         shift = getattr(ctx.inp, lever.input)
         shift[0, ctx.last :] = rescale(ctx.caught_up(points, 0.0, 0.0), lever.unit, lever.value_unit)
 
-    def push(self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array) -> Inputs:
+    def push(
+        self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array
+    ) -> Inputs:
         return replace(inp, **{lever.input: np.minimum(1.0, getattr(inp, lever.input) + amount * ramp)})
 
 
@@ -274,17 +296,22 @@ class TargetGasKind(LeverKind):
     def observed(self, lever: Lever, base: BaseYear, inp: Inputs) -> tuple[float, float]:
         gas = base.fuels[GAS]
         vals = [
-            float(rescale(e[:, GAS].sum() / gas.tce_per_unit, gas.unit, lever.unit)) for e in _energy_years(base, inp)
+            float(rescale(e[:, GAS].sum() / gas.tce_per_unit, gas.unit, lever.unit))
+            for e in _energy_years(base, inp)
         ]
         return vals[0], vals[-1]
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         if not points:
             return
         b0, v0 = self.observed(lever, ctx.base, ctx.inp)
         gas = ctx.base.fuels[GAS]
         target = ctx.inp.gas_target
-        target[0, ctx.last :] = rescale(ctx.caught_up(points, b0, v0), lever.unit, gas.unit) * gas.tce_per_unit
+        target[0, ctx.last :] = (
+            rescale(ctx.caught_up(points, b0, v0), lever.unit, gas.unit) * gas.tce_per_unit
+        )
         if ctx.last:
             target[0, ctx.last] = np.nan
 
@@ -292,12 +319,16 @@ class TargetGasKind(LeverKind):
 class ReductionKind(LeverKind):
     """A cut of process CO2 per unit of activity, relative to the latest observed year's level."""
 
-    def apply(self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]) -> None:
+    def apply(
+        self, lever: Lever, ctx: LeverContext, settings: Mapping[str, Any], points: dict[int, float]
+    ) -> None:
         index = getattr(ctx.inp, lever.input)
         cut = rescale(ctx.caught_up(points, 0.0, 0.0), lever.unit, lever.value_unit)
         index[0, ctx.last :] = index[0, ctx.last] * (1.0 - cut)
 
-    def push(self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array) -> Inputs:
+    def push(
+        self, lever: Lever, inp: Inputs, engine: Engine, amount: float, ramp: Array, steps: Array
+    ) -> Inputs:
         index = getattr(inp, lever.input)
         return replace(inp, **{lever.input: index * np.maximum(0.0, 1.0 - amount * ramp)})
 

@@ -110,7 +110,9 @@ class Lever(Strict):
         if self.input not in inputs:
             raise ValueError(f"a {self.kind} lever owns one of {', '.join(inputs)}, not {self.input!r}")
         if (self.kind in SECTOR_KINDS) != (self.sector is not None):
-            raise ValueError(f"sector is {'required' if self.kind in SECTOR_KINDS else 'not used'} for {self.kind}")
+            raise ValueError(
+                f"sector is {'required' if self.kind in SECTOR_KINDS else 'not used'} for {self.kind}"
+            )
         if self.kind == "capacity" and self.push is not None and self.push.technology not in TECHS:
             raise ValueError(f"push.technology must be one of {', '.join(TECHS)}")
         return self
@@ -205,7 +207,11 @@ def parse_lever_table(data: Any, file: str = LEVER_FILE) -> LeverTable:
 @functools.cache
 def lever_table() -> LeverTable:
     """The bundled lever table, read and validated on first use."""
-    text = resources.files("carbonpeak.scenarios").joinpath(f"data/levers/{LEVER_FILE}").read_text(encoding="utf-8")
+    text = (
+        resources.files("carbonpeak.scenarios")
+        .joinpath(f"data/levers/{LEVER_FILE}")
+        .read_text(encoding="utf-8")
+    )
     return parse_lever_table(yaml.safe_load(text))
 
 

@@ -21,10 +21,11 @@ from carbonpeak.scenarios.assumptions import apply_assumptions
 from carbonpeak.scenarios.base_year import BaseYear
 from carbonpeak.scenarios.engine import Engine, Inputs, frozen_inputs
 from carbonpeak.scenarios.errors import MissingIndicatorError, Problem, ScenarioDataError
-from carbonpeak.scenarios.lever_kinds import KINDS, LeverContext, rescale
+from carbonpeak.scenarios.lever_kinds import KINDS, LeverContext
 from carbonpeak.scenarios.lever_table import Lever, lever, lever_table
 from carbonpeak.scenarios.paths import by_year
 from carbonpeak.scenarios.plan_indicators import find_indicators
+from carbonpeak.scenarios.quantities import rescale
 
 
 def plan_points(plan: Plan, refs: list[str], spec: Lever, scenario: str) -> dict[int, float]:
@@ -53,7 +54,9 @@ def lever_points(
     if not refs:
         return points
     if plan is None:
-        raise MissingIndicatorError(f"scenario {scenario!r}, lever {spec.id!r} reads the plan, but no plan was given")
+        raise MissingIndicatorError(
+            f"scenario {scenario!r}, lever {spec.id!r} reads the plan, but no plan was given"
+        )
     return {**plan_points(plan, refs, spec, scenario), **points}
 
 
@@ -130,10 +133,7 @@ def apply_push(
         pushable = ", ".join(lv.id for lv in lever_table().pushable)
         raise InvalidInputError(f"lever {spec.id!r} cannot be pushed; choose one of {pushable}")
     earliest = first_push_year(inputs)
-    if start is None:
-        begin = earliest
-    else:
-        begin = max(start, earliest) if inputs.history_end is not None else start
+    begin = earliest if start is None else max(start, earliest) if inputs.history_end is not None else start
     years = inputs.years.astype(np.float64)
     steps = np.maximum(0.0, years - (begin - 1))
     ramp = np.clip(steps / max(1, until - begin + 1), 0.0, 1.0)

@@ -44,7 +44,8 @@ def slider_rows(plan: Plan, lang: str = "zh-CN") -> list[dict[str, Any]]:
     rows = []
     for lever in lever_table().sliders:
         push = lever.push
-        assert push is not None and push.slider is not None  # lever_table().sliders has both
+        assert push is not None
+        assert push.slider is not None
         ids = [i.id for i in find_indicators(plan, lever.metric)] if lever.metric else []
         rows.append(
             {

@@ -114,7 +114,9 @@ def scenario_download(
     title = f"情景 {scenario}（{prep.scenario.title}）· {pushes} · {ILLUSTRATIVE}"
     if format == "iamc":  # pyam reads the header in the first line: no title line
         named = ", ".join(f"{k} +{v:g}" for k, v in levers.items() if v)
-        iamc_rows = [{**r, "scenario": f"{r['scenario']} ({named})"} if named else r for r in rows_of_run(run)]
+        iamc_rows = [
+            {**r, "scenario": f"{r['scenario']} ({named})"} if named else r for r in rows_of_run(run)
+        ]
         header, rows = wide_table(iamc_rows)
         name = f"scenario-{scenario}-iamc"
         return table_response("csv", header, rows, title=title, sheet="data", name=name, csv_title=False)
