@@ -9,7 +9,8 @@ import pytest
 
 from carbonpeak.plan import load_plan
 from carbonpeak.scenarios import MissingIndicatorError
-from carbonpeak.scenarios.assumptions import compare_inventory, load_base
+from carbonpeak.scenarios.base_files import load_base
+from carbonpeak.scenarios.base_year import compare_inventory
 from carbonpeak.scenarios.engine import Engine, frozen_inputs
 from carbonpeak.scenarios.results import run_scenario, summary
 from carbonpeak.scenarios.scenario_files import load_scenario

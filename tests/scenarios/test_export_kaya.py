@@ -36,7 +36,10 @@ def test_iamc_rows_are_long_and_add_up() -> None:
     )
     assert np.allclose(wide["Emissions|CO2"], parts)
     assert (frame["region"].str.contains("illustrative")).all()
-    assert {"Emissions|CO2|Gross|p5", "Emissions|CO2|Gross|p95"} <= set(frame["variable"])
+    # Monte Carlo percentiles are scenarios of their own (decision note 0213), not child variables
+    bands = frame[frame["scenario"].str.contains("|", regex=False)]
+    assert {"bau|p5", "bau|p95"} <= set(bands["scenario"])
+    assert set(bands["variable"]) == {"Gross Emissions|CO2"}
 
 
 def test_cli_export_csv_to_stdout() -> None:

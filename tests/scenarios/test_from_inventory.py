@@ -17,7 +17,8 @@ from carbonpeak.accounting.demo import ACTIVITY_FILE, MACRO_FILE, demo_dir
 from carbonpeak.cli.main import app
 from carbonpeak.plan import load_plan
 from carbonpeak.scenarios import ScenarioDataError
-from carbonpeak.scenarios.assumptions import FUELS, load_base
+from carbonpeak.scenarios.base_files import load_base
+from carbonpeak.scenarios.base_year import FUELS
 from carbonpeak.scenarios.engine import SOURCES, Engine, frozen_inputs
 from carbonpeak.scenarios.from_inventory import reproduction
 from carbonpeak.scenarios.results import run_scenario

@@ -13,14 +13,14 @@ import yaml
 from carbonpeak.accounting import inventory, read_activity, read_macro
 from carbonpeak.accounting.demo import ACTIVITY_FILE, MACRO_FILE, demo_dir
 from carbonpeak.plan import load_plan
-from carbonpeak.scenarios.assumptions import COMBUSTIBLE, FUELS, base_with_energy_table
+from carbonpeak.scenarios.base_year import COMBUSTIBLE, FUELS, base_with_energy_table
 from carbonpeak.scenarios.engine import SOURCES, Engine
 from carbonpeak.scenarios.from_inventory import base_from_inventory
-from carbonpeak.scenarios.levers import build_inputs, catch_up
+from carbonpeak.scenarios.levers import apply_push, build_inputs
 from carbonpeak.scenarios.montecarlo import monte_carlo
+from carbonpeak.scenarios.paths import catch_up
 from carbonpeak.scenarios.results import check_targets, run_scenario, summary
 from carbonpeak.scenarios.scenario_files import bundled_dir, load_scenario
-from carbonpeak.scenarios.seek import push
 from carbonpeak.scenarios.shapley import attribute
 
 PLAN = Path(__file__).parent / "plan-small.yaml"
@@ -115,7 +115,7 @@ def test_monte_carlo_and_pushes_leave_the_observed_years_alone() -> None:
     assert np.allclose(mc.co2[:, :n], run.result.co2[0, :n], rtol=1e-12)
     assert mc.co2[:, n].std() > 0  # the first projection year has spread
     for lever, d in (("renewables", 100.0), ("electrification", 5.0), ("industry_efficiency", 0.02)):
-        pushed = push(run.inputs, run.engine, lever, d, 2021, 2030)
+        pushed = apply_push(run.inputs, lever, d, engine=run.engine, start=2021, until=2030)
         co2 = run.engine.run(pushed).co2[0]
         assert np.allclose(co2[:n], run.result.co2[0, :n], rtol=1e-12), lever
         assert not np.isclose(co2[n + 1], run.result.co2[0, n + 1], rtol=1e-6), lever  # acts from 2025

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -57,7 +58,7 @@ def test_trajectory_download_matches_the_run(viewer: httpx.Client) -> None:
         rows = _csv(viewer, f"scenario=plan&table=trajectory{query}")
         assert rows[0][0].startswith("# 情景 plan") and "示例数据" in rows[0][0]
         header = rows[1]
-        gross = next(r for r in rows[2:] if r[3] == "Emissions|CO2|Gross")
+        gross = next(r for r in rows[2:] if r[3] == "Gross Emissions|CO2")
         assert gross[4] == "Mt CO2/yr"
         for year in ("2020", "2025", "2030"):
             # the page's trajectory is gross CO2 in t; the file is in Mt
@@ -113,3 +114,31 @@ def test_attachment_names() -> None:
         "attachment; filename=\"download.txt\"; filename*=UTF-8''%E7%A4%BA%E4%BE%8B%E4%BD%90%E8%AF%81.txt"
     )
     assert disposition('a"b.csv') == "attachment; filename=\"ab.csv\"; filename*=UTF-8''a%22b.csv"
+
+
+@pytest.mark.filterwarnings(
+    r"ignore::pandas.errors.Pandas4Warning:pyam"
+)  # see tests/scenarios/test_iamc_pyam.py
+def test_iamc_download_reads_in_pyam_and_adds_up(viewer: httpx.Client, tmp_path: Path) -> None:
+    from tests.scenarios.test_iamc_pyam import assert_tree_adds_up, import_pyam
+
+    pyam = import_pyam()
+    run = _run(viewer, scenario="plan", levers={"renewables": 100})
+    response = viewer.get(
+        "/scenarios/download?scenario=plan&table=trajectory&format=iamc&lever=renewables:100"
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "scenario-plan-iamc.csv" in response.headers["content-disposition"]
+    path = tmp_path / "plan.csv"
+    path.write_bytes(response.content)
+    df = pyam.IamDataFrame(path)
+    assert list(df.scenario) == ["plan (renewables +100)"]
+    assert all("示例数据" in r for r in df.region)
+    assert_tree_adds_up(df)
+    gross = df.filter(variable="Gross Emissions|CO2").timeseries().iloc[0]
+    trajectory = run["trajectory"]
+    assert isinstance(trajectory, dict)
+    for year in (2020, 2025, 2030):  # the page's trajectory is in t, the file in Mt
+        assert gross[year] == pytest.approx(trajectory[str(year)] / 1e6, rel=1e-9)
+    assert viewer.get("/scenarios/download?scenario=plan&table=targets&format=iamc").status_code == 422

@@ -7,16 +7,26 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.progress import Progress
 
 from carbonpeak.cli.common import PlanOption, domain_errors, get_plan
 from carbonpeak.cli.output import Format, FormatOption, emit
 from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Plan, PlanNotFoundError
 from carbonpeak.scenarios import decompose_csv
-from carbonpeak.scenarios.levers import LEVERS
+from carbonpeak.scenarios.iamc import rows_of_run, to_frame
+from carbonpeak.scenarios.kaya import projection_kaya
+from carbonpeak.scenarios.lever_table import lever_table
+from carbonpeak.scenarios.lmdi import decompose_frame
+from carbonpeak.scenarios.montecarlo import MonteCarlo, monte_carlo
+from carbonpeak.scenarios.plan_indicators import peak_target_year
 from carbonpeak.scenarios.results import ILLUSTRATIVE_NOTE, run_scenario, summary
 from carbonpeak.scenarios.scenario_files import Scenario, bundled_scenarios, load_scenario, read_file
-from carbonpeak.scenarios.seek import KNOBS
+from carbonpeak.scenarios.seek import SeekResult
+from carbonpeak.scenarios.seek import seek as seek_lever
+from carbonpeak.scenarios.shapley import Attribution
+from carbonpeak.scenarios.shapley import attribute as shapley_attribute
+from carbonpeak.units import conversion_factor
 
 app = typer.Typer(
     help="Projections: peak year and value, Monte Carlo, attribution to levers, goal seeking.",
@@ -34,7 +44,12 @@ ToleranceOption = Annotated[
     ),
 ]
 ByYearOption = Annotated[
-    int, typer.Option("--by-year", help="The year of 'peaked by' and of P(peak by year).")
+    int | None,
+    typer.Option(
+        "--by-year",
+        help="The year of 'peaked by' and of P(peak by year); default: the plan's co2_peak target year "
+        "(2030 for a plan without one).",
+    ),
 ]
 
 
@@ -62,6 +77,11 @@ BaseYearOption = Annotated[
 
 def _tag(illustrative: bool) -> str:
     return " (illustrative 示例数据)" if illustrative else ""
+
+
+def _wan_t(value_t: float, digits: int = 1) -> float:
+    """Tonnes of CO2 shown in 万吨 (10⁴ t), rounded."""
+    return round(value_t / conversion_factor("万tCO2", "tCO2"), digits)
 
 
 def _load(
@@ -132,13 +152,13 @@ def show(
     """Show a scenario's resolved levers (with their plan indicators) and key assumptions."""
     scn = load_scenario(scenario)
     rows: list[dict[str, Any]] = []
-    for lever in LEVERS:
+    for lever in lever_table().levers:
         settings = scn.levers.get(lever.id) or {}
         values = {k: v for k, v in settings.items() if k not in ("from_plan",)}
         rows.append(
             {
                 "lever": lever.id,
-                "name": lever.name,
+                "name": lever.name.zh,
                 "unit": lever.unit,
                 "metric": lever.metric,
                 "from_plan": settings.get("from_plan"),
@@ -174,6 +194,139 @@ def show(
 
 @app.command()
 @domain_errors
+def levers(fmt: FormatOption = Format.table) -> None:
+    """List the levers of the lever table: kind, unit, plan metric, Shapley group and push."""
+    table = lever_table()
+    rows = [
+        {
+            "id": lever.id,
+            "name": lever.name.zh,
+            "name_en": lever.name.en,
+            "kind": lever.kind,
+            "input": lever.input,
+            "unit": lever.unit,
+            "metric": lever.metric,
+            "group": lever.group_id,
+            "push_unit": lever.push.unit if lever.push else None,
+            "push_upper": lever.push.upper if lever.push else None,
+            "meaning": lever.meaning.en,
+        }
+        for lever in table.levers
+    ]
+    emit(
+        rows,
+        [
+            ("id", "措施"),
+            ("name", "名称"),
+            ("kind", "类型"),
+            ("unit", "单位"),
+            ("metric", "方案指标"),
+            ("group", "归因组"),
+            ("push_unit", "追加量单位"),
+            ("push_upper", "搜索上限"),
+        ],
+        fmt,
+        title=f"措施表 (lever table {table.version})",
+        json_data={"version": table.version, "source": table.source, "levers": rows},
+    )
+
+
+def _monte_carlo(
+    scn: Scenario, plan: Plan | None, samples: int, seed: int, tolerance: float, by_year: int
+) -> MonteCarlo:
+    """The Monte Carlo of one scenario, with a progress bar on a terminal."""
+    if not sys.stderr.isatty():
+        return monte_carlo(scn, plan, samples, seed, tolerance=tolerance, by_year=by_year)
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"Monte Carlo {scn.id}", total=samples)
+        return monte_carlo(
+            scn,
+            plan,
+            samples,
+            seed,
+            tolerance=tolerance,
+            by_year=by_year,
+            progress=lambda k: bar.advance(task, k),
+        )
+
+
+def _run_row(scn: Scenario, data: dict[str, Any], by_year: int) -> dict[str, Any]:
+    targets = data["targets"]
+    return {
+        "id": scn.id,
+        "peak_year": data["peak_year"],
+        "peak_kind": "观测" if data["peak_observed"] else "预测",
+        "peak": _wan_t(data["peak_co2_t"]),
+        "by": data[f"peaked_by_{by_year}"],
+        "fall": round(data["fall_to_end_pct"], 1),
+        "p": data.get(f"p_peak_by_{by_year}"),
+        "met": f"{sum(t['met'] for t in targets)}/{len(targets)}" if targets else "",
+    }
+
+
+def _emit_bands_and_sensitivity(out: dict[str, Any], samples: int, seed: int, by_year: int) -> None:
+    tag = _tag(out["illustrative"])
+    for sid, d in out["scenarios"].items():
+        bands = d["percentiles"]
+        years = [y for y in bands["p50"] if int(y) % 5 == 0]
+        brows = [{"year": y, **{p: _wan_t(bands[p][y]) for p in bands}} for y in years]
+        emit(
+            brows,
+            [("year", "年份"), *[(p, f"{p} (万吨)") for p in bands]],
+            Format.table,
+            title=f"{sid}: 蒙特卡洛分位数 ({samples} 样本, seed {seed})" + tag,
+        )
+        srows = [
+            {
+                "input": r["input"],
+                "swing": _wan_t(r["peak_co2_swing_t"]),
+                "rho_year": round(r["spearman_peak_year"], 3),
+                "rho_co2": round(r["spearman_peak_co2"], 3),
+                "p_lo": r[f"p_peak_by_{by_year}_low_decile"],
+                "p_hi": r[f"p_peak_by_{by_year}_high_decile"],
+            }
+            for r in d["sensitivity"]
+        ]
+        emit(
+            srows,
+            [
+                ("input", "不确定输入"),
+                ("swing", "峰值摆幅(万吨)"),
+                ("rho_year", "与峰值年秩相关"),
+                ("rho_co2", "与峰值秩相关"),
+                ("p_lo", f"低10%时P({by_year})"),
+                ("p_hi", f"高10%时P({by_year})"),
+            ],
+            Format.table,
+            title=f"{sid}: 敏感性 (哪个输入最影响峰值)" + tag,
+        )
+
+
+def _emit_target_checks(out: dict[str, Any]) -> None:
+    trows = [
+        {"scenario": sid, **t, "projected": round(t["projected"], 4)}
+        for sid, d in out["scenarios"].items()
+        for t in d["targets"]
+    ]
+    emit(
+        trows,
+        [
+            ("scenario", "情景"),
+            ("id", "指标"),
+            ("year", "年份"),
+            ("comparator", "比较"),
+            ("target", "目标值"),
+            ("projected", "预测值"),
+            ("unit", "单位"),
+            ("met", "达标"),
+        ],
+        Format.table,
+        title="规划目标检查" + _tag(out["illustrative"]),
+    )
+
+
+@app.command()
+@domain_errors
 def run(
     ctx: typer.Context,
     scenarios: ScenariosArg = None,
@@ -183,7 +336,7 @@ def run(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (PCG64).")] = 0,
     tolerance: ToleranceOption = 0.0,
-    by_year: ByYearOption = 2030,
+    by_year: ByYearOption = None,
     activity: ActivityOption = None,
     macro: MacroOption = None,
     base_year: BaseYearOption = None,
@@ -193,42 +346,21 @@ def run(
     percentile bands and P(peak by 2030)."""
     scns = _load(scenarios, activity, macro, base_year)
     the_plan = _plan_for(ctx, plan, scns)
+    year = peak_target_year(the_plan) if by_year is None else by_year
     out: dict[str, Any] = {
         "illustrative": any(s.illustrative for s in scns),
         "plan": the_plan.plan.id if the_plan else None,
         "base_year": _base_info(scns),
+        "by_year": year,
         "scenarios": {},
     }
     rows = []
     for scn in scns:
-        data = summary(run_scenario(scn, the_plan), the_plan, tolerance, by_year=by_year)
+        data = summary(run_scenario(scn, the_plan), the_plan, tolerance, by_year=year)
         if samples > 0:
-            from carbonpeak.scenarios.montecarlo import monte_carlo
-
-            mc = monte_carlo(
-                scn,
-                the_plan,
-                samples,
-                seed,
-                tolerance=tolerance,
-                by_year=by_year,
-                progress=sys.stderr.isatty(),
-            )
-            data.update(mc.to_dict())
+            data.update(_monte_carlo(scn, the_plan, samples, seed, tolerance, year).to_dict())
         out["scenarios"][scn.id] = data
-        targets = data["targets"]
-        rows.append(
-            {
-                "id": scn.id,
-                "peak_year": data["peak_year"],
-                "peak_kind": "观测" if data["peak_observed"] else "预测",
-                "peak": round(data["peak_co2_t"] / 1e4, 1),
-                "by": data[f"peaked_by_{by_year}"],
-                "fall": round(data["fall_to_end_pct"], 1),
-                "p": data.get(f"p_peak_by_{by_year}"),
-                "met": f"{sum(t['met'] for t in targets)}/{len(targets)}" if targets else "",
-            }
-        )
+        rows.append(_run_row(scn, data, year))
     if out["illustrative"]:
         out["note"] = ILLUSTRATIVE_NOTE
     columns = [
@@ -236,69 +368,17 @@ def run(
         ("peak_year", "峰值年"),
         ("peak_kind", "峰值来自"),
         ("peak", "峰值(万吨CO2)"),
-        ("by", f"{by_year}年前达峰"),
+        ("by", f"{year}年前达峰"),
         ("fall", "峰值后至末年降幅%"),
     ]
     if samples > 0:
-        columns.append(("p", f"P({by_year}年前达峰)"))
+        columns.append(("p", f"P({year}年前达峰)"))
     columns.append(("met", "达标指标"))
     emit(rows, columns, fmt, title="情景结果" + _tag(out["illustrative"]), json_data=out)
     if fmt is Format.table and samples > 0:
-        for sid, d in out["scenarios"].items():
-            bands = d["percentiles"]
-            years = [y for y in bands["p50"] if int(y) % 5 == 0]
-            brows = [{"year": y, **{p: round(bands[p][y] / 1e4, 1) for p in bands}} for y in years]
-            emit(
-                brows,
-                [("year", "年份"), *[(p, f"{p} (万吨)") for p in bands]],
-                fmt,
-                title=f"{sid}: 蒙特卡洛分位数 ({samples} 样本, seed {seed})" + _tag(out["illustrative"]),
-            )
-            srows = [
-                {
-                    "input": r["input"],
-                    "swing": round(r["peak_co2_swing_t"] / 1e4, 1),
-                    "rho_year": round(r["spearman_peak_year"], 3),
-                    "rho_co2": round(r["spearman_peak_co2"], 3),
-                    "p_lo": r[f"p_peak_by_{by_year}_low_decile"],
-                    "p_hi": r[f"p_peak_by_{by_year}_high_decile"],
-                }
-                for r in d["sensitivity"]
-            ]
-            emit(
-                srows,
-                [
-                    ("input", "不确定输入"),
-                    ("swing", "峰值摆幅(万吨)"),
-                    ("rho_year", "与峰值年秩相关"),
-                    ("rho_co2", "与峰值秩相关"),
-                    ("p_lo", f"低10%时P({by_year})"),
-                    ("p_hi", f"高10%时P({by_year})"),
-                ],
-                fmt,
-                title=f"{sid}: 敏感性 (哪个输入最影响峰值)" + _tag(out["illustrative"]),
-            )
+        _emit_bands_and_sensitivity(out, samples, seed, year)
     if fmt is Format.table and the_plan is not None:
-        trows = [
-            {"scenario": sid, **t, "projected": round(t["projected"], 4)}
-            for sid, d in out["scenarios"].items()
-            for t in d["targets"]
-        ]
-        emit(
-            trows,
-            [
-                ("scenario", "情景"),
-                ("id", "指标"),
-                ("year", "年份"),
-                ("comparator", "比较"),
-                ("target", "目标值"),
-                ("projected", "预测值"),
-                ("unit", "单位"),
-                ("met", "达标"),
-            ],
-            fmt,
-            title="规划目标检查" + _tag(out["illustrative"]),
-        )
+        _emit_target_checks(out)
 
 
 @app.command()
@@ -309,7 +389,7 @@ def compare(
     plan: PlanOption = None,
     step: Annotated[int, typer.Option("--step", help="Show every STEP-th year in the table.")] = 5,
     tolerance: ToleranceOption = 0.0,
-    by_year: ByYearOption = 2030,
+    by_year: ByYearOption = None,
     activity: ActivityOption = None,
     macro: MacroOption = None,
     base_year: BaseYearOption = None,
@@ -318,22 +398,20 @@ def compare(
     """Compare scenarios side by side: CO2 by year, peak, cumulative CO2 and targets met."""
     scns = _load(scenarios, activity, macro, base_year)
     the_plan = _plan_for(ctx, plan, scns)
+    year = peak_target_year(the_plan) if by_year is None else by_year
     data = {
-        s.id: summary(run_scenario(s, the_plan), the_plan, tolerance, detail=False, by_year=by_year)
+        s.id: summary(run_scenario(s, the_plan), the_plan, tolerance, detail=False, by_year=year)
         for s in scns
     }
     years = list(next(iter(data.values()))["trajectory"])
     shown = [y for i, y in enumerate(years) if i % max(step, 1) == 0 or y == years[-1]]
     rows: list[dict[str, Any]] = []
     for y in shown:
-        rows.append({"row": y, **{sid: round(d["trajectory"][y] / 1e4, 1) for sid, d in data.items()}})
+        rows.append({"row": y, **{sid: _wan_t(d["trajectory"][y]) for sid, d in data.items()}})
     rows.append({"row": "峰值年", **{sid: d["peak_year"] for sid, d in data.items()}})
-    rows.append({"row": "峰值(万吨)", **{sid: round(d["peak_co2_t"] / 1e4, 1) for sid, d in data.items()}})
+    rows.append({"row": "峰值(万吨)", **{sid: _wan_t(d["peak_co2_t"]) for sid, d in data.items()}})
     rows.append(
-        {
-            "row": "累计(万吨)",
-            **{sid: round(sum(d["trajectory"].values()) / 1e4, 1) for sid, d in data.items()},
-        }
+        {"row": "累计(万吨)", **{sid: _wan_t(sum(d["trajectory"].values())) for sid, d in data.items()}}
     )
     rows.append(
         {
@@ -346,6 +424,7 @@ def compare(
         "illustrative": illustrative,
         "plan": the_plan.plan.id if the_plan else None,
         "base_year": _base_info(scns),
+        "by_year": year,
         "scenarios": {
             sid: {**d, "cumulative_co2_t": sum(d["trajectory"].values())} for sid, d in data.items()
         },
@@ -357,6 +436,24 @@ def compare(
         title="情景对比" + _tag(illustrative),
         json_data=out,
     )
+
+
+def _attribution(
+    a: Scenario, b: Scenario, plan: Plan | None, order: list[str] | None, metric: str
+) -> Attribution:
+    """The Shapley attribution of b − a, with a progress bar on a terminal."""
+    if not sys.stderr.isatty():
+        return shapley_attribute(a, b, plan, order=order, metric=metric)
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Shapley", total=None)
+        return shapley_attribute(
+            a,
+            b,
+            plan,
+            order=order,
+            metric=metric,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
 
 
 @app.command()
@@ -381,34 +478,18 @@ def attribute(
 ) -> None:
     """Split the CO2 gap between two scenarios among the lever groups: exact Shapley values (2^k runs)
     and the ordered wedges."""
-    from carbonpeak.scenarios.shapley import attribute as shapley_attribute
-
     if metric not in ("co2_total", "co2_net"):
         raise InvalidInputError("--metric must be co2_total or co2_net")
     a, b = load_scenario(scenario_from), load_scenario(scenario_to)
     the_plan = _plan_for(ctx, plan, [a, b])
     seq = [g.strip() for g in order.split(",")] if order else None
-    if sys.stderr.isatty():
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task("Shapley", total=None)
-            result = shapley_attribute(
-                a,
-                b,
-                the_plan,
-                order=seq,
-                metric=metric,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    else:
-        result = shapley_attribute(a, b, the_plan, order=seq, metric=metric)
+    result = _attribution(a, b, the_plan, seq, metric)
     data = result.to_dict(year)
     data["illustrative"] = a.illustrative or b.illustrative
     wedge = {w["group"]: w for w in data["wedges"]}
 
     def kt(value: float) -> float:
-        return round(value / 1e4, 2)
+        return _wan_t(value, 2)
 
     rows = [
         {
@@ -452,12 +533,23 @@ def attribute(
 def seek(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help="Scenario id or file to push, e.g. bau or plan.")],
-    lever: Annotated[str, typer.Option("--lever", help="The lever to push: " + ", ".join(KNOBS) + ".")],
+    lever: Annotated[
+        str,
+        typer.Option(
+            "--lever", help="The lever to push: one with a push in the lever table (scenario levers)."
+        ),
+    ],
     probability: Annotated[float, typer.Option("--probability", help="The P(peak by year) to reach.")] = 0.9,
-    by_year: ByYearOption = 2030,
+    by_year: ByYearOption = None,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples per trial.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (PCG64).")] = 0,
-    start: Annotated[int, typer.Option("--start", help="First year of the extra push.")] = 2024,
+    start: Annotated[
+        int | None,
+        typer.Option(
+            "--start",
+            help="First year of the extra push (default and earliest: after the latest inventory year).",
+        ),
+    ] = None,
     upper: Annotated[
         float | None, typer.Option("--upper", help="Upper bound of the search (default per lever).")
     ] = None,
@@ -466,27 +558,18 @@ def seek(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The smallest extra push of one lever that makes P(peak by year) reach the chosen level."""
-    from carbonpeak.scenarios.seek import seek as seek_lever
-
     scn = load_scenario(scenario)
     the_plan = _plan_for(ctx, plan, [scn])
     kwargs: dict[str, Any] = {
         "target_p": probability,
-        "by_year": by_year,
+        "by_year": peak_target_year(the_plan) if by_year is None else by_year,
         "samples": samples,
         "seed": seed,
         "start": start,
         "upper": upper,
         "tolerance": tolerance,
     }
-    if sys.stderr.isatty():
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task(f"seek {lever}", total=None)
-            result = seek_lever(scn, the_plan, lever, progress=lambda k: bar.advance(task, k), **kwargs)
-    else:
-        result = seek_lever(scn, the_plan, lever, **kwargs)
+    result = _seek(scn, the_plan, lever, kwargs)
     data = result.to_dict()
     data["illustrative"] = scn.illustrative
     rows = [{"extra": d, "p": p} for d, p in result.trials]
@@ -497,11 +580,20 @@ def seek(
     )
     emit(
         rows,
-        [("extra", f"追加量 ({result.unit})"), ("p", f"P({by_year}年前达峰)")],
+        [("extra", f"追加量 ({result.unit})"), ("p", f"P({result.by_year}年前达峰)")],
         fmt,
         title=f"{scn.id}: {lever} → P≥{probability}: {verdict}" + _tag(scn.illustrative),
         json_data=data,
     )
+
+
+def _seek(scn: Scenario, plan: Plan | None, lever: str, kwargs: dict[str, Any]) -> SeekResult:
+    """The goal seek, with a progress bar on a terminal."""
+    if not sys.stderr.isatty():
+        return seek_lever(scn, plan, lever, **kwargs)
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"seek {lever}", total=None)
+        return seek_lever(scn, plan, lever, progress=lambda k: bar.advance(task, k), **kwargs)
 
 
 @app.command()
@@ -521,9 +613,6 @@ def export(
 ) -> None:
     """Export every result in the IAMC long format (model, scenario, region, variable, unit, year,
     value) that pyam reads."""
-    from carbonpeak.scenarios.iamc import rows_of_run, to_frame
-    from carbonpeak.scenarios.montecarlo import monte_carlo
-
     scns = _load(scenarios, activity, macro, base_year)
     the_plan = _plan_for(ctx, plan, scns)
     rows: list[dict[str, Any]] = []
@@ -558,9 +647,6 @@ def decompose(
     fmt: FormatOption = Format.table,
 ) -> None:
     """LMDI-I decomposition of a sum over groups of a product of factors (Ang 2005)."""
-    from carbonpeak.scenarios.kaya import projection_kaya
-    from carbonpeak.scenarios.lmdi import decompose_frame
-
     if (data is None) == (scenario is None):
         raise InvalidInputError("give exactly one of --data FILE.csv or --scenario ID")
     illustrative = False

@@ -21,23 +21,22 @@ Steps (per sample and year):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from carbonpeak.scenarios.assumptions import (
+from carbonpeak.scenarios.base_year import (
     COAL,
     COMBUSTIBLE,
     ELEC,
     FUELS,
     GAS,
-    GJ_PER_MWH,
-    GJ_PER_TCE,
     HEAT,
     NONFOSSIL_DIRECT,
     BaseYear,
 )
+from carbonpeak.units import conversion_factor
 
 Array = NDArray[np.float64]
 CACHE_BYTES = 4_000_000
@@ -64,6 +63,20 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "co2_per_capita": ("tCO2/人", "CO2 per resident"),
     "local_generation": ("MWh", "local renewable generation after curtailment"),
     "purchased_electricity": ("MWh", "net purchased electricity"),
+}
+
+
+# the unit of each lever-owned engine input (the lever table converts a lever's unit to these)
+INPUT_UNITS: dict[str, str] = {
+    "intensity": "dimensionless",  # index of useful intensity, 1 in the base year
+    "share": "dimensionless",
+    "elec_target": "dimensionless",
+    "capacity": "MW",
+    "storage": "dimensionless",
+    "gas_target": "tce",
+    "process_index": "dimensionless",
+    "freight_shift": "dimensionless",
+    "forest": "dimensionless",
 }
 
 
@@ -126,7 +139,8 @@ class Result:
     fuel_energy: Array  # (S, Y, F) final energy by fuel, calorific
     indicators: dict[str, Array]  # metric → (S, Y)
     energy: Array | None = None
-    extra: dict[str, Array] = field(default_factory=dict)
+    generation: Array | None = None  # (S, Y, T) local generation after curtailment, MWh
+    chp_electricity: Array | None = None  # (S, Y) electricity of gas distributed energy, MWh
 
     @property
     def samples(self) -> int:
@@ -168,7 +182,15 @@ class Engine:
         self.tce_heat = base.fuels[HEAT].tce_per_unit
         self.tce_gas = base.fuels[GAS].tce_per_unit
         self.curtail = base.curtailment
-        self.area_ha = base.area_km2 * 100.0
+        self.area_ha = base.area_ha()
+        # unit factors, from carbonpeak.units (pint) once per engine
+        self.gj_per_tce = conversion_factor("tce", "GJ")
+        self.gj_per_mwh = conversion_factor("MWh", "GJ")
+        self.wan_yuan_per_yi_yuan = conversion_factor("亿元", "万元")
+        self.person_per_wan_person = conversion_factor("万人", "人")
+        self.mw_per_wan_kw = conversion_factor("万千瓦", "MW")
+        self.gas_units_per_100m_m3 = conversion_factor("亿立方米", base.fuels[GAS].unit)
+        self.percent = conversion_factor("dimensionless", "%")
         self.modal = base.modal_shift
         self.modal_vector = np.zeros(len(base.branches))
         if self.modal is not None:
@@ -192,89 +214,138 @@ class Engine:
         return self._run(inp, False, weights)
 
     def _run(self, inp: Inputs, keep_energy: bool, weights: Array | None = None) -> Result:
-        base = self.base
-        inv_eff = self.inv_eff
+        activity = self._shifted_activity(inp)
+        useful = activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
+        if weights is None:
+            weights = inp.share * self.inv_eff  # (S|1, Y, B, F): final energy per useful energy
+        demand = self._demand(useful, weights, keep_energy)
+        self._electrify(demand, useful, inp.elec_target)
+        supply = self._supply(demand.fuel, inp)
+        process = (activity @ self.process_per_act) * inp.process_index
+        sources = _stack_sources(
+            demand.fuel @ self.ef_comb,
+            supply.chp_in * self.ef[GAS],
+            supply.purchased * inp.grid,
+            supply.purchased_heat * self.base.heat_factor,
+            process,
+        )
+        co2 = sources.sum(axis=-1)
+        shape = co2.shape
+        sinks = np.broadcast_to(self.area_ha * inp.forest * self.base.forest_sink_t_per_ha, shape)
+        indicators = self._indicators(inp, activity, demand, supply, co2, sinks)
+        return Result(
+            years=inp.years,
+            co2=co2,
+            sources=sources,
+            sinks=sinks,
+            co2_by_branch=demand.branch_co2,
+            fuel_energy=demand.fuel,
+            indicators={k: np.broadcast_to(v, shape) for k, v in indicators.items()},
+            energy=demand.energy,
+            generation=supply.generation,
+            chp_electricity=np.broadcast_to(supply.chp_elec, shape),
+        )
+
+    def _shifted_activity(self, inp: Inputs) -> Array:
+        """Activity after 公转铁: the share ``freight_shift`` of road freight turnover moves to rail."""
         activity = inp.activity
         if self.modal is not None and inp.freight_shift.any():
             road = activity[..., self.modal[0]]
             activity = activity + (inp.freight_shift * road)[..., None] * self.modal_vector
-        useful = activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
-        if weights is None:
-            weights = inp.share * inv_eff  # (S|1, Y, B, F): final energy per useful energy
-        # everything below is linear in the branch × fuel energy E = U ⊙ weights, so the aggregates
-        # are taken from U and the weights by small matrix products, and E itself is only formed when
-        # asked for; the electrification shift α is applied to the aggregates too (fewer memory passes)
+        return activity
+
+    def _demand(self, useful: Array, weights: Array, keep_energy: bool) -> Demand:
+        """Final energy of the branches. Everything is linear in the branch × fuel energy
+        E = U ⊙ weights, so the aggregates are taken from U and the weights by small matrix products,
+        and E itself is only formed when asked for (fewer memory passes)."""
         useful_b = np.broadcast_to(useful, (*np.broadcast_shapes(useful.shape, weights.shape[:-1]),))
-        fuel = (useful_b[..., None, :] @ weights)[..., 0, :]  # (S, Y, F)
         per_useful = weights @ self.total_and_co2  # (S|1, Y, B, 2): final energy, direct CO2
-        branch_total = useful * per_useful[..., 0]  # (S, Y, B)
-        branch_co2 = useful * per_useful[..., 1]  # electricity and heat have no direct CO2
-        branch_elec = useful * weights[..., ELEC]
-        energy = useful[..., None] * weights if keep_energy else None
-        target = inp.elec_target
-        if np.isfinite(target).any():
-            a = fuel[..., ELEC]
-            total = fuel.sum(axis=-1)
-            elec_full = useful * inv_eff[:, ELEC]  # (S, Y, B): all useful energy as electricity
-            bb = elec_full.sum(axis=-1) - a
-            c = total - a
-            t = np.nan_to_num(target, nan=0.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                alpha = (t * (a + c) - a) / ((1.0 - t) * bb + t * c)
-            alpha = np.clip(np.nan_to_num(np.where(np.isfinite(target), alpha, 0.0)), 0.0, 1.0)
-            alpha = np.broadcast_to(alpha, a.shape)
-            if alpha.any():
-                keep = 1.0 - alpha
-                shift = alpha[..., None] * elec_full
-                fuel = fuel * keep[..., None]
-                fuel[..., ELEC] += shift.sum(axis=-1)
-                branch_co2 = branch_co2 * keep[..., None]
-                branch_total = branch_total * keep[..., None] + shift
-                branch_elec = branch_elec * keep[..., None] + shift
-                if energy is not None:
-                    energy = energy * keep[..., None, None]
-                    energy[..., ELEC] += shift
+        return Demand(
+            fuel=(useful_b[..., None, :] @ weights)[..., 0, :],  # (S, Y, F)
+            branch_total=useful * per_useful[..., 0],  # (S, Y, B)
+            branch_co2=useful * per_useful[..., 1],  # electricity and heat have no direct CO2
+            branch_elec=useful * weights[..., ELEC],
+            energy=useful[..., None] * weights if keep_energy else None,
+        )
+
+    def _electrify(self, demand: Demand, useful: Array, target: Array) -> None:
+        """Meet the economy-wide electricity-share ``target`` (NaN: none) by moving the fraction α of
+        every branch's non-electric useful energy to electricity; α has a closed form (module doc)."""
+        if not np.isfinite(target).any():
+            return
+        fuel = demand.fuel
+        a = fuel[..., ELEC]
+        total = fuel.sum(axis=-1)
+        elec_full = useful * self.inv_eff[:, ELEC]  # (S, Y, B): all useful energy as electricity
+        bb = elec_full.sum(axis=-1) - a
+        c = total - a
+        t = np.nan_to_num(target, nan=0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha = (t * (a + c) - a) / ((1.0 - t) * bb + t * c)
+        alpha = np.clip(np.nan_to_num(np.where(np.isfinite(target), alpha, 0.0)), 0.0, 1.0)
+        alpha = np.broadcast_to(alpha, a.shape)
+        if not alpha.any():
+            return
+        keep = 1.0 - alpha
+        shift = alpha[..., None] * elec_full
+        demand.fuel = fuel * keep[..., None]
+        demand.fuel[..., ELEC] += shift.sum(axis=-1)
+        demand.branch_co2 = demand.branch_co2 * keep[..., None]
+        demand.branch_total = demand.branch_total * keep[..., None] + shift
+        demand.branch_elec = demand.branch_elec * keep[..., None] + shift
+        if demand.energy is not None:
+            demand.energy = demand.energy * keep[..., None, None]
+            demand.energy[..., ELEC] += shift
+
+    def _supply(self, fuel: Array, inp: Inputs) -> Supply:
+        """Gas CHP above branch gas demand, local generation after curtailment (storage reduces it) and
+        the net purchases of electricity (never below zero: no credit for export) and heat."""
+        base = self.base
         gas_demand = fuel[..., GAS]
         chp_in = np.maximum(0.0, np.nan_to_num(inp.gas_target - gas_demand, nan=0.0))  # tce
-        chp_gj = chp_in * GJ_PER_TCE
-        chp_elec = chp_gj * base.chp_electric_efficiency / GJ_PER_MWH
+        chp_gj = chp_in * self.gj_per_tce
+        chp_elec = chp_gj * base.chp_electric_efficiency / self.gj_per_mwh
         heat_demand = fuel[..., HEAT] / self.tce_heat
         chp_heat = np.minimum(chp_gj * base.chp_heat_efficiency, heat_demand)
         cut = self.curtail * np.maximum(0.0, 1.0 - inp.storage / base.storage_full_ratio)[..., None]
-        gen = (inp.capacity * inp.hours * (1.0 - cut)).sum(axis=-1)  # MWh
+        generation = inp.capacity * inp.hours * (1.0 - cut)  # (S, Y, T) MWh
+        gen = generation.sum(axis=-1)
         elec_demand = fuel[..., ELEC] / self.tce_elec
-        purchased = np.maximum(0.0, elec_demand - gen - chp_elec)
-        purchased_heat = heat_demand - chp_heat
-        comb = fuel @ self.ef_comb
-        chp_co2 = chp_in * self.ef[GAS]
-        elec_co2 = purchased * inp.grid
-        heat_co2 = purchased_heat * base.heat_factor
-        process = (activity @ self.process_per_act) * inp.process_index
-        shape = np.broadcast_shapes(comb.shape, elec_co2.shape, process.shape)
-        sources = np.stack(
-            [np.broadcast_to(x, shape) for x in (comb, chp_co2, elec_co2, heat_co2, process)], axis=-1
+        return Supply(
+            gas_demand=gas_demand,
+            chp_in=chp_in,
+            chp_elec=chp_elec,
+            generation=generation,
+            gen=gen,
+            purchased=np.maximum(0.0, elec_demand - gen - chp_elec),
+            purchased_heat=heat_demand - chp_heat,
         )
-        co2 = sources.sum(axis=-1)
-        sinks = np.broadcast_to(self.area_ha * inp.forest * base.forest_sink_t_per_ha, shape)
-        # indicators
+
+    def _indicators(
+        self, inp: Inputs, activity: Array, demand: Demand, supply: Supply, co2: Array, sinks: Array
+    ) -> dict[str, Array]:
+        fuel = demand.fuel
         coal_rate = inp.coal_rate
-        fossil = fuel[..., FOSSIL].sum(axis=-1) + chp_in
+        purchased, gen = supply.purchased, supply.gen
+        fossil = fuel[..., FOSSIL].sum(axis=-1) + supply.chp_in
         primary_elec = (purchased + gen) * coal_rate
-        heat_tce = purchased_heat * self.tce_heat
+        heat_tce = supply.purchased_heat * self.tce_heat
         direct = fuel[..., NONFOSSIL_DIRECT].sum(axis=-1)  # renewable heat, hydrogen
         primary = fossil + direct + primary_elec + heat_tce
         nonfossil = (gen + purchased * inp.grid_nonfossil) * coal_rate + direct
         calorific = fossil + direct + (purchased + gen) * self.tce_elec + heat_tce
         final = fuel.sum(axis=-1)
-        ind_equiv = branch_total[..., self.industry].sum(axis=-1) + branch_elec[..., self.industry].sum(
+        industry = self.industry
+        ind_equiv = demand.branch_total[..., industry].sum(axis=-1) + demand.branch_elec[..., industry].sum(
             axis=-1
         ) * (coal_rate / self.tce_elec - 1.0)
-        ind_va = activity[..., self.industry].sum(axis=-1) * 1e4  # 万元
-        tr_co2 = branch_co2[..., self.transport].sum(axis=-1)
+        ind_va = activity[..., industry].sum(axis=-1) * self.wan_yuan_per_yi_yuan
+        tr_co2 = demand.branch_co2[..., self.transport].sum(axis=-1)
         tr_act = activity[..., self.transport].sum(axis=-1)
-        gdp = inp.gdp * 1e4  # 万元
+        gdp = inp.gdp * self.wan_yuan_per_yi_yuan
+        pct = self.percent
         with np.errstate(divide="ignore", invalid="ignore"):
-            indicators = {
+            return {
                 "co2_total": co2,
                 "co2_net": co2 - sinks,
                 "energy_consumption_equivalent": primary,
@@ -282,30 +353,51 @@ class Engine:
                 "final_energy": final,
                 "energy_intensity": primary / gdp,
                 "co2_intensity": co2 / gdp,
-                "non_fossil_share": 100.0 * nonfossil / primary,
-                "electricity_share_final": 100.0 * fuel[..., ELEC] / final,
-                "renewable_capacity": inp.capacity.sum(axis=-1) / 10.0,
-                "gas_consumption": (gas_demand + chp_in) / self.tce_gas / 1e4,
+                "non_fossil_share": pct * nonfossil / primary,
+                "electricity_share_final": pct * fuel[..., ELEC] / final,
+                "renewable_capacity": inp.capacity.sum(axis=-1) / self.mw_per_wan_kw,
+                "gas_consumption": (supply.gas_demand + supply.chp_in)
+                / self.tce_gas
+                / self.gas_units_per_100m_m3,
                 "industrial_energy_intensity": ind_equiv / ind_va,
                 "transport_co2_intensity": tr_co2 / tr_act,
-                "storage_ratio": 100.0 * inp.storage,
-                "forest_cover": 100.0 * inp.forest,
+                "storage_ratio": pct * inp.storage,
+                "forest_cover": pct * inp.forest,
                 "coal_consumption": fuel[..., COAL],
-                "co2_per_capita": co2 / (inp.population * 1e4),
+                "co2_per_capita": co2 / (inp.population * self.person_per_wan_person),
                 "local_generation": gen,
                 "purchased_electricity": purchased,
             }
-        indicators = {k: np.broadcast_to(v, shape) for k, v in indicators.items()}
-        return Result(
-            years=inp.years,
-            co2=co2,
-            sources=sources,
-            sinks=sinks,
-            co2_by_branch=branch_co2,
-            fuel_energy=fuel,
-            indicators=indicators,
-            energy=energy,
-        )
+
+
+@dataclass
+class Demand:
+    """The branches' final energy (calorific tce), after the electricity-share shift once applied."""
+
+    fuel: Array  # (S, Y, F)
+    branch_total: Array  # (S, Y, B)
+    branch_co2: Array  # (S, Y, B) direct CO2
+    branch_elec: Array  # (S, Y, B)
+    energy: Array | None  # (S, Y, B, F) when kept
+
+
+@dataclass
+class Supply:
+    """Gas CHP, local generation and net purchases of one run (tce, MWh, GJ)."""
+
+    gas_demand: Array  # (S, Y) tce of gas the branches burn
+    chp_in: Array  # (S, Y) tce of gas burnt in CHP
+    chp_elec: Array  # (S, Y) MWh
+    generation: Array  # (S, Y, T) MWh
+    gen: Array  # (S, Y) MWh
+    purchased: Array  # (S, Y) MWh
+    purchased_heat: Array  # (S, Y) GJ
+
+
+def _stack_sources(*parts: Array) -> Array:
+    """CO2 by source (S, Y, len(SOURCES)), in the order of ``SOURCES``."""
+    shape = np.broadcast_shapes(*(p.shape for p in parts))
+    return np.stack([np.broadcast_to(x, shape) for x in parts], axis=-1)
 
 
 def _concat(parts: list[Result]) -> Result:
@@ -325,6 +417,10 @@ def _concat(parts: list[Result]) -> Result:
         fuel_energy=cat([p.fuel_energy for p in parts]),
         indicators={k: cat([p.indicators[k] for p in parts]) for k in first.indicators},
         energy=cat([p.energy for p in parts]) if first.energy is not None else None,  # type: ignore[misc]
+        generation=cat([p.generation for p in parts]) if first.generation is not None else None,  # type: ignore[misc]
+        chp_electricity=(
+            cat([p.chp_electricity for p in parts]) if first.chp_electricity is not None else None  # type: ignore[misc]
+        ),
     )
 
 

@@ -15,12 +15,13 @@ is scaled so that the base-year energy and CO2 equal the inventory's (decision n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from carbonpeak.accounting import FUELS as ACC_FUELS
 from carbonpeak.accounting import (
@@ -33,15 +34,12 @@ from carbonpeak.accounting import (
     read_activity,
     read_macro,
 )
-from carbonpeak.scenarios.assumptions import (
-    COMBUSTIBLE,
-    FUELS,
-    TECHS,
-    BaseYear,
-    Fuel,
-    History,
-)
+from carbonpeak.accounting.demo import ACTIVITY_FILE, MACRO_FILE, demo_dir
+from carbonpeak.accounting.factors import FuelFactors
+from carbonpeak.scenarios.base_year import COMBUSTIBLE, FUELS, TECHS, BaseYear, Fuel, History
+from carbonpeak.scenarios.engine import SOURCES, Engine, frozen_inputs
 from carbonpeak.scenarios.errors import Problem, ScenarioDataError
+from carbonpeak.units import conversion_factor
 
 # accounting fuel → model fuel group (a group's CO2 per tce is the inventory's CO2 / tce of the group)
 FUEL_GROUPS: dict[str, str] = {
@@ -90,8 +88,6 @@ def resolve_demo(name: str | None, kind: str) -> str | None:
     """``demo`` names the accounting package's illustrative Jinghai files (data/demo)."""
     if name != DEMO:
         return name
-    from carbonpeak.accounting.demo import ACTIVITY_FILE, MACRO_FILE, demo_dir
-
     return str(demo_dir() / (ACTIVITY_FILE if kind == "activity" else MACRO_FILE))
 
 
@@ -111,96 +107,114 @@ def read_inventory(activity: str | Path, macro: str | Path | None) -> Inventory:
         raise ScenarioDataError([Problem(str(exc), file=str(activity))]) from exc
 
 
-def _year_table(inv: Inventory, year: int) -> Any:
-    tidy = inv.tidy
-    return tidy[tidy["year"] == year]
+@dataclass
+class YearSplit:
+    """One inventory year placed on the model: energy by branch × fuel group (tce, calorific),
+    combustion CO2 by fuel group, process CO2 by branch, local generation by technology, sinks."""
+
+    energy: NDArray[np.float64]  # (B, F)
+    co2: NDArray[np.float64]  # (F,)
+    process: NDArray[np.float64]  # (B,)
+    generation_mwh: NDArray[np.float64]  # (T,)
+    sinks: float = 0.0
+    unplaced: dict[str, set[str]] = field(default_factory=dict)
 
 
-def base_from_inventory(
-    model: BaseYear, inv: Inventory, year: int, sectors: Mapping[str, str], file: str = "<base>"
-) -> BaseYear:
-    """The model's base year ``year`` built from the inventory ``inv``.
-
-    ``model`` gives the branches and the illustrative drivers (activity, efficiencies, full-load hours,
-    curtailment, forest cover, area); ``sectors`` maps accounting sector keys (``top`` or ``top|sub``)
-    to branches. Every problem — a missing year, a sector the mapping cannot place, a fuel the model has
-    no group for — is reported at once, naming the activity file."""
-    src = inv.source
+def _check_year_and_sectors(
+    model: BaseYear, inv: Inventory, year: int, sectors: Mapping[str, str], file: str
+) -> None:
     if year not in inv.years:
-        raise ScenarioDataError(
-            [
-                Problem(
-                    f"base year {year} is not in the activity data (years: {inv.years})",
-                    file=src,
-                    field="year",
-                )
-            ]
+        problem = Problem(
+            f"base year {year} is not in the activity data (years: {inv.years})",
+            file=inv.source,
+            field="year",
         )
-    problems: list[Problem] = []
-    for key, branch in sectors.items():
-        if branch not in model.branches:
-            problems.append(
-                Problem(f"unknown branch {branch!r}", file=file, field=f"inventory.sectors.{key}")
-            )
+        raise ScenarioDataError([problem])
+    problems = [
+        Problem(f"unknown branch {branch!r}", file=file, field=f"inventory.sectors.{key}")
+        for key, branch in sectors.items()
+        if branch not in model.branches
+    ]
     if problems:
         raise ScenarioDataError(problems)
-    table = _year_table(inv, year)
-    factors = fuel_factors(get_set(inv.options.combustion_set), inv.options.user_factors)
-    n_b, n_f = len(model.branches), len(FUELS)
-    energy = np.zeros((n_b, n_f))
-    co2 = np.zeros(n_f)
-    process = np.zeros(n_b)
-    gen = np.zeros(len(TECHS))
-    sinks = 0.0
-    unplaced: dict[str, set[str]] = {}
+
+
+def _split_year(
+    model: BaseYear, inv: Inventory, year: int, sectors: Mapping[str, str], factors: FuelFactors
+) -> YearSplit:
+    """The inventory rows of ``year`` summed onto branches, fuel groups and technologies; what the
+    model cannot place is collected in ``unplaced`` (what → the sectors or fuels it came with)."""
+    tidy = inv.tidy
+    table: Any = tidy[tidy["year"] == year]
+    out = YearSplit(
+        energy=np.zeros((len(model.branches), len(FUELS))),
+        co2=np.zeros(len(FUELS)),
+        process=np.zeros(len(model.branches)),
+        generation_mwh=np.zeros(len(TECHS)),
+    )
+    kwh_per_mwh = conversion_factor("MWh", "kWh")
     cats = table.groupby(["sector", "fuel", "category"], observed=True)["value"].sum()
     for (sector, fuel, category), value in cats.items():
         sector, fuel, value = str(sector), str(fuel), float(value)
         kind = ACC_FUELS[fuel].kind
         if kind == "sink":
-            if category == "co2_sink":
-                sinks += value
-            continue
-        if kind == "nonfossil_power":
-            if category == "activity":
-                if fuel not in GENERATION_TECH:
-                    unplaced.setdefault(f"fuel {fuel}", set()).add(sector)
-                else:
-                    gen[TECHS.index(GENERATION_TECH[fuel])] += value / 1000.0  # kWh → MWh
-            continue
-        placed = sectors.get(sector)
-        if placed is None:
-            unplaced.setdefault(f"sector {sector}", set()).add(fuel)
-            continue
-        j = model.branches.index(placed)
-        if kind == "process":
+            out.sinks += value if category == "co2_sink" else 0.0
+        elif kind == "nonfossil_power":
+            if category != "activity":
+                continue
+            if fuel not in GENERATION_TECH:
+                out.unplaced.setdefault(f"fuel {fuel}", set()).add(sector)
+            else:
+                out.generation_mwh[TECHS.index(GENERATION_TECH[fuel])] += value / kwh_per_mwh
+        elif sector not in sectors:
+            out.unplaced.setdefault(f"sector {sector}", set()).add(fuel)
+        elif kind == "process":
             if category == "co2_process":
-                process[j] += value
-            continue
-        group = FUEL_GROUPS.get(fuel)
-        if group is None:
-            unplaced.setdefault(f"fuel {fuel}", set()).add(sector)
-            continue
-        k = FUELS.index(group)
-        if category == "activity" and kind == "electricity":
-            energy[j, k] += value * factors.tce["electricity"]  # all of a sector's electricity, calorific
-        elif category == "energy_calorific" and kind != "electricity":
-            energy[j, k] += value
-        elif category == "co2_combustion":
-            co2[k] += value
-    for what, where in sorted(unplaced.items()):
-        kind_, code = what.split(" ", 1)
-        if kind_ == "sector":
+                out.process[model.branches.index(sectors[sector])] += value
+        elif fuel not in FUEL_GROUPS:
+            out.unplaced.setdefault(f"fuel {fuel}", set()).add(sector)
+        else:
+            _add_energy(
+                out,
+                model.branches.index(sectors[sector]),
+                FUELS.index(FUEL_GROUPS[fuel]),
+                kind,
+                category,
+                value,
+                factors,
+            )
+    return out
+
+
+def _add_energy(
+    out: YearSplit, j: int, k: int, kind: str, category: str, value: float, factors: FuelFactors
+) -> None:
+    if category == "activity" and kind == "electricity":
+        out.energy[j, k] += value * factors.tce["electricity"]  # all of a sector's electricity, calorific
+    elif category == "energy_calorific" and kind != "electricity":
+        out.energy[j, k] += value
+    elif category == "co2_combustion":
+        out.co2[k] += value
+
+
+def _unplaced_problems(split: YearSplit, src: str, file: str) -> list[Problem]:
+    problems = []
+    for what, where in sorted(split.unplaced.items()):
+        kind, code = what.split(" ", 1)
+        if kind == "sector":
             message = (
                 f"sector {code!r} (fuels {', '.join(sorted(where))}) has no branch in the model's "
                 f"sector mapping ({file}: inventory.sectors); map it there or use a sub-sector code"
             )
         else:
             message = f"fuel {code!r} (sectors {', '.join(sorted(where))}) has no group in the model"
-        problems.append(Problem(message, file=src, field="sector" if kind_ == "sector" else "fuel"))
-    if problems:
-        raise ScenarioDataError(problems)
+        problems.append(Problem(message, file=src, field=kind))
+    return problems
 
+
+def _fuel_groups(model: BaseYear, inv: Inventory, factors: FuelFactors, split: YearSplit) -> tuple[Fuel, ...]:
+    """The model's fuels with the inventory's factors: a group's CO2 per tce is its combustion CO2 /
+    its tce in this year (the factor of its reference fuel when the year does not use the group)."""
     fuels = []
     for k, fid in enumerate(FUELS):
         ref = GROUP_REFERENCE.get(fid)
@@ -208,54 +222,74 @@ def base_from_inventory(
         if ref is None:  # hydrogen: not in the inventory; the model's own figures
             fuels.append(old)
             continue
-        unit = ACC_FUELS[ref].unit
-        tce_unit = factors.tce.get(ref, old.tce_per_unit)
-        scale = 1000.0 if fid == "electricity" else 1.0  # the model counts electricity in MWh
-        unit = "MWh" if fid == "electricity" else unit
-        tce_unit *= scale
-        tce_total = energy[:, k].sum()
+        # the model counts electricity in MWh, the accounting package in its own unit (kWh)
+        unit = "MWh" if fid == "electricity" else ACC_FUELS[ref].unit
+        per_model_unit = conversion_factor(unit, ACC_FUELS[ref].unit)
+        tce_unit = factors.tce.get(ref, old.tce_per_unit) * per_model_unit
+        tce_total = split.energy[:, k].sum()
         if COMBUSTIBLE[k] and fid != "renewable_heat" and tce_total > 0:
-            co2_unit = co2[k] / tce_total * tce_unit
+            co2_unit = split.co2[k] / tce_total * tce_unit
         elif COMBUSTIBLE[k] and fid != "renewable_heat":
-            co2_unit = factors.co2.get(ref, 0.0) * scale
+            co2_unit = factors.co2.get(ref, 0.0) * per_model_unit
         else:
             co2_unit = 0.0
         label = f"accounting factor set {inv.options.combustion_set} ({factors.sources.get(ref, 'gbt2589')})"
         fuels.append(Fuel(fid, unit, tce_unit, co2_unit, label))
+    return tuple(fuels)
 
-    # illustrative drivers scaled to the inventory
+
+def _capacity_and_sink_rate(
+    model: BaseYear, split: YearSplit, file: str
+) -> tuple[NDArray[np.float64], float]:
+    """Capacity = the year's generation at the base file's full-load hours and curtailment; sink rate =
+    the year's sinks over the base file's forest area."""
     cut = model.curtailment * max(0.0, 1.0 - model.storage_ratio / model.storage_full_ratio)
     per_mw = model.hours * (1.0 - cut)
+    gen = split.generation_mwh
     bad = [t for k, t in enumerate(TECHS) if gen[k] > 0 and per_mw[k] <= 0]
     if bad:
         raise ScenarioDataError(
             [Problem("full-load hours needed", file=file, field=f"generation.{t}.hours") for t in bad]
         )
     capacity = np.divide(gen, per_mw, out=np.zeros_like(gen), where=per_mw > 0)
-    forest_ha = model.area_km2 * 100.0 * model.forest_cover
-    if sinks > 0 and forest_ha <= 0:
+    forest_ha = model.forest_ha()
+    if split.sinks > 0 and forest_ha <= 0:
         raise ScenarioDataError(
             [Problem("area_km2 and forest_cover are needed for the sinks", file=file, field="forest_cover")]
         )
-    sink_rate = sinks / forest_ha if forest_ha > 0 else 0.0
+    return capacity, split.sinks / forest_ha if forest_ha > 0 else 0.0
 
+
+MACRO_NEEDED = {"gdp": "万元", "population": "人"}  # macro variable → its unit in the macro file
+
+
+def _macro_of_year(inv: Inventory, year: int) -> dict[str, float]:
+    """GDP (亿元) and population (万人) of ``year`` from the macro file, which gives 万元 and 人."""
     macro = inv.macro
-    need = {"gdp": "万元", "population": "人"}
-    got = {v: macro.get(v, year) if macro else None for v in need}
+    got = {v: macro.get(v, year) if macro else None for v in MACRO_NEEDED}
     missing = [v for v, x in got.items() if x is None]
     if missing:
+        source = macro.source if macro else "<no macro file>"
         raise ScenarioDataError(
-            [
-                Problem(f"no {year} value ({u})", file=macro.source if macro else "<no macro file>", field=v)
-                for v, u in need.items()
-                if v in missing
-            ]
+            [Problem(f"no {year} value ({MACRO_NEEDED[v]})", file=source, field=v) for v in missing]
         )
+    return {
+        "gdp_100m_cny": float(got["gdp"] or 0.0) / conversion_factor("亿元", "万元"),
+        "population_10k": float(got["population"] or 0.0) / conversion_factor("万人", "人"),
+    }
+
+
+def _activity_and_reference(
+    model: BaseYear, inv: Inventory, year: int, split: YearSplit, file: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Branch activity (the file's drivers; industrial and primary value added from the macro file,
+    split as the file), and the reference useful energy per activity and shares of branches without
+    energy in the inventory (their activity starts at 0; the file's own balance is the reference)."""
+    n_b, n_f = len(model.branches), len(FUELS)
     activity = model.activity.copy()
-    # branches without base-year energy: activity 0, the file's own balance as reference intensity
     useful_model = model.energy_tce * model.efficiency
     total_model = useful_model.sum(axis=1)
-    empty = (energy.sum(axis=1) <= 0) & (process <= 0)
+    empty = (split.energy.sum(axis=1) <= 0) & (split.process <= 0)
     ref_useful = np.full(n_b, np.nan)
     ref_share = np.zeros((n_b, n_f))
     has_ref = empty & (total_model > 0) & (model.activity > 0)
@@ -267,45 +301,65 @@ def base_from_inventory(
         raise ScenarioDataError(
             [Problem("needs an activity > 0", file=file, field=f"branches.{b}.activity") for b in no_driver]
         )
-    va = macro.get("value_added_industry", year) if macro else None
-    industry = model.branch_mask("industry")
-    if va is not None and activity[industry].sum() > 0:
-        activity[industry] *= (va / 1e4) / activity[industry].sum()  # 万元 → 亿元, split as the file
-    va1 = macro.get("value_added_primary", year) if macro else None
-    agri = model.branch_mask("agriculture")
-    if va1 is not None and activity[agri].sum() > 0:
-        activity[agri] *= (va1 / 1e4) / activity[agri].sum()
-    inp = inv.inputs[year]
+    wan_per_yi = conversion_factor("亿元", "万元")  # the macro file gives 万元, the drivers are in 亿元
+    for sector, variable in (("industry", "value_added_industry"), ("agriculture", "value_added_primary")):
+        value = inv.macro.get(variable, year) if inv.macro else None
+        mask = model.branch_mask(sector)
+        if value is not None and activity[mask].sum() > 0:
+            activity[mask] *= (value / wan_per_yi) / activity[mask].sum()
+    return activity, ref_useful, ref_share
+
+
+def base_from_inventory(
+    model: BaseYear, inv: Inventory, year: int, sectors: Mapping[str, str], file: str = "<base>"
+) -> BaseYear:
+    """The model's base year ``year`` built from the inventory ``inv``.
+
+    ``model`` gives the branches and the illustrative drivers (activity, efficiencies, full-load hours,
+    curtailment, forest cover, area); ``sectors`` maps accounting sector keys (``top`` or ``top|sub``)
+    to branches. Every problem — a missing year, a sector the mapping cannot place, a fuel the model has
+    no group for — is reported at once, naming the activity file."""
+    _check_year_and_sectors(model, inv, year, sectors, file)
+    factors = fuel_factors(get_set(inv.options.combustion_set), inv.options.user_factors)
+    split = _split_year(model, inv, year, sectors, factors)
+    problems = _unplaced_problems(split, inv.source, file)
+    if problems:
+        raise ScenarioDataError(problems)
+    capacity, sink_rate = _capacity_and_sink_rate(model, split, file)
+    macro = _macro_of_year(inv, year)
+    activity, ref_useful, ref_share = _activity_and_reference(model, inv, year, split, file)
+    inputs = inv.inputs[year]
     return replace(
         model,
         year=year,
         activity=activity,
-        energy_tce=energy,
-        fuels=tuple(fuels),
+        energy_tce=split.energy,
+        fuels=_fuel_groups(model, inv, factors, split),
         capacity_mw=capacity,
-        process_t=process,
+        process_t=split.process,
         reference_useful=ref_useful,
         reference_share=ref_share,
         forest_sink_t_per_ha=sink_rate,
-        population_10k=float(got["population"] or 0.0) / 1e4,
-        gdp_100m_cny=float(got["gdp"] or 0.0) / 1e4,
-        grid_factor=inp.grid_factor,
-        grid_nonfossil_share=inp.grid_non_fossil_share / 100.0,
-        coal_rate_kgce_per_kwh=inp.coal_substitution,
+        population_10k=macro["population_10k"],
+        gdp_100m_cny=macro["gdp_100m_cny"],
+        grid_factor=inputs.grid_factor,
+        grid_nonfossil_share=inputs.grid_non_fossil_share / conversion_factor("dimensionless", "%"),
+        coal_rate_kgce_per_kwh=inputs.coal_substitution,
         heat_factor=factors.co2.get("heat", model.heat_factor),
         illustrative=model.illustrative or inv.illustrative,
-        source=f"{model.source}; base year {year} from the accounting inventory of {src}",
-        extra={
-            **model.extra,
-            "inventory": {
-                "activity": src,
-                "macro": macro.source if macro else None,
-                "year": year,
-                "factor_set": inv.options.combustion_set,
-                "grid_series": inv.options.grid,
-            },
-        },
+        source=f"{model.source}; base year {year} from the accounting inventory of {inv.source}",
+        extra={**model.extra, "inventory": _inventory_reference(inv, year)},
     )
+
+
+def _inventory_reference(inv: Inventory, year: int) -> dict[str, Any]:
+    return {
+        "activity": inv.source,
+        "macro": inv.macro.source if inv.macro else None,
+        "year": year,
+        "factor_set": inv.options.combustion_set,
+        "grid_series": inv.options.grid,
+    }
 
 
 def inventory_base(
@@ -351,7 +405,7 @@ def history_from_inventory(
         if macro is not None and all(macro.get(variable, y) is not None for y in years):
             observed |= base.branch_mask(sector)
     activity = np.array([np.where(observed, r.activity, np.nan) for r in rows])
-    forest_ha = base.area_km2 * 100.0
+    forest_ha = base.area_ha()
     rate = base.forest_sink_t_per_ha
     sinks = np.array([r.forest_sink_t_per_ha * forest_ha * model.forest_cover for r in rows])
     forest = (
@@ -392,14 +446,13 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
 def base_year_figures(base: BaseYear) -> dict[str, float]:
     """The model's base year as the engine computes it (one frozen year): CO2 by source, sinks and
     energy on both bases."""
-    from carbonpeak.scenarios.engine import SOURCES, Engine, frozen_inputs
-
     res = Engine(base).run(frozen_inputs(base, np.array([base.year], dtype=np.int64)))
     out = {name: float(res.sources[0, 0, k]) for k, name in enumerate(SOURCES)}
     out["sinks"] = float(res.sinks[0, 0])
     ind = {k: float(v[0, 0]) for k, v in res.indicators.items()}
     out.update(ind)
-    out["non_fossil"] = ind["non_fossil_share"] / 100.0 * ind["energy_consumption_equivalent"]
+    share = ind["non_fossil_share"] / conversion_factor("dimensionless", "%")
+    out["non_fossil"] = share * ind["energy_consumption_equivalent"]
     return out
 
 

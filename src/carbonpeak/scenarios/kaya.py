@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carbonpeak.scenarios.assumptions import ELEC, FUELS, HEAT
+from carbonpeak.scenarios.base_year import ELEC, FUELS, HEAT
 from carbonpeak.scenarios.results import ScenarioRun
 
 KAYA_FACTORS = [

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from carbonpeak.plan import Plan
-from carbonpeak.scenarios.assumptions import ELEC
+from carbonpeak.scenarios.base_year import ELEC
 from carbonpeak.scenarios.engine import Engine, Inputs
 from carbonpeak.scenarios.errors import Problem, ScenarioDataError
 from carbonpeak.scenarios.peak import peaked_by, peaks
@@ -284,22 +284,16 @@ def monte_carlo(
     seed: int = 0,
     tolerance: float = 0.0,
     by_year: int = 2030,
-    progress: bool = False,
+    progress: Callable[[int], None] | None = None,
     spec: Mapping[str, Any] | None = None,
     inputs: Inputs | None = None,
 ) -> MonteCarlo:
-    """Sample, run and summarise: percentile bands, peak-year distribution, P(peak by ``by_year``)."""
+    """Sample, run and summarise: percentile bands, peak-year distribution, P(peak by ``by_year``).
+    ``progress`` is called with the number of samples of each chunk run."""
     engine = Engine(scn.base)
     inp = inputs if inputs is not None else scenario_inputs(scn, plan)
     values = sample_values(spec if spec is not None else scn.uncertainty, samples, seed, scn.source)
-    if progress:
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task(f"Monte Carlo {scn.id}", total=samples)
-            co2 = run_samples(engine, inp, values, progress=lambda k: bar.advance(task, k))["co2_total"]
-    else:
-        co2 = run_samples(engine, inp, values)["co2_total"]
+    co2 = run_samples(engine, inp, values, progress=progress)["co2_total"]
     pk = peaks(co2, inp.years)
     return MonteCarlo(
         scenario=scn.id,

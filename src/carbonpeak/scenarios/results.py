@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 
 from carbonpeak.plan import Indicator, Plan
-from carbonpeak.scenarios.assumptions import FUEL_NAMES, FUELS
+from carbonpeak.scenarios.base_year import FUEL_NAMES, FUELS
 from carbonpeak.scenarios.engine import INDICATORS, SOURCES, Engine, Inputs, Result
-from carbonpeak.scenarios.levers import build_inputs, canonical_metric
+from carbonpeak.scenarios.levers import build_inputs
 from carbonpeak.scenarios.peak import peaked_by, peaks
+from carbonpeak.scenarios.plan_indicators import canonical_metric
 from carbonpeak.scenarios.scenario_files import Scenario
 from carbonpeak.units import UnitError, conversion_factor
 
@@ -54,107 +55,88 @@ def _compare(value: float, comparator: str, target: float) -> bool:
     }[comparator]
 
 
+def _check(
+    ind: Indicator, metric: str, comparator: str, projected: Any, target: Any, unit: str, met: bool
+) -> dict[str, Any]:
+    return {
+        "id": ind.id,
+        "metric": metric,
+        "year": ind.year,
+        "comparator": comparator,
+        "projected": projected,
+        "target": target,
+        "unit": unit,
+        "met": met,
+        "aspirational": ind.aspirational,
+    }
+
+
 def check_targets(
     run: ScenarioRun, plan: Plan, sample: int = 0, tolerance: float = 0.0
 ) -> list[dict[str, Any]]:
     """Every quantified plan target whose metric the model computes, with projected value and whether
     it is met; the qualitative co2_peak target is checked as "peaked by its year"."""
     years = run.result.years
-    out: list[dict[str, Any]] = []
-    for ind in plan.indicators:
-        metric = _metric(ind)
-        if ind.year not in years:
-            continue
-        y = int(np.searchsorted(years, ind.year))
-        if metric == "co2_peak":
-            co2 = run.result.co2[sample : sample + 1]
-            met = bool(peaked_by(co2, years, ind.year, tolerance)[0])
-            out.append(
-                {
-                    "id": ind.id,
-                    "metric": metric,
-                    "year": ind.year,
-                    "comparator": "peak_by",
-                    "projected": int(peaks(co2, years).year[0]),
-                    "target": ind.year,
-                    "unit": "year",
-                    "met": met,
-                    "aspirational": ind.aspirational,
-                }
-            )
-            continue
-        if metric not in INDICATORS or ind.comparator is None:
-            continue
-        series = run.result.indicators[metric][sample]
-        unit = INDICATORS[metric][0]
-        if ind.comparator in ("reduce_by", "increase"):
-            if ind.base_year is None or ind.base_year not in years:
-                continue
-            base = float(series[int(np.searchsorted(years, ind.base_year))])
-            now = float(series[y])
-            if ind.comparator == "increase":
-                out.append(
-                    {
-                        "id": ind.id,
-                        "metric": metric,
-                        "year": ind.year,
-                        "comparator": "increase",
-                        "projected": now,
-                        "target": base,
-                        "unit": unit,
-                        "met": now > base,
-                        "aspirational": ind.aspirational,
-                    }
-                )
-                continue
-            if ind.value is None:
-                continue
-            cut = 100.0 * (1.0 - now / base) if base else 0.0
-            out.append(
-                {
-                    "id": ind.id,
-                    "metric": metric,
-                    "year": ind.year,
-                    "comparator": "reduce_by",
-                    "projected": cut,
-                    "target": ind.value,
-                    "unit": "%",
-                    "met": cut >= ind.value - 1e-9,
-                    "aspirational": ind.aspirational,
-                }
-            )
-            continue
-        if ind.value is None:
-            continue
-        value = float(series[y])
-        if ind.unit and ind.unit != unit:
-            try:
-                value *= conversion_factor(unit, ind.unit)
-                unit = ind.unit
-            except UnitError:
-                if metric != "coal_consumption":
-                    continue
-                # a coal target in tonnes (万吨): tce → physical tonnes with the coal coefficient
-                coal = run.scenario.base.fuels[FUELS.index("coal")]
-                try:
-                    value = value / coal.tce_per_unit * conversion_factor(coal.unit, ind.unit)
-                    unit = ind.unit
-                except UnitError:
-                    continue
-        out.append(
-            {
-                "id": ind.id,
-                "metric": metric,
-                "year": ind.year,
-                "comparator": ind.comparator,
-                "projected": value,
-                "target": ind.value,
-                "unit": unit,
-                "met": _compare(value, ind.comparator, ind.value),
-                "aspirational": ind.aspirational,
-            }
-        )
-    return out
+    checks = (_check_target(run, ind, sample, tolerance) for ind in plan.indicators if ind.year in years)
+    return [c for c in checks if c is not None]
+
+
+def _check_target(run: ScenarioRun, ind: Indicator, sample: int, tolerance: float) -> dict[str, Any] | None:
+    metric = _metric(ind)
+    years = run.result.years
+    if metric == "co2_peak":
+        co2 = run.result.co2[sample : sample + 1]
+        met = bool(peaked_by(co2, years, ind.year, tolerance)[0])
+        return _check(ind, metric, "peak_by", int(peaks(co2, years).year[0]), ind.year, "year", met)
+    if metric not in INDICATORS or ind.comparator is None:
+        return None
+    series = run.result.indicators[metric][sample]
+    if ind.comparator in ("reduce_by", "increase"):
+        return _change_check(run, ind, metric, series)
+    if ind.value is None:
+        return None
+    converted = _in_target_unit(run, metric, float(series[int(np.searchsorted(years, ind.year))]), ind.unit)
+    if converted is None:
+        return None
+    value, unit = converted
+    return _check(
+        ind, metric, ind.comparator, value, ind.value, unit, _compare(value, ind.comparator, ind.value)
+    )
+
+
+def _change_check(run: ScenarioRun, ind: Indicator, metric: str, series: Any) -> dict[str, Any] | None:
+    """A reduce_by target (cut since the base year, %) or an increase on the base year."""
+    years = run.result.years
+    if ind.base_year is None or ind.base_year not in years:
+        return None
+    base = float(series[int(np.searchsorted(years, ind.base_year))])
+    now = float(series[int(np.searchsorted(years, ind.year))])
+    if ind.comparator == "increase":
+        return _check(ind, metric, "increase", now, base, INDICATORS[metric][0], now > base)
+    if ind.value is None:
+        return None
+    cut = (1.0 - now / base) * conversion_factor("dimensionless", "%") if base else 0.0
+    return _check(ind, metric, "reduce_by", cut, ind.value, "%", cut >= ind.value - 1e-9)
+
+
+def _in_target_unit(
+    run: ScenarioRun, metric: str, value: float, target_unit: str | None
+) -> tuple[float, str] | None:
+    """The model's value in the target's unit (a coal target in tonnes through the coal coefficient);
+    None when it does not convert."""
+    unit = INDICATORS[metric][0]
+    if not target_unit or target_unit == unit:
+        return value, unit
+    try:
+        return value * conversion_factor(unit, target_unit), target_unit
+    except UnitError:
+        if metric != "coal_consumption":
+            return None
+    coal = run.scenario.base.fuels[FUELS.index("coal")]
+    try:
+        return value / coal.tce_per_unit * conversion_factor(coal.unit, target_unit), target_unit
+    except UnitError:
+        return None
 
 
 def _fall_after(

@@ -18,8 +18,10 @@ import yaml
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from carbonpeak.scenarios.assumptions import BaseYear, load_base
+from carbonpeak.scenarios.base_files import load_base
+from carbonpeak.scenarios.base_year import FUELS, TECHS, BaseYear
 from carbonpeak.scenarios.errors import Problem, ScenarioDataError, ScenarioNotFoundError
+from carbonpeak.scenarios.lever_table import lever_table
 
 BUNDLED_ORDER = ("bau", "plan", "enhanced")
 
@@ -83,9 +85,7 @@ def _pydantic_problems(exc: ValidationError, file: str, prefix: str) -> list[Pro
 
 def validate_merged(merged: Mapping[str, Any], base: BaseYear, file: str) -> list[Problem]:
     """Every problem of the resolved assumptions and levers, named by field."""
-    from carbonpeak.scenarios.assumptions import FUELS, TECHS
-    from carbonpeak.scenarios.levers import LEVER_IDS
-
+    lever_ids = lever_table().ids
     problems: list[Problem] = []
     try:
         assumptions = Assumptions.model_validate(merged.get("assumptions") or {})
@@ -104,9 +104,9 @@ def validate_merged(merged: Mapping[str, Any], base: BaseYear, file: str) -> lis
                 )
     for lid, settings in (merged.get("levers") or {}).items():
         where = f"levers.{lid}"
-        if lid not in LEVER_IDS:
+        if lid not in lever_ids:
             problems.append(
-                Problem(f"unknown lever; expected one of {', '.join(LEVER_IDS)}", file=file, field=where)
+                Problem(f"unknown lever; expected one of {', '.join(lever_ids)}", file=file, field=where)
             )
             continue
         try:

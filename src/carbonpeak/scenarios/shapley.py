@@ -25,7 +25,8 @@ from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Plan
 from carbonpeak.scenarios.engine import Engine, Inputs
 from carbonpeak.scenarios.errors import Problem, ScenarioDataError
-from carbonpeak.scenarios.levers import GROUP_IDS, LEVER_BY_ID, lever_masks
+from carbonpeak.scenarios.lever_table import lever_table
+from carbonpeak.scenarios.levers import lever_masks
 from carbonpeak.scenarios.results import scenario_inputs
 from carbonpeak.scenarios.scenario_files import Scenario
 
@@ -82,7 +83,7 @@ class Attribution:
             "groups": [
                 {
                     "group": g,
-                    "name": LEVER_BY_ID[g].name if g in LEVER_BY_ID else "关键假设",
+                    "name": _group_name(g),
                     "shapley_t": float(self.shapley[i, y]),
                     "share_of_gap_pct": float(100.0 * self.shapley[i, y] / gap) if gap else None,
                     "cumulative_shapley_t": float(cum_shapley[i]),
@@ -95,6 +96,12 @@ class Attribution:
                 for i, g in enumerate(self.order)
             ],
         }
+
+
+def _group_name(group: str) -> str:
+    """A lever group's name: the name of the lever whose id it is; the key assumptions' own."""
+    found = lever_table().get(group)
+    return found.name.zh if found is not None else "关键假设"
 
 
 def coalition_inputs(
@@ -134,7 +141,7 @@ def owners_for(
 def differing_groups(a: Inputs, b: Inputs, masks: dict[str, dict[str, NDArray[np.bool_]]]) -> list[str]:
     groups = []
     covered: dict[str, NDArray[np.bool_]] = {}
-    for g in GROUP_IDS:
+    for g in lever_table().group_ids:
         differs = False
         for name, mask in masks[g].items():
             va, vb = a.arrays()[name][0], b.arrays()[name][0]
@@ -186,9 +193,10 @@ def attribute(
     masks = lever_masks(scn_from.base, len(a.years))
     found = differing_groups(a, b, masks)
     if groups is not None:
-        unknown = [g for g in groups if g not in (*GROUP_IDS, ASSUMPTIONS)]
+        known_ids = (*lever_table().group_ids, ASSUMPTIONS)
+        unknown = [g for g in groups if g not in known_ids]
         if unknown:
-            known = ", ".join((*GROUP_IDS, ASSUMPTIONS))
+            known = ", ".join(known_ids)
             raise InvalidInputError(f"unknown lever group(s) {', '.join(unknown)}; expected {known}")
         missing = [g for g in found if g not in groups]
         if missing:  # the values would not add up to the gap

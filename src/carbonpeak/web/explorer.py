@@ -1,9 +1,11 @@
 """The scenario explorer's computations: a thin layer over the scenarios package.
 
 A scenario's inputs are built once per process from the served plan (``ScenarioCache``); a request
-adds the slider pushes with ``carbonpeak.scenarios.seek.push`` (the same "extra push" the
-``scenario seek`` command searches over) and runs the engine deterministically (< 1 ms), optionally
-a bounded Monte Carlo with a fixed seed and the Shapley attribution against ``bau``.
+adds the slider pushes with :func:`carbonpeak.scenarios.levers.apply_push` (the same "extra push" the
+``scenario seek`` command searches over; the sliders are the levers of the lever table with a
+``push.slider``) and runs the engine deterministically (< 1 ms), optionally a bounded Monte Carlo
+with a fixed seed and the Shapley attribution against ``bau``. Pushes start the year after the latest
+observed one; "peaked by" is the plan's co2_peak target year (``ScenarioCache.by_year``).
 """
 
 from __future__ import annotations
@@ -16,65 +18,44 @@ import numpy as np
 
 from carbonpeak.plan import Plan
 from carbonpeak.scenarios.engine import Engine, Inputs
-from carbonpeak.scenarios.levers import LEVER_BY_ID, find_indicators
+from carbonpeak.scenarios.lever_table import lever_table
+from carbonpeak.scenarios.levers import apply_push
 from carbonpeak.scenarios.montecarlo import monte_carlo
+from carbonpeak.scenarios.plan_indicators import find_indicators, peak_target_year
 from carbonpeak.scenarios.results import ILLUSTRATIVE_NOTE, ScenarioRun, scenario_inputs, summary
 from carbonpeak.scenarios.scenario_files import Scenario, load_scenario
-from carbonpeak.scenarios.seek import KNOBS, push
 from carbonpeak.scenarios.shapley import attribute
 
 SCENARIOS: tuple[str, ...] = ("bau", "plan", "enhanced")
 MAX_SAMPLES = 2000  # bound of the Monte Carlo samples one request may ask for
-PUSH_START = 2024  # the year after the latest statistics: pushes start here (as scenario seek)
-BY_YEAR = 2030  # peak-by year and the year of the Shapley attribution
+# The year the explorer page's labels name (explorer_routes); the computations use
+# ScenarioCache.by_year, the served plan's co2_peak target year.
+BY_YEAR = 2030
 PEAK_CARD_SAMPLES = 500
 PEAK_CARD_SEED = 0
-
-
-@dataclass(frozen=True)
-class Slider:
-    """A lever slider: the extra push on top of the scenario, shown in ``display_unit``; the engine
-    receives ``value × scale`` in the unit of ``carbonpeak.scenarios.seek.KNOBS``."""
-
-    lever: str
-    maximum: float
-    step: float
-    display_unit: str
-    scale: float
-
-
-SLIDERS: tuple[Slider, ...] = (
-    Slider("industry_efficiency", 5.0, 0.1, "%/年", 0.01),
-    Slider("buildings_efficiency", 5.0, 0.1, "%/年", 0.01),
-    Slider("transport_efficiency", 5.0, 0.1, "%/年", 0.01),
-    Slider("modal_shift", 30.0, 1.0, "百分点", 1.0),
-    Slider("electrification", 20.0, 1.0, "百分点", 1.0),
-    Slider("renewables", 500.0, 10.0, "万千瓦", 1.0),
-    Slider("storage", 30.0, 1.0, "百分点", 1.0),
-    Slider("process", 50.0, 1.0, "百分点", 1.0),
-)
-SLIDER_BY_ID = {s.lever: s for s in SLIDERS}
 
 
 class ExplorerError(ValueError):
     """A scenario cannot be run with the served plan (missing indicator, bad lever value)."""
 
 
-def slider_rows(plan: Plan) -> list[dict[str, Any]]:
+def slider_rows(plan: Plan, lang: str = "zh-CN") -> list[dict[str, Any]]:
     """What the page shows for each slider: name, range, unit, meaning and the plan indicator ids."""
     rows = []
-    for s in SLIDERS:
-        spec = LEVER_BY_ID[s.lever]
-        ids = [i.id for i in find_indicators(plan, spec.metric)] if spec.metric else []
+    for lever in lever_table().sliders:
+        push = lever.push
+        assert push is not None
+        assert push.slider is not None
+        ids = [i.id for i in find_indicators(plan, lever.metric)] if lever.metric else []
         rows.append(
             {
-                "lever": s.lever,
-                "name": spec.name,
-                "max": s.maximum,
-                "step": s.step,
-                "unit": s.display_unit,
-                "meaning": KNOBS[s.lever][2],
-                "metric": spec.metric,
+                "lever": lever.id,
+                "name": lever.name.of(lang),
+                "max": push.slider.max,
+                "step": push.slider.step,
+                "unit": push.slider.unit_en if lang == "en" else push.slider.unit,
+                "meaning": push.meaning.of(lang),
+                "metric": lever.metric,
                 "indicators": ids,
             }
         )
@@ -97,6 +78,7 @@ class ScenarioCache:
         self._peak_lock = threading.Lock()  # one Monte Carlo for the peak card, however many wait
         self._prepared: dict[str, Prepared] = {}
         self._peak_card: dict[str, Any] | None = None
+        self.by_year = peak_target_year(plan)  # "peaked by" and the year of the Shapley attribution
 
     def prepared(self, scenario: str) -> Prepared:
         if scenario not in SCENARIOS:
@@ -113,16 +95,20 @@ class ScenarioCache:
             return found
 
     def pushed(self, scenario: str, levers: dict[str, float]) -> tuple[Prepared, Inputs]:
+        """The scenario's inputs with the slider pushes (slider units) of ``levers``."""
         prep = self.prepared(scenario)
         inp = prep.inputs
-        for lever, value in levers.items():
-            slider = SLIDER_BY_ID.get(lever)
-            if slider is None:
-                raise ExplorerError(f"unknown lever {lever!r}; expected one of {', '.join(SLIDER_BY_ID)}")
-            if not 0.0 <= value <= slider.maximum:
-                raise ExplorerError(f"lever {lever!r}: {value} is outside 0–{slider.maximum:g}")
+        table = lever_table()
+        sliders = {lever.id: lever for lever in table.sliders}
+        for lever_id, value in levers.items():
+            spec = sliders.get(lever_id)
+            if spec is None or spec.push is None or spec.push.slider is None:
+                raise ExplorerError(f"unknown lever {lever_id!r}; expected one of {', '.join(sliders)}")
+            if not 0.0 <= value <= spec.push.slider.max:
+                raise ExplorerError(f"lever {lever_id!r}: {value} is outside 0–{spec.push.slider.max:g}")
             if value:
-                inp = push(inp, prep.engine, lever, value * slider.scale, PUSH_START, BY_YEAR)
+                amount = value * spec.push.slider_factor()
+                inp = apply_push(inp, spec, amount, engine=prep.engine, until=self.by_year)
         return prep, inp
 
     def run(
@@ -134,22 +120,23 @@ class ScenarioCache:
         attribution: bool = False,
     ) -> dict[str, Any]:
         """One deterministic run (trajectory, peak, targets); with ``samples`` the Monte Carlo fan and
-        peak-year histogram; with ``attribution`` the Shapley values of bau → this run in BY_YEAR."""
+        peak-year histogram; with ``attribution`` the Shapley values of bau → this run in ``by_year``."""
         if not 0 <= samples <= MAX_SAMPLES:
             raise ExplorerError(f"samples must be between 0 and {MAX_SAMPLES}")
         prep, inp = self.pushed(scenario, levers)
         result = prep.engine.run(inp, keep_energy=False)
         run = ScenarioRun(prep.scenario, prep.engine, inp, result)
-        out = summary(run, self.plan, detail=False, by_year=BY_YEAR)
+        out = summary(run, self.plan, detail=False, by_year=self.by_year)
         out["levers"] = {k: v for k, v in levers.items() if v}
+        out["by_year"] = self.by_year
         out["note"] = ILLUSTRATIVE_NOTE
         out["illustrative"] = True
         if samples:
-            mc = monte_carlo(prep.scenario, self.plan, samples, seed, by_year=BY_YEAR, inputs=inp)
+            mc = monte_carlo(prep.scenario, self.plan, samples, seed, by_year=self.by_year, inputs=inp)
             out["monte_carlo"] = {
                 "samples": samples,
                 "seed": seed,
-                f"p_peak_by_{BY_YEAR}": mc.p_peak_by,
+                f"p_peak_by_{self.by_year}": mc.p_peak_by,
                 "peak_year_distribution": mc.peak_year_distribution(),
                 "percentiles": mc.percentiles(),
             }
@@ -161,17 +148,17 @@ class ScenarioCache:
         bau = self.prepared("bau")
         result = attribute(bau.scenario, prep.scenario, self.plan, inputs=(bau.inputs, inp))
         if not result.groups:
-            y = int(np.searchsorted(result.years, BY_YEAR))
+            y = int(np.searchsorted(result.years, self.by_year))
             co2 = float(result.values[0, y])
             return {
                 "from": "bau",
-                "year": BY_YEAR,
+                "year": self.by_year,
                 "co2_from_t": co2,
                 "co2_to_t": co2,
                 "gap_t": 0.0,
                 "groups": [],
             }
-        return result.to_dict(BY_YEAR)
+        return result.to_dict(self.by_year)
 
     def peak_card(self) -> dict[str, Any]:
         """The overview's peak projection: plan scenario, deterministic peak and P(peak by 2030) from
@@ -196,14 +183,14 @@ class ScenarioCache:
                 "peak_co2_t": out["peak_co2_t"],
                 "peak_observed": out["peak_observed"],
                 "observed_until": out["observed_until"],
-                "p_peak_by": out["monte_carlo"][f"p_peak_by_{BY_YEAR}"],
-                "by_year": BY_YEAR,
+                "p_peak_by": out["monte_carlo"][f"p_peak_by_{self.by_year}"],
+                "by_year": self.by_year,
                 "samples": PEAK_CARD_SAMPLES,
                 "trajectory": out["trajectory"],
                 "error": None,
             }
         except ExplorerError as exc:
-            card = {"ok": False, "error": str(exc), "trajectory": {}, "by_year": BY_YEAR}
+            card = {"ok": False, "error": str(exc), "trajectory": {}, "by_year": self.by_year}
         with self._lock:
             self._peak_card = card
         return card

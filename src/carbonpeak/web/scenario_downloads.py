@@ -1,25 +1,27 @@
 """The scenario explorer's results as XLSX or CSV: what the planner sees on the page, with the same
 lever pushes, as a table Excel opens.
 
-``GET /scenarios/download?scenario=plan&table=trajectory|targets&format=xlsx|csv&lever=id:value…``
+``GET /scenarios/download?scenario=plan&table=trajectory|targets&format=xlsx|csv|iamc&lever=id:value…``
 
 - ``trajectory``: the IAMC variables of the deterministic run (CO2 by source and sector, final and
   primary energy, capacities, shares, drivers) as rows, one column per year — the wide IAMC layout
-  (model, scenario, region, variable, unit, years) that pyam and Excel both read.
+  (model, scenario, region, variable, unit, years), with a title row and bilingual headers.
 - ``targets``: the plan's quantified targets the scenario can check: projected value and met or not.
+- ``format=iamc`` (trajectory only): the same rows as a CSV that pyam reads as it is
+  (``pyam.IamDataFrame(path)``): the header ``model, scenario, region, variable, unit, 2020 …``, no
+  title line; the region says 示例数据 (illustrative).
 
-Every file says 示例数据 (illustrative) in its title: the scenario base data are invented.
+Every file says 示例数据 (illustrative) in its title or its region: the scenario base data are invented.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from carbonpeak.scenarios.iamc import rows_of_run, to_frame
+from carbonpeak.scenarios.iamc import rows_of_run, wide_table
 from carbonpeak.scenarios.results import ScenarioRun, summary
 from carbonpeak.web.auth import READERS, Principal, permit
 from carbonpeak.web.downloads import table_response
@@ -67,19 +69,15 @@ def parse_levers(values: list[str]) -> dict[str, float]:
     return out
 
 
+HEADER_WORDS = {"model": "模型 model", "scenario": "情景 scenario", "region": "区域 region"}
+HEADER_WORDS |= {"variable": "变量 variable", "unit": "单位 unit"}
+
+
 def trajectory_table(run: ScenarioRun) -> tuple[list[str], list[list[Any]]]:
-    """The run's IAMC rows, wide: one row per variable, one column per year."""
-    frame = to_frame(rows_of_run(run))
-    keys = ["model", "scenario", "region", "variable", "unit"]
-    wide = frame.pivot_table(index=keys, columns="year", values="value", sort=False)
-    wide = wide.reset_index()
-    years = [c for c in wide.columns if c not in keys]
-    header = ["模型 model", "情景 scenario", "区域 region", "变量 variable", "单位 unit", *map(str, years)]
-    rows = [
-        [*row[:5], *(None if pd.isna(v) else round(float(v), 6) for v in row[5:])]
-        for row in wide.itertuples(index=False)
-    ]
-    return header, rows
+    """The run's IAMC rows, wide: one row per variable, one column per year, bilingual headers."""
+    header, rows = wide_table(rows_of_run(run))
+    shown = [HEADER_WORDS.get(h, h) for h in header]
+    return shown, [[*row[:5], *(None if v is None else round(v, 6) for v in row[5:])] for row in rows]
 
 
 def targets_table(run: ScenarioRun, request: Request) -> tuple[list[str], list[list[Any]]]:
@@ -100,7 +98,7 @@ def scenario_download(
     who: Reader,
     scenario: Annotated[Literal["bau", "plan", "enhanced"], Query()] = "plan",
     table: Annotated[Literal["trajectory", "targets"], Query()] = "trajectory",
-    format: Annotated[Literal["xlsx", "csv"], Query()] = "xlsx",
+    format: Annotated[Literal["xlsx", "csv", "iamc"], Query()] = "xlsx",
     lever: Annotated[list[str] | None, Query(max_length=MAX_LEVERS)] = None,
 ) -> Response:
     del who
@@ -109,9 +107,19 @@ def scenario_download(
         prep, inputs = scenario_cache(request).pushed(scenario, levers)
     except (DownloadError, ExplorerError) as exc:
         return JSONResponse({"detail": str(exc)}, 422)
+    if format == "iamc" and table != "trajectory":
+        return JSONResponse({"detail": "format=iamc is the trajectory table (table=trajectory)"}, 422)
     run = ScenarioRun(prep.scenario, prep.engine, inputs, prep.engine.run(inputs, keep_energy=True))
-    header, rows = trajectory_table(run) if table == "trajectory" else targets_table(run, request)
     pushes = "，".join(f"{k} +{v:g}" for k, v in levers.items() if v) or "无杠杆调整"
     title = f"情景 {scenario}（{prep.scenario.title}）· {pushes} · {ILLUSTRATIVE}"
+    if format == "iamc":  # pyam reads the header in the first line: no title line
+        named = ", ".join(f"{k} +{v:g}" for k, v in levers.items() if v)
+        iamc_rows = [
+            {**r, "scenario": f"{r['scenario']} ({named})"} if named else r for r in rows_of_run(run)
+        ]
+        header, rows = wide_table(iamc_rows)
+        name = f"scenario-{scenario}-iamc"
+        return table_response("csv", header, rows, title=title, sheet="data", name=name, csv_title=False)
+    header, rows = trajectory_table(run) if table == "trajectory" else targets_table(run, request)
     sheet = {"trajectory": "情景结果", "targets": "目标检查"}[table]
     return table_response(format, header, rows, title=title, sheet=sheet, name=f"scenario-{scenario}-{table}")

@@ -56,7 +56,7 @@
   function drawSlow(r) {
     var mc = r.monte_carlo;
     if (mc) {
-      document.getElementById("p-peak").textContent = fmt(mc["p_peak_by_" + config.by_year] * 100, 0) + " %";
+      document.getElementById("p-peak").textContent = fmt(mc["p_peak_by_" + (r.by_year || config.by_year)] * 100, 0) + " %";
       var years = Object.keys(mc.percentiles.p50);
       var p = function (k) { return years.map(function (y) { return mc.percentiles[k][y]; }); };
       var diff = function (a, b) { return a.map(function (v, i) { return v - b[i]; }); };
