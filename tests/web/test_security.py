@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.storage.accounts import audit_entries, find_user
 from carbonpeak.storage.publishing import LoginAttemptRow
-from carbonpeak.web.security import LoginRateLimiter, verify_password
+from carbonpeak.web.core.security import LoginRateLimiter, verify_password
 from tests.web.conftest import PASSWORD, LiveServer, csrf_of, login, start
 
 

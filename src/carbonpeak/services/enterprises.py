@@ -20,8 +20,8 @@ from carbonpeak.ledgers.access import (
     check_may_write,
     reads_all,
 )
+from carbonpeak.ledgers.enterprises_file import read_registry
 from carbonpeak.ledgers.errors import NotAllowedError
-from carbonpeak.ledgers.registry_io import read_registry
 from carbonpeak.storage import ledgers as repo
 from carbonpeak.storage.ledgers import StoredReport
 

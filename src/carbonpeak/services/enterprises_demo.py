@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from carbonpeak.accounting.demo import demo_dir
 from carbonpeak.ledgers import parse_report
-from carbonpeak.ledgers.registry_io import read_registry
+from carbonpeak.ledgers.enterprises_file import read_registry
 from carbonpeak.storage import ledgers as repo
 
 REGISTRY_FILE = "enterprises.csv"

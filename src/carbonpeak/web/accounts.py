@@ -18,7 +18,7 @@ from carbonpeak.storage.accounts import (
     set_enterprise_id,
     set_password_hash,
 )
-from carbonpeak.web.security import (
+from carbonpeak.web.core.security import (
     MIN_PASSWORD_LENGTH,
     hash_password,
     new_api_token,

@@ -25,29 +25,26 @@ from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
 from carbonpeak.storage import current, head, make_engine
 from carbonpeak.storage.accounts import count_demo_users
-from carbonpeak.web import (
-    api,
-    enterprise_routes,
-    explorer_routes,
-    pages,
-    publishing_routes,
-    reporting,
-    reporting_api,
-    scenario_downloads,
-    sheet_reporting,
-    tracking_export,
-    user_admin,
-)
-from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
-from carbonpeak.web.errors import problem_document
-from carbonpeak.web.i18n import t
-from carbonpeak.web.render import lang_of, render
-from carbonpeak.web.security import (
+from carbonpeak.web.accounting import routes as explorer_routes
+from carbonpeak.web.admin import users as user_admin
+from carbonpeak.web.core.auth import Forbidden, NotSignedIn, check_declared
+from carbonpeak.web.core.errors import problem_document
+from carbonpeak.web.core.i18n import t
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.security import (
     CSRFMiddleware,
     LoginRateLimiter,
     SecurityHeadersMiddleware,
     secret_problem,
 )
+from carbonpeak.web.ledgers import routes as enterprise_routes
+from carbonpeak.web.plan import api, pages
+from carbonpeak.web.scenarios import downloads as scenario_downloads
+from carbonpeak.web.tracking import api as reporting_api
+from carbonpeak.web.tracking import export as tracking_export
+from carbonpeak.web.tracking import publishing as publishing_routes
+from carbonpeak.web.tracking import reporting
+from carbonpeak.web.tracking import sheets as sheet_reporting
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "carbonpeak_session"
@@ -122,7 +119,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.state.settings = settings
     app.state.plan = plan
     app.state.engine = engine
-    templates = Jinja2Templates(directory=HERE / "templates")
+    templates = Jinja2Templates(directory=sorted(HERE.glob("*/templates")))
     templates.env.undefined = StrictUndefined  # a missing word or value is an error, not a blank
     app.state.templates = templates
     templates.env.globals["peak_projection"] = lambda lang: explorer_routes.overview_projection(app, lang)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from carbonpeak.accounting import FUELS, Inventory
 from carbonpeak.errors import NotFoundError
-from carbonpeak.web.downloads import csv_bytes, xlsx_bytes
+from carbonpeak.web.core.downloads import csv_bytes, xlsx_bytes
 
 ILLUSTRATIVE_LABEL = "示例数据 (illustrative)"
 SECTOR_NAMES = {

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from carbonpeak.web.views import TABLES
+from carbonpeak.web.plan.views import TABLES
 
 
 def _cell(value: Any) -> Any:

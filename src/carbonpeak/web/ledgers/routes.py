@@ -21,11 +21,11 @@ from carbonpeak.accounting.catalog import FUELS, UNIT_CHOICES
 from carbonpeak.ledgers import LedgerProblems, NotAllowedError, reportable_fuels
 from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.services.enterprises import EnterpriseService, enterprise_dict
-from carbonpeak.web.auth import Forbidden, Principal, permit
-from carbonpeak.web.downloads import cells, table_response
-from carbonpeak.web.errors import problem_document
-from carbonpeak.web.i18n import Lang
-from carbonpeak.web.render import lang_of, render
+from carbonpeak.web.core.auth import Forbidden, Principal, permit
+from carbonpeak.web.core.downloads import cells, table_response
+from carbonpeak.web.core.errors import problem_document
+from carbonpeak.web.core.i18n import Lang
+from carbonpeak.web.core.render import lang_of, render
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["enterprise ledger"])

@@ -22,11 +22,11 @@ from carbonpeak.errors import CarbonpeakError, NotFoundError
 from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import TASK_STATUS_LABELS
 from carbonpeak.tracking.sheets import ParsedImport, read_import, write_csv_template, write_template
-from carbonpeak.web.auth import Principal, permit
-from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
-from carbonpeak.web.render import lang_of, render
-from carbonpeak.web.reporting_views import actor_of, default_year, error_status, service
-from carbonpeak.web.uploads import Pending, TooLarge
+from carbonpeak.web.core.auth import Principal, permit
+from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.uploads import Pending, TooLarge
+from carbonpeak.web.tracking.views import actor_of, default_year, error_status, service
 
 router = APIRouter(include_in_schema=False)
 Reporter = Annotated[Principal, Depends(permit("office", "department", scoped=True))]

@@ -10,19 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from carbonpeak.plan import Plan
 from carbonpeak.services.inventory import current_inventory
 from carbonpeak.storage.accounts import audit, audit_entries, find_user, record_login
-from carbonpeak.web.auth import ALL_ROLES, READERS, OwnedIndicator, OwnedTask, Principal, permit
-from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
-from carbonpeak.web.explorer import ExplorerError
-from carbonpeak.web.explorer_routes import scenario_cache
-from carbonpeak.web.i18n import t
-from carbonpeak.web.indicator_view import indicator_evaluation
-from carbonpeak.web.indicator_view import words as indicator_words
-from carbonpeak.web.publishing_routes import public_rows, publishing
-from carbonpeak.web.render import home_of, lang_of, render
-from carbonpeak.web.reporting_views import overview_tracking, sparkline
-from carbonpeak.web.security import verify_password
-from carbonpeak.web.user_admin import users_context
-from carbonpeak.web.views import (
+from carbonpeak.web.accounting.routes import scenario_cache
+from carbonpeak.web.admin.users import users_context
+from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedIndicator, OwnedTask, Principal, permit
+from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
+from carbonpeak.web.core.i18n import t
+from carbonpeak.web.core.render import home_of, lang_of, render
+from carbonpeak.web.core.security import verify_password
+from carbonpeak.web.plan.views import (
     TABLES,
     filtered_indicators,
     headline_indicators,
@@ -36,6 +31,11 @@ from carbonpeak.web.views import (
     visible_indicators,
     visible_tasks,
 )
+from carbonpeak.web.scenarios.explorer import ExplorerError
+from carbonpeak.web.tracking.indicator import indicator_evaluation
+from carbonpeak.web.tracking.indicator import words as indicator_words
+from carbonpeak.web.tracking.publishing import public_rows, publishing
+from carbonpeak.web.tracking.views import overview_tracking, sparkline
 
 router = APIRouter(include_in_schema=False)
 

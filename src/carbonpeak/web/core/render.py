@@ -9,9 +9,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from carbonpeak.web.auth import Principal, principal_of
-from carbonpeak.web.i18n import LANG_COOKIE, Lang, pick_lang, t, words
-from carbonpeak.web.security import csrf_token
+from carbonpeak.web.core.auth import Principal, principal_of
+from carbonpeak.web.core.i18n import LANG_COOKIE, Lang, pick_lang, t, words
+from carbonpeak.web.core.security import csrf_token
 
 # (endpoint name, word key, roles that see the link)
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from carbonpeak.ledgers.enterprises import Enterprise
 from carbonpeak.ledgers.errors import LedgerProblems, Problem
-from carbonpeak.ledgers.registry import Enterprise
 
 REQUIRED = ("id", "name", "industry")
 OPTIONAL = ("town", "two_high", "two_high_category", "benchmark_product", "illustrative")

@@ -26,9 +26,9 @@ from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.tasks import Alert
-from carbonpeak.web.auth import Forbidden, Principal
-from carbonpeak.web.downloads import cells, csv_bytes, xlsx_bytes
-from carbonpeak.web.views import unit_names
+from carbonpeak.web.core.auth import Forbidden, Principal
+from carbonpeak.web.core.downloads import cells, csv_bytes, xlsx_bytes
+from carbonpeak.web.plan.views import unit_names
 
 ILLUSTRATIVE = "示例数据"
 

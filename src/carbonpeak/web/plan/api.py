@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Plan
-from carbonpeak.web.auth import (
+from carbonpeak.web.core.auth import (
     ALL_ROLES,
     READERS,
     SIGNED_IN,
@@ -17,10 +17,8 @@ from carbonpeak.web.auth import (
     Principal,
     permit,
 )
-from carbonpeak.web.indicator_view import indicator_evaluation
-from carbonpeak.web.publishing_routes import public_rows
-from carbonpeak.web.render import lang_of
-from carbonpeak.web.views import (
+from carbonpeak.web.core.render import lang_of
+from carbonpeak.web.plan.views import (
     filtered_indicators,
     headline_indicators,
     indicator_row,
@@ -28,6 +26,8 @@ from carbonpeak.web.views import (
     task_row,
     visible_tasks,
 )
+from carbonpeak.web.tracking.indicator import indicator_evaluation
+from carbonpeak.web.tracking.publishing import public_rows
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 

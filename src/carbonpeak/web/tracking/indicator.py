@@ -14,8 +14,8 @@ from fastapi import Request
 
 from carbonpeak.plan import Indicator
 from carbonpeak.tracking.evaluate import Evaluation
-from carbonpeak.web.reporting_views import change_stamp, service
-from carbonpeak.web.views import NO_DATA, TRACKING_STATUS
+from carbonpeak.web.plan.views import NO_DATA, TRACKING_STATUS
+from carbonpeak.web.tracking.views import change_stamp, service
 
 _WORDS: dict[str, tuple[str, str]] = {
     "over_time": ("逐年进展", "Progress by year"),

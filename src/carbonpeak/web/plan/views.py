@@ -11,7 +11,7 @@ from typing import Any
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, filter_indicators, indicator_responsible, target_text
-from carbonpeak.web.auth import Principal
+from carbonpeak.web.core.auth import Principal
 
 
 @dataclass(frozen=True)

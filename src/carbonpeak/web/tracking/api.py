@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from carbonpeak.errors import CarbonpeakError
-from carbonpeak.web.auth import (
+from carbonpeak.web.core.auth import (
     READERS,
     Forbidden,
     OwnedIndicator,
@@ -23,9 +23,10 @@ from carbonpeak.web.auth import (
     permit,
     principal_of,
 )
-from carbonpeak.web.errors import problem_document
-from carbonpeak.web.render import lang_of
-from carbonpeak.web.reporting_views import (
+from carbonpeak.web.core.errors import problem_document
+from carbonpeak.web.core.render import lang_of
+from carbonpeak.web.plan.views import indicator_row, task_row, visible_indicators, visible_tasks
+from carbonpeak.web.tracking.views import (
     actor_of,
     alert_rows,
     as_of_for,
@@ -35,7 +36,6 @@ from carbonpeak.web.reporting_views import (
     record_rows,
     service,
 )
-from carbonpeak.web.views import indicator_row, task_row, visible_indicators, visible_tasks
 
 router = APIRouter(prefix="/api/v1", tags=["reporting"])
 

@@ -17,10 +17,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.storage.accounts import AccountError, find_user, list_users
 from carbonpeak.web.accounts import add_user, change_password, reissue_token, set_enabled
-from carbonpeak.web.auth import SIGNED_IN, Principal, permit
-from carbonpeak.web.render import lang_of, render
-from carbonpeak.web.security import MIN_PASSWORD_LENGTH, verify_password
-from carbonpeak.web.views import unit_names
+from carbonpeak.web.core.auth import SIGNED_IN, Principal, permit
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.security import MIN_PASSWORD_LENGTH, verify_password
+from carbonpeak.web.plan.views import unit_names
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, Depends(permit("office"))]

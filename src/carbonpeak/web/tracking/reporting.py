@@ -20,7 +20,7 @@ from carbonpeak.services.evidence import store_file
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tracking.errors import ConflictError, TrackingError
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_LABELS, indicator_owner
-from carbonpeak.web.auth import (
+from carbonpeak.web.core.auth import (
     READERS,
     Forbidden,
     OwnedIndicator,
@@ -28,10 +28,11 @@ from carbonpeak.web.auth import (
     Principal,
     permit,
 )
-from carbonpeak.web.downloads import attachment
-from carbonpeak.web.i18n import Lang
-from carbonpeak.web.render import lang_of, render
-from carbonpeak.web.reporting_views import (
+from carbonpeak.web.core.downloads import attachment
+from carbonpeak.web.core.i18n import Lang
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.plan.views import indicator_row, task_row, unit_names
+from carbonpeak.web.tracking.views import (
     SORT_KEYS,
     actor_of,
     assessment_rows,
@@ -41,7 +42,6 @@ from carbonpeak.web.reporting_views import (
     record_rows,
     service,
 )
-from carbonpeak.web.views import indicator_row, task_row, unit_names
 
 router = APIRouter(include_in_schema=False)
 

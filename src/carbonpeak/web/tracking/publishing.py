@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.services.publishing import PublishingService
-from carbonpeak.web.auth import Principal, permit
-from carbonpeak.web.render import render
-from carbonpeak.web.reporting_views import actor_of, service
-from carbonpeak.web.views import NO_DATA, TRACKING_STATUS
+from carbonpeak.web.core.auth import Principal, permit
+from carbonpeak.web.core.render import render
+from carbonpeak.web.plan.views import NO_DATA, TRACKING_STATUS
+from carbonpeak.web.tracking.views import actor_of, service
 
 router = APIRouter(include_in_schema=False)
 

@@ -21,10 +21,12 @@ from carbonpeak.accounting.catalog import MACRO_VARIABLES
 from carbonpeak.services.inventory import StoredInventory, current, stored_inputs
 from carbonpeak.storage.accounts import audit
 from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
-from carbonpeak.web import inventory_views as iv
-from carbonpeak.web.auth import READERS, Principal, permit
-from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
-from carbonpeak.web.explorer import (
+from carbonpeak.web.accounting import views as iv
+from carbonpeak.web.core.auth import READERS, Principal, permit
+from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.uploads import Pending, TooLarge
+from carbonpeak.web.scenarios.explorer import (
     BY_YEAR,
     MAX_SAMPLES,
     SCENARIOS,
@@ -32,8 +34,6 @@ from carbonpeak.web.explorer import (
     ScenarioCache,
     slider_rows,
 )
-from carbonpeak.web.render import lang_of, render
-from carbonpeak.web.uploads import Pending, TooLarge
 
 router = APIRouter()
 

@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
 from carbonpeak.storage.accounts import find_user_by_token, get_user
-from carbonpeak.web.security import token_digest
+from carbonpeak.web.core.security import token_digest
 
 RoleName = Literal["office", "department", "enterprise", "viewer", "public"]
 ALL_ROLES: tuple[RoleName, ...] = ("office", "department", "enterprise", "viewer", "public")

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from carbonpeak.tracking.evaluate import Evaluation
-from carbonpeak.web.auth import Principal, permit
-from carbonpeak.web.downloads import table_response
-from carbonpeak.web.reporting_views import default_year, service
-from carbonpeak.web.views import visible_indicators
+from carbonpeak.web.core.auth import Principal, permit
+from carbonpeak.web.core.downloads import table_response
+from carbonpeak.web.plan.views import visible_indicators
+from carbonpeak.web.tracking.views import default_year, service
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(permit("office", "department", "viewer", scoped=True))]
