@@ -8,6 +8,13 @@ from sqlalchemy import Engine
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Plan, find_unit
+from carbonpeak.services.signin import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    new_api_token,
+    new_password,
+    token_digest,
+)
 from carbonpeak.storage.accounts import (
     AccountError,
     Role,
@@ -17,13 +24,6 @@ from carbonpeak.storage.accounts import (
     set_api_token,
     set_enterprise_id,
     set_password_hash,
-)
-from carbonpeak.web.core.security import (
-    MIN_PASSWORD_LENGTH,
-    hash_password,
-    new_api_token,
-    new_password,
-    token_digest,
 )
 
 DEMO_ENTERPRISE_ID = "91120118EXAMP0001Y"  # illustrative 统一社会信用代码 (data/demo/enterprises.csv)

@@ -22,6 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from carbonpeak import __version__
 from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan, load_plan
+from carbonpeak.services.signin import LoginRateLimiter
 from carbonpeak.settings import Settings
 from carbonpeak.storage import current, head, make_engine
 from carbonpeak.storage.accounts import count_demo_users
@@ -33,7 +34,6 @@ from carbonpeak.web.core.i18n import t
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.core.security import (
     CSRFMiddleware,
-    LoginRateLimiter,
     SecurityHeadersMiddleware,
     secret_problem,
 )

@@ -15,11 +15,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.storage.accounts import AccountError, find_user, list_users
+from carbonpeak.services.signin import MIN_PASSWORD_LENGTH, check_password
+from carbonpeak.storage.accounts import AccountError, list_users
 from carbonpeak.web.accounts import add_user, change_password, reissue_token, set_enabled
 from carbonpeak.web.core.auth import SIGNED_IN, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
-from carbonpeak.web.core.security import MIN_PASSWORD_LENGTH, verify_password
 from carbonpeak.web.plan.views import unit_names
 
 router = APIRouter(include_in_schema=False)
@@ -202,9 +202,9 @@ def password_change(
     again: Annotated[str, Form(max_length=200)],
 ) -> Response:
     ux = words(lang_of(request))
-    user = find_user(request.app.state.engine, who.username or "")
+    user = check_password(request.app.state.engine, who.username or "", current)
     error = None
-    if user is None or not verify_password(user.password_hash, current):
+    if user is None:
         error = ux["wrong_current"]
     elif new != again:
         error = ux["mismatch"]

@@ -18,8 +18,8 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
-from carbonpeak.storage.accounts import find_user_by_token, get_user
-from carbonpeak.web.core.security import token_digest
+from carbonpeak.services.signin import session_user, token_user
+from carbonpeak.storage.accounts import User
 
 RoleName = Literal["office", "department", "enterprise", "viewer", "public"]
 ALL_ROLES: tuple[RoleName, ...] = ("office", "department", "enterprise", "viewer", "public")
@@ -77,6 +77,18 @@ class Forbidden(Exception):
         self.message = message
 
 
+def _principal(user: User, via_token: bool = False) -> Principal:
+    return Principal(
+        role=user.role,
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        unit_id=user.unit_id,
+        enterprise_id=user.enterprise_id,
+        via_token=via_token,
+    )
+
+
 def principal_of(request: Request) -> Principal:
     """The principal from the bearer token (enterprise API) or the session cookie, else public."""
     cached = getattr(request.state, "principal", None)
@@ -86,31 +98,16 @@ def principal_of(request: Request) -> Principal:
     engine = request.app.state.engine
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
-        user = find_user_by_token(engine, token_digest(authorization[7:].strip()))
-        if user is None or not user.active:
+        user = token_user(engine, authorization[7:].strip())
+        if user is None:
             raise HTTPException(401, "invalid API token", headers={"WWW-Authenticate": "Bearer"})
-        principal = Principal(
-            role=user.role,
-            user_id=user.id,
-            username=user.username,
-            display_name=user.display_name,
-            unit_id=user.unit_id,
-            enterprise_id=user.enterprise_id,
-            via_token=True,
-        )
+        principal = _principal(user, via_token=True)
     else:
         user_id = request.session.get("uid")
         if isinstance(user_id, int):
-            user = get_user(engine, user_id)
-            if user is not None and user.active and request.session.get("pwh") == user.password_hash[-16:]:
-                principal = Principal(
-                    role=user.role,
-                    user_id=user.id,
-                    username=user.username,
-                    display_name=user.display_name,
-                    unit_id=user.unit_id,
-                    enterprise_id=user.enterprise_id,
-                )
+            found = session_user(engine, user_id, request.session.get("pwh"))
+            if found is not None:
+                principal = _principal(found)
             else:
                 request.session.clear()
     request.state.principal = principal

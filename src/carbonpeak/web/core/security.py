@@ -1,22 +1,15 @@
-"""Security measures of the web app: password and token hashing, the login rate limit, CSRF and the
-security headers. docs/web.md describes each."""
+"""Security measures of the web app: the production check of the secret key, CSRF and the security
+headers (passwords, tokens and the login rate limit are ``carbonpeak.services.signin``). docs/web.md
+describes each."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine
-
-from carbonpeak.storage.publishing import add_failed_login, clear_failed_logins, failed_login_times
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -24,12 +17,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
-_HASHER = PasswordHasher()
-# A hash to verify against when the user does not exist, so both paths take the same time.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
-
-MIN_PASSWORD_LENGTH = 10
 KNOWN_DEFAULT_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development", "demo"})
 MIN_SECRET_LENGTH = 32
 
@@ -51,31 +38,6 @@ SECURITY_HEADERS = {
 }
 
 
-def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when ``password`` matches; a missing user is verified against a dummy hash (timing)."""
-    try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-def new_password() -> str:
-    return secrets.token_urlsafe(12)
-
-
-def new_api_token() -> str:
-    return "cp_" + secrets.token_urlsafe(32)
-
-
-def token_digest(token: str) -> str:
-    """API tokens are 256-bit random, so a plain SHA-256 is a sound way to store them."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def secret_problem(secret: str | None) -> str | None:
     """Why a secret key is unfit for production, or None when it is fit."""
     if secret is None or not secret.strip():
@@ -85,46 +47,6 @@ def secret_problem(secret: str | None) -> str | None:
     if len(secret) < MIN_SECRET_LENGTH:
         return f"CARBONPEAK_SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters"
     return None
-
-
-class LoginRateLimiter:
-    """Failed logins per (client IP, user name) in a sliding window, kept in the database
-    (table ``login_attempts``), so that every server process (uvicorn worker) counts the same
-    attempts and a restart forgets nothing.
-
-    After ``max_attempts`` failures within ``window`` seconds, further attempts for that pair are
-    refused (HTTP 429) until the oldest failure leaves the window, even with the right password.
-    A successful login clears the pair. Times are seconds since the epoch (``clock``), comparable
-    between processes.
-    """
-
-    def __init__(
-        self, engine: Engine, max_attempts: int, window: float, clock: Callable[[], float] = time.time
-    ) -> None:
-        self.engine = engine
-        self.max_attempts = max_attempts
-        self.window = window
-        self._clock = clock
-
-    def check(self, ip: str, username: str) -> tuple[int | None, int]:
-        """(seconds to wait when the pair is blocked else None, failures within the window)."""
-        now = self._clock()
-        times = failed_login_times(self.engine, ip, username.lower(), now - self.window)
-        if len(times) < self.max_attempts:
-            return None, len(times)
-        oldest = times[-self.max_attempts]
-        return max(1, int(self.window - (now - oldest)) + 1), len(times)
-
-    def retry_after(self, ip: str, username: str) -> int | None:
-        """Seconds to wait when the pair is blocked, else None."""
-        return self.check(ip, username)[0]
-
-    def failed(self, ip: str, username: str) -> None:
-        now = self._clock()
-        add_failed_login(self.engine, ip, username.lower(), now, forget_before=now - self.window)
-
-    def succeeded(self, ip: str, username: str) -> None:
-        clear_failed_logins(self.engine, ip, username.lower())
 
 
 def csrf_token(session: MutableMapping[str, Any]) -> str:

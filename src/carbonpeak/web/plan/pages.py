@@ -9,14 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.plan import Plan
 from carbonpeak.services.inventory import current_inventory
-from carbonpeak.storage.accounts import audit, audit_entries, find_user, record_login
+from carbonpeak.services.signin import fingerprint, sign_in, sign_out
+from carbonpeak.storage.accounts import audit_entries
 from carbonpeak.web.accounting.routes import scenario_cache
 from carbonpeak.web.admin.users import users_context
 from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedIndicator, OwnedTask, Principal, permit
 from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
 from carbonpeak.web.core.i18n import t
 from carbonpeak.web.core.render import home_of, lang_of, render
-from carbonpeak.web.core.security import verify_password
 from carbonpeak.web.plan.views import (
     TABLES,
     filtered_indicators,
@@ -76,35 +76,20 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     state = request.app.state
-    ip = _client_ip(request)
-    source = f"web login from {ip}"
     lang = lang_of(request)
     context = {"next": _safe_next(next) or "", "username": username}
-    wait, failures = state.limiter.check(ip, username)
-    if wait is not None:
-        audit(state.engine, who=username, action="login.blocked", obj=f"user:{username}", source=source)
-        response = render(request, "login.html", {**context, "error": t("login_blocked", lang)}, 429)
-        response.headers["Retry-After"] = str(wait)
-        return response
-    user = find_user(state.engine, username)
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.active:
-        state.limiter.failed(ip, username)
-        audit(state.engine, who=username, action="login.failure", obj=f"user:{username}", source=source)
-        return render(request, "login.html", {**context, "error": t("login_failed", lang)}, 401)
-    if failures:  # a success clears the pair (no write when there is nothing to clear)
-        state.limiter.succeeded(ip, username)
-    request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
-    request.session.update({"uid": user.id, "pwh": user.password_hash[-16:]})
-    record_login(state.engine, user.id)
-    audit(
-        state.engine,
-        who=username,
-        action="login.success",
-        obj=f"user:{username}",
-        after={"role": user.role},
-        source=source,
+    result = sign_in(
+        state.engine, state.limiter, ip=_client_ip(request), username=username, password=password
     )
+    if result.outcome == "blocked":
+        response = render(request, "login.html", {**context, "error": t("login_blocked", lang)}, 429)
+        response.headers["Retry-After"] = str(result.retry_after)
+        return response
+    if result.user is None:
+        return render(request, "login.html", {**context, "error": t("login_failed", lang)}, 401)
+    user = result.user
+    request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
+    request.session.update({"uid": user.id, "pwh": fingerprint(user)})
     principal = Principal(role=user.role, user_id=user.id, username=user.username)
     return RedirectResponse(_safe_next(next) or home_of(principal), 303)
 
@@ -112,13 +97,7 @@ def login(
 @router.post("/logout")
 def logout(request: Request, who: Anyone) -> Response:
     if who.signed_in:
-        audit(
-            request.app.state.engine,
-            who=who.username,
-            action="logout",
-            obj=f"user:{who.username}",
-            source=f"web from {_client_ip(request)}",
-        )
+        sign_out(request.app.state.engine, who.username, ip=_client_ip(request))
     request.session.clear()
     return RedirectResponse("/login", 303)
 
