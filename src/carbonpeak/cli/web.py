@@ -44,8 +44,8 @@ def serve(
     from pydantic import SecretStr
 
     from carbonpeak.plan import load_plan
+    from carbonpeak.services.accounts import ensure_demo_accounts
     from carbonpeak.web import UnsafeSettingsError, create_app
-    from carbonpeak.web.accounts import ensure_demo_accounts
     from carbonpeak.web.app import worker_environment
 
     conf = settings(ctx)
@@ -153,7 +153,7 @@ def users_add(
 ) -> None:
     """Add a web user with an argon2id-hashed password; an enterprise's API token is printed once."""
     from carbonpeak.plan import find_unit
-    from carbonpeak.web.accounts import add_user
+    from carbonpeak.services.accounts import add_user
 
     if role not in ("office", "department", "enterprise", "viewer"):
         raise fail(f"error: --role {role!r}: expected office, department, enterprise or viewer", 2)
@@ -221,7 +221,7 @@ def users_token(
     ctx: typer.Context, username: Annotated[str, typer.Argument(help="An enterprise account.")]
 ) -> None:
     """Issue a new API token for an enterprise account (the old one stops working); printed once."""
-    from carbonpeak.web.accounts import reissue_token
+    from carbonpeak.services.accounts import reissue_token
 
     engine = _engine(ctx)
     try:
@@ -260,7 +260,7 @@ def users_password(
     ] = False,
 ) -> None:
     """Set a new password for an account; its open sessions end."""
-    from carbonpeak.web.accounts import change_password
+    from carbonpeak.services.accounts import change_password
 
     engine = _engine(ctx)
     try:
@@ -291,7 +291,7 @@ def users_enable(ctx: typer.Context, username: Annotated[str, typer.Argument(hel
 
 
 def _set_enabled(ctx: typer.Context, username: str, enabled: bool) -> None:
-    from carbonpeak.web.accounts import set_enabled
+    from carbonpeak.services.accounts import set_enabled
 
     engine = _engine(ctx)
     try:

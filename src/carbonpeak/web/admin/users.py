@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from carbonpeak.services.accounts import add_user, change_password, reissue_token, set_enabled
 from carbonpeak.services.signin import MIN_PASSWORD_LENGTH, check_password
 from carbonpeak.storage.accounts import AccountError, list_users
-from carbonpeak.web.accounts import add_user, change_password, reissue_token, set_enabled
 from carbonpeak.web.core.auth import SIGNED_IN, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import unit_names
