@@ -1,10 +1,15 @@
-"""Account services of the web app: create users with hashed passwords, the demo accounts."""
+"""Accounts of the web app, for the browser (the office's 用户 page) and the CLI (``carbonpeak users``)
+alike: create users with argon2id-hashed passwords, reset passwords, disable and enable accounts,
+issue enterprise API tokens, the demo accounts, the user list and the audit log. Every change is
+audited by storage; log lines name the account and who acted, never a password or a token."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Plan, find_unit
@@ -17,14 +22,23 @@ from carbonpeak.services.signin import (
 )
 from carbonpeak.storage.accounts import (
     AccountError,
+    AuditEntry,
     Role,
+    User,
+    audit_entries,
+    count_demo_users,
     create_user,
+    delete_demo_users,
     find_user,
+    list_users,
     set_active,
     set_api_token,
     set_enterprise_id,
     set_password_hash,
 )
+from carbonpeak.storage.ledgers import list_enterprises
+
+log = logging.getLogger(__name__)
 
 DEMO_ENTERPRISE_ID = "91120118EXAMP0001Y"  # illustrative 统一社会信用代码 (data/demo/enterprises.csv)
 
@@ -70,6 +84,7 @@ def add_user(
         api_token_sha256=token_digest(token) if token else None,
         is_demo=is_demo,
     )
+    log.info("account %r (%s) created by %s", username, role, who)
     return token
 
 
@@ -83,7 +98,7 @@ def _demo_plan(plan: Plan) -> list[tuple[str, Role, str, str | None, str | None]
     for name in ("区发改委", "区工信局"):
         try:
             chosen.append(find_unit(plan, name))
-        except LookupError:
+        except NotFoundError:
             continue
     for unit in departments:
         if len(chosen) >= 2:
@@ -138,6 +153,7 @@ def reissue_token(engine: Engine, username: str, *, who: str, source: str) -> st
         raise AccountError(f"user {username!r} is a {user.role} account; only enterprises have API tokens")
     token = new_api_token()
     set_api_token(engine, user.id, token_digest(token), who=who, source=source)
+    log.info("new API token for %r issued by %s", username, who)
     return token
 
 
@@ -149,6 +165,7 @@ def change_password(engine: Engine, username: str, password: str, *, who: str, s
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"user {username!r}: the password needs at least {MIN_PASSWORD_LENGTH} characters")
     set_password_hash(engine, user.id, hash_password(password), who=who, source=source)
+    log.info("password of %r changed by %s", username, who)
 
 
 def set_enabled(engine: Engine, username: str, enabled: bool, *, who: str, source: str) -> None:
@@ -156,3 +173,34 @@ def set_enabled(engine: Engine, username: str, enabled: bool, *, who: str, sourc
     if user is None:
         raise NotFoundError(f"no user {username!r}")
     set_active(engine, user.id, enabled, who=who, source=source)
+    log.info("account %r %s by %s", username, "enabled" if enabled else "disabled", who)
+
+
+def users(engine: Engine) -> list[User]:
+    """Every account, by user name (the hashes stay in storage's ``User``; callers never show them)."""
+    return list_users(engine)
+
+
+def enterprise_choices(engine: Engine) -> list[tuple[str, str]]:
+    """(id, name) of the enterprises in the ledger, for the enterprise-account form."""
+    return [(e.id, e.name) for e in list_enterprises(engine)]
+
+
+def remove_demo_accounts(engine: Engine, *, who: str, source: str) -> list[str]:
+    """Delete the demo accounts (production mode refuses to start while one exists)."""
+    names = delete_demo_users(engine, who=who, source=source)
+    log.info("%d demo account(s) removed by %s", len(names), who)
+    return names
+
+
+def demo_account_count(engine: Engine) -> int | None:
+    """How many demo accounts exist; None when the database has no accounts table yet."""
+    try:
+        return count_demo_users(engine)
+    except (OperationalError, ProgrammingError):
+        return None
+
+
+def audit_log(engine: Engine, limit: int = 200) -> list[AuditEntry]:
+    """The latest audit entries, newest first."""
+    return audit_entries(engine, limit=limit)

@@ -15,17 +15,16 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbonpeak import __version__
 from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan, load_plan
+from carbonpeak.services.accounts import demo_account_count
 from carbonpeak.services.signin import LoginRateLimiter
 from carbonpeak.settings import Settings
 from carbonpeak.storage import current, head, make_engine
-from carbonpeak.storage.accounts import count_demo_users
 from carbonpeak.web.accounting import routes as explorer_routes
 from carbonpeak.web.admin import users as user_admin
 from carbonpeak.web.core.auth import Forbidden, NotSignedIn, check_declared
@@ -58,17 +57,16 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _refuse_unsafe(settings: Settings, engine: object) -> None:
+def _refuse_unsafe(settings: Settings, engine: Any) -> None:
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     problem = secret_problem(secret)
     if problem:
         raise UnsafeSettingsError(f"production mode refuses to start: {problem} (see docs/web.md)")
-    try:
-        demo_users = count_demo_users(engine)  # type: ignore[arg-type]
-    except (OperationalError, ProgrammingError) as exc:
+    demo_users = demo_account_count(engine)
+    if demo_users is None:
         raise UnsafeSettingsError(
             "production mode refuses to start: the database has no accounts table (run carbonpeak db upgrade)"
-        ) from exc
+        )
     revision, latest = current(settings.resolved_database_url()), head()
     if revision != latest:
         raise UnsafeSettingsError(

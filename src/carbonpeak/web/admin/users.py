@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.services.accounts import add_user, change_password, reissue_token, set_enabled
+from carbonpeak.services import accounts
 from carbonpeak.services.signin import MIN_PASSWORD_LENGTH, check_password
-from carbonpeak.storage.accounts import AccountError, list_users
+from carbonpeak.storage.accounts import AccountError
 from carbonpeak.web.core.auth import SIGNED_IN, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import unit_names
@@ -80,15 +80,13 @@ def words(lang: str) -> dict[str, str]:
 
 def _enterprises(request: Request) -> list[tuple[str, str]]:
     """(id, name) of the enterprises in the ledger, for the enterprise-account form."""
-    from carbonpeak.storage.ledgers import list_enterprises
-
-    return [(e.id, e.name) for e in list_enterprises(request.app.state.engine)]
+    return accounts.enterprise_choices(request.app.state.engine)
 
 
 def users_context(request: Request, **extra: Any) -> dict[str, Any]:
     plan = request.app.state.plan
     return {
-        "users": list_users(request.app.state.engine),
+        "users": accounts.users(request.app.state.engine),
         "names": unit_names(plan),
         "units": [u for u in plan.units if u.kind != "collective"],
         "enterprises": _enterprises(request),
@@ -135,7 +133,7 @@ def create_account(
         name = display_name.strip() or dict(_enterprises(request))[enterprise]
     password = secrets.token_urlsafe(12)  # 16 characters
     try:
-        token = add_user(
+        token = accounts.add_user(
             request.app.state.engine,
             username=username,
             password=password,
@@ -155,7 +153,7 @@ def create_account(
 @router.post("/admin/users/{username}/password", response_class=HTMLResponse)
 def reset_password(request: Request, who: Office, username: Username) -> Response:
     password = secrets.token_urlsafe(12)
-    change_password(
+    accounts.change_password(
         request.app.state.engine, username, password, who=who.username or "", source=_source(request)
     )
     message = words(lang_of(request))["reset_done"].format(user=username)
@@ -165,7 +163,7 @@ def reset_password(request: Request, who: Office, username: Username) -> Respons
 @router.post("/admin/users/{username}/token", response_class=HTMLResponse)
 def new_token(request: Request, who: Office, username: Username) -> Response:
     try:
-        token = reissue_token(
+        token = accounts.reissue_token(
             request.app.state.engine, username, who=who.username or "", source=_source(request)
         )
     except AccountError as exc:
@@ -180,7 +178,7 @@ def enable(
 ) -> Response:
     if username == who.username and enabled == "0":
         return _page(request, 422, error=words(lang_of(request))["not_self"])
-    set_enabled(
+    accounts.set_enabled(
         request.app.state.engine, username, enabled == "1", who=who.username or "", source=_source(request)
     )
     return RedirectResponse("/admin/users", 303)
@@ -210,7 +208,7 @@ def password_change(
         error = ux["mismatch"]
     else:
         try:
-            change_password(
+            accounts.change_password(
                 request.app.state.engine, user.username, new, who=user.username, source=_source(request)
             )
         except AccountError as exc:

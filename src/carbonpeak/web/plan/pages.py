@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.plan import Plan
+from carbonpeak.services.accounts import audit_log
 from carbonpeak.services.inventory import current_inventory
 from carbonpeak.services.signin import fingerprint, sign_in, sign_out
-from carbonpeak.storage.accounts import audit_entries
 from carbonpeak.web.accounting.routes import scenario_cache
 from carbonpeak.web.admin.users import users_context
 from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedIndicator, OwnedTask, Principal, permit
@@ -259,4 +259,4 @@ def users_page(request: Request, who: Office) -> Response:
 
 @router.get("/admin/audit", response_class=HTMLResponse)
 def audit_page(request: Request, who: Office) -> Response:
-    return render(request, "audit.html", {"entries": audit_entries(request.app.state.engine)})
+    return render(request, "audit.html", {"entries": audit_log(request.app.state.engine)})
