@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, target_text
-from carbonpeak.services.tracking import TrackingService
+from carbonpeak.services.tracking import TrackingService, data_stamp
 from carbonpeak.storage import publishing as repo
 from carbonpeak.tracking.errors import NotAllowedError, TrackingError
 from carbonpeak.tracking.model import Actor
@@ -117,7 +117,7 @@ class PublishingService:
         about them: every change writes one), so that the public page, the most open one, costs a
         query when nothing changed. The stamp is read from the database on every call, so several
         server processes never show stale figures."""
-        stamp = repo.data_stamp(self.engine, STAMP_TABLES)
+        stamp = data_stamp(self.engine, STAMP_TABLES)
         if self._public_cache is not None and self._public_cache[0] == stamp:
             return [dict(row) for row in self._public_cache[1]]
         published = [s for s in self.states() if s.published]

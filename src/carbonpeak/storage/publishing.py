@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -139,10 +138,3 @@ def set_published(
             )
             changed.append(indicator_id)
     return changed
-
-
-def data_stamp(engine: Engine, tables: tuple[str, ...]) -> int:
-    """The id of the latest audit row about ``tables``: unchanged while none of them changed."""
-    with Session(reader(engine)) as s:
-        latest = s.scalar(select(func.max(AuditRow.id)).where(AuditRow.table_name.in_(tables)))
-    return int(latest or 0)

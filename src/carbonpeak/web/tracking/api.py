@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from carbonpeak.errors import CarbonpeakError
+from carbonpeak.services.tracking import ReportEntry, ValueEntry
 from carbonpeak.web.core.auth import (
     READERS,
     Forbidden,
@@ -102,22 +103,18 @@ def my_tasks(request: Request, who: Department) -> dict[str, Any]:
 
 @router.post("/tasks/{task_id}/reports", summary="Save (and optionally submit) a task progress report")
 def post_report(request: Request, who: Writer, task: OwnedTask, body: ReportIn) -> Any:
-    svc = service(request)
-    actor = actor_of(who)
+    entry = ReportEntry(
+        task.id,
+        body.year,
+        body.period,
+        body.status,
+        narrative=body.narrative,
+        milestones_met=tuple(body.milestones_met),
+        unit_id=body.unit_id,
+        expected_version=body.expected_version,
+    )
     try:
-        ref = svc.record_report(
-            actor,
-            task.id,
-            body.year,
-            body.period,
-            body.status,
-            narrative=body.narrative,
-            milestones_met=body.milestones_met,
-            unit_id=body.unit_id,
-            expected_version=body.expected_version,
-        )
-        if body.submit:
-            ref = svc.submit(actor, "report", ref.id, expected_version=ref.version)
+        ref = service(request).save(actor_of(who), entry, submit=body.submit)
     except CarbonpeakError as exc:
         return _error(request, exc)
     return ref.as_dict()
@@ -125,21 +122,17 @@ def post_report(request: Request, who: Writer, task: OwnedTask, body: ReportIn) 
 
 @router.post("/indicators/{indicator_id}/values", summary="Save (and optionally submit) an indicator value")
 def post_value(request: Request, who: Writer, ind: OwnedIndicator, body: ValueIn) -> Any:
-    svc = service(request)
-    actor = actor_of(who)
+    entry = ValueEntry(
+        ind.id,
+        body.year,
+        body.value,
+        period=body.period,
+        unit_id=body.unit_id,
+        data_source=body.data_source,
+        expected_version=body.expected_version,
+    )
     try:
-        ref = svc.record_value(
-            actor,
-            ind.id,
-            body.year,
-            body.value,
-            period=body.period,
-            unit_id=body.unit_id,
-            data_source=body.data_source,
-            expected_version=body.expected_version,
-        )
-        if body.submit:
-            ref = svc.submit(actor, "value", ref.id, expected_version=ref.version)
+        ref = service(request).save(actor_of(who), entry, submit=body.submit)
     except CarbonpeakError as exc:
         return _error(request, exc)
     return ref.as_dict()

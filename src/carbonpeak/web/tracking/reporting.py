@@ -16,8 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.errors import CarbonpeakError, NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
-from carbonpeak.services.evidence import store_file
-from carbonpeak.services.tracking import TrackingService
+from carbonpeak.services.tracking import Evidence, ReportEntry, ValueEntry
 from carbonpeak.tracking.errors import ConflictError, TrackingError
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_LABELS, indicator_owner
 from carbonpeak.web.core.auth import (
@@ -182,21 +181,18 @@ def task_report_page(
     return _page(request, "report_task.html", _task_context(request, who, task, year, period, unit))
 
 
-def _read_upload(upload: UploadFile | None) -> tuple[bytes, str] | None:
+def _read_upload(upload: UploadFile | None) -> Evidence | None:
     if upload is None or not upload.filename:
         return None
-    content = upload.file.read()
-    return (content, upload.filename) if content or upload.filename else None
+    return Evidence(upload.file.read(), upload.filename)
 
 
-def _check_evidence(svc: TrackingService, upload: tuple[bytes, str] | None) -> None:
-    """Check (and store, content-addressed) the evidence before the record is written, so that a
-    refused file leaves nothing half-saved."""
-    if upload is None:
-        return
-    if svc.evidence_dir is None:
-        raise TrackingError("no evidence folder configured (setting evidence_dir)")
-    store_file(upload[0], svc.evidence_dir, max_bytes=svc.evidence_max_bytes, allowed=svc.evidence_types)
+def _number(value: str) -> float | None:
+    """The form's value: empty for none, else a number (a located error otherwise)."""
+    try:
+        return float(value) if value.strip() else None
+    except ValueError:
+        raise TrackingError(f"数值 {value!r}: expected a number") from None
 
 
 def _message(request: Request, exc: Exception) -> str:
@@ -220,27 +216,19 @@ def task_report_post(
     step: Annotated[Literal["save", "submit"], Form()] = "save",
     evidence: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    svc = service(request)
-    actor = actor_of(who)
-    upload = _read_upload(evidence)
     unit = unit_id or (who.unit_id if who.role == "department" else task.lead)
+    entry = ReportEntry(
+        task.id,
+        year,
+        period,
+        status,
+        narrative=narrative,
+        milestones_met=tuple(milestones or ()),
+        unit_id=unit,
+        expected_version=int(version) if version.isdigit() else None,
+    )
     try:
-        _check_evidence(svc, upload)
-        ref = svc.record_report(
-            actor,
-            task.id,
-            year,
-            period,
-            status,
-            narrative=narrative,
-            milestones_met=milestones or [],
-            unit_id=unit,
-            expected_version=int(version) if version.isdigit() else None,
-        )
-        if upload is not None:
-            svc.attach_evidence(actor, "report", ref.id, upload[0], upload[1])
-        if step == "submit":
-            svc.submit(actor, "report", ref.id, expected_version=ref.version)
+        service(request).save(actor_of(who), entry, evidence=_read_upload(evidence), submit=step == "submit")
     except CarbonpeakError as exc:
         context = _task_context(request, who, task, year, period if period in PERIODS else ANNUAL, unit)
         context["error"] = _message(request, exc)
@@ -299,29 +287,17 @@ def indicator_report_post(
     step: Annotated[Literal["save", "submit"], Form()] = "save",
     evidence: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    svc = service(request)
-    actor = actor_of(who)
-    upload = _read_upload(evidence)
     unit = unit_id or (who.unit_id if who.role == "department" else indicator_owner(_plan(request), ind))
     try:
-        try:
-            number = float(value) if value.strip() else None
-        except ValueError:
-            raise TrackingError(f"数值 {value!r}: expected a number") from None
-        _check_evidence(svc, upload)
-        ref = svc.record_value(
-            actor,
+        entry = ValueEntry(
             ind.id,
             year,
-            number,
+            _number(value),
             unit_id=unit,
             data_source=data_source.strip() or None,
             expected_version=int(version) if version.isdigit() else None,
         )
-        if upload is not None:
-            svc.attach_evidence(actor, "value", ref.id, upload[0], upload[1])
-        if step == "submit":
-            svc.submit(actor, "value", ref.id, expected_version=ref.version)
+        service(request).save(actor_of(who), entry, evidence=_read_upload(evidence), submit=step == "submit")
     except CarbonpeakError as exc:
         context = _indicator_context(request, who, ind, year, unit)
         context["error"] = _message(request, exc)

@@ -13,15 +13,10 @@ import threading
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan
 from carbonpeak.services.tracking import TrackingService
-from carbonpeak.storage import reader
-from carbonpeak.storage import tracking as repo
-from carbonpeak.storage.tables import AuditRow, EvidenceFileRow
 from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
@@ -138,36 +133,18 @@ def _stamp(value: Any) -> str:
     return str(value or "")[:19].replace("T", " ")
 
 
-def _evidence(s: Session, kind: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    rows = s.scalars(
-        select(EvidenceFileRow)
-        .where(EvidenceFileRow.owner_kind == kind, EvidenceFileRow.owner_id.in_(ids))
-        .order_by(EvidenceFileRow.id)
-    ).all()
-    for e in rows:
-        out[e.owner_id].append(
-            {"name": e.display_name, "sha256": e.sha256, "size": e.size, "media_type": e.media_type}
-        )
-    return out
-
-
-def _history(s: Session, kind: str, row_id: int) -> list[dict[str, Any]]:
-    table = repo.KINDS[kind].__tablename__
+def _history(trail: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
-    for a in repo.audit_rows(s, table, row_id):
-        after = a.after or {}
-        stamp = repo._aware(a.at)
+    for a in trail:
+        after = a["after"]
         out.append(
             {
-                "at": _stamp(stamp.isoformat() if stamp else ""),
-                "who": a.who,
-                "action": a.action,
-                "action_label": ACTION_LABELS.get(a.action, a.action),
+                "at": _stamp(a["at"].isoformat() if a["at"] else ""),
+                "who": a["who"],
+                "action": a["action"],
+                "action_label": ACTION_LABELS.get(a["action"], a["action"]),
                 "state_label": STATE_LABELS.get(str(after.get("state", "")), ""),
-                "comment": after.get("comment") if a.action in ("approve", "return", "reopen") else None,
+                "comment": after.get("comment") if a["action"] in ("approve", "return", "reopen") else None,
                 "version": after.get("version"),
             }
         )
@@ -196,21 +173,23 @@ def record_rows(
         if (kind is None or r["kind"] == kind) and (item is None or r["item"] == item)
     ]
     rows.sort(key=lambda r: (-int(r["year"]), r["period"], r["kind"], r["item"], r["unit_id"]))
-    with Session(svc.engine) as s:
-        files = {k: _evidence(s, k, [r["id"] for r in rows if r["kind"] == k]) for k in repo.KINDS}
-        for r in rows:
-            r["unit_name"] = names.get(r["unit_id"], r["unit_id"])
-            r["item_name"] = tasks.get(r["item"]) if r["kind"] == "report" else indicators.get(r["item"])
-            r["kind_label"] = "任务进展" if r["kind"] == "report" else "指标数值"
-            r["state_label"] = STATE_LABELS.get(r["state"], r["state"])
-            r["status_label"] = TASK_STATUS_LABELS.get(r.get("status") or "", "")
-            r["submitted"] = _stamp(r.get("submitted_at"))
-            r["updated"] = _stamp(r.get("updated_at"))
-            r["evidence"] = files[r["kind"]].get(r["id"], [])
-            r["evidence_names"] = [e["name"] for e in r["evidence"]]
-            r["illustrative"] = illustrative and ILLUSTRATIVE in (r.get("source") or "")
-            if history:
-                r["history"] = _history(s, r["kind"], r["id"])
+    keys = [(r["kind"], r["id"]) for r in rows]
+    files = svc.evidence_files(keys)
+    trails = svc.histories(keys) if history else {}
+    for r in rows:
+        key = (r["kind"], r["id"])
+        r["unit_name"] = names.get(r["unit_id"], r["unit_id"])
+        r["item_name"] = tasks.get(r["item"]) if r["kind"] == "report" else indicators.get(r["item"])
+        r["kind_label"] = "任务进展" if r["kind"] == "report" else "指标数值"
+        r["state_label"] = STATE_LABELS.get(r["state"], r["state"])
+        r["status_label"] = TASK_STATUS_LABELS.get(r.get("status") or "", "")
+        r["submitted"] = _stamp(r.get("submitted_at"))
+        r["updated"] = _stamp(r.get("updated_at"))
+        r["evidence"] = files.get(key, [])
+        r["evidence_names"] = [e["name"] for e in r["evidence"]]
+        r["illustrative"] = illustrative and ILLUSTRATIVE in (r.get("source") or "")
+        if history:
+            r["history"] = _history(trails[key])
     return rows
 
 
@@ -321,16 +300,9 @@ def export(table: str, rows: list[dict[str, Any]], fmt: str, title: str) -> tupl
     return xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-TRACKED_TABLES = ("indicator_values", "task_reports", "computed_values", "evidence_files")
-
-
 def change_stamp(svc: TrackingService) -> int:
-    """The id of the latest audit row about tracking data: every change of the values, reports,
-    computed values and evidence writes one in its own transaction, so an unchanged stamp means
-    unchanged tracking data."""
-    with Session(reader(svc.engine)) as s:
-        latest = s.scalar(select(func.max(AuditRow.id)).where(AuditRow.table_name.in_(TRACKED_TABLES)))
-    return int(latest or 0)
+    """Changes whenever the tracking data change (``TrackingService.change_stamp``)."""
+    return svc.change_stamp()
 
 
 def overview_tracking(request: Request, who: Principal) -> dict[str, Any]:
