@@ -1,39 +1,39 @@
-"""The inventory page (清单) with its import flow and downloads, and the scenario explorer (情景).
+"""The inventory page (清单) with its downloads and JSON, and the import flow of activity and macro
+data (validate → preview → confirm) with the data template.
 
-Roles (docs/web.md): the office, departments and viewers read the inventory and run scenarios;
-only the office imports activity and macro data; enterprises and the public see neither. The
-inventory shown is rebuilt from the stored batches (``carbonpeak.services.inventory``).
+Roles (docs/web.md): the office, departments and viewers read the inventory; only the office
+imports activity and macro data; enterprises and the public see neither. The inventory shown is
+rebuilt from the stored batches (``carbonpeak.services.inventory``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import zipfile
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.accounting import ImportProblems, Inventory, inventory, read_activity, read_macro
+from carbonpeak.accounting import Activity, ImportProblems, Inventory, Macro, inventory
 from carbonpeak.accounting.catalog import MACRO_VARIABLES
-from carbonpeak.services.inventory import StoredInventory, current, stored_inputs
-from carbonpeak.storage.accounts import audit
-from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
+from carbonpeak.accounting.template import write_template as write_activity_template
+from carbonpeak.errors import NotFoundError
+from carbonpeak.services.inventory import (
+    StoredInventory,
+    batches,
+    current,
+    read_file,
+    store_activity,
+    store_macro,
+    stored_inputs,
+)
 from carbonpeak.web.accounting import views as iv
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.core.uploads import Pending, TooLarge
-from carbonpeak.web.scenarios.explorer import (
-    BY_YEAR,
-    MAX_SAMPLES,
-    SCENARIOS,
-    ExplorerError,
-    ScenarioCache,
-    slider_rows,
-)
 
 router = APIRouter()
 
@@ -48,7 +48,6 @@ KINDS = ("activity", "macro")
 # Words of these pages (zh-CN, en); the plan's and the data's own wording is not translated.
 WORDS: dict[str, tuple[str, str]] = {
     "inventory": ("清单", "Inventory"),
-    "scenarios": ("情景", "Scenarios"),
     "illustrative": ("示例数据（illustrative）", "Illustrative data (示例数据)"),
     "co2_by_sector": ("二氧化碳排放（分部门，吨）", "CO2 by sector (t)"),
     "co2_by_fuel": ("二氧化碳排放（分品种，吨）", "CO2 by fuel (t)"),
@@ -115,40 +114,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "rows": ("行数", "Rows"),
     "years": ("年份", "Years"),
     "who": ("导入人", "By"),
-    "scenario": ("情景", "Scenario"),
-    "levers": (
-        "政策杠杆（在情景基础上额外加力，2024年起）",
-        "Levers (extra push on the scenario, from 2024)",
-    ),
-    "plan_indicators": ("方案指标", "Plan indicators"),
-    "peak_year": ("达峰年份", "Peak year"),
-    "peak_observed": (
-        "清单观测值：{year}年前已出现的最高排放，预测期未再超过",
-        "Observed: the highest inventory year up to {year}; not exceeded in the projection",
-    ),
-    "peak_projected": ("预测值", "Projected"),
-    "peak_value": ("峰值（万吨CO2）", "Peak (10⁴ t CO2)"),
-    "p_peak": ("2030年前达峰概率", "P(peak by 2030)"),
-    "trajectory": ("二氧化碳排放轨迹（吨）", "CO2 trajectory (t)"),
-    "fan": ("不确定性（蒙特卡洛 P5–P95）", "Uncertainty (Monte Carlo P5–P95)"),
-    "histogram": ("达峰年份分布", "Peak-year distribution"),
-    "waterfall": ("相对基准情景的贡献（Shapley，2030年）", "Contribution vs bau (Shapley, 2030)"),
-    "samples": ("抽样次数", "Samples"),
-    "targets": ("目标校核", "Target checks"),
-    "target": ("目标", "Target"),
-    "projected": ("预测值", "Projected"),
-    "met": ("达标", "Met"),
-    "reset": ("重置", "Reset"),
-    "cannot_run": ("情景无法在当前方案上运行", "The scenario cannot run on this plan"),
-    "peak_card": ("达峰预测（规划情景）", "Peak projection (plan scenario)"),
-    "co2_trend": (
-        "二氧化碳排放趋势：清单历史与规划情景预测",
-        "CO2 trend: inventory history and plan projection",
-    ),
-    "history": ("清单", "Inventory"),
-    "history_illustrative": ("清单（示例数据）", "Inventory (illustrative)"),
-    "history_empty": ("清单（尚未导入清单数据）", "Inventory (no data imported yet)"),
-    "projection": ("规划情景预测（示例）", "Plan scenario projection (illustrative)"),
 }
 
 
@@ -156,20 +121,8 @@ def words(lang: str) -> dict[str, str]:
     return {k: (en if lang == "en" else zh) for k, (zh, en) in WORDS.items()}
 
 
-def scenario_cache(request: Request) -> ScenarioCache:
-    state = request.app.state
-    cache = getattr(state, "scenario_cache", None)
-    if cache is None:
-        cache = ScenarioCache(state.plan)
-        state.scenario_cache = cache
-    return cache
-
-
 def _lang_words(request: Request) -> dict[str, str]:
     return words(lang_of(request))
-
-
-# ---------------------------------------------------------------- inventory
 
 
 def _inventory_context(inv: Inventory) -> dict[str, Any]:
@@ -185,11 +138,9 @@ def _inventory_context(inv: Inventory) -> dict[str, Any]:
 
 
 def _stored(request: Request, batch: int | None) -> StoredInventory | None:
-    """The current inventory, or that of activity batch ``batch``; 404 for an unknown batch."""
-    try:
-        return current(request.app.state.engine, batch)
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
+    """The current inventory, or that of activity batch ``batch`` (an unknown batch is the domain's
+    NotFoundError: 404)."""
+    return current(request.app.state.engine, batch)
 
 
 BatchQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
@@ -213,7 +164,7 @@ def inventory_page(
         {
             "x": _lang_words(request),
             "tables": list(iv.TABLES),
-            "batches": activity_batches(request.app.state.engine),
+            "batches": batches(request.app.state.engine),
             "shown": shown.batches if shown is not None else [],
             "empty": shown is None,
             "has_macro": shown is not None and shown.inventory.macro is not None,
@@ -235,7 +186,7 @@ def inventory_download(
 ) -> Response:
     shown = _stored(request, batch)
     if shown is None:
-        raise HTTPException(404, "no inventory data imported yet (尚未导入清单数据)")
+        raise NotFoundError("no inventory data imported yet (尚未导入清单数据)")
     inv = shown.inventory
     header, rows = iv.table_rows(inv, table)
     sheet = iv.TABLES[table][0] + ("（示例数据）" if inv.illustrative else "")
@@ -319,6 +270,16 @@ def _macro_preview(engine: Any, macro: Any) -> dict[str, Any]:
     return out
 
 
+@router.get("/inventory/import/template")
+def activity_template(request: Request, who: Office) -> Response:
+    """The activity-data template of the inventory import (as ``carbonpeak activity template``): 说明,
+    activity and macro sheets with the codes as drop-down lists, an example, the code lists."""
+    del request, who
+    with tempfile.TemporaryDirectory() as tmp:
+        content = write_activity_template(Path(tmp) / "activity-template.xlsx").read_bytes()
+    return attachment(content, XLSX_MEDIA, "carbonpeak-activity-template.xlsx")
+
+
 @router.post("/inventory/import", response_class=HTMLResponse)
 def import_upload(
     request: Request,
@@ -335,35 +296,31 @@ def import_upload(
             {"file": file.filename, "row": None, "column": None, "message": str(exc)}
         ]
         return _import_page(request, kind, problems, None, 422)
-    name, data = path.name, path.read_bytes()
     try:
-        if kind == "macro":
-            macro = read_macro(path)
-        else:
-            activity = read_activity(path)
+        data = read_file(path, kind)
     except ImportProblems as exc:
         PENDING.discard(path)
-        found: list[dict[str, object]] = [{**p.as_dict(), "file": name} for p in exc.problems]
+        found: list[dict[str, object]] = [{**p.as_dict(), "file": path.name} for p in exc.problems]
         return _import_page(request, kind, found, None, 422)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # e.g. a broken XLSX
-        PENDING.discard(path)
-        unreadable: list[dict[str, object]] = [
-            {"file": name, "row": None, "column": None, "message": f"cannot read as CSV/XLSX: {exc}"}
-        ]
-        return _import_page(request, kind, unreadable, None, 422)
     PENDING.keep(request, path)
     request.session[PENDING_KIND_KEY] = kind
-    engine = request.app.state.engine
-    if kind == "macro":
-        preview = _macro_preview(engine, macro)
-        preview["rows"] = sum(len(v) for v in macro.values.values())
-        preview["illustrative"] = macro.illustrative
-    else:
-        preview = _inventory_context(inventory(activity, stored_inputs(engine).macro))
-        preview["rows"] = len(activity.frame)
-    preview["file_name"] = name
-    preview["sha256"] = hashlib.sha256(data).hexdigest()
+    preview = _preview(request.app.state.engine, data)
+    preview["file_name"] = path.name
+    preview["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return _import_page(request, kind, None, preview)
+
+
+def _preview(engine: Any, data: Activity | Macro) -> dict[str, Any]:
+    """What an upload will change: a macro file's values and the indicators they give, or an
+    activity file's inventory (with the stored macro data)."""
+    if isinstance(data, Macro):
+        preview = _macro_preview(engine, data)
+        preview["rows"] = sum(len(v) for v in data.values.values())
+        preview["illustrative"] = data.illustrative
+        return preview
+    preview = _inventory_context(inventory(data, stored_inputs(engine).macro))
+    preview["rows"] = len(data.frame)
+    return preview
 
 
 @router.post("/inventory/import/confirm")
@@ -375,112 +332,12 @@ def import_confirm(request: Request, who: Office) -> Response:
         return RedirectResponse("/inventory/import", 303)
     engine = request.app.state.engine
     source = f"web import from {request.client.host if request.client else 'unknown'}"
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    # validated at upload; read again from the same bytes
-    if kind == "macro":
-        macro = read_macro(path)
-        stored = store_macro_batch(
-            engine, macro, content_sha256=sha256, who=who.username or "", source=source
-        )
-        after: dict[str, Any] = {"file": path.name, "variables": sorted(macro.values), "sha256": sha256}
+    data = read_file(path, kind)  # validated at upload; read again from the same bytes
+    if isinstance(data, Macro):
+        stored = store_macro(engine, data, path, who=who.username or "", source=source)
     else:
-        activity = read_activity(path)
-        inv = inventory(activity, stored_inputs(engine).macro)
-        stored = store_activity_batch(engine, activity, inv, who=who.username or "", source=source)
-        after = {"file": path.name, "rows": len(activity.frame), "years": activity.years, "sha256": sha256}
-    if stored.created:
-        audit(
-            engine,
-            who=who.username or "",
-            action=f"{kind}.import",
-            obj=f"activity_batch:{stored.id}",
-            after=after,
-            source=source,
-        )
+        stored = store_activity(engine, data, file_name=path.name, who=who.username or "", source=source)
     PENDING.clear(request)
     request.session.pop(PENDING_KIND_KEY, None)
     key = "stored" if stored.created else "again"
     return RedirectResponse(f"/inventory?{key}={stored.id}", 303)
-
-
-# ---------------------------------------------------------------- scenarios
-
-
-@router.get("/scenarios", response_class=HTMLResponse)
-def scenarios_page(
-    request: Request, who: Reader, scenario: Literal["bau", "plan", "enhanced"] = "plan"
-) -> Response:
-    cache = scenario_cache(request)
-    error = None
-    try:
-        cache.prepared(scenario)
-    except ExplorerError as exc:
-        error = str(exc)
-    config = {
-        "scenario": scenario,
-        "scenarios": list(SCENARIOS),
-        "sliders": slider_rows(cache.plan),
-        "max_samples": MAX_SAMPLES,
-        "by_year": BY_YEAR,
-    }
-    return render(
-        request,
-        "scenarios.html",
-        {"x": _lang_words(request), "config": config, "error": error, "chosen": scenario},
-    )
-
-
-class RunRequest(BaseModel):
-    """A scenario run: the scenario, the extra push of each lever (slider units), Monte Carlo samples
-    (0 = deterministic only, at most 2,000), the seed, and whether to attribute the gap to bau."""
-
-    scenario: Literal["bau", "plan", "enhanced"] = "plan"
-    levers: dict[str, float] = Field(default_factory=dict, max_length=20)
-    samples: int = Field(0, ge=0, le=MAX_SAMPLES)
-    seed: int = Field(0, ge=0, le=2**32 - 1)
-    attribution: bool = False
-
-
-@router.post(
-    "/api/v1/scenarios/run",
-    summary="Run a scenario with lever pushes (deterministic; optional Monte Carlo and Shapley)",
-)
-def scenarios_run(request: Request, who: Reader, body: RunRequest) -> Response:
-    try:
-        out = scenario_cache(request).run(
-            body.scenario, body.levers, body.samples, body.seed, body.attribution
-        )
-    except ExplorerError as exc:
-        return JSONResponse({"detail": str(exc)}, 422)
-    return JSONResponse(out)
-
-
-# ---------------------------------------------------------------- overview card
-
-
-def overview_projection(app: Any, lang: str) -> dict[str, Any]:
-    """The overview's peak card and CO2 trend (history of the current stored inventory + plan
-    projection, illustrative; no history when nothing is imported).
-
-    Called from the template ``_peak_card.html`` (Jinja global ``peak_projection``); the Monte Carlo
-    behind it runs once per process (``ScenarioCache.peak_card``)."""
-    cache = getattr(app.state, "scenario_cache", None)
-    if cache is None:
-        cache = ScenarioCache(app.state.plan)
-        app.state.scenario_cache = cache
-    card = dict(cache.peak_card())
-    stored = current(app.state.engine)
-    history = dict(stored.co2_history()) if stored is not None else {}
-    projection = card.get("trajectory", {})
-    years = sorted({*history, *projection}, key=int)
-    card["trend"] = {
-        "years": years,
-        "history": [history.get(y) for y in years],
-        "projection": [projection.get(y) for y in years],
-    }
-    card["x"] = dict(words(lang))
-    if stored is None:
-        card["x"]["history"] = card["x"]["history_empty"]
-    elif stored.illustrative:
-        card["x"]["history"] = card["x"]["history_illustrative"]
-    return card

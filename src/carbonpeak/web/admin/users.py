@@ -105,6 +105,11 @@ def _source(request: Request) -> str:
     return f"web {request.client.host if request.client else 'unknown'}"
 
 
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, who: Office) -> Response:
+    return render(request, "users.html", users_context(request))
+
+
 @router.post("/admin/users", response_class=HTMLResponse)
 def create_account(
     request: Request,

@@ -11,36 +11,18 @@ from fastapi.templating import Jinja2Templates
 
 from carbonpeak.web.core.auth import Principal, principal_of
 from carbonpeak.web.core.i18n import LANG_COOKIE, Lang, pick_lang, t, words
+from carbonpeak.web.core.rooms import NavLink
 from carbonpeak.web.core.security import csrf_token
-
-# (endpoint name, word key, roles that see the link)
-NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
-    ("overview", "overview", ("office", "department", "viewer")),
-    ("plan_page", "plan", ("office", "department", "viewer")),
-    ("indicators_page", "indicators", ("office", "department", "viewer")),
-    ("inventory_page", "inventory", ("office", "department", "viewer")),
-    ("scenarios_page", "scenarios", ("office", "department", "viewer")),
-    ("my_tasks", "my_tasks", ("department",)),
-    ("review_page", "review", ("office",)),
-    ("assessment_page", "assessment", ("office", "department", "viewer")),
-    ("downloads_page", "downloads", ("office", "department", "viewer")),
-    ("enterprise_page", "enterprise", ("enterprise",)),
-    ("enterprises_page", "enterprises", ("office", "viewer")),
-    ("public_page", "public", ("office", "department", "enterprise", "viewer", "public")),
-    ("publishing_page", "publishing", ("office",)),
-    ("users_page", "users", ("office",)),
-    ("audit_page", "audit", ("office",)),
-]
 
 
 def _navigation(request: Request) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """(path, word key, endpoint, roles) of the navigation: the app's routes do not change once it is
-    built, so the paths are looked up once per app rather than on every page."""
+    """(path, word key, endpoint, roles) of the header's links, from the rooms' ``NavLink`` s in
+    their order: the app's routes do not change once it is built, so the paths are looked up once
+    per app rather than on every page."""
     cached = getattr(request.app.state, "navigation", None)
     if cached is None:
-        cached = [
-            (request.url_for(endpoint).path, key, endpoint, roles) for endpoint, key, roles in NAVIGATION
-        ]
+        links: list[NavLink] = sorted(request.app.state.navigation_links, key=lambda link: link.order)
+        cached = [(request.url_for(n.endpoint).path, n.word, n.endpoint, n.roles) for n in links]
         request.app.state.navigation = cached
     return cached
 

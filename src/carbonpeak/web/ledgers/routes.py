@@ -313,8 +313,3 @@ def api_submit(request: Request, who: Firm, body: ReportIn) -> Any:
 def api_report(request: Request, who: Firm, period: PeriodPath) -> dict[str, Any]:
     svc, actor, ent_id = _own(request, who)
     return svc.report(actor, ent_id, period)
-
-
-router = APIRouter()  # what app.py includes: the pages and the API
-router.include_router(pages)
-router.include_router(api)

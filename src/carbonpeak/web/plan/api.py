@@ -17,7 +17,6 @@ from carbonpeak.web.core.auth import (
     Principal,
     permit,
 )
-from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.plan.views import (
     filtered_indicators,
     headline_indicators,
@@ -26,8 +25,6 @@ from carbonpeak.web.plan.views import (
     task_row,
     visible_tasks,
 )
-from carbonpeak.web.tracking.indicator import indicator_evaluation
-from carbonpeak.web.tracking.publishing import public_rows
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -40,23 +37,6 @@ Key = Annotated[str, Query(max_length=80)]
 def _plan(request: Request) -> Plan:
     plan: Plan = request.app.state.plan
     return plan
-
-
-@router.get("/health", summary="Liveness: the app answers")
-def health(who: Anyone) -> dict[str, str]:
-    return {"status": "ok"}
-
-
-@router.get("/me", summary="The signed-in user (session cookie or enterprise API token)")
-def me(who: SignedIn) -> dict[str, Any]:
-    return {
-        "username": who.username,
-        "display_name": who.display_name,
-        "role": who.role,
-        "unit_id": who.unit_id,
-        "enterprise_id": who.enterprise_id,
-        "via_token": who.via_token,
-    }
 
 
 @router.get("/plan", summary="The plan's metadata, actions and responsible units")
@@ -108,14 +88,6 @@ def indicator(request: Request, who: Reader, found: OwnedIndicator) -> dict[str,
     return indicator_row(_plan(request), found)
 
 
-@router.get(
-    "/indicators/{indicator_id}/evaluation",
-    summary="One indicator over time: actual, required path, gap, status per year; trend projection",
-)
-def indicator_evaluation_api(request: Request, who: Reader, found: OwnedIndicator) -> dict[str, Any]:
-    return indicator_evaluation(request, found, lang_of(request))
-
-
 @router.get("/targets", summary="The plan's headline targets with their status")
 def targets(request: Request, who: Reader) -> list[dict[str, Any]]:
     plan = _plan(request)
@@ -125,11 +97,3 @@ def targets(request: Request, who: Reader) -> list[dict[str, Any]]:
         row["status"] = target_status(plan, ind).code
         out.append(row)
     return out
-
-
-@router.get(
-    "/public/indicators",
-    summary="Published indicators: the plan's words, target and the approved or computed value per year",
-)
-def public_indicators(request: Request, who: Anyone) -> list[dict[str, Any]]:
-    return public_rows(request, lang_of(request))

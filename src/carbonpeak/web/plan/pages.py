@@ -1,41 +1,25 @@
-"""Server-rendered pages (Jinja2). Each route declares who may open it (``permit``)."""
+"""The plan's pages (实施方案): actions and tasks, one task, the indicator list with its filters, and
+a department's own tasks (我的任务). Each route declares who may open it (``permit``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from carbonpeak.plan import Plan
-from carbonpeak.services.accounts import audit_log
-from carbonpeak.services.inventory import current_inventory
-from carbonpeak.services.signin import fingerprint, sign_in, sign_out
-from carbonpeak.web.accounting.routes import scenario_cache
-from carbonpeak.web.admin.users import users_context
-from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedIndicator, OwnedTask, Principal, permit
-from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
-from carbonpeak.web.core.i18n import t
-from carbonpeak.web.core.render import home_of, lang_of, render
+from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedTask, Principal, permit
+from carbonpeak.web.core.render import render
 from carbonpeak.web.plan.views import (
-    TABLES,
     filtered_indicators,
-    headline_indicators,
     indicator_row,
-    more_downloads,
     responsible_of,
-    table_rows,
-    target_status,
     task_row,
     unit_names,
     visible_indicators,
     visible_tasks,
 )
-from carbonpeak.web.scenarios.explorer import ExplorerError
-from carbonpeak.web.tracking.indicator import indicator_evaluation
-from carbonpeak.web.tracking.indicator import words as indicator_words
-from carbonpeak.web.tracking.publishing import public_rows, publishing
-from carbonpeak.web.tracking.views import overview_tracking, sparkline
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,87 +31,6 @@ Office = Annotated[Principal, Depends(permit("office"))]
 def _plan(request: Request) -> Plan:
     plan: Plan = request.app.state.plan
     return plan
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a local path may follow a login (no //host, no scheme): no open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, who: Anyone, next: str | None = None) -> Response:
-    if who.signed_in:
-        return RedirectResponse(home_of(who), 303)
-    return render(request, "login.html", {"next": _safe_next(next) or "", "error": None, "username": ""})
-
-
-@router.post("/login", response_class=HTMLResponse)
-def login(
-    request: Request,
-    who: Anyone,
-    username: Annotated[str, Form(max_length=80)],
-    password: Annotated[str, Form(max_length=200)],
-    next: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    state = request.app.state
-    lang = lang_of(request)
-    context = {"next": _safe_next(next) or "", "username": username}
-    result = sign_in(
-        state.engine, state.limiter, ip=_client_ip(request), username=username, password=password
-    )
-    if result.outcome == "blocked":
-        response = render(request, "login.html", {**context, "error": t("login_blocked", lang)}, 429)
-        response.headers["Retry-After"] = str(result.retry_after)
-        return response
-    if result.user is None:
-        return render(request, "login.html", {**context, "error": t("login_failed", lang)}, 401)
-    user = result.user
-    request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
-    request.session.update({"uid": user.id, "pwh": fingerprint(user)})
-    principal = Principal(role=user.role, user_id=user.id, username=user.username)
-    return RedirectResponse(_safe_next(next) or home_of(principal), 303)
-
-
-@router.post("/logout")
-def logout(request: Request, who: Anyone) -> Response:
-    if who.signed_in:
-        sign_out(request.app.state.engine, who.username, ip=_client_ip(request))
-    request.session.clear()
-    return RedirectResponse("/login", 303)
-
-
-@router.get("/", response_class=HTMLResponse)
-def overview(request: Request, who: Reader) -> Response:
-    plan = _plan(request)
-    mine = {i.id for i in visible_indicators(plan, who)}
-    tracking = overview_tracking(request, who)
-    evaluated = tracking["statuses"]
-    trends = tracking["trends"]
-    cards = [
-        {
-            "row": indicator_row(plan, i),
-            "status": target_status(plan, i, evaluated),
-            "link": i.id in mine,
-            "spark": sparkline(trends[i.id]) if i.id in trends else None,
-        }
-        for i in headline_indicators(plan)
-    ]
-    tasks = visible_tasks(plan, who)
-    counts = {a.id: sum(1 for t in tasks if t.action == a.id) for a in plan.actions}
-    chart = {
-        "labels": [a.title for a in plan.actions],
-        "values": [counts[a.id] for a in plan.actions],
-        "name": t("tasks", lang_of(request)),
-    }
-    return render(
-        request, "overview.html", {"cards": cards, "counts": counts, "chart": chart, "tracking": tracking}
-    )
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -187,30 +90,6 @@ def indicators_page(
     )
 
 
-@router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
-def indicator_page(request: Request, who: Reader, ind: OwnedIndicator) -> Response:
-    plan = _plan(request)
-    row = indicator_row(plan, ind)
-    tasks = [task_row(plan, t) for t in plan.tasks if t.id in row["tasks"]]
-    lang = lang_of(request)
-    evaluation = indicator_evaluation(request, ind, lang)
-    latest = [r for r in evaluation["rows"] if r["actual"] is not None]
-    status = target_status(plan, ind, {ind.id: latest[-1]["status"]} if latest else None)
-    return render(
-        request,
-        "indicator.html",
-        {
-            "ind": row,
-            "tasks": tasks,
-            "status": status,
-            "status_year": latest[-1]["year"] if latest else None,
-            "ev": evaluation,
-            "x": indicator_words(lang),
-            "published": publishing(request).is_published(ind.id) if who.role == "office" else None,
-        },
-    )
-
-
 @router.get("/my/tasks", response_class=HTMLResponse)
 def my_tasks(
     request: Request, who: Annotated[Principal, Depends(permit("department", scoped=True))]
@@ -220,43 +99,3 @@ def my_tasks(
     indicators = [indicator_row(plan, i) for i in visible_indicators(plan, who)]
     unit = unit_names(plan).get(who.unit_id or "", who.unit_id)
     return render(request, "my_tasks.html", {"tasks": tasks, "indicators": indicators, "unit": unit})
-
-
-@router.get("/downloads", response_class=HTMLResponse)
-def downloads_page(request: Request, who: Reader) -> Response:
-    plan = _plan(request)
-    tables = [(name, title, len(table_rows(plan, who, name))) for name, (title, _) in TABLES.items()]
-    try:
-        scenario_cache(request).prepared("plan")
-        scenarios = True
-    except ExplorerError:
-        scenarios = False
-    stored = current_inventory(request.app.state.engine) is not None
-    more = more_downloads(who, scenarios=scenarios, inventory=stored)
-    return render(request, "downloads.html", {"tables": tables, "more": more})
-
-
-@router.get("/downloads/{table}")
-def download(request: Request, who: Reader, table: str, format: Literal["csv", "xlsx"] = "xlsx") -> Response:
-    plan = _plan(request)
-    rows = table_rows(plan, who, table)
-    filename = f"{plan.plan.id}-{table}.{format}"
-    if format == "csv":
-        return attachment(to_csv(table, rows), CSV_MEDIA, filename)
-    title = f"{plan.plan.title} — {TABLES[table][0]}"
-    return attachment(to_xlsx(table, rows, title), XLSX_MEDIA, filename)
-
-
-@router.get("/public", response_class=HTMLResponse)
-def public_page(request: Request, who: Anyone) -> Response:
-    return render(request, "public.html", {"rows": public_rows(request, lang_of(request))})
-
-
-@router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, who: Office) -> Response:
-    return render(request, "users.html", users_context(request))
-
-
-@router.get("/admin/audit", response_class=HTMLResponse)
-def audit_page(request: Request, who: Office) -> Response:
-    return render(request, "audit.html", {"entries": audit_log(request.app.state.engine)})

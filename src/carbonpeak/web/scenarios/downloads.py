@@ -21,10 +21,10 @@ from fastapi.responses import JSONResponse, Response
 
 from carbonpeak.scenarios.iamc import rows_of_run, to_frame
 from carbonpeak.scenarios.results import ScenarioRun, summary
-from carbonpeak.web.accounting.routes import scenario_cache
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.downloads import table_response
 from carbonpeak.web.scenarios.explorer import ExplorerError
+from carbonpeak.web.scenarios.pages import scenario_cache
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(permit(*READERS))]

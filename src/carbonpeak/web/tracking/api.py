@@ -89,7 +89,7 @@ def _error(request: Request, exc: CarbonpeakError) -> JSONResponse:
 
 
 @router.get("/my/tasks", summary="The department's own tasks and indicators with its records")
-def my_tasks(request: Request, who: Department) -> dict[str, Any]:
+def my_tasks_api(request: Request, who: Department) -> dict[str, Any]:
     svc = service(request)
     plan = svc.plan
     return {

@@ -1,4 +1,4 @@
-"""One indicator over time for its page and ``/api/v1/indicators/{id}/evaluation``: per year the
+"""The indicator page (指标) and ``/api/v1/indicators/{id}/evaluation``: one indicator over time, per year the
 actual value (核算 computed or 填报 reported, with its source), the required value on the path, the gap
 and the status, plus the trend projection to the target year and the chart series.
 
@@ -8,14 +8,23 @@ docs/tracking.md); this module only picks the years and arranges the rows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
 
-from carbonpeak.plan import Indicator
+from carbonpeak.plan import Indicator, Plan
 from carbonpeak.tracking.evaluate import Evaluation
-from carbonpeak.web.plan.views import NO_DATA, TRACKING_STATUS
-from carbonpeak.web.tracking.views import change_stamp, service
+from carbonpeak.web.core.auth import READERS, OwnedIndicator, Principal, permit
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.plan.views import NO_DATA, TRACKING_STATUS, indicator_row, target_status, task_row
+from carbonpeak.web.tracking.publishing import publishing
+from carbonpeak.web.tracking.views import service
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["v1"])
+
+Reader = Annotated[Principal, Depends(permit(*READERS, scoped=True))]
 
 _WORDS: dict[str, tuple[str, str]] = {
     "over_time": ("逐年进展", "Progress by year"),
@@ -59,7 +68,7 @@ def _evaluations(request: Request, ind: Indicator) -> tuple[list[Evaluation], di
     """The evaluations of ``ind`` for every year of the table, the sources of the reported values,
     and whether demo data are stored; kept per app until the tracking data change."""
     svc = service(request)
-    key = (change_stamp(svc), ind.id)
+    key = (svc.change_stamp(), ind.id)
     cache: dict[str, Any] = getattr(request.app.state, "indicator_evaluations", None) or {}
     if ind.id in cache and cache[ind.id][0] == key:
         return cache[ind.id][1]  # type: ignore[no-any-return]
@@ -169,3 +178,35 @@ def _chart(
         "unit": ind.unit or "",
         "names": {k: x[k] for k in ("actual", "required", "projection", "target")},
     }
+
+
+@pages.get("/indicators/{indicator_id}", response_class=HTMLResponse)
+def indicator_page(request: Request, who: Reader, ind: OwnedIndicator) -> Response:
+    plan: Plan = request.app.state.plan
+    row = indicator_row(plan, ind)
+    tasks = [task_row(plan, t) for t in plan.tasks if t.id in row["tasks"]]
+    lang = lang_of(request)
+    evaluation = indicator_evaluation(request, ind, lang)
+    latest = [r for r in evaluation["rows"] if r["actual"] is not None]
+    status = target_status(plan, ind, {ind.id: latest[-1]["status"]} if latest else None)
+    return render(
+        request,
+        "indicator.html",
+        {
+            "ind": row,
+            "tasks": tasks,
+            "status": status,
+            "status_year": latest[-1]["year"] if latest else None,
+            "ev": evaluation,
+            "x": words(lang),
+            "published": publishing(request).is_published(ind.id) if who.role == "office" else None,
+        },
+    )
+
+
+@api.get(
+    "/indicators/{indicator_id}/evaluation",
+    summary="One indicator over time: actual, required path, gap, status per year; trend projection",
+)
+def indicator_evaluation_api(request: Request, who: Reader, found: OwnedIndicator) -> dict[str, Any]:
+    return indicator_evaluation(request, found, lang_of(request))

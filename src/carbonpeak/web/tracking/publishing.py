@@ -1,5 +1,6 @@
-"""Publishing pages: the office publishes or unpublishes indicators (one on its page, or many on
-/admin/publishing); the public page and API show only what is published (services.publishing)."""
+"""Publishing: the office publishes or unpublishes indicators (one on its page, or many on
+/admin/publishing); the public page and API (公开指标) show only what is published
+(``carbonpeak.services.publishing``)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.services.publishing import PublishingService
-from carbonpeak.web.core.auth import Principal, permit
-from carbonpeak.web.core.render import render
+from carbonpeak.web.core.auth import ALL_ROLES, Principal, permit
+from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import NO_DATA, TRACKING_STATUS
 from carbonpeak.web.tracking.views import actor_of, service
 
 router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["v1"])
 
+Anyone = Annotated[Principal, Depends(permit(*ALL_ROLES))]
 Office = Annotated[Principal, Depends(permit("office"))]
 Action = Annotated[Literal["publish", "unpublish"], Form()]
 Note = Annotated[str | None, Form(max_length=500)]
@@ -64,3 +67,16 @@ def publish_many(
 ) -> Response:
     publishing(request).set_published(actor_of(who), indicator or [], action, note=note)
     return RedirectResponse("/admin/publishing", 303)
+
+
+@router.get("/public", response_class=HTMLResponse)
+def public_page(request: Request, who: Anyone) -> Response:
+    return render(request, "public.html", {"rows": public_rows(request, lang_of(request))})
+
+
+@api.get(
+    "/public/indicators",
+    summary="Published indicators: the plan's words, target and the approved or computed value per year",
+)
+def public_indicators(request: Request, who: Anyone) -> list[dict[str, Any]]:
+    return public_rows(request, lang_of(request))

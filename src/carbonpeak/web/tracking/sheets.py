@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.accounting.template import write_template as write_activity_template
 from carbonpeak.errors import CarbonpeakError, NotFoundError
 from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import TASK_STATUS_LABELS
@@ -123,16 +122,6 @@ def template(
         content = path.read_bytes()
     name = f"{plan.plan.id}-{unit_id}-{year}-template.{format}"
     return attachment(content, media, name)
-
-
-@router.get("/inventory/import/template")
-def activity_template(request: Request, who: Office) -> Response:
-    """The activity-data template of the inventory import (as ``carbonpeak activity template``): 说明,
-    activity and macro sheets with the codes as drop-down lists, an example, the code lists."""
-    del request, who
-    with tempfile.TemporaryDirectory() as tmp:
-        content = write_activity_template(Path(tmp) / "activity-template.xlsx").read_bytes()
-    return attachment(content, XLSX_MEDIA, "carbonpeak-activity-template.xlsx")
 
 
 PENDING = Pending(PENDING_KEY, "sheets", MAX_UPLOAD_BYTES)

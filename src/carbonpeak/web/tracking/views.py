@@ -9,20 +9,22 @@ alike. The same rows feed the HTML tables, the JSON API and the XLSX/CSV downloa
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 
 from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan
 from carbonpeak.services.tracking import TrackingService
-from carbonpeak.tracking.evaluate import Evaluation
+from carbonpeak.tracking.errors import ConflictError
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
 from carbonpeak.web.core.downloads import cells, csv_bytes, xlsx_bytes
+from carbonpeak.web.core.i18n import Lang
+from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import unit_names
 
 ILLUSTRATIVE = "示例数据"
@@ -36,6 +38,86 @@ ACTION_LABELS = {
     "reopen": "重新打开修订",
     "evidence": "上传佐证材料",
 }
+
+
+WORDS: dict[str, tuple[str, str]] = {
+    "report": ("填报", "Report"),
+    "report_task": ("任务进展填报", "Task progress report"),
+    "report_value": ("指标数值填报", "Indicator value"),
+    "year": ("年度", "Year"),
+    "period": ("期间", "Period"),
+    "annual": ("全年", "Year"),
+    "progress": ("进展状态", "Progress"),
+    "narrative": ("进展情况", "Narrative"),
+    "evidence": ("佐证材料", "Evidence"),
+    "milestones_met": ("已完成的时间节点", "Milestones met"),
+    "value": ("数值", "Value"),
+    "data_source": ("数据来源", "Source"),
+    "unit_reporting": ("填报单位", "Reporting unit"),
+    "save": ("保存草稿", "Save draft"),
+    "submit": ("提交审核", "Submit for review"),
+    "records": ("填报记录", "Records"),
+    "history": ("记录历史", "History"),
+    "state": ("审核状态", "State"),
+    "comment": ("审核意见", "Comment"),
+    "approve": ("审核通过", "Approve"),
+    "return": ("退回修改", "Return"),
+    "reopen": ("重新打开修订", "Reopen for revision"),
+    "reopen_reason": ("修订原因（必填）", "Reason for the revision (required)"),
+    "review": ("审核", "Review"),
+    "review_queue": ("待审核", "Awaiting review"),
+    "recent": ("近期记录", "Recent records"),
+    "none_waiting": ("暂无待审核记录", "Nothing awaits review"),
+    "no_records": ("暂无填报记录", "No records yet"),
+    "saved": ("已保存", "Saved"),
+    "locked": (
+        "本期记录已报送或已审核，不能修改；被退回后可修改并重新报送",
+        "This record is submitted or approved and cannot be changed; once returned it can be edited",
+    ),
+    "read_only": ("只读：您不能为此填报", "Read only: you cannot report here"),
+    "assessment": ("考核", "Assessment"),
+    "score": ("得分", "Score"),
+    "grade": ("等次", "Grade"),
+    "rank": ("名次", "Rank"),
+    "components": ("分项得分", "Components"),
+    "deductions": ("扣分项", "Deductions"),
+    "reason": ("扣分原因", "Reason"),
+    "points_lost": ("扣分", "Points lost"),
+    "item": ("考核项", "Item"),
+    "top_reason": ("主要扣分原因", "Main reason"),
+    "weight": ("权重", "Weight"),
+    "as_of": ("截至", "As of"),
+    "rubric": ("评分细则", "Rubric"),
+    "visibility_note": (
+        "考核结果按方案要求向各责任单位通报：各单位均可查看全部单位的得分与扣分原因。",
+        "Results are circulated (通报) to every responsible unit: every unit sees every scorecard.",
+    ),
+    "illustrative": ("示例数据（illustrative）", "illustrative (示例数据)"),
+    "download_xlsx": ("下载 XLSX", "Download XLSX"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "conflict": (
+        "该记录已被他人修改，您的修改未保存。请刷新页面、查看最新内容后重新填写。",
+        "Someone else changed this record meanwhile; your change was not saved. Reload and apply it again.",
+    ),
+    "open_report": ("填报进展", "Report progress"),
+    "size": ("大小", "Size"),
+}
+
+
+def words(lang: Lang) -> dict[str, str]:
+    return {k: (en if lang == "en" else zh) for k, (zh, en) in WORDS.items()}
+
+
+def page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    svc = service(request)
+    base = {"rw": words(lang_of(request)), "illustrative": svc.is_illustrative(), "error": None}
+    return render(request, template, {**base, **context}, status)
+
+
+def message(request: Request, exc: Exception) -> str:
+    if isinstance(exc, ConflictError):
+        return f"{words(lang_of(request))['conflict']} ({exc})"
+    return str(exc).strip("'\"")
 
 
 def service(request: Request) -> TrackingService:
@@ -74,53 +156,6 @@ def default_year(data: TrackingData) -> int:
     years = [o.year for o in data.observations] + [c.year for c in data.computed]
     years += [r.year for r in data.reports]
     return max(years) if years else dt.date.today().year - 1
-
-
-def trend_years(data: TrackingData, year: int, span: int = 6) -> list[int]:
-    """The years the overview's trend lines cover: those with a value, up to ``year``, the last ``span``."""
-    years = {o.year for o in data.observations} | {c.year for c in data.computed} | {year}
-    return sorted(y for y in years if y <= year)[-span:]
-
-
-def trend_series(evaluations: list[Evaluation], years: list[int]) -> dict[str, dict[str, Any]]:
-    """Per indicator: the actual (approved reported or computed) value of each year, ``None`` where
-    there is none, and the required value on the path to the target; only indicators with at least
-    two actual values have a trend."""
-    by_id: dict[str, dict[int, Evaluation]] = {}
-    for e in evaluations:
-        by_id.setdefault(e.indicator_id, {})[e.year] = e
-    out: dict[str, dict[str, Any]] = {}
-    for indicator_id, per_year in by_id.items():
-        actual = [per_year[y].actual if y in per_year else None for y in years]
-        if sum(v is not None for v in actual) < 2:
-            continue
-        required = [per_year[y].required if y in per_year else None for y in years]
-        out[indicator_id] = {"years": years, "actual": actual, "required": required}
-    return out
-
-
-def sparkline(trend: dict[str, Any], width: int = 180, height: int = 40, pad: int = 4) -> dict[str, Any]:
-    """SVG coordinates of one trend for a target card (drawn by the server, no script): the actual
-    values as a polyline with a dot per year, the required path dashed; the y range spans both."""
-    years: list[int] = trend["years"]
-    series = {k: trend[k] for k in ("actual", "required")}
-    values = [v for vs in series.values() for v in vs if v is not None]
-    low, high = min(values), max(values)
-    span = (high - low) or abs(high) or 1.0
-    step = (width - 2 * pad) / max(len(years) - 1, 1)
-
-    def xy(i: int, v: float) -> tuple[float, float]:
-        return round(pad + i * step, 1), round(height - pad - (v - low) / span * (height - 2 * pad), 1)
-
-    out: dict[str, Any] = {"width": width, "height": height, "first_year": years[0], "last_year": years[-1]}
-    for key, vs in series.items():
-        points = [xy(i, v) for i, v in enumerate(vs) if v is not None]
-        out[key] = " ".join(f"{x},{y}" for x, y in points)
-        out[key + "_dots"] = points if key == "actual" else []
-    out["title"] = ", ".join(
-        f"{y}: {v:g}" for y, v in zip(years, series["actual"], strict=True) if v is not None
-    )
-    return out
 
 
 def as_of_for(year: int) -> dt.date:
@@ -298,49 +333,3 @@ def export(table: str, rows: list[dict[str, Any]], fmt: str, title: str) -> tupl
         return csv_bytes(header, body), "text/csv; charset=utf-8"
     xlsx = xlsx_bytes(header, body, title, sheet_title)
     return xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def change_stamp(svc: TrackingService) -> int:
-    """Changes whenever the tracking data change (``TrackingService.change_stamp``)."""
-    return svc.change_stamp()
-
-
-def overview_tracking(request: Request, who: Principal) -> dict[str, Any]:
-    """What the overview shows from tracking: each indicator's evaluated status for the latest year
-    with data, and (for the office) the alerts; ``illustrative`` when demo data are stored.
-
-    Kept per app until the tracking data change (``change_stamp``) or the day turns: the overview is
-    the most requested page and the evaluation reads every record."""
-    svc = service(request)
-    key = (change_stamp(svc), dt.date.today())
-    cached = getattr(request.app.state, "overview_tracking", None)
-    if cached is None or cached[0] != key:
-        with _OVERVIEW_LOCK:  # many first requests at once: one evaluation, the others wait for it
-            cached = getattr(request.app.state, "overview_tracking", None)
-            if cached is None or cached[0] != key:
-                cached = (key, _overview_result(svc))
-                request.app.state.overview_tracking = cached
-    result = dict(cached[1])
-    if who.role != "office":
-        result["alerts"] = []
-    return result
-
-
-_OVERVIEW_LOCK = threading.Lock()
-
-
-def _overview_result(svc: TrackingService) -> dict[str, Any]:
-    """The overview's tracking part, computed from the stored records."""
-    data = svc.data()
-    year = default_year(data)
-    years = trend_years(data, year)
-    evaluations = svc.evaluate(years, data)
-    statuses = {e.indicator_id: e.status for e in evaluations if e.year == year}
-    alerts = alert_rows(svc.plan, svc.alerts(year, as_of_for(year), data))
-    return {
-        "year": year,
-        "statuses": statuses,
-        "trends": trend_series(evaluations, years),
-        "alerts": alerts,
-        "illustrative": svc.is_illustrative(),
-    }
