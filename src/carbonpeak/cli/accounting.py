@@ -27,8 +27,7 @@ from carbonpeak.accounting.template import write_template
 from carbonpeak.cli.common import domain_errors, fail, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json
 from carbonpeak.errors import InvalidInputError
-from carbonpeak.services.inventory import stored_inputs
-from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
+from carbonpeak.services.inventory import batches, store_activity, store_macro, stored_inputs
 
 app = typer.Typer(help="Emission accounting.", no_args_is_help=True)
 factors_app = typer.Typer(help="Emission-factor sets with their sources and versions.", no_args_is_help=True)
@@ -181,11 +180,10 @@ def activity_import(
     with migrated_engine(ctx) as engine:
         if macro:
             sha = hashlib.sha256(file.read_bytes()).hexdigest()
-            stored = store_macro_batch(engine, m, content_sha256=sha, who=who, source=source)
+            stored = store_macro(engine, m, file, who=who, source=source)
         else:
             sha = a.sha256
-            inv = inventory(a, stored_inputs(engine).macro)
-            stored = store_activity_batch(engine, a, inv, who=who, source=source)
+            stored = store_activity(engine, a, file_name=file.name, who=who, source=source)
     kind = "macro" if macro else "activity"
     if fmt is Format.json:
         print_json({"ok": True, "kind": kind, "batch": stored.id, "created": stored.created, "sha256": sha})
@@ -207,7 +205,7 @@ def activity_batches_cmd(
     if kind not in (None, "activity", "macro"):
         raise fail("error: --kind must be activity or macro", 2)
     with migrated_engine(ctx) as engine:
-        rows = activity_batches(engine, kind)
+        rows = batches(engine, kind)
     if fmt is not Format.json:
         rows = [
             {

@@ -19,8 +19,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine
 
+from carbonpeak.storage.accounts import User as User  # the account type the adapters name
 from carbonpeak.storage.accounts import (
-    User,
     add_failed_login,
     audit,
     clear_failed_logins,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ from carbonpeak.tracking.model import (
     indicator_owner,
 )
 from carbonpeak.tracking.rubric import Rubric, load_rubric
-from carbonpeak.tracking.sheets import ParsedImport
+from carbonpeak.tracking.sheets import ParsedImport, read_import
 from carbonpeak.tracking.tasks import Alert, indicator_alerts, sort_alerts, task_alerts
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,17 @@ def _require_comment(actor: Actor, comment: str, message: str) -> None:
     if not comment.strip():
         check_may_moderate(actor)
         raise TrackingError(message)
+
+
+def read_sheet(path: Path, plan: Plan, unit_id: str | None = None) -> ParsedImport:
+    """Read and check a filled reporting template (XLSX, or CSV for ``unit_id``): every problem at
+    once (``ImportProblems``); a file that is no readable workbook or CSV is one problem naming it."""
+    try:
+        return read_import(path, plan, unit_id)
+    except CarbonpeakError:
+        raise
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # e.g. a broken XLSX
+        raise ImportProblems([Problem(f"cannot read: {exc}", file=path.name)]) from exc
 
 
 def data_stamp(engine: Engine, tables: tuple[str, ...]) -> int:

@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.services import accounts
 from carbonpeak.services.signin import MIN_PASSWORD_LENGTH, check_password
-from carbonpeak.storage.accounts import AccountError
 from carbonpeak.web.core.auth import SIGNED_IN, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import unit_names
@@ -149,7 +149,7 @@ def create_account(
             unit_id=unit if role == "department" else None,
             enterprise_id=enterprise if role == "enterprise" else None,
         )
-    except AccountError as exc:
+    except InvalidInputError as exc:
         return _page(request, 422, error=str(exc))
     secret = {"message": ux["created"].format(user=username), "password": password, "token": token}
     return _page(request, secret=secret)
@@ -171,7 +171,7 @@ def new_token(request: Request, who: Office, username: Username) -> Response:
         token = accounts.reissue_token(
             request.app.state.engine, username, who=who.username or "", source=_source(request)
         )
-    except AccountError as exc:
+    except InvalidInputError as exc:
         return _page(request, 422, error=str(exc))
     message = words(lang_of(request))["token_done"].format(user=username)
     return _page(request, secret={"message": message, "password": None, "token": token})
@@ -216,7 +216,7 @@ def password_change(
             accounts.change_password(
                 request.app.state.engine, user.username, new, who=user.username, source=_source(request)
             )
-        except AccountError as exc:
+        except InvalidInputError as exc:
             error = str(exc)
     if error:
         context = {"ux": ux, "error": error, "n": MIN_PASSWORD_LENGTH}

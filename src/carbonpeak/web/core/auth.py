@@ -18,8 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
-from carbonpeak.services.signin import session_user, token_user
-from carbonpeak.storage.accounts import User
+from carbonpeak.services.signin import User, session_user, token_user
 
 RoleName = Literal["office", "department", "enterprise", "viewer", "public"]
 ALL_ROLES: tuple[RoleName, ...] = ("office", "department", "enterprise", "viewer", "public")

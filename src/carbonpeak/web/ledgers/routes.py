@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from carbonpeak.accounting.catalog import FUELS, UNIT_CHOICES
-from carbonpeak.ledgers import LedgerProblems, NotAllowedError, reportable_fuels
+from carbonpeak.errors import NotFoundError
+from carbonpeak.ledgers import LedgerProblems, reportable_fuels
 from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.services.enterprises import EnterpriseService, enterprise_dict
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
@@ -173,7 +174,7 @@ def _own_page(
         "saved": request.query_params.get("saved", ""),
         "ent": None,
     }
-    with contextlib.suppress(LookupError):  # not in the registry yet: the page says so
+    with contextlib.suppress(NotFoundError):  # not in the registry yet: the page says so
         context |= _enterprise_context(request, actor, who.enterprise_id or "")
     return render(request, "enterprise.html", context, 422 if problems else 200)
 
@@ -208,8 +209,6 @@ async def enterprise_submit(request: Request, who: Firm) -> Response:
                 where = f"{labels[index]}{where[where.index(']') + 1 :]}"
             messages.append(f"{where}: {p.message}")
         return _own_page(request, who, problems=messages, form=fields)
-    except NotAllowedError as exc:
-        raise Forbidden(str(exc)) from exc
     return RedirectResponse(f"/enterprise?saved={stored['period']}", 303)
 
 
@@ -305,8 +304,6 @@ def api_submit(request: Request, who: Firm, body: ReportIn) -> Any:
         return svc.submit(actor, ent_id, data, source="api", status=body.status)
     except LedgerProblems as exc:
         return _problems(request, exc)
-    except NotAllowedError as exc:
-        raise Forbidden(str(exc)) from exc
 
 
 @api.get("/enterprise/reports/{period}", summary="One month's report of the caller's enterprise")

@@ -10,7 +10,6 @@ The same template and import as ``carbonpeak track template`` / ``carbonpeak tra
 from __future__ import annotations
 
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,9 +17,10 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.errors import CarbonpeakError, NotFoundError
+from carbonpeak.services.tracking import read_sheet
 from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import TASK_STATUS_LABELS
-from carbonpeak.tracking.sheets import ParsedImport, read_import, write_csv_template, write_template
+from carbonpeak.tracking.sheets import ParsedImport, write_csv_template, write_template
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
 from carbonpeak.web.core.render import lang_of, render
@@ -106,10 +106,7 @@ def template(
     sheet: Annotated[Literal["values", "reports"], Query()] = "reports",
 ) -> Response:
     """The unit's reporting template for ``year``: XLSX (both sheets) or one sheet as CSV."""
-    try:
-        unit_id = _unit_for(request, who, unit)
-    except LookupError as exc:
-        return Response(str(exc), status_code=404, media_type="text/plain; charset=utf-8")
+    unit_id = _unit_for(request, who, unit)
     plan = request.app.state.plan
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"template.{format}"
@@ -145,7 +142,13 @@ def _context(request: Request, who: Principal, **extra: Any) -> dict[str, Any]:
 
 def _problem_rows(problems: list[Problem], name: str) -> list[dict[str, Any]]:
     return [
-        {"file": name, "sheet": p.sheet, "row": p.row or None, "column": p.column, "message": p.message}
+        {
+            "file": name,
+            "sheet": p.sheet or "",
+            "row": p.row or None,
+            "column": p.column or "",
+            "message": p.message,
+        }
         for p in problems
     ]
 
@@ -161,7 +164,7 @@ def _parse(request: Request, who: Principal, path: Path, unit: str | None) -> Pa
     # An XLSX template names its unit (checked below against a department's own); a CSV does not.
     csv_file = path.suffix.lower() == ".csv"
     unit_id = _unit_for(request, who, unit) if (unit or (csv_file and who.role == "department")) else None
-    parsed = read_import(path, plan, unit_id)
+    parsed = read_sheet(path, plan, unit_id)
     if who.role == "department" and parsed.unit_id != who.unit_id:
         names = {u.id: u.name for u in plan.units}
         message = words(lang_of(request))["other_unit"].format(
@@ -229,10 +232,8 @@ def import_upload(
         parsed = _parse(request, who, path, unit or None)
     except ImportProblems as exc:
         found = _problem_rows(list(exc.problems), path.name)
-    except LookupError as exc:
+    except NotFoundError as exc:
         found = _problem(path.name, str(exc).strip("'\""), "unit")
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # a broken XLSX
-        found = _problem(path.name, f"cannot read: {exc}")
     else:
         (path.parent / UNIT_FILE).write_text(parsed.unit_id, encoding="utf-8")
         PENDING.keep(request, path)
