@@ -520,7 +520,9 @@ def computed(
     inventory = json.loads(file.read_text(encoding="utf-8"))
     values = computed_values(inventory, factor_set=factor_set)
     with _service(ctx, plan, f"inventory:{file.name}") as svc:
-        count = svc.store_computed(_actor(user, "office", None), values, source=f"inventory {file}")
+        illustrative = bool(inventory.get("illustrative"))  # an inventory of demo data (示例数据)
+        actor = _actor(user, "office", None)
+        count = svc.store_computed(actor, values, source=f"inventory {file}", illustrative=illustrative)
     typer.echo(f"{file}: stored {count} computed values")
 
 

@@ -47,6 +47,7 @@ def report_dict(stored: StoredReport, figures: Mapping[str, Any]) -> dict[str, A
         "source": stored.source,
         "updated_at": stored.updated_at.isoformat(),
         "updated_by": stored.updated_by,
+        "illustrative": stored.illustrative,
         "output_value": r.output_value,
         "note": r.note,
         "lines": [line.model_dump() for line in r.lines],

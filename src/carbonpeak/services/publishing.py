@@ -71,10 +71,16 @@ class PublishingService:
         return list(dict.fromkeys(indicator_ids))
 
     def set_published(
-        self, actor: Actor, indicator_ids: list[str], action: str, *, note: str | None = None
+        self,
+        actor: Actor,
+        indicator_ids: list[str],
+        action: str,
+        *,
+        note: str | None = None,
+        illustrative: bool = False,
     ) -> list[str]:
         """Publish or unpublish (``action``) indicators; only the office may. Returns the ids whose
-        state changed; each change is written to the audit log."""
+        state changed; each change is written to the audit log. ``illustrative``: the demo's choice."""
         check_may_publish(actor)
         if action not in ACTIONS:
             raise TrackingError(f"action {action!r}: expected publish or unpublish")
@@ -87,6 +93,7 @@ class PublishingService:
             who=actor.who,
             source=self.source,
             note=(note.strip() or None) if note is not None else None,
+            illustrative=illustrative,
         )
 
     def states(self) -> list[PublicationState]:
@@ -169,5 +176,7 @@ def load_demo(engine: Engine, plan: Plan) -> list[str]:
     if repo.publications(engine, plan.plan.id):
         return ["published indicators (示例数据): already chosen"]
     ids = [i.id for i in headline_indicators(plan)]
-    changed = svc.set_published(DEMO_ACTOR, ids, "publish", note="示例数据 (illustrative) demo")
+    changed = svc.set_published(
+        DEMO_ACTOR, ids, "publish", note="示例数据 (illustrative) demo", illustrative=True
+    )
     return [f"published indicators (示例数据): {len(changed)} headline targets of section 二 published"]

@@ -141,7 +141,8 @@ def data_stamp(engine: Engine, tables: tuple[str, ...]) -> int:
 
 
 class TrackingService:
-    """Tracking on one plan in one database. ``source`` says where changes come from (cli, web, import)."""
+    """Tracking on one plan in one database. ``source`` says where changes come from (cli, web,
+    import); ``illustrative`` marks every row the service writes as demo data (the demo loader)."""
 
     def __init__(
         self,
@@ -153,6 +154,7 @@ class TrackingService:
         evidence_dir: Path | None = None,
         evidence_max_bytes: int = 20 * 1024 * 1024,
         evidence_types: list[str] | None = None,
+        illustrative: bool = False,
     ) -> None:
         self.engine = engine
         self.plan = plan
@@ -162,6 +164,8 @@ class TrackingService:
         self.evidence_dir = evidence_dir
         self.evidence_max_bytes = evidence_max_bytes
         self.evidence_types = evidence_types or ["pdf", "png", "jpeg", "xlsx", "docx", "csv", "txt"]
+        # the rows this service writes are demo data (示例数据): the demo loader's service says so
+        self.illustrative = illustrative
         self._indicators = {i.id: i for i in plan.indicators}
         self._tasks = {t.id: t for t in plan.tasks}
         self._units = {u.id for u in plan.units}
@@ -195,7 +199,8 @@ class TrackingService:
         check_may_report_indicator(actor, self.plan, ind, unit)
         attrs = {"indicator_id": ind.id, "year": entry.year, "period": entry.period, "unit_id": unit}
         source = f"{self.source}; 数据来源: {entry.data_source}" if entry.data_source else self.source
-        return "value", attrs, {"value": entry.value, "unit": ind.unit, "evidence": entry.evidence}, source
+        fields = {"value": entry.value, "unit": ind.unit, "evidence": entry.evidence}
+        return "value", attrs, {**fields, "illustrative": self.illustrative}, source
 
     def _check_report(self, actor: Actor, entry: ReportEntry) -> Checked:
         task = self.task(entry.task_id)
@@ -211,7 +216,7 @@ class TrackingService:
         check_may_report_task(actor, task, unit)
         attrs = {"task_id": task.id, "year": entry.year, "period": entry.period, "unit_id": unit}
         fields = {"status": entry.status, "narrative": entry.narrative, "milestones_met": milestones}
-        return "report", attrs, fields, self.source
+        return "report", attrs, {**fields, "illustrative": self.illustrative}, self.source
 
     def _checked(self, actor: Actor, entry: Entry) -> Checked:
         """Checked (kind, key attributes, fields, source) of an entry the actor may record."""
@@ -412,6 +417,7 @@ class TrackingService:
             display_name=clean_name(filename),
             who=actor.who,
             source=self.source,
+            illustrative=self.illustrative,
         )
 
     def attach_evidence(
@@ -428,11 +434,18 @@ class TrackingService:
         log.info("%s attached evidence %s to %s #%d", actor.who, stored.sha256[:12], kind, record_id)
         return {"sha256": stored.sha256, "size": stored.size, "media_type": stored.media_type}
 
-    def store_computed(self, actor: Actor, values: list[ComputedValue], *, source: str) -> int:
-        """Store values computed from the inventory (only the office, or the system acting as it)."""
+    def store_computed(
+        self, actor: Actor, values: list[ComputedValue], *, source: str, illustrative: bool = False
+    ) -> int:
+        """Store values computed from the inventory (only the office, or the system acting as it);
+        ``illustrative`` when the inventory is (demo data)."""
         check_may_moderate(actor)
         with self._session(None) as s:
-            return repo.store_computed(s, self.plan_id, values, who=actor.who, source=source)
+            count = repo.store_computed(
+                s, self.plan_id, values, who=actor.who, source=source, illustrative=illustrative
+            )
+        log.info("%s stored %d computed values (%s)", actor.who, count, source)
+        return count
 
     def import_rows(
         self, actor: Actor, parsed: ParsedImport, *, file: str, submit: bool = False
@@ -527,7 +540,7 @@ class TrackingService:
         with Session(reader(self.engine)) as s:
             for cls in (IndicatorValueRow, TaskReportRow):
                 if s.scalar(
-                    select(cls.id).where(cls.plan_id == self.plan_id, cls.source.like("%示例数据%")).limit(1)
+                    select(cls.id).where(cls.plan_id == self.plan_id, cls.illustrative.is_(True)).limit(1)
                 ):
                     return True
         return False

@@ -1,6 +1,7 @@
 """Illustrative demo data (示例数据) for tracking: values and reports for 2021–2024.
 
-Invented numbers, never real statistics: every row's source says "illustrative (示例数据)". Each
+Invented numbers, never real statistics: every row is marked ``illustrative`` and its source says
+"illustrative (示例数据)". Each
 indicator and task gets a profile from a stable hash of its id so that the demo shows a realistic mix
 of items on track, at risk and late, with some reports late, returned or missing.
 """
@@ -75,7 +76,7 @@ def _stamp(day: dt.date) -> dt.datetime:
 
 def load(engine: Engine, plan: Plan) -> list[str]:
     """Load the demo values and reports (once); returns lines saying what was loaded."""
-    svc = TrackingService(engine, plan, source=SOURCE)
+    svc = TrackingService(engine, plan, source=SOURCE, illustrative=True)
     evidence_dir = get_settings().resolved_evidence_dir()
     if svc.is_illustrative():
         return ["tracking demo data (示例数据): already loaded"]
@@ -207,6 +208,7 @@ def _evidence(session: Session, report_id: int, what: str, folder: Path) -> None
         display_name="示例佐证.txt",
         who=DEMO_ACTOR.who,
         source=SOURCE,
+        illustrative=True,
     )
 
 
@@ -244,4 +246,6 @@ def _computed(session: Session, plan: Plan, inventory: dict[tuple[str, int], Com
         )
         for v in inventory.values()
     ]
-    return repo.store_computed(session, plan.plan.id, values, who=DEMO_ACTOR.who, source=SOURCE)
+    return repo.store_computed(
+        session, plan.plan.id, values, who=DEMO_ACTOR.who, source=SOURCE, illustrative=True
+    )

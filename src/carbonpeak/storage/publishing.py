@@ -45,6 +45,7 @@ class PublishedIndicatorRow(Base):
     source: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)  # published by the demo
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,11 @@ def set_published(
     who: str,
     source: str,
     note: str | None = None,
+    illustrative: bool = False,
 ) -> list[str]:
     """Publish (or unpublish) the indicators in one transaction; returns the ids whose state changed.
-    Each change is audited (action ``publish``/``unpublish``); an unchanged one writes nothing."""
+    Each change is audited (action ``publish``/``unpublish``); an unchanged one writes nothing.
+    ``illustrative``: the choice is the demo's."""
     changed: list[str] = []
     now = utcnow()
     with Session(engine) as s, s.begin():
@@ -123,6 +126,7 @@ def set_published(
             if note is not None:
                 row.note = note
             row.updated_at, row.updated_by, row.source = now, who, source
+            row.illustrative = illustrative
             s.flush()
             s.add(
                 AuditRow(

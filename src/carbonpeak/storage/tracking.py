@@ -212,9 +212,15 @@ def _reopened(session: Session, row: Record) -> bool:
 
 
 def store_computed(
-    session: Session, plan_id: str, values: list[ComputedValue], *, who: str, source: str
+    session: Session,
+    plan_id: str,
+    values: list[ComputedValue],
+    *,
+    who: str,
+    source: str,
+    illustrative: bool = False,
 ) -> int:
-    """Insert or replace computed values (one per metric and year)."""
+    """Insert or replace computed values (one per metric and year); ``illustrative``: demo data."""
     for cv in values:
         row = session.scalars(
             select(ComputedValueRow).where(
@@ -229,6 +235,7 @@ def store_computed(
             session.add(row)
         row.value, row.unit, row.inputs, row.factor_set = cv.value, cv.unit, dict(cv.inputs), cv.factor_set
         row.created_by, row.source, row.created_at = who, source, utcnow()
+        row.illustrative = illustrative
         audit(
             session, who=who, source=source, action="update" if before else "insert", row=row, before=before
         )
@@ -246,8 +253,10 @@ def add_evidence(
     display_name: str,
     who: str,
     source: str,
+    illustrative: bool = False,
 ) -> EvidenceFileRow:
     row = EvidenceFileRow(
+        illustrative=illustrative,
         owner_kind=kind,
         owner_id=owner_id,
         sha256=sha256,

@@ -27,8 +27,6 @@ from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import unit_names
 
-ILLUSTRATIVE = "示例数据"
-
 ACTION_LABELS = {
     "insert": "新建草稿",
     "update": "修改",
@@ -201,7 +199,6 @@ def record_rows(
     names = unit_names(svc.plan)
     tasks = {t.id: t.title for t in svc.plan.tasks}
     indicators = {i.id: i.name for i in svc.plan.indicators}
-    illustrative = svc.is_illustrative()
     rows = [
         r
         for r in svc.records(state=state, unit_id=unit)
@@ -222,7 +219,7 @@ def record_rows(
         r["updated"] = _stamp(r.get("updated_at"))
         r["evidence"] = files.get(key, [])
         r["evidence_names"] = [e["name"] for e in r["evidence"]]
-        r["illustrative"] = illustrative and ILLUSTRATIVE in (r.get("source") or "")
+        r["illustrative"] = bool(r.get("illustrative"))
         if history:
             r["history"] = _history(trails[key])
     return rows
