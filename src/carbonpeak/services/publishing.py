@@ -11,6 +11,7 @@ No internal field leaves this module: no reporting unit, no comments, no evidenc
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,8 @@ from carbonpeak.services.tracking import TrackingService, data_stamp
 from carbonpeak.storage import publishing as repo
 from carbonpeak.tracking.errors import NotAllowedError, TrackingError
 from carbonpeak.tracking.model import Actor
+
+log = logging.getLogger(__name__)
 
 ACTIONS = ("publish", "unpublish")
 DEMO_SOURCE = "illustrative (示例数据) carbonpeak demo: the headline targets (二、主要目标) published"
@@ -85,7 +88,7 @@ class PublishingService:
         if action not in ACTIONS:
             raise TrackingError(f"action {action!r}: expected publish or unpublish")
         ids = self._ids(indicator_ids)
-        return repo.set_published(
+        changed = repo.set_published(
             self.engine,
             self.plan.plan.id,
             ids,
@@ -95,6 +98,8 @@ class PublishingService:
             note=(note.strip() or None) if note is not None else None,
             illustrative=illustrative,
         )
+        log.info("%s: %s %d of %d indicators", actor.who, action, len(changed), len(ids))
+        return changed
 
     def states(self) -> list[PublicationState]:
         """Every indicator of the plan with its publication state, in plan order."""

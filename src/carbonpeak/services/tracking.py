@@ -324,6 +324,7 @@ class TrackingService:
             repo.transition(
                 s, row, "submit", who=actor.who, source=self.source, expected_version=expected_version, at=at
             )
+            log.info("%s submitted %s #%d", actor.who, kind, record_id)
             return _ref(kind, row)
 
     def approve(
@@ -393,6 +394,7 @@ class TrackingService:
                 comment=comment,
                 expected_version=expected_version,
             )
+            log.info("%s: %s %s #%d", actor.who, action, kind, record_id)
             return _ref(kind, row)
 
     def _store(self, content: bytes) -> StoredFile:

@@ -24,6 +24,7 @@ from carbonpeak.web.accounting.room import ROOM as ACCOUNTING
 from carbonpeak.web.admin.room import ROOM as ADMIN
 from carbonpeak.web.core.auth import check_declared
 from carbonpeak.web.core.errors import install_error_handlers
+from carbonpeak.web.core.request_log import RequestLogMiddleware
 from carbonpeak.web.core.room import ROOM as CORE
 from carbonpeak.web.core.rooms import Room
 from carbonpeak.web.core.security import CSRFMiddleware, SecurityHeadersMiddleware, secret_problem
@@ -138,7 +139,7 @@ def _templates(rooms: Sequence[Room]) -> Jinja2Templates:
 
 
 def _middleware(app: FastAPI, settings: Settings, secret: str) -> None:
-    # Outermost last: security headers → session → CSRF → routes.
+    # Outermost last: request log → security headers → session → CSRF → routes.
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(
         SessionMiddleware,
@@ -149,6 +150,7 @@ def _middleware(app: FastAPI, settings: Settings, secret: str) -> None:
         https_only=settings.session_cookie_secure,
     )
     app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
+    app.add_middleware(RequestLogMiddleware)
 
 
 def _openapi_examples(app: FastAPI, plan: Plan) -> None:

@@ -59,6 +59,7 @@ def login(
     request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
     request.session.update({"uid": user.id, "pwh": fingerprint(user)})
     principal = Principal(role=user.role, user_id=user.id, username=user.username)
+    request.state.principal = principal  # the request log names who signed in
     return RedirectResponse(_safe_next(next) or home_of(principal), 303)
 
 

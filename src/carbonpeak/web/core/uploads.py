@@ -4,6 +4,7 @@ the session confirms, cancels by uploading again, or the upload fails validation
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import shutil
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import Request, UploadFile
+
+log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"[\w-]+")
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
@@ -51,6 +54,7 @@ class Pending:
         data = file.file.read(self.max_bytes + 1)
         name = _SAFE_NAME.sub("_", Path(file.filename or default_name).name) or default_name
         if len(data) > self.max_bytes:
+            log.info("upload %s refused: larger than %d bytes", name, self.max_bytes)
             raise TooLarge(f"{name}: file larger than {self.max_bytes // (1024 * 1024)} MB")
         folder = self._root(request) / secrets.token_urlsafe(16)
         folder.mkdir(parents=True, exist_ok=True)
