@@ -11,8 +11,10 @@ from typing import Annotated, Any
 import typer
 
 from carbonpeak.accounting import (
+    Activity,
     ImportProblems,
     InventoryOptions,
+    Macro,
     Target,
     bundled_sets,
     get_set,
@@ -371,23 +373,8 @@ def inventory_cmd(
     except ImportProblems as exc:
         raise _problems_out(exc, Format.table) from exc
     if activity is None:
-        with migrated_engine(ctx) as engine:
-            stored = stored_inputs(engine, batch)
-        if stored.activity is None:
-            raise fail(
-                "error: no activity batch stored (尚未导入清单数据); import one with "
-                "carbonpeak activity import FILE, or give --activity FILE",
-                1,
-            )
-        act = stored.activity
-        mac = mac or stored.macro
-        used = ", ".join(
-            f"#{b['id']} {b['kind']} {b['file_name']} ({b['sha256'][:12]}; "
-            f"{', '.join(map(str, b['years_used']))})"
-            for b in stored.batches
-        )
-        if fmt is InventoryFormat.table:
-            typer.echo(f"from the database: {used}")
+        act, stored_macro = _from_database(ctx, batch, say=fmt is InventoryFormat.table)
+        mac = mac or stored_macro
     opts = InventoryOptions(
         combustion_set=factor_set,
         user_factors=user,
@@ -418,6 +405,27 @@ def inventory_cmd(
     else:
         cols: list[Column] = [("year", "年份"), ("item", "项目"), ("value", "数值"), ("unit", "单位")]
         emit(_table_rows(inv, readable=True), cols, Format.table, title=title)
+
+
+def _from_database(ctx: typer.Context, batch: int | None, *, say: bool) -> tuple[Activity, Macro | None]:
+    """The activity (and macro) data of the stored batches, as the inventory page reads them (or
+    activity batch ``batch`` alone); with ``say``, which batches on stdout."""
+    with migrated_engine(ctx) as engine:
+        stored = stored_inputs(engine, batch)
+    if stored.activity is None:
+        raise fail(
+            "error: no activity batch stored (尚未导入清单数据); import one with "
+            "carbonpeak activity import FILE, or give --activity FILE",
+            1,
+        )
+    if say:
+        used = ", ".join(
+            f"#{b['id']} {b['kind']} {b['file_name']} ({b['sha256'][:12]}; "
+            f"{', '.join(map(str, b['years_used']))})"
+            for b in stored.batches
+        )
+        typer.echo(f"from the database: {used}")
+    return stored.activity, stored.macro
 
 
 def _write_xlsx(inv: Inventory, path: Path, title: str) -> None:

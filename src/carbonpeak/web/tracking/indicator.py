@@ -118,28 +118,7 @@ def indicator_evaluation(request: Request, ind: Indicator, lang: str = "zh-CN") 
     out["method_label"] = labels.get(first.method or "", "") if first else ""
     out["base_year"] = first.base_year if first else None
     out["base_value"] = _num(first.base_value) if first else None
-    rows = []
-    for e in evaluations:
-        status = TRACKING_STATUS.get(e.status, NO_DATA)
-        rows.append(
-            {
-                "year": e.year,
-                "actual": _num(e.actual),
-                "value_source": e.value_source,
-                "source_label": x.get(e.value_source or "", ""),
-                "sources": sources.get(e.year, []) if e.actual is not None else [],
-                "reported": _num(e.reported),
-                "computed": _num(e.computed),
-                "mismatch": e.mismatch,
-                "required": _num(e.required),
-                "gap": _num(e.gap),
-                "progress": _num(e.progress),
-                "status": e.status,
-                "status_code": status.code,
-                "status_label": status.label(lang),
-                "notes": e.notes,
-            }
-        )
+    rows = [_row(e, sources, x, lang) for e in evaluations]
     out["rows"] = rows
     with_actual = [e for e in evaluations if e.actual is not None]
     if not with_actual:
@@ -155,6 +134,28 @@ def indicator_evaluation(request: Request, ind: Indicator, lang: str = "zh-CN") 
         }
     out["chart"] = _chart(ind, rows, out["projection"], x)
     return out
+
+
+def _row(e: Evaluation, sources: dict[int, list[str]], x: dict[str, str], lang: str) -> dict[str, Any]:
+    """One year of the table: actual (with its kind and sources), required, gap and status."""
+    status = TRACKING_STATUS.get(e.status, NO_DATA)
+    return {
+        "year": e.year,
+        "actual": _num(e.actual),
+        "value_source": e.value_source,
+        "source_label": x.get(e.value_source or "", ""),
+        "sources": sources.get(e.year, []) if e.actual is not None else [],
+        "reported": _num(e.reported),
+        "computed": _num(e.computed),
+        "mismatch": e.mismatch,
+        "required": _num(e.required),
+        "gap": _num(e.gap),
+        "progress": _num(e.progress),
+        "status": e.status,
+        "status_code": status.code,
+        "status_label": status.label(lang),
+        "notes": e.notes,
+    }
 
 
 def _chart(
