@@ -138,7 +138,7 @@ def ensure_demo_accounts(engine: Engine, plan: Plan) -> list[DemoAccount]:
             )
         else:
             set_password_hash(engine, existing.id, hash_password(password), who="demo", source=source)
-            if enterprise_id and existing.enterprise_id != enterprise_id:  # made before the demo id changed
+            if enterprise_id and existing.enterprise_id != enterprise_id:  # bound to another enterprise
                 set_enterprise_id(engine, existing.id, enterprise_id, who="demo", source=source)
         out.append(DemoAccount(username, role, display, password, unit_id, enterprise_id, token))
     return out
