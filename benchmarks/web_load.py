@@ -30,8 +30,8 @@ import httpx
 from sqlalchemy import Engine
 
 from carbonpeak.plan import load_plan
+from carbonpeak.services.accounts import add_user
 from carbonpeak.storage import make_engine, upgrade
-from carbonpeak.web.accounts import add_user
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "benchmark-password-示例"

@@ -3,7 +3,7 @@
 Every domain package raises a subclass of ``CarbonpeakError``; each error carries the ``Problem``\\ s
 it found (all of them, not only the first), each located by file, sheet, row, column and field as far
 as the input has them. The adapters map the error's ``kind`` once: the web to an HTTP status and a
-problem document (``carbonpeak.web.errors``), the CLI to an exit code and a message on stderr
+problem document (``carbonpeak.web.core.errors``), the CLI to an exit code and a message on stderr
 (``carbonpeak.cli.common``). Nothing else becomes a 404 or a clean exit: a ``KeyError`` of a bug
 stays a bug (500, traceback).
 

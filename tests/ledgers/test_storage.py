@@ -158,8 +158,8 @@ def test_demo_loader_and_reports_command(engine: Engine, database_url: str) -> N
 
 def test_an_old_demo_enterprise_account_is_rebound_to_the_demo_enterprise(engine: Engine) -> None:
     from carbonpeak.plan import load_plan
+    from carbonpeak.services.accounts import DEMO_ENTERPRISE_ID, add_user, ensure_demo_accounts
     from carbonpeak.storage.accounts import find_user
-    from carbonpeak.web.accounts import DEMO_ENTERPRISE_ID, add_user, ensure_demo_accounts
     from tests.conftest import EXAMPLE_PLAN
 
     add_user(

@@ -25,10 +25,10 @@ import yaml
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from carbonpeak.services.accounts import add_user
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.web import create_app
-from carbonpeak.web.accounts import add_user
 from tests.conftest import EXAMPLE_PLAN
 
 PASSWORD = "correct horse battery staple 示例"

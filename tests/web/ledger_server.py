@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from carbonpeak.services.accounts import DEMO_ENTERPRISE_ID, add_user
 from carbonpeak.services.enterprises_demo import load as load_demo
-from carbonpeak.web.accounts import DEMO_ENTERPRISE_ID, add_user
 from tests.web.conftest import PASSWORD, LiveServer, start
 
 FIRM_A, FIRM_B = DEMO_ENTERPRISE_ID, "91120118EXAMP00022"

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from carbonpeak.plan import load_plan
-from carbonpeak.web.explorer import ScenarioCache
+from carbonpeak.web.scenarios.explorer import ScenarioCache
 
 
 def test_the_peak_card_is_computed_once_for_concurrent_callers() -> None:

@@ -9,7 +9,7 @@ import typer.main
 
 from carbonpeak.cli.main import app as cli
 from carbonpeak.settings import Settings
-from carbonpeak.web.auth import ALL_ROLES, api_routes, route_permission
+from carbonpeak.web.core.auth import ALL_ROLES, api_routes, route_permission
 from tests.conftest import REPO
 from tests.web.conftest import LiveServer
 

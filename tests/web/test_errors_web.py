@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends
 from carbonpeak.errors import NotFoundError, Problem
 from carbonpeak.tracking.errors import ImportProblems
 from carbonpeak.web.app import create_app
-from carbonpeak.web.auth import ALL_ROLES, Principal, permit
+from carbonpeak.web.core.auth import ALL_ROLES, Principal, permit
 from tests.web.conftest import make_settings, serve
 
 probe = APIRouter()

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from carbonpeak.web.reporting_views import sparkline
+from carbonpeak.web.overview.views import sparkline
 from tests.web.conftest import LiveServer, csrf_of, login, start
 
 

@@ -14,7 +14,7 @@ from carbonpeak.plan import load_plan
 from carbonpeak.plan.model import indicator_responsible
 from carbonpeak.storage.tables import TaskReportRow
 from carbonpeak.web import create_app
-from carbonpeak.web.auth import NON_API_ROUTES, api_routes, check_declared, permit, route_permission
+from carbonpeak.web.core.auth import NON_API_ROUTES, api_routes, check_declared, permit, route_permission
 from tests.web.conftest import B_INDICATOR, B_TASK, USERS, LiveServer, csrf_of, login
 
 # A value for every path parameter: objects owned by 区工信局 (dept_b) only, so that the matrix

@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 
 from carbonpeak.cli.main import app as cli
 from carbonpeak.plan import load_plan
+from carbonpeak.services.accounts import ensure_demo_accounts
 from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.storage.accounts import find_user
 from carbonpeak.web import UnsafeSettingsError, create_app
-from carbonpeak.web.accounts import ensure_demo_accounts
 from tests.web.conftest import make_settings
 
 GOOD_SECRET = "k3J9-production-secret-of-enough-length-0001"

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from carbonpeak.services.tracking import TrackingService
 from carbonpeak.storage.tables import EvidenceFileRow, IndicatorValueRow, TaskReportRow
+from carbonpeak.tracking.model import Actor
 from tests.web.conftest import B_INDICATOR, B_TASK, SHARED_TASK, LiveServer, csrf_of
 
 VERSION = re.compile(r'name="version" value="(\d*)"')
@@ -338,12 +340,16 @@ def test_overview_shows_the_tracking_status_and_office_alerts(
 def test_demo_data_are_marked_illustrative(live: LiveServer, clients: dict[str, httpx.Client]) -> None:
     office = clients["office"]
     assert 'class="illustrative"' not in office.get("/assessment?year=2025").text
+    # a value the user labels 示例数据 is still the user's: only a demo loader marks demo rows
     saved = office.post(
         "/api/v1/indicators/renewable_capacity_2025/values",
         json={"year": 2025, "value": 20, "data_source": "示例数据"},
         headers={"X-CSRF-Token": csrf_of(office)},
     )
     assert saved.status_code == 200, saved.text
+    assert office.get("/api/v1/assessment?year=2025").json()["illustrative"] is False
+    demo = TrackingService(live.engine, live.app.state.plan, source="test demo (示例数据)", illustrative=True)
+    demo.record_value(Actor("示例数据 demo", "office"), "renewable_capacity_2025", 2025, 20)
     assert office.get("/api/v1/assessment?year=2025").json()["illustrative"] is True
     for path in (
         "/",

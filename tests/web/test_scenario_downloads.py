@@ -12,7 +12,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from carbonpeak.web.scenario_downloads import DownloadError, parse_levers
+from carbonpeak.web.scenarios.downloads import DownloadError, parse_levers
 from tests.web.conftest import LiveServer, csrf_of, login
 from tests.web.explorer_server import jinghai
 
@@ -103,7 +103,7 @@ def test_downloads_page_offers_the_scenario_files(viewer: httpx.Client) -> None:
 
 
 def test_attachment_names() -> None:
-    from carbonpeak.web.downloads import attachment
+    from carbonpeak.web.core.downloads import attachment
 
     def disposition(name: str) -> str:
         return attachment(b"x", "text/plain", name).headers["content-disposition"]

@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from carbonpeak.services.signin import LoginRateLimiter, verify_password
 from carbonpeak.storage import make_engine, upgrade
-from carbonpeak.storage.accounts import audit_entries, find_user
-from carbonpeak.storage.publishing import LoginAttemptRow
-from carbonpeak.web.security import LoginRateLimiter, verify_password
+from carbonpeak.storage.accounts import LoginAttemptRow, audit_entries, find_user
 from tests.web.conftest import PASSWORD, LiveServer, csrf_of, login, start
 
 

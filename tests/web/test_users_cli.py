@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from carbonpeak.cli.main import app as cli
 from carbonpeak.plan import load_plan
+from carbonpeak.services.accounts import ensure_demo_accounts
+from carbonpeak.services.signin import token_digest, verify_password
 from carbonpeak.storage import make_engine
 from carbonpeak.storage.accounts import audit_entries, find_user, find_user_by_token
 from carbonpeak.web import create_app
-from carbonpeak.web.accounts import ensure_demo_accounts
-from carbonpeak.web.security import token_digest, verify_password
 from tests.web.conftest import PASSWORD, csrf_of, login, make_settings, start
 
 

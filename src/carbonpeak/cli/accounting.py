@@ -11,8 +11,10 @@ from typing import Annotated, Any
 import typer
 
 from carbonpeak.accounting import (
+    Activity,
     ImportProblems,
     InventoryOptions,
+    Macro,
     Target,
     bundled_sets,
     get_set,
@@ -27,8 +29,7 @@ from carbonpeak.accounting.template import write_template
 from carbonpeak.cli.common import domain_errors, fail, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json
 from carbonpeak.errors import InvalidInputError
-from carbonpeak.services.inventory import stored_inputs
-from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
+from carbonpeak.services.inventory import batches, store_activity, store_macro, stored_inputs
 
 app = typer.Typer(help="Emission accounting.", no_args_is_help=True)
 factors_app = typer.Typer(help="Emission-factor sets with their sources and versions.", no_args_is_help=True)
@@ -181,11 +182,10 @@ def activity_import(
     with migrated_engine(ctx) as engine:
         if macro:
             sha = hashlib.sha256(file.read_bytes()).hexdigest()
-            stored = store_macro_batch(engine, m, content_sha256=sha, who=who, source=source)
+            stored = store_macro(engine, m, file, who=who, source=source)
         else:
             sha = a.sha256
-            inv = inventory(a, stored_inputs(engine).macro)
-            stored = store_activity_batch(engine, a, inv, who=who, source=source)
+            stored = store_activity(engine, a, file_name=file.name, who=who, source=source)
     kind = "macro" if macro else "activity"
     if fmt is Format.json:
         print_json({"ok": True, "kind": kind, "batch": stored.id, "created": stored.created, "sha256": sha})
@@ -207,7 +207,7 @@ def activity_batches_cmd(
     if kind not in (None, "activity", "macro"):
         raise fail("error: --kind must be activity or macro", 2)
     with migrated_engine(ctx) as engine:
-        rows = activity_batches(engine, kind)
+        rows = batches(engine, kind)
     if fmt is not Format.json:
         rows = [
             {
@@ -373,23 +373,8 @@ def inventory_cmd(
     except ImportProblems as exc:
         raise _problems_out(exc, Format.table) from exc
     if activity is None:
-        with migrated_engine(ctx) as engine:
-            stored = stored_inputs(engine, batch)
-        if stored.activity is None:
-            raise fail(
-                "error: no activity batch stored (尚未导入清单数据); import one with "
-                "carbonpeak activity import FILE, or give --activity FILE",
-                1,
-            )
-        act = stored.activity
-        mac = mac or stored.macro
-        used = ", ".join(
-            f"#{b['id']} {b['kind']} {b['file_name']} ({b['sha256'][:12]}; "
-            f"{', '.join(map(str, b['years_used']))})"
-            for b in stored.batches
-        )
-        if fmt is InventoryFormat.table:
-            typer.echo(f"from the database: {used}")
+        act, stored_macro = _from_database(ctx, batch, say=fmt is InventoryFormat.table)
+        mac = mac or stored_macro
     opts = InventoryOptions(
         combustion_set=factor_set,
         user_factors=user,
@@ -420,6 +405,27 @@ def inventory_cmd(
     else:
         cols: list[Column] = [("year", "年份"), ("item", "项目"), ("value", "数值"), ("unit", "单位")]
         emit(_table_rows(inv, readable=True), cols, Format.table, title=title)
+
+
+def _from_database(ctx: typer.Context, batch: int | None, *, say: bool) -> tuple[Activity, Macro | None]:
+    """The activity (and macro) data of the stored batches, as the inventory page reads them (or
+    activity batch ``batch`` alone); with ``say``, which batches on stdout."""
+    with migrated_engine(ctx) as engine:
+        stored = stored_inputs(engine, batch)
+    if stored.activity is None:
+        raise fail(
+            "error: no activity batch stored (尚未导入清单数据); import one with "
+            "carbonpeak activity import FILE, or give --activity FILE",
+            1,
+        )
+    if say:
+        used = ", ".join(
+            f"#{b['id']} {b['kind']} {b['file_name']} ({b['sha256'][:12]}; "
+            f"{', '.join(map(str, b['years_used']))})"
+            for b in stored.batches
+        )
+        typer.echo(f"from the database: {used}")
+    return stored.activity, stored.macro
 
 
 def _write_xlsx(inv: Inventory, path: Path, title: str) -> None:

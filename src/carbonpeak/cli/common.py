@@ -10,11 +10,11 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy import Engine
 
 from carbonpeak.errors import EXIT_CODE, CarbonpeakError, Lang, NotFoundError
 from carbonpeak.plan import Plan, load_plan
 from carbonpeak.settings import Settings
+from carbonpeak.storage import Engine, current, head, make_engine, upgrade
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,15 +33,26 @@ def settings(ctx: typer.Context) -> Settings:
 
 @contextlib.contextmanager
 def migrated_engine(ctx: typer.Context) -> Iterator[Engine]:
-    """An engine on the configured database, which must be at the latest schema (LookupError, exit
-    code of ``domain_errors``, naming the fix otherwise); disposed afterwards."""
-    from carbonpeak.storage import current, head, make_engine
-
+    """An engine on the configured database, which must be at the latest schema (else a
+    ``NotFoundError`` naming the fix, exit code of ``domain_errors``); disposed afterwards."""
     url = settings(ctx).resolved_database_url()
     if current(url) != head():
         raise NotFoundError(
             f"database {url} is not at the latest schema; run carbonpeak init or carbonpeak db upgrade"
         )
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def upgraded_engine(ctx: typer.Context) -> Iterator[Engine]:
+    """An engine on the configured database, migrated to the latest schema first (as ``carbonpeak
+    init`` does); disposed afterwards."""
+    url = settings(ctx).resolved_database_url()
+    upgrade(url)
     engine = make_engine(url)
     try:
         yield engine

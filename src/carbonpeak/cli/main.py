@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import accounting, db, enterprises, plan, scenarios, tracking, web
+from carbonpeak.cli import accounting, admin, ledgers, plan, scenarios, tracking, web
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -19,15 +19,15 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(plan.app, name="plan")
-app.add_typer(db.app, name="db")
+app.add_typer(admin.app, name="db")
 app.add_typer(accounting.app)
-app.command("init")(db.init)
+app.command("init")(admin.init)
 tracking.register(app)
 app.command("serve")(web.serve)
-app.add_typer(web.users, name="users")
+app.add_typer(admin.users, name="users")
 app.add_typer(scenarios.app, name="scenario")
 app.command("decompose")(scenarios.decompose)
-app.add_typer(enterprises.app, name="enterprises")
+app.add_typer(ledgers.app, name="enterprises")
 
 
 def _version(value: bool) -> None:

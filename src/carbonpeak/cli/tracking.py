@@ -21,10 +21,10 @@ from carbonpeak.cli.output import Column, Format, FormatOption, emit
 from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.plan import find_unit
 from carbonpeak.services.computed import computed_values
-from carbonpeak.services.tracking import TrackingService
+from carbonpeak.services.tracking import TrackingService, read_sheet
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS, Actor
 from carbonpeak.tracking.rubric import load_rubric
-from carbonpeak.tracking.sheets import read_import, write_csv_template, write_template
+from carbonpeak.tracking.sheets import write_csv_template, write_template
 
 app = typer.Typer(
     help="Tracking (调度): report values and progress, approve or return them, status and alerts.",
@@ -500,7 +500,7 @@ def import_cmd(
 ) -> None:
     """Import values and reports all-or-nothing; every problem is listed with sheet, row and column."""
     with _service(ctx, plan, f"import:{file.name}") as svc:
-        parsed = read_import(file, svc.plan, _unit_id(svc, unit))
+        parsed = read_sheet(file, svc.plan, _unit_id(svc, unit))
         counts = svc.import_rows(_actor(user, role, acting_unit), parsed, file=str(file), submit=submit_rows)
     typer.echo(f"{file}: imported {counts['values']} indicator values and {counts['reports']} task reports")
 
@@ -520,7 +520,9 @@ def computed(
     inventory = json.loads(file.read_text(encoding="utf-8"))
     values = computed_values(inventory, factor_set=factor_set)
     with _service(ctx, plan, f"inventory:{file.name}") as svc:
-        count = svc.store_computed(_actor(user, "office", None), values, source=f"inventory {file}")
+        illustrative = bool(inventory.get("illustrative"))  # an inventory of demo data (示例数据)
+        actor = _actor(user, "office", None)
+        count = svc.store_computed(actor, values, source=f"inventory {file}", illustrative=illustrative)
     typer.echo(f"{file}: stored {count} computed values")
 
 

@@ -5,8 +5,8 @@ factors. Pure domain: no SQL, no web, no CLI. See docs/ledgers.md."""
 from __future__ import annotations
 
 from carbonpeak.ledgers.compute import RESULT_COLUMNS, Method, compute, summary
+from carbonpeak.ledgers.enterprises import Enterprise, uscc_check_char, uscc_problem
 from carbonpeak.ledgers.errors import LedgerError, LedgerProblems, NotAllowedError, Problem
-from carbonpeak.ledgers.registry import Enterprise, uscc_check_char, uscc_problem
 from carbonpeak.ledgers.report import EnergyReport, ReportLine, parse_report, reportable_fuels
 
 __all__ = [

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from carbonpeak.plan.document import LineMap
 from carbonpeak.plan.errors import Problem
-from carbonpeak.plan.loader import LineMap
 from carbonpeak.plan.schema import SCHEMA_VERSION, Plan
 from carbonpeak.units import UnitError, parse_unit
 

@@ -7,57 +7,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from carbonpeak.plan.checks import check_plan, check_quotes
+from carbonpeak.plan.document import LineMap, Path_, parse_document
 from carbonpeak.plan.errors import PlanError, PlanNotFoundError, Problem
 from carbonpeak.plan.schema import Plan
 
 DEFAULT_PLAN_ID = "jinghai-2023"
-
-Path_ = tuple[str | int, ...]
-
-
-class LineMap:
-    """Maps a path into the document (('tasks', 3, 'lead')) to the 1-based line it starts on."""
-
-    def __init__(self, lines: dict[Path_, int]) -> None:
-        self._lines = lines
-
-    def line(self, path: Path_) -> int | None:
-        for end in range(len(path), -1, -1):
-            found = self._lines.get(tuple(path[:end]))
-            if found is not None:
-                return found
-        return None
-
-
-def _walk(node: yaml.Node, path: Path_, out: dict[Path_, int]) -> None:
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, str(key.value))
-            out[child] = key.start_mark.line + 1
-            _walk(value, child, out)
-            out[child] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), out)
-
-
-def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
-    """Parse YAML (JSON is YAML) into plain data plus a line map; syntax errors become PlanError."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        raise PlanError([Problem(f"not valid YAML: {exc.problem}", file=file, row=line)]) from exc
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _walk(node, (), lines)
-    return data, LineMap(lines)
 
 
 def _dotted(path: Path_) -> str:
@@ -98,8 +55,6 @@ def read_plan(text: str, file: str = "<plan>") -> tuple[Plan, LineMap]:
 
 def load_plan(source: str | Path) -> Plan:
     """Load a plan by bundled id or by path, validate it and run every consistency check."""
-    from carbonpeak.plan.checks import check_plan
-
     path = resolve_plan(str(source))
     try:
         text = path.read_text(encoding="utf-8")
@@ -114,8 +69,6 @@ def load_plan(source: str | Path) -> Plan:
 
 def validate_file(path: str | Path, source_text: str | None = None) -> list[Problem]:
     """Every problem of a plan file (schema, consistency and, given the source text, quotes)."""
-    from carbonpeak.plan.checks import check_plan, check_quotes
-
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ comprehensive energy consumption and CO2, under the access rules of ``carbonpeak
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,12 @@ from carbonpeak.ledgers.access import (
     check_may_write,
     reads_all,
 )
+from carbonpeak.ledgers.enterprises_file import read_registry
 from carbonpeak.ledgers.errors import NotAllowedError
-from carbonpeak.ledgers.registry_io import read_registry
 from carbonpeak.storage import ledgers as repo
 from carbonpeak.storage.ledgers import StoredReport
+
+log = logging.getLogger(__name__)
 
 ILLUSTRATIVE_NOTE = "示例数据（illustrative）"
 
@@ -47,6 +50,7 @@ def report_dict(stored: StoredReport, figures: Mapping[str, Any]) -> dict[str, A
         "source": stored.source,
         "updated_at": stored.updated_at.isoformat(),
         "updated_by": stored.updated_by,
+        "illustrative": stored.illustrative,
         "output_value": r.output_value,
         "note": r.note,
         "lines": [line.model_dump() for line in r.lines],
@@ -82,9 +86,13 @@ class EnterpriseService:
         """Read and store a registry file, all or nothing; (added, changed)."""
         check_may_import(actor)
         enterprises = read_registry(path)
-        return repo.save_enterprises(
+        added, changed = repo.save_enterprises(
             self.engine, enterprises, who=actor.name, source=f"import {Path(path).name}"
         )
+        log.info(
+            "%s imported the registry %s: %d added, %d changed", actor.name, Path(path).name, added, changed
+        )
+        return added, changed
 
     # -- reports ----------------------------------------------------------------------------------
     def _rows(self, stored: Sequence[StoredReport]) -> list[dict[str, Any]]:
@@ -117,6 +125,14 @@ class EnterpriseService:
         self.enterprise(actor, enterprise_id)
         report = parse_report(data, enterprise_id, today=self.today)
         stored = repo.save_report(self.engine, report, status=status, who=actor.name, source=source)
+        log.info(
+            "%s stored the %s report of %s (%s, version %d)",
+            actor.name,
+            report.period,
+            enterprise_id,
+            status,
+            stored.version,
+        )
         return self._rows([stored])[0]
 
     def ledger(self, actor: LedgerActor, year: int | None = None) -> tuple[int | None, list[dict[str, Any]]]:

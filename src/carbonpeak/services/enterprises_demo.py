@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from carbonpeak.accounting.demo import demo_dir
 from carbonpeak.ledgers import parse_report
-from carbonpeak.ledgers.registry_io import read_registry
+from carbonpeak.ledgers.enterprises_file import read_registry
 from carbonpeak.storage import ledgers as repo
 
 REGISTRY_FILE = "enterprises.csv"
@@ -39,7 +39,7 @@ def load(engine: Engine, plan: object) -> list[str]:
         if repo.get_report(engine, enterprise_id, period) is not None:
             continue
         report = parse_report(data, enterprise_id, today=dt.date(2025, 12, 31))
-        repo.save_report(engine, report, status="submitted", who=WHO, source="demo")
+        repo.save_report(engine, report, status="submitted", who=WHO, source="demo", illustrative=True)
         stored += 1
     return [
         f"enterprise ledger (示例数据): {len(enterprises)} enterprises, {stored} monthly reports stored "

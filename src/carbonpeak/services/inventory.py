@@ -12,19 +12,44 @@ request (``batch_heads``) sees whether anything changed; the inventory is recomp
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 
-from carbonpeak.accounting import Activity, Inventory, Macro, inventory
-from carbonpeak.errors import NotFoundError
-from carbonpeak.storage.activity import BatchHead, activity_batches, batch_heads, load_activity, load_macro
+from carbonpeak.accounting import (
+    Activity,
+    ImportProblems,
+    Inventory,
+    Macro,
+    inventory,
+    read_activity,
+    read_macro,
+)
+from carbonpeak.errors import NotFoundError, Problem
+from carbonpeak.storage.accounts import audit
+from carbonpeak.storage.activity import (
+    BatchHead,
+    StoredBatch,
+    activity_batches,
+    batch_heads,
+    load_activity,
+    load_macro,
+    store_activity_batch,
+    store_macro_batch,
+)
+
+log = logging.getLogger(__name__)
 
 CACHE_SIZE = 8
+Kind = Literal["activity", "macro"]
 
 
 @dataclass(frozen=True)
@@ -153,3 +178,57 @@ def co2_history(engine: Engine) -> tuple[tuple[str, float], ...]:
     """(year, total CO2 t) of the current inventory; empty when nothing is stored."""
     stored = current(engine)
     return () if stored is None else stored.co2_history()
+
+
+def batches(engine: Engine, kind: str | None = None) -> list[dict[str, Any]]:
+    """Every stored batch (of ``kind``: activity or macro), oldest first."""
+    return activity_batches(engine, kind)
+
+
+def read_file(path: Path, kind: Kind) -> Activity | Macro:
+    """Read and validate an activity or macro file. Every problem is raised at once
+    (``ImportProblems``); a file that is no readable CSV or XLSX (a broken workbook, say) is one
+    problem naming the file."""
+    try:
+        return read_macro(path) if kind == "macro" else read_activity(path)
+    except ImportProblems:
+        raise
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise ImportProblems([Problem(f"cannot read as CSV/XLSX: {exc}", file=path.name)]) from exc
+
+
+def store_activity(
+    engine: Engine, activity: Activity, *, file_name: str, who: str, source: str
+) -> StoredBatch:
+    """Store a validated activity file as a batch with its rows and inventory totals (once: the same
+    bytes again are recognised); a new batch is audited (``activity.import``)."""
+    inv = inventory(activity, stored_inputs(engine).macro)
+    stored = store_activity_batch(engine, activity, inv, who=who, source=source)
+    after = {
+        "file": file_name,
+        "rows": len(activity.frame),
+        "years": activity.years,
+        "sha256": activity.sha256,
+    }
+    _imported(engine, "activity", stored, after, who=who, source=source)
+    return stored
+
+
+def store_macro(engine: Engine, macro: Macro, path: Path, *, who: str, source: str) -> StoredBatch:
+    """Store a validated macro file (``path``: its bytes identify it) as a macro batch (once)."""
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    stored = store_macro_batch(engine, macro, content_sha256=sha256, who=who, source=source)
+    after = {"file": path.name, "variables": sorted(macro.values), "sha256": sha256}
+    _imported(engine, "macro", stored, after, who=who, source=source)
+    return stored
+
+
+def _imported(
+    engine: Engine, kind: Kind, stored: StoredBatch, after: dict[str, Any], *, who: str, source: str
+) -> None:
+    if not stored.created:
+        log.info("%s file %s was stored before as batch #%d", kind, after["file"], stored.id)
+        return
+    obj = f"activity_batch:{stored.id}"
+    audit(engine, who=who, action=f"{kind}.import", obj=obj, after=after, source=source)
+    log.info("%s stored %s file %s as batch #%d", who, kind, after["file"], stored.id)

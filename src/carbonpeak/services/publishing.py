@@ -11,6 +11,7 @@ No internal field leaves this module: no reporting unit, no comments, no evidenc
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +19,12 @@ from sqlalchemy import Engine
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, target_text
-from carbonpeak.services.tracking import TrackingService
+from carbonpeak.services.tracking import TrackingService, data_stamp
 from carbonpeak.storage import publishing as repo
 from carbonpeak.tracking.errors import NotAllowedError, TrackingError
 from carbonpeak.tracking.model import Actor
+
+log = logging.getLogger(__name__)
 
 ACTIONS = ("publish", "unpublish")
 DEMO_SOURCE = "illustrative (示例数据) carbonpeak demo: the headline targets (二、主要目标) published"
@@ -71,15 +74,21 @@ class PublishingService:
         return list(dict.fromkeys(indicator_ids))
 
     def set_published(
-        self, actor: Actor, indicator_ids: list[str], action: str, *, note: str | None = None
+        self,
+        actor: Actor,
+        indicator_ids: list[str],
+        action: str,
+        *,
+        note: str | None = None,
+        illustrative: bool = False,
     ) -> list[str]:
         """Publish or unpublish (``action``) indicators; only the office may. Returns the ids whose
-        state changed; each change is written to the audit log."""
+        state changed; each change is written to the audit log. ``illustrative``: the demo's choice."""
         check_may_publish(actor)
         if action not in ACTIONS:
             raise TrackingError(f"action {action!r}: expected publish or unpublish")
         ids = self._ids(indicator_ids)
-        return repo.set_published(
+        changed = repo.set_published(
             self.engine,
             self.plan.plan.id,
             ids,
@@ -87,7 +96,10 @@ class PublishingService:
             who=actor.who,
             source=self.source,
             note=(note.strip() or None) if note is not None else None,
+            illustrative=illustrative,
         )
+        log.info("%s: %s %d of %d indicators", actor.who, action, len(changed), len(ids))
+        return changed
 
     def states(self) -> list[PublicationState]:
         """Every indicator of the plan with its publication state, in plan order."""
@@ -117,7 +129,7 @@ class PublishingService:
         about them: every change writes one), so that the public page, the most open one, costs a
         query when nothing changed. The stamp is read from the database on every call, so several
         server processes never show stale figures."""
-        stamp = repo.data_stamp(self.engine, STAMP_TABLES)
+        stamp = data_stamp(self.engine, STAMP_TABLES)
         if self._public_cache is not None and self._public_cache[0] == stamp:
             return [dict(row) for row in self._public_cache[1]]
         published = [s for s in self.states() if s.published]
@@ -169,5 +181,7 @@ def load_demo(engine: Engine, plan: Plan) -> list[str]:
     if repo.publications(engine, plan.plan.id):
         return ["published indicators (示例数据): already chosen"]
     ids = [i.id for i in headline_indicators(plan)]
-    changed = svc.set_published(DEMO_ACTOR, ids, "publish", note="示例数据 (illustrative) demo")
+    changed = svc.set_published(
+        DEMO_ACTOR, ids, "publish", note="示例数据 (illustrative) demo", illustrative=True
+    )
     return [f"published indicators (示例数据): {len(changed)} headline targets of section 二 published"]

@@ -5,6 +5,9 @@ assessment computed by the pure ``tracking`` package from what storage holds."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from carbonpeak.errors import CarbonpeakError, NotFoundError
 from carbonpeak.plan import Plan
-from carbonpeak.services.evidence import clean_name, store_file
+from carbonpeak.services.evidence import StoredFile, clean_name, store_file
 from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
@@ -36,8 +39,13 @@ from carbonpeak.tracking.model import (
     indicator_owner,
 )
 from carbonpeak.tracking.rubric import Rubric, load_rubric
-from carbonpeak.tracking.sheets import ParsedImport
+from carbonpeak.tracking.sheets import ParsedImport, read_import
 from carbonpeak.tracking.tasks import Alert, indicator_alerts, sort_alerts, task_alerts
+
+log = logging.getLogger(__name__)
+
+# Every change of these tables writes an audit row in its transaction: the latest one stamps the data.
+TRACKED_TABLES = ("indicator_values", "task_reports", "computed_values", "evidence_files")
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,48 @@ class OverTime:
     computed: dict[int, ComputedValue]
 
 
+@dataclass(frozen=True)
+class ValueEntry:
+    """An indicator value a unit reports for a year and period; ``evidence`` is a note of what proves
+    it (a file is attached with ``Evidence``), ``data_source`` where the number comes from."""
+
+    indicator_id: str
+    year: int
+    value: float | None
+    period: str = ANNUAL
+    unit_id: str | None = None
+    evidence: str | None = None
+    data_source: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """A unit's progress report on a task for a period."""
+
+    task_id: str
+    year: int
+    period: str
+    status: str
+    narrative: str = ""
+    milestones_met: tuple[str, ...] = ()
+    unit_id: str | None = None
+    expected_version: int | None = None
+
+
+Entry = ValueEntry | ReportEntry
+# (kind, key attributes, fields, source) of an entry the actor may record
+Checked = tuple[str, dict[str, Any], dict[str, Any], str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An evidence file to attach: its bytes and the name the user gave it (kept for display only)."""
+
+    content: bytes
+    filename: str
+
+
 def _ref(kind: str, row: IndicatorValueRow | TaskReportRow) -> RecordRef:
     return RecordRef(kind, row.id, row.version, row.state)
 
@@ -73,8 +123,26 @@ def _require_comment(actor: Actor, comment: str, message: str) -> None:
         raise TrackingError(message)
 
 
+def read_sheet(path: Path, plan: Plan, unit_id: str | None = None) -> ParsedImport:
+    """Read and check a filled reporting template (XLSX, or CSV for ``unit_id``): every problem at
+    once (``ImportProblems``); a file that is no readable workbook or CSV is one problem naming it."""
+    try:
+        return read_import(path, plan, unit_id)
+    except CarbonpeakError:
+        raise
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # e.g. a broken XLSX
+        raise ImportProblems([Problem(f"cannot read: {exc}", file=path.name)]) from exc
+
+
+def data_stamp(engine: Engine, tables: tuple[str, ...]) -> int:
+    """The id of the latest audit row about ``tables``: unchanged while none of them changed."""
+    with Session(reader(engine)) as s:
+        return repo.data_stamp(s, tables)
+
+
 class TrackingService:
-    """Tracking on one plan in one database. ``source`` says where changes come from (cli, web, import)."""
+    """Tracking on one plan in one database. ``source`` says where changes come from (cli, web,
+    import); ``illustrative`` marks every row the service writes as demo data (the demo loader)."""
 
     def __init__(
         self,
@@ -86,6 +154,7 @@ class TrackingService:
         evidence_dir: Path | None = None,
         evidence_max_bytes: int = 20 * 1024 * 1024,
         evidence_types: list[str] | None = None,
+        illustrative: bool = False,
     ) -> None:
         self.engine = engine
         self.plan = plan
@@ -95,6 +164,8 @@ class TrackingService:
         self.evidence_dir = evidence_dir
         self.evidence_max_bytes = evidence_max_bytes
         self.evidence_types = evidence_types or ["pdf", "png", "jpeg", "xlsx", "docx", "csv", "txt"]
+        # the rows this service writes are demo data (示例数据): the demo loader's service says so
+        self.illustrative = illustrative
         self._indicators = {i.id: i for i in plan.indicators}
         self._tasks = {t.id: t for t in plan.tasks}
         self._units = {u.id for u in plan.units}
@@ -120,52 +191,54 @@ class TrackingService:
             raise NotFoundError(f"no responsible unit {unit!r} in plan {self.plan_id}")
         return unit
 
-    def _value_item(
-        self,
-        actor: Actor,
-        indicator_id: str,
-        year: int,
-        value: float | None,
-        period: str,
-        unit_id: str | None,
-        evidence: str | None,
-        data_source: str | None,
-    ) -> tuple[dict[str, Any], dict[str, Any], str]:
-        """Checked (key attributes, fields, source) of an indicator value the actor may record."""
-        ind = self.indicator(indicator_id)
-        if period not in PERIODS:
-            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
-        unit = self._unit_for(actor, unit_id, indicator_owner(self.plan, ind))
+    def _check_value(self, actor: Actor, entry: ValueEntry) -> Checked:
+        ind = self.indicator(entry.indicator_id)
+        if entry.period not in PERIODS:
+            raise TrackingError(f"period {entry.period!r}: expected one of {', '.join(PERIODS)}")
+        unit = self._unit_for(actor, entry.unit_id, indicator_owner(self.plan, ind))
         check_may_report_indicator(actor, self.plan, ind, unit)
-        attrs = {"indicator_id": indicator_id, "year": year, "period": period, "unit_id": unit}
-        source = f"{self.source}; 数据来源: {data_source}" if data_source else self.source
-        return attrs, {"value": value, "unit": ind.unit, "evidence": evidence}, source
+        attrs = {"indicator_id": ind.id, "year": entry.year, "period": entry.period, "unit_id": unit}
+        source = f"{self.source}; 数据来源: {entry.data_source}" if entry.data_source else self.source
+        fields = {"value": entry.value, "unit": ind.unit, "evidence": entry.evidence}
+        return "value", attrs, {**fields, "illustrative": self.illustrative}, source
 
-    def _report_item(
-        self,
-        actor: Actor,
-        task_id: str,
-        year: int,
-        period: str,
-        status: str,
-        narrative: str,
-        milestones_met: list[str],
-        unit_id: str | None,
-    ) -> tuple[dict[str, Any], dict[str, Any], str]:
-        """Checked (key attributes, fields, source) of a task report the actor may record."""
-        task = self.task(task_id)
-        if period not in QUARTERS and period != ANNUAL:
-            raise TrackingError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
-        if status not in TASK_STATUS_LABELS:
-            raise TrackingError(f"status {status!r}: expected one of {', '.join(TASK_STATUS_LABELS)}")
-        milestones = sorted(set(milestones_met))
+    def _check_report(self, actor: Actor, entry: ReportEntry) -> Checked:
+        task = self.task(entry.task_id)
+        if entry.period not in QUARTERS and entry.period != ANNUAL:
+            raise TrackingError(f"period {entry.period!r}: expected one of {', '.join(PERIODS)}")
+        if entry.status not in TASK_STATUS_LABELS:
+            raise TrackingError(f"status {entry.status!r}: expected one of {', '.join(TASK_STATUS_LABELS)}")
+        milestones = sorted(set(entry.milestones_met))
         unknown = [m for m in milestones if m not in self._milestones]
         if unknown:
             raise NotFoundError(f"no milestone {', '.join(unknown)} in plan {self.plan_id}")
-        unit = self._unit_for(actor, unit_id, task.lead)
+        unit = self._unit_for(actor, entry.unit_id, task.lead)
         check_may_report_task(actor, task, unit)
-        attrs = {"task_id": task_id, "year": year, "period": period, "unit_id": unit}
-        return attrs, {"status": status, "narrative": narrative, "milestones_met": milestones}, self.source
+        attrs = {"task_id": task.id, "year": entry.year, "period": entry.period, "unit_id": unit}
+        fields = {"status": entry.status, "narrative": entry.narrative, "milestones_met": milestones}
+        return "report", attrs, {**fields, "illustrative": self.illustrative}, self.source
+
+    def _checked(self, actor: Actor, entry: Entry) -> Checked:
+        """Checked (kind, key attributes, fields, source) of an entry the actor may record."""
+        if isinstance(entry, ValueEntry):
+            return self._check_value(actor, entry)
+        return self._check_report(actor, entry)
+
+    def _write(self, s: Session, actor: Actor, entry: Entry) -> RecordRef:
+        """Create or edit (while draft or returned) the record of ``entry`` in session ``s``."""
+        kind, attrs, fields, source = self._checked(actor, entry)
+        row: IndicatorValueRow | TaskReportRow | None
+        if kind == "value":
+            row = repo.find_value(s, self.plan_id, **attrs)
+            new: IndicatorValueRow | TaskReportRow = IndicatorValueRow(plan_id=self.plan_id, **attrs)
+        else:
+            row = repo.find_report(s, self.plan_id, **attrs)
+            new = TaskReportRow(plan_id=self.plan_id, **attrs)
+        saved = repo.save_record(
+            s, row, new, fields, who=actor.who, source=source, expected_version=entry.expected_version
+        )
+        s.flush()
+        return _ref(kind, saved)
 
     def record_value(
         self,
@@ -183,17 +256,11 @@ class TrackingService:
     ) -> RecordRef:
         """Create or edit (while draft or returned) a unit's value of an indicator for a year/period.
         ``data_source`` says where the number comes from (e.g. 统计公报); it is kept with the row."""
-        attrs, fields, source = self._value_item(
-            actor, indicator_id, year, value, period, unit_id, evidence, data_source
+        entry = ValueEntry(
+            indicator_id, year, value, period, unit_id, evidence, data_source, expected_version
         )
         with self._session(session) as s:
-            row = repo.find_value(s, self.plan_id, indicator_id, year, period, attrs["unit_id"])
-            new = IndicatorValueRow(plan_id=self.plan_id, **attrs)
-            saved = repo.save_record(
-                s, row, new, fields, who=actor.who, source=source, expected_version=expected_version
-            )
-            s.flush()
-            return _ref("value", saved)
+            return self._write(s, actor, entry)
 
     def record_report(
         self,
@@ -210,17 +277,27 @@ class TrackingService:
         session: Session | None = None,
     ) -> RecordRef:
         """Create or edit (while draft or returned) a unit's progress report on a task for a period."""
-        attrs, fields, source = self._report_item(
-            actor, task_id, year, period, status, narrative, milestones_met or [], unit_id
+        entry = ReportEntry(
+            task_id, year, period, status, narrative, tuple(milestones_met or ()), unit_id, expected_version
         )
         with self._session(session) as s:
-            row = repo.find_report(s, self.plan_id, task_id, year, period, attrs["unit_id"])
-            new = TaskReportRow(plan_id=self.plan_id, **attrs)
-            saved = repo.save_record(
-                s, row, new, fields, who=actor.who, source=source, expected_version=expected_version
-            )
-            s.flush()
-            return _ref("report", saved)
+            return self._write(s, actor, entry)
+
+    def save(
+        self, actor: Actor, entry: Entry, *, evidence: Evidence | None = None, submit: bool = False
+    ) -> RecordRef:
+        """Save a value or report, attach its evidence file and (with ``submit``) submit it, in one
+        transaction: all of it or nothing. The file is checked (type, size) and stored by its hash
+        before any row is written, so a refused file leaves nothing saved."""
+        stored = self._store(evidence.content) if evidence is not None else None
+        with self._session(None) as s:
+            ref = self._write(s, actor, entry)
+            if stored is not None and evidence is not None:
+                self._attach(s, actor, ref.kind, ref.id, stored, evidence.filename)
+            if submit:
+                ref = self.submit(actor, ref.kind, ref.id, expected_version=ref.version, session=s)
+        log.info("%s saved %s #%d (%s, version %d)", actor.who, ref.kind, ref.id, ref.state, ref.version)
+        return ref
 
     # -- workflow ----------------------------------------------------------------------------------
 
@@ -247,6 +324,7 @@ class TrackingService:
             repo.transition(
                 s, row, "submit", who=actor.who, source=self.source, expected_version=expected_version, at=at
             )
+            log.info("%s submitted %s #%d", actor.who, kind, record_id)
             return _ref(kind, row)
 
     def approve(
@@ -316,7 +394,33 @@ class TrackingService:
                 comment=comment,
                 expected_version=expected_version,
             )
+            log.info("%s: %s %s #%d", actor.who, action, kind, record_id)
             return _ref(kind, row)
+
+    def _store(self, content: bytes) -> StoredFile:
+        if self.evidence_dir is None:
+            raise TrackingError("no evidence folder configured (setting evidence_dir)")
+        return store_file(
+            content, self.evidence_dir, max_bytes=self.evidence_max_bytes, allowed=self.evidence_types
+        )
+
+    def _attach(
+        self, s: Session, actor: Actor, kind: str, record_id: int, stored: StoredFile, filename: str
+    ) -> None:
+        row = repo.get_record(s, kind, record_id)
+        self._check_owner(actor, row)
+        repo.add_evidence(
+            s,
+            kind=kind,
+            owner_id=row.id,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=stored.media_type,
+            display_name=clean_name(filename),
+            who=actor.who,
+            source=self.source,
+            illustrative=self.illustrative,
+        )
 
     def attach_evidence(
         self, actor: Actor, kind: str, record_id: int, content: bytes, filename: str
@@ -327,87 +431,93 @@ class TrackingService:
         with self._session(None) as s:
             row = repo.get_record(s, kind, record_id)
             self._check_owner(actor, row)
-            stored = store_file(
-                content, self.evidence_dir, max_bytes=self.evidence_max_bytes, allowed=self.evidence_types
-            )
-            repo.add_evidence(
-                s,
-                kind=kind,
-                owner_id=row.id,
-                sha256=stored.sha256,
-                size=stored.size,
-                media_type=stored.media_type,
-                display_name=clean_name(filename),
-                who=actor.who,
-                source=self.source,
-            )
-            return {"sha256": stored.sha256, "size": stored.size, "media_type": stored.media_type}
+            stored = self._store(content)
+            self._attach(s, actor, kind, record_id, stored, filename)
+        log.info("%s attached evidence %s to %s #%d", actor.who, stored.sha256[:12], kind, record_id)
+        return {"sha256": stored.sha256, "size": stored.size, "media_type": stored.media_type}
 
-    def store_computed(self, actor: Actor, values: list[ComputedValue], *, source: str) -> int:
-        """Store values computed from the inventory (only the office, or the system acting as it)."""
+    def store_computed(
+        self, actor: Actor, values: list[ComputedValue], *, source: str, illustrative: bool = False
+    ) -> int:
+        """Store values computed from the inventory (only the office, or the system acting as it);
+        ``illustrative`` when the inventory is (demo data)."""
         check_may_moderate(actor)
         with self._session(None) as s:
-            return repo.store_computed(s, self.plan_id, values, who=actor.who, source=source)
+            count = repo.store_computed(
+                s, self.plan_id, values, who=actor.who, source=source, illustrative=illustrative
+            )
+        log.info("%s stored %d computed values (%s)", actor.who, count, source)
+        return count
 
     def import_rows(
         self, actor: Actor, parsed: ParsedImport, *, file: str, submit: bool = False
     ) -> dict[str, int]:
-        """Write every row of a checked import in one transaction, or nothing: a row the workflow or
-        the permissions refuse is reported with its sheet and row, and the whole import is undone."""
+        """Write every row of a checked import (a unit's filled template) in one transaction, or
+        nothing: a row the workflow or the permissions refuse is reported with its sheet and row,
+        and the whole import is undone. With ``submit`` every record is also submitted."""
+        unit = parsed.unit_id
+        located: list[tuple[Entry, tuple[str, int], str]] = [
+            (
+                ValueEntry(
+                    v.indicator_id, v.year, v.value, v.period, unit, v.evidence or None, v.source or None
+                ),
+                v.location,
+                "指标代码",
+            )
+            for v in parsed.values
+        ]
+        located += [
+            (
+                ReportEntry(r.task_id, r.year, r.period, r.status, r.narrative, tuple(r.milestones), unit),
+                r.location,
+                "任务代码",
+            )
+            for r in parsed.reports
+        ]
+        self.save_all(actor, unit, located, file=file, submit=submit)
+        log.info(
+            "%s imported %s for %s: %d values, %d reports",
+            actor.who,
+            file,
+            unit,
+            len(parsed.values),
+            len(parsed.reports),
+        )
+        return {"values": len(parsed.values), "reports": len(parsed.reports)}
+
+    def save_all(
+        self,
+        actor: Actor,
+        unit_id: str,
+        located: Sequence[tuple[Entry, tuple[str, int], str]],
+        *,
+        file: str,
+        submit: bool = False,
+    ) -> None:
+        """Save many entries of one unit (each with its sheet and row, and the column that names its
+        item) and optionally submit them, in one transaction: the checks of ``save`` for each, a few
+        statements for all. Every problem is raised at once (``ImportProblems``), nothing written."""
         problems: list[Problem] = []
-        values: list[tuple[dict[str, Any], dict[str, Any], str]] = []
-        reports: list[tuple[dict[str, Any], dict[str, Any], str]] = []
-        for v in parsed.values:
+        checked: dict[str, list[tuple[Checked, tuple[str, int], str]]] = {"value": [], "report": []}
+        for entry, (sheet, row), column in located:
             try:
-                values.append(
-                    self._value_item(
-                        actor,
-                        v.indicator_id,
-                        v.year,
-                        v.value,
-                        v.period,
-                        parsed.unit_id,
-                        v.evidence or None,
-                        v.source or None,
-                    )
-                )
+                item = self._checked(actor, entry)
             except CarbonpeakError as exc:
-                problems.append(
-                    Problem(str(exc), file=file, sheet=v.location[0], row=v.location[1], column="指标代码")
-                )
-        for r in parsed.reports:
-            try:
-                reports.append(
-                    self._report_item(
-                        actor,
-                        r.task_id,
-                        r.year,
-                        r.period,
-                        r.status,
-                        r.narrative,
-                        list(r.milestones),
-                        parsed.unit_id,
-                    )
-                )
-            except CarbonpeakError as exc:
-                problems.append(
-                    Problem(str(exc), file=file, sheet=r.location[0], row=r.location[1], column="任务代码")
-                )
+                problems.append(Problem(str(exc), file=file, sheet=sheet, row=row, column=column))
+                continue
+            checked[item[0]].append((item, (sheet, row), column))
         if problems:
             raise ImportProblems(problems)
         with self._session(None) as s:
-            for cls, items, rows, column in (
-                (IndicatorValueRow, values, parsed.values, "指标代码"),
-                (TaskReportRow, reports, parsed.reports, "任务代码"),
-            ):
+            for kind, items in checked.items():
+                rows = [(attrs, fields, source) for (_, attrs, fields, source), _, _ in items]
                 for index, message in repo.bulk_save(
-                    s, cls, self.plan_id, parsed.unit_id, items, who=actor.who, submit=submit
+                    s, repo.KINDS[kind], self.plan_id, unit_id, rows, who=actor.who, submit=submit
                 ):
-                    where = rows[index].location
-                    problems.append(Problem(message, file=file, sheet=where[0], row=where[1], column=column))
+                    (sheet, row), column = items[index][1], items[index][2]
+                    problems.append(Problem(message, file=file, sheet=sheet, row=row, column=column))
             if problems:
                 raise ImportProblems(problems)
-        return {"values": len(values), "reports": len(reports)}
 
     def records(self, state: str | None = None, unit_id: str | None = None) -> list[dict[str, Any]]:
         """Indicator values and task reports (optionally of one state or unit), for moderation."""
@@ -432,10 +542,38 @@ class TrackingService:
         with Session(reader(self.engine)) as s:
             for cls in (IndicatorValueRow, TaskReportRow):
                 if s.scalar(
-                    select(cls.id).where(cls.plan_id == self.plan_id, cls.source.like("%示例数据%")).limit(1)
+                    select(cls.id).where(cls.plan_id == self.plan_id, cls.illustrative.is_(True)).limit(1)
                 ):
                     return True
         return False
+
+    def evidence_files(
+        self, records: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], list[dict[str, Any]]]:
+        """The evidence files of records (kind, id): display name, sha256, size, media type."""
+        out: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        with Session(reader(self.engine)) as s:
+            for kind in repo.KINDS:
+                ids = [i for k, i in records if k == kind]
+                out.update({(kind, i): files for i, files in repo.evidence_files(s, kind, ids).items()})
+        return out
+
+    def histories(self, records: Sequence[tuple[str, int]]) -> dict[tuple[str, int], list[dict[str, Any]]]:
+        """The audit trail of each record (kind, id), oldest first: at (UTC), who, action, the row
+        after the change."""
+        out: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        with Session(reader(self.engine)) as s:
+            for kind, record_id in records:
+                table = repo.KINDS[kind].__tablename__
+                out[(kind, record_id)] = [
+                    {"at": repo.aware(a.at), "who": a.who, "action": a.action, "after": a.after or {}}
+                    for a in repo.audit_rows(s, table, record_id)
+                ]
+        return out
+
+    def change_stamp(self) -> int:
+        """Changes whenever the tracking data change (see ``data_stamp``)."""
+        return data_stamp(self.engine, TRACKED_TABLES)
 
     def get(self, kind: str, record_id: int) -> dict[str, Any]:
         with Session(self.engine) as s:

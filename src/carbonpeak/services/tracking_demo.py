@@ -1,6 +1,7 @@
 """Illustrative demo data (示例数据) for tracking: values and reports for 2021–2024.
 
-Invented numbers, never real statistics: every row's source says "illustrative (示例数据)". Each
+Invented numbers, never real statistics: every row is marked ``illustrative`` and its source says
+"illustrative (示例数据)". Each
 indicator and task gets a profile from a stable hash of its id so that the demo shows a realistic mix
 of items on track, at risk and late, with some reports late, returned or missing.
 """
@@ -75,103 +76,118 @@ def _stamp(day: dt.date) -> dt.datetime:
 
 def load(engine: Engine, plan: Plan) -> list[str]:
     """Load the demo values and reports (once); returns lines saying what was loaded."""
-    svc = TrackingService(engine, plan, source=SOURCE)
+    svc = TrackingService(engine, plan, source=SOURCE, illustrative=True)
     evidence_dir = get_settings().resolved_evidence_dir()
     if svc.is_illustrative():
         return ["tracking demo data (示例数据): already loaded"]
-    values = reports = 0
     inventory = _inventory_values(plan)
     with Session(engine, expire_on_commit=False) as s, s.begin():
-        for i, ind in enumerate(plan.indicators):
-            owner = indicator_owner(plan, ind)
-            base = _base(ind)
-            if ind.kind == "qualitative" or ind.value is None or owner is None or base is None:
-                continue
-            profile = _pick(ind.id, tuple(INDICATOR_PROFILES))
-            base_year = ind.base_year or plan.plan.base_year
-            from_inventory = _reported_from_inventory(ind, inventory, (base_year, *YEARS))
-            if from_inventory:
-                series = from_inventory
-            else:
-                series = _series(ind, base_year, base, profile)
-                if ind.base_value is None and ind.comparator != "reduce_by":
-                    series = {base_year: base, **series}
-            for year, number in series.items():
-                if profile == "late" and year == 2024 and i % 2 == 0:
-                    continue  # not reported
-                ref = svc.record_value(
-                    DEMO_ACTOR,
-                    ind.id,
-                    year,
-                    number,
-                    unit_id=owner,
-                    evidence="示例佐证 (illustrative)",
-                    data_source="示例数据 (illustrative)",
-                    session=s,
-                )
-                late = profile == "late" and year >= 2023
-                day = dt.date(year + 1, 2, 25) if late else dt.date(year + 1, 1, 10)
-                svc.submit(DEMO_ACTOR, "value", ref.id, at=_stamp(day), session=s)
-                if year == 2024 and i % 7 == 3:
-                    values += 1
-                    continue  # still waiting for the office
-                if year == 2023 and profile == "at_risk":
-                    svc.return_(DEMO_ACTOR, "value", ref.id, "请补充数据来源 (示例)", session=s)
-                    svc.submit(DEMO_ACTOR, "value", ref.id, at=_stamp(day + dt.timedelta(days=7)), session=s)
-                svc.approve(DEMO_ACTOR, "value", ref.id, session=s)
-                values += 1
+        values = _values(svc, s, plan, inventory)
         computed = _computed(s, plan, inventory)
-        milestones_by_task: dict[str, list[tuple[dt.date, str]]] = {}
-        for m in plan.milestones:
-            if m.task:
-                due = m.due or dt.date(m.end_year, 12, 31)
-                milestones_by_task.setdefault(m.task, []).append((due, m.id))
-        for task in plan.tasks:
-            profile = _pick(task.id, TASK_PROFILES)
-            for year in YEARS:
-                for q, quarter in enumerate(QUARTERS):
-                    end = period_end(year, quarter)
-                    if profile == "silent" and (year, q) > (2023, 1):
-                        continue
-                    step = (year - YEARS[0]) * 4 + q
-                    if profile == "good":
-                        status = "done" if step >= 14 else ("in_progress" if step >= 1 else "not_started")
-                    elif profile == "late":
-                        status = "delayed" if step >= 8 else "in_progress"
-                    else:
-                        status = "in_progress"
-                    met = [
-                        mid
-                        for due, mid in milestones_by_task.get(task.id, [])
-                        if due <= end and profile == "good"
-                    ]
-                    ref = svc.record_report(
-                        DEMO_ACTOR,
-                        task.id,
-                        year,
-                        quarter,
-                        status,
-                        unit_id=task.lead,
-                        milestones_met=met,
-                        narrative=f"示例数据 (illustrative)：{task.title} {year}年{quarter}进展。",
-                        session=s,
-                    )
-                    if profile == "good" or (profile == "late" and q == 3):
-                        _evidence(s, ref.id, f"{task.id} {year} {quarter}", evidence_dir)
-                    late_days = 40 if profile == "late" and step % 3 == 0 else 8
-                    svc.submit(
-                        DEMO_ACTOR, "report", ref.id, at=_stamp(end + dt.timedelta(days=late_days)), session=s
-                    )
-                    if (year, quarter) == (2024, "Q4"):
-                        reports += 1
-                        continue  # awaiting review
-                    svc.approve(DEMO_ACTOR, "report", ref.id, session=s)
-                    reports += 1
+        reports = _reports(svc, s, plan, evidence_dir)
     return [
         f"tracking demo data (示例数据): {values} indicator values, {reports} task reports, "
         f"{computed} computed values from the illustrative inventory (data/demo, 示例数据)",
         *summary(svc, 2024),
     ]
+
+
+def _values(
+    svc: TrackingService, s: Session, plan: Plan, inventory: dict[tuple[str, int], ComputedValue]
+) -> int:
+    """The demo's indicator values, each submitted, most approved, some returned, late or waiting."""
+    values = 0
+    for i, ind in enumerate(plan.indicators):
+        owner = indicator_owner(plan, ind)
+        base = _base(ind)
+        if ind.kind == "qualitative" or ind.value is None or owner is None or base is None:
+            continue
+        profile = _pick(ind.id, tuple(INDICATOR_PROFILES))
+        base_year = ind.base_year or plan.plan.base_year
+        from_inventory = _reported_from_inventory(ind, inventory, (base_year, *YEARS))
+        if from_inventory:
+            series = from_inventory
+        else:
+            series = _series(ind, base_year, base, profile)
+            if ind.base_value is None and ind.comparator != "reduce_by":
+                series = {base_year: base, **series}
+        for year, number in series.items():
+            if profile == "late" and year == 2024 and i % 2 == 0:
+                continue  # not reported
+            ref = svc.record_value(
+                DEMO_ACTOR,
+                ind.id,
+                year,
+                number,
+                unit_id=owner,
+                evidence="示例佐证 (illustrative)",
+                data_source="示例数据 (illustrative)",
+                session=s,
+            )
+            late = profile == "late" and year >= 2023
+            day = dt.date(year + 1, 2, 25) if late else dt.date(year + 1, 1, 10)
+            svc.submit(DEMO_ACTOR, "value", ref.id, at=_stamp(day), session=s)
+            if year == 2024 and i % 7 == 3:
+                values += 1
+                continue  # still waiting for the office
+            if year == 2023 and profile == "at_risk":
+                svc.return_(DEMO_ACTOR, "value", ref.id, "请补充数据来源 (示例)", session=s)
+                svc.submit(DEMO_ACTOR, "value", ref.id, at=_stamp(day + dt.timedelta(days=7)), session=s)
+            svc.approve(DEMO_ACTOR, "value", ref.id, session=s)
+            values += 1
+    return values
+
+
+def _reports(svc: TrackingService, s: Session, plan: Plan, evidence_dir: Path) -> int:
+    """The demo's quarterly task reports: good, late or silent by task, with evidence files."""
+    reports = 0
+    milestones_by_task: dict[str, list[tuple[dt.date, str]]] = {}
+    for m in plan.milestones:
+        if m.task:
+            due = m.due or dt.date(m.end_year, 12, 31)
+            milestones_by_task.setdefault(m.task, []).append((due, m.id))
+    for task in plan.tasks:
+        profile = _pick(task.id, TASK_PROFILES)
+        for year in YEARS:
+            for q, quarter in enumerate(QUARTERS):
+                end = period_end(year, quarter)
+                if profile == "silent" and (year, q) > (2023, 1):
+                    continue
+                step = (year - YEARS[0]) * 4 + q
+                if profile == "good":
+                    status = "done" if step >= 14 else ("in_progress" if step >= 1 else "not_started")
+                elif profile == "late":
+                    status = "delayed" if step >= 8 else "in_progress"
+                else:
+                    status = "in_progress"
+                met = [
+                    mid
+                    for due, mid in milestones_by_task.get(task.id, [])
+                    if due <= end and profile == "good"
+                ]
+                ref = svc.record_report(
+                    DEMO_ACTOR,
+                    task.id,
+                    year,
+                    quarter,
+                    status,
+                    unit_id=task.lead,
+                    milestones_met=met,
+                    narrative=f"示例数据 (illustrative)：{task.title} {year}年{quarter}进展。",
+                    session=s,
+                )
+                if profile == "good" or (profile == "late" and q == 3):
+                    _evidence(s, ref.id, f"{task.id} {year} {quarter}", evidence_dir)
+                late_days = 40 if profile == "late" and step % 3 == 0 else 8
+                svc.submit(
+                    DEMO_ACTOR, "report", ref.id, at=_stamp(end + dt.timedelta(days=late_days)), session=s
+                )
+                if (year, quarter) == (2024, "Q4"):
+                    reports += 1
+                    continue  # awaiting review
+                svc.approve(DEMO_ACTOR, "report", ref.id, session=s)
+                reports += 1
+    return reports
 
 
 def summary(svc: TrackingService, year: int) -> list[str]:
@@ -207,6 +223,7 @@ def _evidence(session: Session, report_id: int, what: str, folder: Path) -> None
         display_name="示例佐证.txt",
         who=DEMO_ACTOR.who,
         source=SOURCE,
+        illustrative=True,
     )
 
 
@@ -244,4 +261,6 @@ def _computed(session: Session, plan: Plan, inventory: dict[tuple[str, int], Com
         )
         for v in inventory.values()
     ]
-    return repo.store_computed(session, plan.plan.id, values, who=DEMO_ACTOR.who, source=SOURCE)
+    return repo.store_computed(
+        session, plan.plan.id, values, who=DEMO_ACTOR.who, source=SOURCE, illustrative=True
+    )

@@ -1,7 +1,10 @@
-"""Users of the web app and the audit log: tables and a small repository.
+"""Users of the web app, their failed sign-ins and the audit log: tables and a small repository.
 
 Storage keeps hashes, never passwords or tokens: the web layer hashes passwords (argon2id) and API
 tokens (SHA-256 of a 256-bit random token) before calling these functions.
+
+``login_attempts`` holds failed sign-ins (client IP, lower-cased user name, time in seconds since the
+epoch) so that the login rate limit holds across server processes and restarts.
 """
 
 from __future__ import annotations
@@ -10,7 +13,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, DateTime, Engine, Integer, String, Text, delete, func, select, update
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.errors import InvalidInputError, NotFoundError
@@ -39,6 +55,16 @@ class UserRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     created_by: Mapped[str] = mapped_column(String(120))
     source: Mapped[str] = mapped_column(Text)
+
+
+class LoginAttemptRow(Base):
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key", "ip", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(80))
+    at: Mapped[float] = mapped_column(Float, index=True)
 
 
 @dataclass(frozen=True)
@@ -312,3 +338,34 @@ def audit_entries(engine: Engine, *, action_prefix: str | None = None, limit: in
             AuditEntry(r.at, r.who, r.action, _object(r), r.before, _after(r), r.source)
             for r in session.scalars(query)
         ]
+
+
+# -- login attempts -------------------------------------------------------------------------------
+
+
+def failed_login_times(engine: Engine, ip: str, username: str, since: float) -> list[float]:
+    """Times of the failed sign-ins of (ip, user name) after ``since``, oldest first."""
+    with Session(reader(engine)) as s:
+        return list(
+            s.scalars(
+                select(LoginAttemptRow.at)
+                .where(
+                    LoginAttemptRow.ip == ip, LoginAttemptRow.username == username, LoginAttemptRow.at > since
+                )
+                .order_by(LoginAttemptRow.at)
+            ).all()
+        )
+
+
+def add_failed_login(engine: Engine, ip: str, username: str, at: float, forget_before: float) -> None:
+    """Record a failed sign-in and forget every attempt older than ``forget_before`` (any pair)."""
+    with Session(engine) as s, s.begin():
+        s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at <= forget_before))
+        s.add(LoginAttemptRow(ip=ip[:64], username=username[:80], at=at))
+
+
+def clear_failed_logins(engine: Engine, ip: str, username: str) -> None:
+    with Session(engine) as s, s.begin():
+        s.execute(
+            delete(LoginAttemptRow).where(LoginAttemptRow.ip == ip, LoginAttemptRow.username == username)
+        )

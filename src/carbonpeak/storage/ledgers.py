@@ -70,6 +70,7 @@ class EnterpriseReportRow(_Provenance, Base):
     version: Mapped[int] = mapped_column(Integer)
     output_value: Mapped[float | None] = mapped_column(Float, nullable=True)
     note: Mapped[str] = mapped_column(Text)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)  # demo data (示例数据)
 
 
 class EnterpriseReportLineRow(Base):
@@ -94,6 +95,7 @@ class StoredReport:
     source: str
     updated_at: dt.datetime
     updated_by: str
+    illustrative: bool = False
 
 
 _ENTERPRISE_FIELDS = (
@@ -181,10 +183,14 @@ def _stored(row: EnterpriseReportRow, lines: Sequence[EnterpriseReportLineRow]) 
         note=row.note,
     )
     updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=dt.UTC)
-    return StoredReport(row.id, report, row.status, row.version, row.source, updated, row.updated_by)
+    return StoredReport(
+        row.id, report, row.status, row.version, row.source, updated, row.updated_by, row.illustrative
+    )
 
 
-def _write(session: Session, report: EnergyReport, status: str, who: str, source: str) -> EnterpriseReportRow:
+def _write(
+    session: Session, report: EnergyReport, status: str, who: str, source: str, illustrative: bool
+) -> EnterpriseReportRow:
     row = session.scalars(
         select(EnterpriseReportRow)
         .where(
@@ -201,6 +207,7 @@ def _write(session: Session, report: EnergyReport, status: str, who: str, source
             version=1,
             output_value=report.output_value,
             note=report.note,
+            illustrative=illustrative,
             created_by=who,
             source=source,
             updated_by=who,
@@ -218,6 +225,7 @@ def _write(session: Session, report: EnergyReport, status: str, who: str, source
         row.status, row.version = status, row.version + 1
         row.output_value, row.note = report.output_value, report.note
         row.updated_by, row.updated_at, row.source = who, utcnow(), source
+        row.illustrative = illustrative
         action = "replace"
     for i, line in enumerate(report.lines):
         session.add(
@@ -229,9 +237,12 @@ def _write(session: Session, report: EnergyReport, status: str, who: str, source
     return row
 
 
-def save_report(engine: Engine, report: EnergyReport, *, status: str, who: str, source: str) -> StoredReport:
+def save_report(
+    engine: Engine, report: EnergyReport, *, status: str, who: str, source: str, illustrative: bool = False
+) -> StoredReport:
     """Store a report; for an (enterprise, period) already stored, replace its lines and bump the
-    version — one transaction, audited. Raises LookupError for an enterprise not in the registry."""
+    version — one transaction, audited. ``illustrative``: demo data. Raises NotFoundError for an
+    enterprise not in the registry."""
     if status not in ("draft", "submitted"):
         raise InvalidInputError(f"status {status!r}: expected draft or submitted")
     for attempt in range(2):
@@ -239,7 +250,7 @@ def save_report(engine: Engine, report: EnergyReport, *, status: str, who: str, 
             with Session(engine) as session, session.begin():
                 if session.get(EnterpriseRow, report.enterprise_id) is None:
                     raise NotFoundError(f"enterprise {report.enterprise_id} is not in the registry")
-                _write(session, report, status, who, source)
+                _write(session, report, status, who, source, illustrative)
             break
         except IntegrityError:  # two first submissions of the same month at once: the loser updates
             if attempt:

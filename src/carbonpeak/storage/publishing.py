@@ -1,11 +1,8 @@
-"""Published indicators (what the public sees) and the login attempts of the rate limit.
+"""Published indicators (what the public sees).
 
 ``published_indicators`` holds one row per (plan, indicator) the office has ever published; the flag
 says whether it is published now. Every publish and unpublish writes a row-level entry to the one
 ``audit_log`` (action ``publish`` / ``unpublish``, the row before and after).
-
-``login_attempts`` holds failed sign-ins (client IP, lower-cased user name, time in seconds since the
-epoch) so that the login rate limit holds across server processes and restarts.
 """
 
 from __future__ import annotations
@@ -18,14 +15,10 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Engine,
-    Float,
-    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    delete,
-    func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -52,16 +45,7 @@ class PublishedIndicatorRow(Base):
     source: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))
-
-
-class LoginAttemptRow(Base):
-    __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_key", "ip", "username", "at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ip: Mapped[str] = mapped_column(String(64))
-    username: Mapped[str] = mapped_column(String(80))
-    at: Mapped[float] = mapped_column(Float, index=True)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)  # published by the demo
 
 
 @dataclass(frozen=True)
@@ -111,9 +95,11 @@ def set_published(
     who: str,
     source: str,
     note: str | None = None,
+    illustrative: bool = False,
 ) -> list[str]:
     """Publish (or unpublish) the indicators in one transaction; returns the ids whose state changed.
-    Each change is audited (action ``publish``/``unpublish``); an unchanged one writes nothing."""
+    Each change is audited (action ``publish``/``unpublish``); an unchanged one writes nothing.
+    ``illustrative``: the choice is the demo's."""
     changed: list[str] = []
     now = utcnow()
     with Session(engine) as s, s.begin():
@@ -140,6 +126,7 @@ def set_published(
             if note is not None:
                 row.note = note
             row.updated_at, row.updated_by, row.source = now, who, source
+            row.illustrative = illustrative
             s.flush()
             s.add(
                 AuditRow(
@@ -155,41 +142,3 @@ def set_published(
             )
             changed.append(indicator_id)
     return changed
-
-
-def data_stamp(engine: Engine, tables: tuple[str, ...]) -> int:
-    """The id of the latest audit row about ``tables``: unchanged while none of them changed."""
-    with Session(reader(engine)) as s:
-        latest = s.scalar(select(func.max(AuditRow.id)).where(AuditRow.table_name.in_(tables)))
-    return int(latest or 0)
-
-
-# -- login attempts -------------------------------------------------------------------------------
-
-
-def failed_login_times(engine: Engine, ip: str, username: str, since: float) -> list[float]:
-    """Times of the failed sign-ins of (ip, user name) after ``since``, oldest first."""
-    with Session(reader(engine)) as s:
-        return list(
-            s.scalars(
-                select(LoginAttemptRow.at)
-                .where(
-                    LoginAttemptRow.ip == ip, LoginAttemptRow.username == username, LoginAttemptRow.at > since
-                )
-                .order_by(LoginAttemptRow.at)
-            ).all()
-        )
-
-
-def add_failed_login(engine: Engine, ip: str, username: str, at: float, forget_before: float) -> None:
-    """Record a failed sign-in and forget every attempt older than ``forget_before`` (any pair)."""
-    with Session(engine) as s, s.begin():
-        s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at <= forget_before))
-        s.add(LoginAttemptRow(ip=ip[:64], username=username[:80], at=at))
-
-
-def clear_failed_logins(engine: Engine, ip: str, username: str) -> None:
-    with Session(engine) as s, s.begin():
-        s.execute(
-            delete(LoginAttemptRow).where(LoginAttemptRow.ip == ip, LoginAttemptRow.username == username)
-        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 
@@ -49,6 +49,7 @@ class Tracked:
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)  # demo data (示例数据)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
@@ -111,6 +112,7 @@ class ComputedValueRow(Provenance, Base):
     unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
     inputs: Mapped[dict[str, object]] = mapped_column(JSON)
     factor_set: Mapped[str] = mapped_column(String(120))
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class EvidenceFileRow(Provenance, Base):
@@ -125,6 +127,7 @@ class EvidenceFileRow(Provenance, Base):
     size: Mapped[int] = mapped_column(Integer)
     media_type: Mapped[str] = mapped_column(String(80))
     display_name: Mapped[str] = mapped_column(String(255))
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AuditRow(Base):

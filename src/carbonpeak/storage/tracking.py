@@ -212,9 +212,15 @@ def _reopened(session: Session, row: Record) -> bool:
 
 
 def store_computed(
-    session: Session, plan_id: str, values: list[ComputedValue], *, who: str, source: str
+    session: Session,
+    plan_id: str,
+    values: list[ComputedValue],
+    *,
+    who: str,
+    source: str,
+    illustrative: bool = False,
 ) -> int:
-    """Insert or replace computed values (one per metric and year)."""
+    """Insert or replace computed values (one per metric and year); ``illustrative``: demo data."""
     for cv in values:
         row = session.scalars(
             select(ComputedValueRow).where(
@@ -229,6 +235,7 @@ def store_computed(
             session.add(row)
         row.value, row.unit, row.inputs, row.factor_set = cv.value, cv.unit, dict(cv.inputs), cv.factor_set
         row.created_by, row.source, row.created_at = who, source, utcnow()
+        row.illustrative = illustrative
         audit(
             session, who=who, source=source, action="update" if before else "insert", row=row, before=before
         )
@@ -246,8 +253,10 @@ def add_evidence(
     display_name: str,
     who: str,
     source: str,
+    illustrative: bool = False,
 ) -> EvidenceFileRow:
     row = EvidenceFileRow(
+        illustrative=illustrative,
         owner_kind=kind,
         owner_id=owner_id,
         sha256=sha256,
@@ -284,7 +293,7 @@ def observations(session: Session, plan_id: str) -> list[Observation]:
             state=r.state,
             period=r.period,
             source=r.source,
-            submitted_at=_aware(r.submitted_at),
+            submitted_at=aware(r.submitted_at),
             returns=r.returns,
             has_evidence=bool(r.evidence) or files.get(r.id, 0) > 0,
         )
@@ -305,8 +314,8 @@ def task_reports(session: Session, plan_id: str) -> list[TaskReport]:
             narrative=r.narrative,
             milestones_met=tuple(r.milestones_met or ()),
             state=r.state,
-            submitted_at=_aware(r.submitted_at),
-            updated_at=_aware(r.updated_at),
+            submitted_at=aware(r.submitted_at),
+            updated_at=aware(r.updated_at),
             returns=r.returns,
             evidence_count=files.get(r.id, 0),
         )
@@ -319,10 +328,35 @@ def computed_values(session: Session, plan_id: str) -> list[ComputedValue]:
     return [ComputedValue(r.metric, r.year, r.value, r.unit, dict(r.inputs), r.factor_set) for r in rows]
 
 
-def _aware(stamp: dt.datetime | None) -> dt.datetime | None:
+def aware(stamp: dt.datetime | None) -> dt.datetime | None:
     if stamp is None or stamp.tzinfo is not None:
         return stamp
     return stamp.replace(tzinfo=dt.UTC)
+
+
+def evidence_files(session: Session, kind: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The evidence files of records of one kind, by record id, oldest first: display name, sha256,
+    size and media type."""
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = session.scalars(
+        select(EvidenceFileRow)
+        .where(EvidenceFileRow.owner_kind == kind, EvidenceFileRow.owner_id.in_(ids))
+        .order_by(EvidenceFileRow.id)
+    ).all()
+    for e in rows:
+        out[e.owner_id].append(
+            {"name": e.display_name, "sha256": e.sha256, "size": e.size, "media_type": e.media_type}
+        )
+    return out
+
+
+def data_stamp(session: Session, tables: tuple[str, ...]) -> int:
+    """The id of the latest audit row about ``tables``: every change of a row writes one in its
+    transaction, so an unchanged stamp means unchanged tables."""
+    latest = session.scalar(select(func.max(AuditRow.id)).where(AuditRow.table_name.in_(tables)))
+    return int(latest or 0)
 
 
 def audit_rows(session: Session, table: str | None = None, row_id: int | None = None) -> list[AuditRow]:

@@ -7,47 +7,35 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
-from sqlalchemy.exc import OperationalError, ProgrammingError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from carbonpeak import __version__
-from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan, load_plan
+from carbonpeak.services.accounts import demo_account_count
+from carbonpeak.services.signin import LoginRateLimiter
 from carbonpeak.settings import Settings
 from carbonpeak.storage import current, head, make_engine
-from carbonpeak.storage.accounts import count_demo_users
-from carbonpeak.web import (
-    api,
-    enterprise_routes,
-    explorer_routes,
-    pages,
-    publishing_routes,
-    reporting,
-    reporting_api,
-    scenario_downloads,
-    sheet_reporting,
-    tracking_export,
-    user_admin,
-)
-from carbonpeak.web.auth import Forbidden, NotSignedIn, check_declared
-from carbonpeak.web.errors import problem_document
-from carbonpeak.web.i18n import t
-from carbonpeak.web.render import lang_of, render
-from carbonpeak.web.security import (
-    CSRFMiddleware,
-    LoginRateLimiter,
-    SecurityHeadersMiddleware,
-    secret_problem,
-)
+from carbonpeak.web.accounting.room import ROOM as ACCOUNTING
+from carbonpeak.web.admin.room import ROOM as ADMIN
+from carbonpeak.web.core.auth import check_declared
+from carbonpeak.web.core.errors import install_error_handlers
+from carbonpeak.web.core.request_log import RequestLogMiddleware
+from carbonpeak.web.core.room import ROOM as CORE
+from carbonpeak.web.core.rooms import Room
+from carbonpeak.web.core.security import CSRFMiddleware, SecurityHeadersMiddleware, secret_problem
+from carbonpeak.web.ledgers.room import ROOM as LEDGERS
+from carbonpeak.web.overview.room import ROOM as OVERVIEW
+from carbonpeak.web.plan.room import ROOM as PLAN
+from carbonpeak.web.scenarios.room import ROOM as SCENARIOS
+from carbonpeak.web.tracking.room import ROOM as TRACKING
+
+# Every capability's part of the app; a new capability is a new room (a package with room.py) here.
+ROOMS: tuple[Room, ...] = (CORE, OVERVIEW, PLAN, ACCOUNTING, SCENARIOS, TRACKING, LEDGERS, ADMIN)
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "carbonpeak_session"
@@ -57,21 +45,16 @@ class UnsafeSettingsError(RuntimeError):
     """Production mode with settings that must not reach production (default secret, demo accounts)."""
 
 
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def _refuse_unsafe(settings: Settings, engine: object) -> None:
+def _refuse_unsafe(settings: Settings, engine: Any) -> None:
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     problem = secret_problem(secret)
     if problem:
         raise UnsafeSettingsError(f"production mode refuses to start: {problem} (see docs/web.md)")
-    try:
-        demo_users = count_demo_users(engine)  # type: ignore[arg-type]
-    except (OperationalError, ProgrammingError) as exc:
+    demo_users = demo_account_count(engine)
+    if demo_users is None:
         raise UnsafeSettingsError(
             "production mode refuses to start: the database has no accounts table (run carbonpeak db upgrade)"
-        ) from exc
+        )
     revision, latest = current(settings.resolved_database_url()), head()
     if revision != latest:
         raise UnsafeSettingsError(
@@ -122,28 +105,41 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.state.settings = settings
     app.state.plan = plan
     app.state.engine = engine
-    templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.undefined = StrictUndefined  # a missing word or value is an error, not a blank
-    app.state.templates = templates
-    templates.env.globals["peak_projection"] = lambda lang: explorer_routes.overview_projection(app, lang)
+    app.state.templates = _templates(ROOMS)
+    app.state.navigation_links = [link for room in ROOMS for link in room.navigation]
     app.state.limiter = LoginRateLimiter(engine, settings.login_max_attempts, settings.login_window_seconds)
-
-    app.include_router(pages.router)
-    app.include_router(api.router)
-    app.include_router(explorer_routes.router)
-    app.include_router(scenario_downloads.router)
-    app.include_router(tracking_export.router)
-    app.include_router(sheet_reporting.router)
-    app.include_router(user_admin.router)
-    app.include_router(reporting.router)
-    app.include_router(reporting_api.router)
-    app.include_router(enterprise_routes.router)
-    app.include_router(publishing_routes.router)
-    for router in extra_routers:
+    for router in (*(r for room in ROOMS for r in room.routers), *extra_routers):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _middleware(app, settings, secret)
+    install_error_handlers(app)
+    _openapi_examples(app, plan)
 
-    # Outermost last: security headers → session → CSRF → routes.
+    missing = check_declared(app)
+    if missing:
+        engine.dispose()
+        raise RuntimeError(f"routes without a permission declaration (deny by default): {missing}")
+    return app
+
+
+def _templates(rooms: Sequence[Room]) -> Jinja2Templates:
+    """One Jinja environment over every room's templates folder; a template name used by two rooms
+    would make one of them unreachable, so it is refused."""
+    seen: dict[str, str] = {}
+    for room in rooms:
+        for path in sorted(room.templates.glob("*.html")):
+            if path.name in seen:
+                raise RuntimeError(
+                    f"template {path.name} is in room {seen[path.name]} and in room {room.name}"
+                )
+            seen[path.name] = room.name
+    templates = Jinja2Templates(directory=[room.templates for room in rooms])
+    templates.env.undefined = StrictUndefined  # a missing word or value is an error, not a blank
+    return templates
+
+
+def _middleware(app: FastAPI, settings: Settings, secret: str) -> None:
+    # Outermost last: request log → security headers → session → CSRF → routes.
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(
         SessionMiddleware,
@@ -154,14 +150,7 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
         https_only=settings.session_cookie_secure,
     )
     app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
-    _error_handlers(app)
-    _openapi_examples(app, plan)
-
-    missing = check_declared(app)
-    if missing:
-        engine.dispose()
-        raise RuntimeError(f"routes without a permission declaration (deny by default): {missing}")
-    return app
+    app.add_middleware(RequestLogMiddleware)
 
 
 def _openapi_examples(app: FastAPI, plan: Plan) -> None:
@@ -184,48 +173,6 @@ def _openapi_examples(app: FastAPI, plan: Plan) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-def _error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(NotSignedIn)
-    async def not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": "sign in first"}, 401, headers={"WWW-Authenticate": "Bearer"})
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target)}", 303)
-
-    @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, exc: Forbidden) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": exc.message or "forbidden"}, 403)
-        return render(request, "error.html", {"title": t("forbidden", lang_of(request))}, 403)
-
-    @app.exception_handler(CarbonpeakError)
-    async def domain_error(request: Request, exc: CarbonpeakError) -> Response:
-        """Every domain error, once: its kind decides the status; the body names each problem."""
-        lang = lang_of(request)
-        status = HTTP_STATUS[exc.kind]
-        if _is_api(request):
-            return JSONResponse(problem_document(exc, lang), status)
-        title = t("not_found" if exc.kind == "not_found" else "forbidden" if status == 403 else "error", lang)
-        return render(request, "error.html", {"title": title, "message": exc.describe(lang)}, status)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _is_api(request) or exc.status_code not in (404, 405):
-            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
-        return render(request, "error.html", {"title": t("not_found", lang_of(request))}, exc.status_code)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        return JSONResponse({"detail": jsonable_errors(exc)}, 422)
-
-
-def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
-    return [
-        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-        for e in exc.errors()
-    ]
 
 
 def worker_environment(settings: Settings) -> dict[str, str]:

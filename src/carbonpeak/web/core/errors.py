@@ -1,0 +1,81 @@
+"""Errors as HTTP, once for the whole app: the problem document every JSON error body uses, and the
+handlers that turn the domain's errors into statuses (``carbonpeak.errors.HTTP_STATUS``)."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from carbonpeak.errors import HTTP_STATUS, CarbonpeakError, Lang
+from carbonpeak.web.core.auth import Forbidden, NotSignedIn
+from carbonpeak.web.core.i18n import t
+from carbonpeak.web.core.render import lang_of, render
+
+log = logging.getLogger(__name__)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem_document(exc: CarbonpeakError, lang: Lang) -> dict[str, object]:
+    """The JSON body of a domain error: ``detail`` (the whole text), ``kind``, ``error`` (the class)
+    and ``problems`` (each located: file, sheet, row, column, field, message)."""
+    return {
+        "detail": exc.describe(lang),
+        "kind": exc.kind,
+        "error": type(exc).__name__,
+        "problems": exc.as_dicts(lang),
+    }
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """The app's one mapping of errors to responses: not signed in → redirect to /login (API: 401),
+    forbidden → 403, a domain error → the status of its kind with the problem document, an unknown
+    route → 404, a request that fails validation → 422. Anything else is a bug: a 500, logged."""
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": "sign in first"}, 401, headers={"WWW-Authenticate": "Bearer"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", 303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": exc.message or "forbidden"}, 403)
+        return render(request, "error.html", {"title": t("forbidden", lang_of(request))}, 403)
+
+    @app.exception_handler(CarbonpeakError)
+    async def domain_error(request: Request, exc: CarbonpeakError) -> Response:
+        """Every domain error, once: its kind decides the status; the body names each problem."""
+        lang = lang_of(request)
+        status = HTTP_STATUS[exc.kind]
+        log.info("%s %s: %s (%d): %s", request.method, request.url.path, exc.kind, status, exc.describe("en"))
+        if is_api(request):
+            return JSONResponse(problem_document(exc, lang), status)
+        title = t("not_found" if exc.kind == "not_found" else "forbidden" if status == 403 else "error", lang)
+        return render(request, "error.html", {"title": title, "message": exc.describe(lang)}, status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_api(request) or exc.status_code not in (404, 405):
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        return render(request, "error.html", {"title": t("not_found", lang_of(request))}, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return JSONResponse({"detail": jsonable_errors(exc)}, 422)
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc.errors()
+    ]

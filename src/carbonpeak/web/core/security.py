@@ -1,0 +1,156 @@
+"""Security measures of the web app: the production check of the secret key, CSRF and the security
+headers (passwords, tokens and the login rate limit are ``carbonpeak.services.signin``). docs/web.md
+describes each."""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qs
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+KNOWN_DEFAULT_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development", "demo"})
+MIN_SECRET_LENGTH = 32
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+def secret_problem(secret: str | None) -> str | None:
+    """Why a secret key is unfit for production, or None when it is fit."""
+    if secret is None or not secret.strip():
+        return "CARBONPEAK_SECRET_KEY is not set"
+    if secret.strip().lower() in KNOWN_DEFAULT_SECRETS:
+        return "CARBONPEAK_SECRET_KEY is a known default value"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"CARBONPEAK_SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters"
+    return None
+
+
+def csrf_token(session: MutableMapping[str, Any]) -> str:
+    """The session's CSRF token, created on first use (session-bound synchroniser token)."""
+    token = session.get(CSRF_FIELD)
+    if not isinstance(token, str) or len(token) < 20:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_FIELD] = token
+    return token
+
+
+_MULTIPART_FIELD = re.compile(rb'name="csrf_token"\r\n(?:[^\r\n]*\r\n)*?\r\n([^\r\n]*)\r\n')
+
+
+def _token_in_body(content_type: str, body: bytes) -> str | None:
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        values = parse_qs(body.decode("latin-1"), keep_blank_values=True).get(CSRF_FIELD)
+        return values[0] if values else None
+    if content_type.startswith("multipart/form-data"):
+        match = _MULTIPART_FIELD.search(body)
+        return match.group(1).decode("latin-1") if match else None
+    return None
+
+
+class CSRFMiddleware:
+    """Checks every unsafe request against the session's CSRF token.
+
+    The token comes in the ``X-CSRF-Token`` header or the ``csrf_token`` form field. Requests that
+    authenticate with ``Authorization: Bearer`` (enterprise API tokens) carry no cookie credentials
+    and are exempt. Must run inside the session middleware (it reads ``scope["session"]``).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if headers.get("authorization", "").lower().startswith("bearer "):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        expected = scope.get("session", {}).get(CSRF_FIELD)
+        given = headers.get(CSRF_HEADER) or _token_in_body(headers.get("content-type", ""), body)
+        if not (isinstance(expected, str) and given and hmac.compare_digest(expected, given)):
+            await _plain(send, 403, "CSRF token missing or invalid (CSRF 校验失败)")
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    payload = text.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(payload)).encode()),
+                *[(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()],
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers to every HTTP response (pages, API, static files, errors); with
+    ``https`` also Strict-Transport-Security (only meaningful when the app is reached over TLS)."""
+
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
+        self.app = app
+        self.headers = dict(SECURITY_HEADERS)
+        if https:
+            self.headers["strict-transport-security"] = "max-age=31536000"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [
+                    (k.encode(), v.encode()) for k, v in self.headers.items() if k.encode() not in present
+                ]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,101 @@
+"""The plan's pages (实施方案): actions and tasks, one task, the indicator list with its filters, and
+a department's own tasks (我的任务). Each route declares who may open it (``permit``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from carbonpeak.plan import Plan
+from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedTask, Principal, permit
+from carbonpeak.web.core.render import render
+from carbonpeak.web.plan.views import (
+    filtered_indicators,
+    indicator_row,
+    responsible_of,
+    task_row,
+    unit_names,
+    visible_indicators,
+    visible_tasks,
+)
+
+router = APIRouter(include_in_schema=False)
+
+Anyone = Annotated[Principal, Depends(permit(*ALL_ROLES))]
+Reader = Annotated[Principal, Depends(permit(*READERS, scoped=True))]
+Office = Annotated[Principal, Depends(permit("office"))]
+
+
+def _plan(request: Request) -> Plan:
+    plan: Plan = request.app.state.plan
+    return plan
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request, who: Reader) -> Response:
+    plan = _plan(request)
+    rows = [task_row(plan, t) for t in visible_tasks(plan, who)]
+    by_action = [(a, [r for r in rows if r["action"] == a.id]) for a in plan.actions]
+    indicators = {i.id: i for i in plan.indicators}
+    projects = {p.id: p for p in plan.projects}
+    return render(
+        request,
+        "plan.html",
+        {"by_action": [(a, rs) for a, rs in by_action if rs], "indicators": indicators, "projects": projects},
+    )
+
+
+@router.get("/tasks/{task_id}", response_class=HTMLResponse)
+def task_page(request: Request, who: Reader, task: OwnedTask) -> Response:
+    plan = _plan(request)
+    row = task_row(plan, task)
+    indicators = [indicator_row(plan, i) for i in plan.indicators if i.id in task.indicators]
+    projects = [p for p in plan.projects if p.task == task.id]
+    milestones = [m for m in plan.milestones if m.task == task.id]
+    return render(
+        request,
+        "task.html",
+        {"task": row, "indicators": indicators, "projects": projects, "milestones": milestones},
+    )
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def indicators_page(
+    request: Request,
+    who: Reader,
+    action: Annotated[str | None, Query(max_length=80)] = None,
+    unit: Annotated[str | None, Query(max_length=80)] = None,
+    year: Annotated[str | None, Query(max_length=4)] = None,
+) -> Response:
+    plan = _plan(request)
+    chosen_year = int(year) if year and year.isdigit() else None
+    rows = [
+        indicator_row(plan, i)
+        for i in filtered_indicators(plan, who, action or None, unit or None, chosen_year)
+    ]
+    visible = visible_indicators(plan, who)
+    responsible_units = {r for i in visible for r in responsible_of(plan, i)}
+    return render(
+        request,
+        "indicators.html",
+        {
+            "rows": rows,
+            "actions": plan.actions,
+            "units": [u for u in plan.units if u.id in responsible_units],
+            "years": sorted({i.year for i in visible}),
+            "chosen": {"action": action or "", "unit": unit or "", "year": chosen_year},
+        },
+    )
+
+
+@router.get("/my/tasks", response_class=HTMLResponse)
+def my_tasks(
+    request: Request, who: Annotated[Principal, Depends(permit("department", scoped=True))]
+) -> Response:
+    plan = _plan(request)
+    tasks = [task_row(plan, t) for t in visible_tasks(plan, who)]
+    indicators = [indicator_row(plan, i) for i in visible_indicators(plan, who)]
+    unit = unit_names(plan).get(who.unit_id or "", who.unit_id)
+    return render(request, "my_tasks.html", {"tasks": tasks, "indicators": indicators, "unit": unit})

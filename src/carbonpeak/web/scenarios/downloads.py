@@ -1,0 +1,125 @@
+"""The scenario explorer's results as XLSX or CSV: what the planner sees on the page, with the same
+lever pushes, as a table Excel opens.
+
+``GET /scenarios/download?scenario=plan&table=trajectory|targets&format=xlsx|csv|iamc&lever=id:value…``
+
+- ``trajectory``: the IAMC variables of the deterministic run (CO2 by source and sector, final and
+  primary energy, capacities, shares, drivers) as rows, one column per year — the wide IAMC layout
+  (model, scenario, region, variable, unit, years), with a title row and bilingual headers.
+- ``targets``: the plan's quantified targets the scenario can check: projected value and met or not.
+- ``format=iamc`` (trajectory only): the same rows as a CSV that pyam reads as it is
+  (``pyam.IamDataFrame(path)``): the header ``model, scenario, region, variable, unit, 2020 …``, no
+  title line; the region says 示例数据 (illustrative).
+
+Every file says 示例数据 (illustrative) in its title or its region: the scenario base data are invented.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from carbonpeak.scenarios.iamc import rows_of_run, wide_table
+from carbonpeak.scenarios.results import ScenarioRun, summary
+from carbonpeak.web.core.auth import READERS, Principal, permit
+from carbonpeak.web.core.downloads import table_response
+from carbonpeak.web.scenarios.explorer import ExplorerError
+from carbonpeak.web.scenarios.pages import scenario_cache
+
+router = APIRouter()
+Reader = Annotated[Principal, Depends(permit(*READERS))]
+
+ILLUSTRATIVE = "示例数据 (illustrative)"
+TARGET_COLUMNS = [
+    ("id", "指标编号"),
+    ("metric", "指标代码"),
+    ("year", "目标年"),
+    ("comparator", "比较"),
+    ("target", "目标值"),
+    ("projected", "情景预测值"),
+    ("unit", "单位"),
+    ("met", "达标"),
+    ("aspirational", "力争"),
+]
+MAX_LEVERS = 20
+
+
+class DownloadError(ValueError):
+    """A download request that cannot be answered (bad lever syntax, unknown scenario or lever)."""
+
+
+def parse_levers(values: list[str]) -> dict[str, float]:
+    """``["id:value", …]`` → ``{id: value}``; every malformed item is named."""
+    if len(values) > MAX_LEVERS:
+        raise DownloadError(f"lever: at most {MAX_LEVERS} levers, got {len(values)}")
+    out: dict[str, float] = {}
+    problems = []
+    for item in values:
+        name, sep, number = item.partition(":")
+        try:
+            if not sep or not name:
+                raise ValueError
+            out[name] = float(number)
+        except ValueError:
+            problems.append(f"lever {item!r}: expected lever_id:number, e.g. gas_chp:2")
+    if problems:
+        raise DownloadError("; ".join(problems))
+    return out
+
+
+HEADER_WORDS = {"model": "模型 model", "scenario": "情景 scenario", "region": "区域 region"}
+HEADER_WORDS |= {"variable": "变量 variable", "unit": "单位 unit"}
+
+
+def trajectory_table(run: ScenarioRun) -> tuple[list[str], list[list[Any]]]:
+    """The run's IAMC rows, wide: one row per variable, one column per year, bilingual headers."""
+    header, rows = wide_table(rows_of_run(run))
+    shown = [HEADER_WORDS.get(h, h) for h in header]
+    return shown, [[*row[:5], *(None if v is None else round(v, 6) for v in row[5:])] for row in rows]
+
+
+def targets_table(run: ScenarioRun, request: Request) -> tuple[list[str], list[list[Any]]]:
+    checks = summary(run, request.app.state.plan, detail=False)["targets"]
+    rows = [[_cell(check.get(key)) for key, _ in TARGET_COLUMNS] for check in checks]
+    return [header for _, header in TARGET_COLUMNS], rows
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+@router.get("/scenarios/download", summary="A scenario run (with lever pushes) as XLSX or CSV")
+def scenario_download(
+    request: Request,
+    who: Reader,
+    scenario: Annotated[Literal["bau", "plan", "enhanced"], Query()] = "plan",
+    table: Annotated[Literal["trajectory", "targets"], Query()] = "trajectory",
+    format: Annotated[Literal["xlsx", "csv", "iamc"], Query()] = "xlsx",
+    lever: Annotated[list[str] | None, Query(max_length=MAX_LEVERS)] = None,
+) -> Response:
+    del who
+    try:
+        levers = parse_levers(lever or [])
+        prep, inputs = scenario_cache(request).pushed(scenario, levers)
+    except (DownloadError, ExplorerError) as exc:
+        return JSONResponse({"detail": str(exc)}, 422)
+    if format == "iamc" and table != "trajectory":
+        return JSONResponse({"detail": "format=iamc is the trajectory table (table=trajectory)"}, 422)
+    run = ScenarioRun(prep.scenario, prep.engine, inputs, prep.engine.run(inputs, keep_energy=True))
+    pushes = "，".join(f"{k} +{v:g}" for k, v in levers.items() if v) or "无杠杆调整"
+    title = f"情景 {scenario}（{prep.scenario.title}）· {pushes} · {ILLUSTRATIVE}"
+    if format == "iamc":  # pyam reads the header in the first line: no title line
+        named = ", ".join(f"{k} +{v:g}" for k, v in levers.items() if v)
+        iamc_rows = [
+            {**r, "scenario": f"{r['scenario']} ({named})"} if named else r for r in rows_of_run(run)
+        ]
+        header, rows = wide_table(iamc_rows)
+        name = f"scenario-{scenario}-iamc"
+        return table_response("csv", header, rows, title=title, sheet="data", name=name, csv_title=False)
+    header, rows = trajectory_table(run) if table == "trajectory" else targets_table(run, request)
+    sheet = {"trajectory": "情景结果", "targets": "目标检查"}[table]
+    return table_response(format, header, rows, title=title, sheet=sheet, name=f"scenario-{scenario}-{table}")

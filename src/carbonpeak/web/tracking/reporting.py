@@ -1,0 +1,255 @@
+"""Pages of reporting (填报): a task's progress report and an indicator's value, by form, with an
+evidence file, and the evidence files of a record.
+
+Each route declares its roles (``permit``); routes on one task or indicator also check that the
+caller's unit owns it (``owned_task`` / ``owned_indicator``, run before the form is read), and every
+write goes through the tracking service with the caller as actor, which checks again.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as FastPath
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from carbonpeak.errors import CarbonpeakError, NotFoundError
+from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
+from carbonpeak.services.tracking import Evidence, ReportEntry, ValueEntry
+from carbonpeak.tracking.errors import TrackingError
+from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_LABELS, indicator_owner
+from carbonpeak.web.core.auth import (
+    READERS,
+    Forbidden,
+    OwnedIndicator,
+    OwnedTask,
+    Principal,
+    permit,
+)
+from carbonpeak.web.core.downloads import attachment
+from carbonpeak.web.plan.views import indicator_row, task_row, unit_names
+from carbonpeak.web.tracking.views import (
+    actor_of,
+    default_year,
+    error_status,
+    message,
+    page,
+    record_rows,
+    service,
+)
+
+router = APIRouter(include_in_schema=False)
+
+Reader = Annotated[Principal, Depends(permit(*READERS, scoped=True))]
+Writer = Annotated[Principal, Depends(permit("office", "department", scoped=True))]
+Office = Annotated[Principal, Depends(permit("office"))]
+# The 考核 results are circulated (通报) to every unit: not narrowed to the caller (decision 0410).
+AnyReader = Annotated[Principal, Depends(permit(*READERS))]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+def _plan(request: Request) -> Plan:
+    plan: Plan = request.app.state.plan
+    return plan
+
+
+def _units_for(who: Principal, responsible: list[str], plan: Plan) -> list[tuple[str, str]]:
+    names = unit_names(plan)
+    if who.role == "department":
+        return [(who.unit_id or "", names.get(who.unit_id or "", who.unit_id or ""))]
+    return [(u, names.get(u, u)) for u in responsible]
+
+
+def _current(rows: list[dict[str, Any]], year: int, period: str, unit: str) -> dict[str, Any] | None:
+    return next(
+        (r for r in rows if r["year"] == year and r["period"] == period and r["unit_id"] == unit), None
+    )
+
+
+def _task_context(
+    request: Request, who: Principal, task: Task, year: int | None, period: str, unit: str | None
+) -> dict[str, Any]:
+    svc = service(request)
+    plan = _plan(request)
+    chosen_year = year or default_year(svc.data())
+    units = _units_for(who, list(task.responsible), plan)
+    chosen_unit = unit if unit in {u for u, _ in units} else units[0][0]
+    rows = record_rows(svc, who, kind="report", item=task.id, history=True)
+    return {
+        "task": task_row(plan, task),
+        "records": rows,
+        "current": _current(rows, chosen_year, period, chosen_unit),
+        "year": chosen_year,
+        "period": period,
+        "periods": [ANNUAL, *QUARTERS],
+        "units": units,
+        "unit": chosen_unit,
+        "statuses": TASK_STATUS_LABELS,
+        "milestones": [m for m in plan.milestones if m.task == task.id],
+        "can_edit": who.role in ("office", "department"),
+        "evidence_types": svc.evidence_types,
+        "saved": request.query_params.get("saved") == "1",
+    }
+
+
+@router.get("/tasks/{task_id}/report", response_class=HTMLResponse)
+def task_report_page(
+    request: Request,
+    who: Reader,
+    task: OwnedTask,
+    year: YearQuery = None,
+    period: Literal["Y", "Q1", "Q2", "Q3", "Q4"] = "Y",
+    unit: Annotated[str | None, Query(max_length=80)] = None,
+) -> Response:
+    return page(request, "report_task.html", _task_context(request, who, task, year, period, unit))
+
+
+def _read_upload(upload: UploadFile | None) -> Evidence | None:
+    if upload is None or not upload.filename:
+        return None
+    return Evidence(upload.file.read(), upload.filename)
+
+
+def _number(value: str) -> float | None:
+    """The form's value: empty for none, else a number (a located error otherwise)."""
+    try:
+        return float(value) if value.strip() else None
+    except ValueError:
+        raise TrackingError(f"数值 {value!r}: expected a number") from None
+
+
+@router.post("/tasks/{task_id}/report", response_class=HTMLResponse)
+def task_report_post(
+    request: Request,
+    who: Writer,
+    task: OwnedTask,
+    year: Annotated[int, Form(ge=2000, le=2100)],
+    period: Annotated[str, Form(max_length=4)],
+    status: Annotated[str, Form(max_length=20)],
+    narrative: Annotated[str, Form(max_length=20000)] = "",
+    milestones: Annotated[list[str] | None, Form()] = None,
+    unit_id: Annotated[str, Form(max_length=80)] = "",
+    version: Annotated[str, Form(max_length=12)] = "",
+    step: Annotated[Literal["save", "submit"], Form()] = "save",
+    evidence: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    unit = unit_id or (who.unit_id if who.role == "department" else task.lead)
+    entry = ReportEntry(
+        task.id,
+        year,
+        period,
+        status,
+        narrative=narrative,
+        milestones_met=tuple(milestones or ()),
+        unit_id=unit,
+        expected_version=int(version) if version.isdigit() else None,
+    )
+    try:
+        service(request).save(actor_of(who), entry, evidence=_read_upload(evidence), submit=step == "submit")
+    except CarbonpeakError as exc:
+        context = _task_context(request, who, task, year, period if period in PERIODS else ANNUAL, unit)
+        context["error"] = message(request, exc)
+        context["form"] = {"status": status, "narrative": narrative, "milestones": milestones or []}
+        return page(request, "report_task.html", context, error_status(exc))
+    query = urlencode({"year": year, "period": period, "unit": unit, "saved": 1})
+    return RedirectResponse(f"/tasks/{task.id}/report?{query}", 303)
+
+
+def _indicator_context(
+    request: Request, who: Principal, ind: Indicator, year: int | None, unit: str | None
+) -> dict[str, Any]:
+    svc = service(request)
+    plan = _plan(request)
+    chosen_year = year or default_year(svc.data())
+    units = _units_for(who, indicator_responsible(plan, ind), plan)
+    owner = indicator_owner(plan, ind)
+    # an indicator no unit reports (a plan-level target, computed from the inventory) has no form
+    default_unit = owner if owner in {u for u, _ in units} else (units[0][0] if units else "")
+    chosen_unit = unit if unit in {u for u, _ in units} else default_unit
+    rows = record_rows(svc, who, kind="value", item=ind.id, history=True)
+    return {
+        "ind": indicator_row(plan, ind),
+        "records": rows,
+        "current": _current(rows, chosen_year, ANNUAL, chosen_unit),
+        "year": chosen_year,
+        "units": units,
+        "unit": chosen_unit,
+        "can_edit": who.role in ("office", "department") and bool(units),
+        "evidence_types": svc.evidence_types,
+        "saved": request.query_params.get("saved") == "1",
+    }
+
+
+@router.get("/indicators/{indicator_id}/report", response_class=HTMLResponse)
+def indicator_report_page(
+    request: Request,
+    who: Reader,
+    ind: OwnedIndicator,
+    year: YearQuery = None,
+    unit: Annotated[str | None, Query(max_length=80)] = None,
+) -> Response:
+    return page(request, "report_value.html", _indicator_context(request, who, ind, year, unit))
+
+
+@router.post("/indicators/{indicator_id}/report", response_class=HTMLResponse)
+def indicator_report_post(
+    request: Request,
+    who: Writer,
+    ind: OwnedIndicator,
+    year: Annotated[int, Form(ge=2000, le=2100)],
+    value: Annotated[str, Form(max_length=40)],
+    data_source: Annotated[str, Form(max_length=500)] = "",
+    unit_id: Annotated[str, Form(max_length=80)] = "",
+    version: Annotated[str, Form(max_length=12)] = "",
+    step: Annotated[Literal["save", "submit"], Form()] = "save",
+    evidence: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    unit = unit_id or (who.unit_id if who.role == "department" else indicator_owner(_plan(request), ind))
+    try:
+        entry = ValueEntry(
+            ind.id,
+            year,
+            _number(value),
+            unit_id=unit,
+            data_source=data_source.strip() or None,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+        service(request).save(actor_of(who), entry, evidence=_read_upload(evidence), submit=step == "submit")
+    except CarbonpeakError as exc:
+        context = _indicator_context(request, who, ind, year, unit)
+        context["error"] = message(request, exc)
+        return page(request, "report_value.html", context, error_status(exc))
+    query = urlencode({"year": year, "unit": unit or "", "saved": 1})
+    return RedirectResponse(f"/indicators/{ind.id}/report?{query}", 303)
+
+
+@router.get("/records/{kind}/{record_id}/evidence/{sha256}")
+def evidence_file(
+    request: Request,
+    who: Reader,
+    kind: Literal["report", "value"],
+    record_id: int,
+    sha256: Annotated[str, FastPath(pattern="^[0-9a-f]{64}$")],
+) -> Response:
+    """An evidence file of a record the caller may see (a department: its own unit's records only),
+    served as an attachment with the type detected when it was stored."""
+    svc = service(request)
+    record = svc.get(kind, record_id)
+    if who.role == "department" and record["unit_id"] != who.unit_id:
+        raise Forbidden(f"{kind} #{record_id} is not a record of your unit")
+    found = next(
+        (
+            e
+            for r in record_rows(svc, who, kind=kind)
+            if r["id"] == record_id
+            for e in r["evidence"]
+            if e["sha256"] == sha256
+        ),
+        None,
+    )
+    path = (svc.evidence_dir / sha256[:2] / sha256) if svc.evidence_dir else None
+    if found is None or path is None or not path.is_file():
+        raise NotFoundError(f"no evidence file {sha256} on {kind} #{record_id}")
+    return attachment(path.read_bytes(), found["media_type"], found["name"])

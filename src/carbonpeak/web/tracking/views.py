@@ -1,0 +1,332 @@
+"""What the reporting, review and assessment (考核) pages show: rows built by the tracking service.
+
+The web layer stays thin: every write goes through ``TrackingService`` with an ``Actor`` made from
+the signed-in principal, so the service's rules (a department edits only its own tasks and
+indicators, the office alone approves or returns, optimistic locking) hold for the pages and the API
+alike. The same rows feed the HTML tables, the JSON API and the XLSX/CSV downloads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
+from carbonpeak.plan import Plan
+from carbonpeak.services.tracking import TrackingService
+from carbonpeak.tracking.errors import ConflictError
+from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
+from carbonpeak.tracking.rubric import load_rubric
+from carbonpeak.tracking.tasks import Alert
+from carbonpeak.web.core.auth import Forbidden, Principal
+from carbonpeak.web.core.downloads import cells, csv_bytes, xlsx_bytes
+from carbonpeak.web.core.i18n import Lang
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.plan.views import unit_names
+
+ACTION_LABELS = {
+    "insert": "新建草稿",
+    "update": "修改",
+    "submit": "报送",
+    "approve": "审核通过",
+    "return": "退回",
+    "reopen": "重新打开修订",
+    "evidence": "上传佐证材料",
+}
+
+
+WORDS: dict[str, tuple[str, str]] = {
+    "report": ("填报", "Report"),
+    "report_task": ("任务进展填报", "Task progress report"),
+    "report_value": ("指标数值填报", "Indicator value"),
+    "year": ("年度", "Year"),
+    "period": ("期间", "Period"),
+    "annual": ("全年", "Year"),
+    "progress": ("进展状态", "Progress"),
+    "narrative": ("进展情况", "Narrative"),
+    "evidence": ("佐证材料", "Evidence"),
+    "milestones_met": ("已完成的时间节点", "Milestones met"),
+    "value": ("数值", "Value"),
+    "data_source": ("数据来源", "Source"),
+    "unit_reporting": ("填报单位", "Reporting unit"),
+    "save": ("保存草稿", "Save draft"),
+    "submit": ("提交审核", "Submit for review"),
+    "records": ("填报记录", "Records"),
+    "history": ("记录历史", "History"),
+    "state": ("审核状态", "State"),
+    "comment": ("审核意见", "Comment"),
+    "approve": ("审核通过", "Approve"),
+    "return": ("退回修改", "Return"),
+    "reopen": ("重新打开修订", "Reopen for revision"),
+    "reopen_reason": ("修订原因（必填）", "Reason for the revision (required)"),
+    "review": ("审核", "Review"),
+    "review_queue": ("待审核", "Awaiting review"),
+    "recent": ("近期记录", "Recent records"),
+    "none_waiting": ("暂无待审核记录", "Nothing awaits review"),
+    "no_records": ("暂无填报记录", "No records yet"),
+    "saved": ("已保存", "Saved"),
+    "locked": (
+        "本期记录已报送或已审核，不能修改；被退回后可修改并重新报送",
+        "This record is submitted or approved and cannot be changed; once returned it can be edited",
+    ),
+    "read_only": ("只读：您不能为此填报", "Read only: you cannot report here"),
+    "assessment": ("考核", "Assessment"),
+    "score": ("得分", "Score"),
+    "grade": ("等次", "Grade"),
+    "rank": ("名次", "Rank"),
+    "components": ("分项得分", "Components"),
+    "deductions": ("扣分项", "Deductions"),
+    "reason": ("扣分原因", "Reason"),
+    "points_lost": ("扣分", "Points lost"),
+    "item": ("考核项", "Item"),
+    "top_reason": ("主要扣分原因", "Main reason"),
+    "weight": ("权重", "Weight"),
+    "as_of": ("截至", "As of"),
+    "rubric": ("评分细则", "Rubric"),
+    "visibility_note": (
+        "考核结果按方案要求向各责任单位通报：各单位均可查看全部单位的得分与扣分原因。",
+        "Results are circulated (通报) to every responsible unit: every unit sees every scorecard.",
+    ),
+    "illustrative": ("示例数据（illustrative）", "illustrative (示例数据)"),
+    "download_xlsx": ("下载 XLSX", "Download XLSX"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "conflict": (
+        "该记录已被他人修改，您的修改未保存。请刷新页面、查看最新内容后重新填写。",
+        "Someone else changed this record meanwhile; your change was not saved. Reload and apply it again.",
+    ),
+    "open_report": ("填报进展", "Report progress"),
+    "size": ("大小", "Size"),
+}
+
+
+def words(lang: Lang) -> dict[str, str]:
+    return {k: (en if lang == "en" else zh) for k, (zh, en) in WORDS.items()}
+
+
+def page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    svc = service(request)
+    base = {"rw": words(lang_of(request)), "illustrative": svc.is_illustrative(), "error": None}
+    return render(request, template, {**base, **context}, status)
+
+
+def message(request: Request, exc: Exception) -> str:
+    if isinstance(exc, ConflictError):
+        return f"{words(lang_of(request))['conflict']} ({exc})"
+    return str(exc).strip("'\"")
+
+
+def service(request: Request) -> TrackingService:
+    """The app's tracking service (one per app, built on first use from the settings)."""
+    svc = getattr(request.app.state, "tracking", None)
+    if isinstance(svc, TrackingService):
+        return svc
+    conf = request.app.state.settings
+    svc = TrackingService(
+        request.app.state.engine,
+        request.app.state.plan,
+        source="web",
+        rubric=load_rubric(conf.rubric),
+        evidence_dir=conf.resolved_evidence_dir(),
+        evidence_max_bytes=int(conf.evidence_max_mb * 1024 * 1024),
+        evidence_types=conf.evidence_types,
+    )
+    request.app.state.tracking = svc
+    return svc
+
+
+def actor_of(who: Principal) -> Actor:
+    """The tracking actor of a signed-in office, department or viewer user."""
+    if who.role not in ("office", "department", "viewer"):
+        raise Forbidden(f"role {who.role} does not take part in tracking")
+    return Actor(who.username, who.role, who.unit_id)
+
+
+def error_status(exc: CarbonpeakError) -> int:
+    """HTTP status of a domain error, by its kind (carbonpeak.errors.HTTP_STATUS)."""
+    return HTTP_STATUS[exc.kind]
+
+
+def default_year(data: TrackingData) -> int:
+    """The latest year with a reported or computed value or a task report, else last year."""
+    years = [o.year for o in data.observations] + [c.year for c in data.computed]
+    years += [r.year for r in data.reports]
+    return max(years) if years else dt.date.today().year - 1
+
+
+def as_of_for(year: int) -> dt.date:
+    """The assessment's cut-off: 31 January after the year (as `carbonpeak assess`), or today
+    while that day has not come."""
+    return min(dt.date(year + 1, 1, 31), dt.date.today())
+
+
+def _stamp(value: Any) -> str:
+    return str(value or "")[:19].replace("T", " ")
+
+
+def _history(trail: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for a in trail:
+        after = a["after"]
+        out.append(
+            {
+                "at": _stamp(a["at"].isoformat() if a["at"] else ""),
+                "who": a["who"],
+                "action": a["action"],
+                "action_label": ACTION_LABELS.get(a["action"], a["action"]),
+                "state_label": STATE_LABELS.get(str(after.get("state", "")), ""),
+                "comment": after.get("comment") if a["action"] in ("approve", "return", "reopen") else None,
+                "version": after.get("version"),
+            }
+        )
+    return out
+
+
+def record_rows(
+    svc: TrackingService,
+    who: Principal,
+    *,
+    kind: str | None = None,
+    item: str | None = None,
+    state: str | None = None,
+    history: bool = False,
+) -> list[dict[str, Any]]:
+    """Records (task reports and indicator values) the principal may see, newest year first; a
+    department sees only its own unit's records. With ``history`` each carries its audit trail."""
+    unit = who.unit_id if who.role == "department" else None
+    names = unit_names(svc.plan)
+    tasks = {t.id: t.title for t in svc.plan.tasks}
+    indicators = {i.id: i.name for i in svc.plan.indicators}
+    rows = [
+        r
+        for r in svc.records(state=state, unit_id=unit)
+        if (kind is None or r["kind"] == kind) and (item is None or r["item"] == item)
+    ]
+    rows.sort(key=lambda r: (-int(r["year"]), r["period"], r["kind"], r["item"], r["unit_id"]))
+    keys = [(r["kind"], r["id"]) for r in rows]
+    files = svc.evidence_files(keys)
+    trails = svc.histories(keys) if history else {}
+    for r in rows:
+        key = (r["kind"], r["id"])
+        r["unit_name"] = names.get(r["unit_id"], r["unit_id"])
+        r["item_name"] = tasks.get(r["item"]) if r["kind"] == "report" else indicators.get(r["item"])
+        r["kind_label"] = "任务进展" if r["kind"] == "report" else "指标数值"
+        r["state_label"] = STATE_LABELS.get(r["state"], r["state"])
+        r["status_label"] = TASK_STATUS_LABELS.get(r.get("status") or "", "")
+        r["submitted"] = _stamp(r.get("submitted_at"))
+        r["updated"] = _stamp(r.get("updated_at"))
+        r["evidence"] = files.get(key, [])
+        r["evidence_names"] = [e["name"] for e in r["evidence"]]
+        r["illustrative"] = bool(r.get("illustrative"))
+        if history:
+            r["history"] = _history(trails[key])
+    return rows
+
+
+def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
+    names = unit_names(plan)
+    labels = {
+        "late_report": "报送逾期",
+        "missing_report": "未报送",
+        "overdue_milestone": "节点逾期",
+        "severely_lagging": "严重滞后",
+        "stale": "数据陈旧",
+        "mismatch": "填报与核算不符",
+    }
+    return [
+        {
+            **a.as_dict(),
+            "kind_label": labels.get(a.kind, a.kind),
+            "unit_name": names.get(a.unit_id or "", a.unit_id or ""),
+        }
+        for a in alerts
+    ]
+
+
+SORT_KEYS = ("score", "grade", "unit_name", "deductions")
+
+
+def assessment_rows(svc: TrackingService, year: int, sort: str = "score") -> list[dict[str, Any]]:
+    """Every responsible unit's scorecard for ``year`` (the logic of `carbonpeak assess`), sorted."""
+    data = svc.data()
+    day = as_of_for(year)
+    illustrative = svc.is_illustrative()
+    rows = []
+    for a in svc.assess(year, day, data):
+        d = a.as_dict()
+        d.update(
+            year=year,
+            as_of=day.isoformat(),
+            rubric_version=svc.rubric.version,
+            illustrative=illustrative,
+            deduction_count=len(d["deductions"]),
+            top_reason=d["deductions"][0]["reason"] if d["deductions"] else "",
+        )
+        for comp, values in d["components"].items():
+            d[f"component_{comp}"] = values["score"]
+        rows.append(d)
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        key = "score"
+    field = {"deductions": "deduction_count"}.get(key, key)
+    descending = (key == "score") != sort.startswith("-")
+    rows.sort(key=lambda r: r["unit_name"])  # ties keep the name order (stable sort)
+    rows.sort(key=lambda r: r[field], reverse=descending)
+    for rank, r in enumerate(sorted(rows, key=lambda r: -r["score"]), start=1):
+        r["rank"] = rank
+    return rows
+
+
+# Download tables of this module: name → (sheet title, columns (key, header zh-CN)).
+REPORT_TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "assessment": (
+        "考核",
+        [
+            ("rank", "名次"),
+            ("unit", "编号"),
+            ("unit_name", "责任单位"),
+            ("score", "得分"),
+            ("grade", "等次"),
+            ("component_indicators", "指标完成"),
+            ("component_tasks", "任务推进"),
+            ("component_timeliness", "报送及时"),
+            ("component_quality", "报送质量"),
+            ("deduction_count", "扣分项"),
+            ("top_reason", "主要扣分原因"),
+            ("year", "年度"),
+            ("as_of", "截至"),
+        ],
+    ),
+    "review": (
+        "审核队列",
+        [
+            ("id", "记录号"),
+            ("kind_label", "类型"),
+            ("item", "编号"),
+            ("item_name", "任务/指标"),
+            ("unit_name", "责任单位"),
+            ("year", "年份"),
+            ("period", "期间"),
+            ("status_label", "进展状态"),
+            ("value", "数值"),
+            ("unit", "单位"),
+            ("narrative", "进展情况"),
+            ("evidence_names", "佐证材料"),
+            ("state_label", "状态"),
+            ("submitted", "报送时间"),
+            ("version", "版本"),
+        ],
+    ),
+}
+
+
+def export(table: str, rows: list[dict[str, Any]], fmt: str, title: str) -> tuple[bytes, str]:
+    """A table as CSV (UTF-8 with BOM) or XLSX (a title row, Chinese headers), with its media type."""
+    sheet_title, columns = REPORT_TABLES[table]
+    header, body = [h for _, h in columns], cells(columns, rows)
+    if fmt == "csv":
+        return csv_bytes(header, body), "text/csv; charset=utf-8"
+    xlsx = xlsx_bytes(header, body, title, sheet_title)
+    return xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
