@@ -126,7 +126,8 @@ def overview_projection(app: Any, lang: str) -> dict[str, Any]:
         "history": [history.get(y) for y in years],
         "projection": [projection.get(y) for y in years],
     }
-    card["x"] = dict(words(lang))
+    cache = app_cache(app)
+    card["x"] = dict(words(lang, cache.by_year, cache.push_start() if card.get("ok") else cache.by_year))
     if stored is None:
         card["x"]["history"] = card["x"]["history_empty"]
     elif stored.illustrative:

@@ -28,9 +28,6 @@ from carbonpeak.scenarios.shapley import attribute
 
 SCENARIOS: tuple[str, ...] = ("bau", "plan", "enhanced")
 MAX_SAMPLES = 2000  # bound of the Monte Carlo samples one request may ask for
-# The year the explorer page's labels name (explorer_routes); the computations use
-# ScenarioCache.by_year, the served plan's co2_peak target year.
-BY_YEAR = 2030
 PEAK_CARD_SAMPLES = 500
 PEAK_CARD_SEED = 0
 
@@ -79,6 +76,12 @@ class ScenarioCache:
         self._prepared: dict[str, Prepared] = {}
         self._peak_card: dict[str, Any] | None = None
         self.by_year = peak_target_year(plan)  # "peaked by" and the year of the Shapley attribution
+
+    def push_start(self) -> int:
+        """The first year a lever push acts on: the year after the latest observed (inventory) year
+        of the plan scenario, else its first year."""
+        inp = self.prepared("plan").inputs
+        return (inp.history_end if inp.history_end is not None else int(inp.years[0])) + 1
 
     def prepared(self, scenario: str) -> Prepared:
         if scenario not in SCENARIOS:

@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.scenarios.explorer import (
-    BY_YEAR,
     MAX_SAMPLES,
     SCENARIOS,
     ExplorerError,
@@ -36,8 +35,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "unit": ("单位", "Unit"),
     "scenario": ("情景", "Scenario"),
     "levers": (
-        "政策杠杆（在情景基础上额外加力，2024年起）",
-        "Levers (extra push on the scenario, from 2024)",
+        "政策杠杆（在情景基础上额外加力，{start}年起）",
+        "Levers (extra push on the scenario, from {start})",
     ),
     "plan_indicators": ("方案指标", "Plan indicators"),
     "peak_year": ("达峰年份", "Peak year"),
@@ -47,11 +46,11 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "peak_projected": ("预测值", "Projected"),
     "peak_value": ("峰值（万吨CO2）", "Peak (10⁴ t CO2)"),
-    "p_peak": ("2030年前达峰概率", "P(peak by 2030)"),
+    "p_peak": ("{by_year}年前达峰概率", "P(peak by {by_year})"),
     "trajectory": ("二氧化碳排放轨迹（吨）", "CO2 trajectory (t)"),
     "fan": ("不确定性（蒙特卡洛 P5–P95）", "Uncertainty (Monte Carlo P5–P95)"),
     "histogram": ("达峰年份分布", "Peak-year distribution"),
-    "waterfall": ("相对基准情景的贡献（Shapley，2030年）", "Contribution vs bau (Shapley, 2030)"),
+    "waterfall": ("相对基准情景的贡献（Shapley，{by_year}年）", "Contribution vs bau (Shapley, {by_year})"),
     "samples": ("抽样次数", "Samples"),
     "targets": ("目标校核", "Target checks"),
     "target": ("目标", "Target"),
@@ -71,8 +70,12 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def words(lang: str) -> dict[str, str]:
-    return {k: (en if lang == "en" else zh) for k, (zh, en) in WORDS.items()}
+def words(lang: str, year: int, start: int) -> dict[str, str]:
+    """The explorer's words in ``lang``, with the peak-by ``year`` and the first pushed year ``start``."""
+    return {
+        k: (en if lang == "en" else zh).replace("{by_year}", str(year)).replace("{start}", str(start))
+        for k, (zh, en) in WORDS.items()
+    }
 
 
 def app_cache(app: Any) -> ScenarioCache:
@@ -101,15 +104,13 @@ def scenarios_page(
     config = {
         "scenario": scenario,
         "scenarios": list(SCENARIOS),
-        "sliders": slider_rows(cache.plan),
+        "sliders": slider_rows(cache.plan, lang_of(request)),
         "max_samples": MAX_SAMPLES,
-        "by_year": BY_YEAR,
+        "by_year": cache.by_year,
     }
-    return render(
-        request,
-        "scenarios.html",
-        {"x": words(lang_of(request)), "config": config, "error": error, "chosen": scenario},
-    )
+    start = cache.push_start() if error is None else cache.by_year
+    x = words(lang_of(request), cache.by_year, start)
+    return render(request, "scenarios.html", {"x": x, "config": config, "error": error, "chosen": scenario})
 
 
 class RunRequest(BaseModel):
