@@ -17,13 +17,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from carbonpeak.accounting import ImportProblems, Inventory, inventory, read_activity, read_macro
+from carbonpeak.accounting import tables as inventory_tables
 from carbonpeak.accounting.catalog import MACRO_VARIABLES
 from carbonpeak.services.inventory import StoredInventory, current, stored_inputs
 from carbonpeak.storage.accounts import audit
 from carbonpeak.storage.activity import activity_batches, store_activity_batch, store_macro_batch
 from carbonpeak.web import inventory_views as iv
 from carbonpeak.web.auth import READERS, Principal, permit
-from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
+from carbonpeak.web.downloads import table_response
 from carbonpeak.web.explorer import (
     BY_YEAR,
     MAX_SAMPLES,
@@ -64,6 +65,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "unit": ("单位", "Unit"),
     "method": ("方法", "Method"),
     "download": ("下载", "Download"),
+    "workbook": ("完整清单工作簿（全部表）", "The whole inventory workbook (every table)"),
     "import": ("导入活动数据", "Import activity data"),
     "import_macro": ("导入宏观数据", "Import macro data"),
     "import_help": (
@@ -233,19 +235,19 @@ def inventory_download(
     format: Literal["csv", "xlsx"] = "xlsx",
     batch: BatchQuery = None,
 ) -> Response:
+    """One table of the inventory (``table=all``: the whole workbook, XLSX), the same file as
+    ``carbonpeak inventory --table … -o FILE`` writes from the same batches."""
     shown = _stored(request, batch)
     if shown is None:
         raise HTTPException(404, "no inventory data imported yet (尚未导入清单数据)")
-    inv = shown.inventory
-    header, rows = iv.table_rows(inv, table)
-    sheet = iv.TABLES[table][0] + ("（示例数据）" if inv.illustrative else "")
-    names = ", ".join(f"#{b['id']} {b['file_name']} {b['sha256'][:12]}" for b in shown.batches)
-    title = f"{sheet} — {names}" + (" — 示例数据 illustrative" if inv.illustrative else "")
+    source = inventory_tables.sources_label(shown.batches)
+    content = (
+        inventory_tables.inventory_book(shown.inventory, source)
+        if table == "all"
+        else inventory_tables.inventory_table(shown.inventory, table, source)
+    )
     suffix = f"-batch{batch}" if batch is not None else ""
-    filename = f"inventory-{table}{suffix}.{format}"
-    if format == "csv":
-        return attachment(iv.to_csv(header, rows, title), CSV_MEDIA, filename)
-    return attachment(iv.to_xlsx(header, rows, title, sheet), XLSX_MEDIA, filename)
+    return table_response(format, content, f"inventory-{table}{suffix}")
 
 
 def _batch_ref(b: dict[str, Any]) -> dict[str, Any]:

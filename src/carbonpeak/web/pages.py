@@ -11,7 +11,7 @@ from carbonpeak.plan import Plan
 from carbonpeak.services.inventory import current_inventory
 from carbonpeak.storage.accounts import audit, audit_entries, find_user, record_login
 from carbonpeak.web.auth import ALL_ROLES, READERS, OwnedIndicator, OwnedTask, Principal, permit
-from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
+from carbonpeak.web.downloads import plan_table, table_response
 from carbonpeak.web.explorer import ExplorerError
 from carbonpeak.web.explorer_routes import scenario_cache
 from carbonpeak.web.i18n import t
@@ -261,11 +261,8 @@ def downloads_page(request: Request, who: Reader) -> Response:
 def download(request: Request, who: Reader, table: str, format: Literal["csv", "xlsx"] = "xlsx") -> Response:
     plan = _plan(request)
     rows = table_rows(plan, who, table)
-    filename = f"{plan.plan.id}-{table}.{format}"
-    if format == "csv":
-        return attachment(to_csv(table, rows), CSV_MEDIA, filename)
     title = f"{plan.plan.title} — {TABLES[table][0]}"
-    return attachment(to_xlsx(table, rows, title), XLSX_MEDIA, filename)
+    return table_response(format, plan_table(table, rows, title), f"{plan.plan.id}-{table}")
 
 
 @router.get("/public", response_class=HTMLResponse)

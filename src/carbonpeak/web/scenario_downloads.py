@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 
 from carbonpeak.scenarios.iamc import rows_of_run, to_frame
 from carbonpeak.scenarios.results import ScenarioRun, summary
+from carbonpeak.tables import Column, Table
 from carbonpeak.web.auth import READERS, Principal, permit
 from carbonpeak.web.downloads import table_response
 from carbonpeak.web.explorer import ExplorerError
@@ -114,4 +115,22 @@ def scenario_download(
     pushes = "，".join(f"{k} +{v:g}" for k, v in levers.items() if v) or "无杠杆调整"
     title = f"情景 {scenario}（{prep.scenario.title}）· {pushes} · {ILLUSTRATIVE}"
     sheet = {"trajectory": "情景结果", "targets": "目标检查"}[table]
-    return table_response(format, header, rows, title=title, sheet=sheet, name=f"scenario-{scenario}-{table}")
+    content = Table(sheet, _columns(header), tuple(map(tuple, rows)), title=title, csv_title=True)
+    return table_response(format, content, f"scenario-{scenario}-{table}")
+
+
+_NUMBERS = {"目标值", "情景预测值"}
+_YEARS = {"目标年"}
+
+
+def _columns(header: list[str]) -> tuple[Column, ...]:
+    """The file's columns: the years of the trajectory and the values of the targets are numbers."""
+    out = []
+    for i, name in enumerate(header):
+        if name.isdigit() or name in _NUMBERS:
+            out.append(Column(f"c{i}", name, kind="number", decimals=2))
+        elif name in _YEARS:
+            out.append(Column(f"c{i}", name, kind="year"))
+        else:
+            out.append(Column(f"c{i}", name))
+    return tuple(out)

@@ -9,7 +9,6 @@ The same template and import as ``carbonpeak track template`` / ``carbonpeak tra
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,11 +16,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.accounting.template import write_template as write_activity_template
+from carbonpeak.accounting.template import template_book as template_book_activity
 from carbonpeak.errors import CarbonpeakError, NotFoundError
+from carbonpeak.reports import file_bytes
 from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import TASK_STATUS_LABELS
-from carbonpeak.tracking.sheets import ParsedImport, read_import, write_csv_template, write_template
+from carbonpeak.tracking.sheets import ParsedImport, csv_template, read_import, template_book
 from carbonpeak.web.auth import Principal, permit
 from carbonpeak.web.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
 from carbonpeak.web.render import lang_of, render
@@ -112,27 +112,22 @@ def template(
     except LookupError as exc:
         return Response(str(exc), status_code=404, media_type="text/plain; charset=utf-8")
     plan = request.app.state.plan
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"template.{format}"
-        if format == "csv":
-            write_csv_template(plan, unit_id, year, path, sheet)
-            media = CSV_MEDIA
-        else:
-            write_template(plan, unit_id, year, path)
-            media = XLSX_MEDIA
-        content = path.read_bytes()
+    if format == "csv":
+        content = file_bytes(csv_template(plan, unit_id, year, sheet), "csv")
+    else:
+        content = file_bytes(template_book(plan, unit_id, year), "xlsx")
     name = f"{plan.plan.id}-{unit_id}-{year}-template.{format}"
-    return attachment(content, media, name)
+    return attachment(content, CSV_MEDIA if format == "csv" else XLSX_MEDIA, name)
 
 
 @router.get("/inventory/import/template")
 def activity_template(request: Request, who: Office) -> Response:
     """The activity-data template of the inventory import (as ``carbonpeak activity template``): 说明,
-    activity and macro sheets with the codes as drop-down lists, an example, the code lists."""
+    活动数据 and 宏观数据 sheets with the codes as drop-down lists, an example, the code lists."""
     del request, who
-    with tempfile.TemporaryDirectory() as tmp:
-        content = write_activity_template(Path(tmp) / "activity-template.xlsx").read_bytes()
-    return attachment(content, XLSX_MEDIA, "carbonpeak-activity-template.xlsx")
+    return attachment(
+        file_bytes(template_book_activity(), "xlsx"), XLSX_MEDIA, "carbonpeak-activity-template.xlsx"
+    )
 
 
 PENDING = Pending(PENDING_KEY, "sheets", MAX_UPLOAD_BYTES)
