@@ -125,7 +125,8 @@ def number_format(column: Column, values: Sequence[Plain]) -> str | None:
         return "#,##0"
     if column.decimals is not None:
         return _decimal_format(column.decimals)
-    return "0.0000" if max(abs(v) for v in numbers) < 1 else "#,##0.00"
+    fractions = [v for v in numbers if isinstance(v, float)]
+    return "0.0000" if max(abs(v) for v in fractions) < 1 else "#,##0.00"
 
 
 def date_format(value: dt.date) -> str:

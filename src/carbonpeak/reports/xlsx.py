@@ -69,6 +69,11 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname = info
         super().writestr(zinfo_or_arcname, data, *args, **kwargs)
 
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        """openpyxl writes each worksheet to a temporary file first: take its bytes, not its mtime."""
+        with open(filename, "rb") as handle:
+            self.writestr(str(arcname or filename), handle.read())
+
 
 class _Lists:
     """The hidden sheet that holds the drop-down lists too long for the formula."""
@@ -105,7 +110,7 @@ def _put_text(cell: Any, value: str) -> None:
     cell.data_type = "s"  # text, never a formula, whatever the text begins with
 
 
-def _put(cell: Any, value: cells.Plain, fmt: str | None) -> None:
+def _put(cell: Any, value: cells.Plain, fmt: str | None, auto: bool) -> None:
     if value is None:
         return
     if isinstance(value, str):
@@ -114,8 +119,8 @@ def _put(cell: Any, value: cells.Plain, fmt: str | None) -> None:
     cell.value = value
     if isinstance(value, dt.date):
         cell.number_format = cells.date_format(value)
-    elif fmt is not None:
-        cell.number_format = fmt
+    elif fmt is not None and not (auto and isinstance(value, int) and "." in fmt):
+        cell.number_format = fmt  # (a whole number in an auto column of fractions stays plain)
 
 
 def _validations(ws: Any, table: Table, first: int, last: int, lists: _Lists, lang: Lang) -> None:
@@ -178,7 +183,7 @@ def _sheet(workbook: Workbook, table: Table, lang: Lang, taken: set[str], lists:
         )
     for values in body:
         for index, value in enumerate(values):
-            _put(ws.cell(row, index + 1), value, formats[index])
+            _put(ws.cell(row, index + 1), value, formats[index], columns[index].kind == "auto")
         row += 1
     last = row - 1 + table.input_rows
     if last >= first:
