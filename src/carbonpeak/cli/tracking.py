@@ -175,7 +175,7 @@ def status(
     for e in evaluations:
         if unit_id and e.owner != unit_id:
             continue
-        row = {k: _fmt(v) for k, v in e.as_dict().items()}
+        row = {k: _fmt(v) if fmt is Format.table else v for k, v in e.as_dict().items()}
         row["illustrative"] = illustrative
         row["notes"] = "；".join(e.notes)
         if fmt is Format.table:
