@@ -172,3 +172,13 @@ def test_libreoffice_opens_every_workbook_of_these_rules(tmp_path: Path) -> None
     sheets = convert(files, tmp_path / "lo")
     text = sheets[files[0]][0].read_text(encoding="utf-8")
     assert "排放量（万吨CO2）" in text and "静海区" in text
+
+
+def test_an_auto_column_takes_a_day_as_a_date_and_nothing_else() -> None:
+    table = Table.of(
+        "时间节点", [("due", "截止日期"), ("period", "月份")], [{"due": "2025-12-31", "period": "2025-01"}]
+    )
+    ws = _sheet(xlsx_bytes(table))
+    assert ws["A2"].is_date and ws["A2"].number_format == "yyyy-mm-dd"
+    assert ws["B2"].data_type == "s" and ws["B2"].value == "2025-01"
+    assert csv_bytes(table).decode("utf-8-sig").splitlines()[1] == "2025-12-31,2025-01"

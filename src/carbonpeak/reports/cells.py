@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -18,6 +19,7 @@ Plain = str | int | float | dt.date | dt.datetime | None
 _YES_NO: dict[Lang, tuple[str, str]] = {"zh-CN": ("是", "否"), "en": ("yes", "no")}
 _JOIN: dict[Lang, str] = {"zh-CN": "、", "en": ", "}
 YEARS = range(1900, 2101)
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def text(value: str) -> str:
@@ -48,7 +50,8 @@ def plain(value: Any, column: Column, lang: Lang = "zh-CN") -> Plain:
     """The value of one cell as a file holds it: None (empty), text, a number or a date.
 
     Booleans become 是/否, lists are joined with 、, NaN and infinities are empty, a date column turns
-    ISO text into a date; a number that is not finite or a value of another type becomes text."""
+    ISO text into a date (an ``auto`` column a ``YYYY-MM-DD`` day), a value of another type becomes
+    its text."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -58,8 +61,10 @@ def plain(value: Any, column: Column, lang: Lang = "zh-CN") -> Plain:
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
         parts = [plain(v, column, lang) for v in items]
         return _JOIN[lang].join(as_text(p) for p in parts if p is not None)
-    if column.kind == "date":
-        found = _date(value)
+    if column.kind == "date" or (
+        column.kind == "auto" and isinstance(value, str) and ISO_DAY.fullmatch(value)
+    ):
+        found = _date(value)  # (an auto column takes a day written 2025-12-31 as a date, not a time)
         if found is not None:
             return found
     if isinstance(value, dt.datetime | dt.date):
