@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from carbonpeak.accounting import inventory, read_activity, read_macro
 from carbonpeak.accounting.demo import ACTIVITY_FILE, MACRO_FILE, demo_dir, load
-from carbonpeak.accounting.template import write_template
+from carbonpeak.accounting.template import template_book
 from carbonpeak.cli.main import app
+from carbonpeak.reports import write_file
 from tests.accounting.helpers import write_csv
 
 runner = CliRunner()
@@ -63,7 +64,9 @@ def test_inventory_table_and_csv(fmt: str) -> None:
     result = runner.invoke(app, ["inventory", *DEMO_ARGS, "--format", fmt])
     assert result.exit_code == 0, result.output
     assert (
-        ("示例数据" in result.output) if fmt == "table" else result.output.startswith("year,category,sector")
+        ("示例数据" in result.output)
+        if fmt == "table"
+        else result.output.startswith("\ufeff年份,类别,部门,品种")
     )
 
 
@@ -90,12 +93,11 @@ def test_inventory_xlsx_and_options(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    assert {"说明", "summary", "tidy"} <= set(book.sheetnames)
-    assert "示例数据" in str(book["说明"]["A2"].value)
-    assert all(
-        "示例数据" in str(book[name]["A2"].value) + str(book[name].cell(2, book[name].max_column).value)
-        for name in ("summary", "tidy")
-    )
+    assert book.sheetnames[0] == "说明" and "明细（示例数据）" in book.sheetnames
+    assert "示例数据" in str(book["说明"]["A1"].value)
+    assert all("示例数据" in ws.title for ws in book.worksheets[1:])
+    about = {r[0]: r[1] for r in book["说明"].iter_rows(min_row=3, values_only=True)}
+    assert about["燃料燃烧排放因子"].startswith("ipcc-2006") and about["基期年"] == 2021
     bad = runner.invoke(app, ["inventory", *DEMO_ARGS, "--grid-factor", "mars"])
     assert bad.exit_code == 2
     assert "unknown grid factor series 'mars'" in bad.output
@@ -127,7 +129,7 @@ def test_activity_validate(tmp_path: Path) -> None:
     assert {p["column"] for p in data["problems"]} == {"fuel", "amount"}
     as_csv = runner.invoke(app, ["activity", "validate", str(bad), "-f", "csv"])
     assert as_csv.exit_code == 1
-    assert as_csv.output.splitlines()[0] == "file,row,column,message"
+    assert as_csv.output.splitlines()[0] == "\ufefffile,row,column,message"
     assert len(as_csv.output.splitlines()) == 3
 
 
@@ -136,14 +138,16 @@ def test_template_round_trip(tmp_path: Path) -> None:
     result = runner.invoke(app, ["activity", "template", str(out)])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    assert book.sheetnames[:4] == ["说明", "activity", "macro", "example"]
+    assert book.sheetnames[:4] == ["说明", "活动数据", "宏观数据", "示例"]
     assert "填报" in str(book["说明"]["A1"].value)
-    formulas = {str(dv.formula1) for dv in book["activity"].data_validations.dataValidation}
-    assert any("fuels!" in f for f in formulas)
-    assert any("sectors!" in f for f in formulas)
+    checks = book["活动数据"].data_validations.dataValidation
+    assert all(dv.showErrorMessage for dv in checks)
+    formulas = {str(dv.formula1) for dv in checks}
+    assert "'下拉选项'!$A$1:$A$50" in formulas  # the sectors: too long for the formula itself
+    assert any("natural_gas" in f for f in formulas)
     # the example rows, copied into the activity sheet, import cleanly
-    ws = book["activity"]
-    for row in book["example"].iter_rows(min_row=2, max_row=8, values_only=True):
+    ws = book["活动数据"]
+    for row in book["示例"].iter_rows(min_row=2, max_row=8, values_only=True):
         ws.append(list(row))
     book.save(out)
     act = read_activity(out)
@@ -164,5 +168,7 @@ def test_demo_loader_validates_and_says_illustrative() -> None:
     assert list(frame.columns) == ["year", "category", "sector", "fuel", "value", "unit"]
 
 
-def test_write_template_function(tmp_path: Path) -> None:
-    assert write_template(tmp_path / "x.xlsx").is_file()
+def test_template_book_is_the_cli_template(tmp_path: Path) -> None:
+    out = tmp_path / "cli.xlsx"
+    assert runner.invoke(app, ["activity", "template", str(out)]).exit_code == 0
+    assert write_file(template_book(), tmp_path / "x.xlsx").read_bytes() == out.read_bytes()

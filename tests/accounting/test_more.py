@@ -8,8 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from carbonpeak.accounting import AccountingError, InventoryOptions, inventory, read_activity, read_macro
-from carbonpeak.accounting.template import write_template
+from carbonpeak.accounting.template import template_book
 from carbonpeak.accounting.testing import assert_inventory_close, differences
+from carbonpeak.reports import write_file
 from tests.accounting.helpers import write_csv
 
 
@@ -25,10 +26,10 @@ def test_unknown_base_year_is_an_error(tmp_path: Path) -> None:
 
 
 def test_one_workbook_holds_activity_and_macro(tmp_path: Path) -> None:
-    path = write_template(tmp_path / "t.xlsx")
+    path = write_file(template_book(), tmp_path / "t.xlsx")
     book = load_workbook(path)
-    book["activity"].append([2023, "industry|other", "diesel", 10, "t", ""])
-    book["macro"].append([2023, "gdp", 2, "亿元", ""])
+    book["活动数据"].append([2023, "industry|other", "diesel", 10, "t", ""])
+    book["宏观数据"].append([2023, "gdp", 2, "亿元", ""])
     book.save(path)
     inv = inventory(read_activity(path), read_macro(path))
     f = 42.652 * 20.2 * 0.98 * 44 / 12 / 1000

@@ -50,8 +50,8 @@ def test_show_json_has_the_documented_keys() -> None:
 @pytest.mark.parametrize("command", ["indicators", "tasks", "units", "projects", "milestones", "show"])
 def test_every_listing_prints_csv_and_table(command: str) -> None:
     code, out, _ = invoke("plan", command, "-p", str(EXAMPLE_PLAN), "--format", "csv")
-    assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and out.startswith("\ufeff")  # UTF-8 with BOM, for Excel
+    rows = list(csv.DictReader(io.StringIO(out[1:])))
     assert rows and "id" in rows[0]
     code, out, _ = invoke("plan", command, "-p", str(EXAMPLE_PLAN))
     assert code == 0 and out.strip()

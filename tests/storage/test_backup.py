@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from carbonpeak.reports import csv_bytes
 from carbonpeak.storage import head, make_engine
 from carbonpeak.storage.backup import BackupError, dump, read_archive, restore_archive, write_archive
 from carbonpeak.tracking.model import ComputedValue
@@ -68,7 +69,7 @@ def test_export_has_csv_and_restores(database_url: str, tmp_path: Path) -> None:
     _fill(database_url, tmp_path)
     before = _db(database_url)
     archive = tmp_path / "export.zip"
-    write_archive(database_url, archive, with_csv=True)
+    write_archive(database_url, archive, csv_writer=csv_bytes)
     with zipfile.ZipFile(archive) as z:
         names = set(z.namelist())
         csv_text = z.read("csv/task_reports.csv").decode("utf-8-sig")

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from carbonpeak.reports import write_file
 from carbonpeak.tracking.errors import ImportProblems
-from carbonpeak.tracking.sheets import read_import, write_template
+from carbonpeak.tracking.sheets import csv_template, read_import, template_book
 from tests.storage.helpers import DEV_REFORM, INDUSTRY, example_plan, service_for
 
 
 def _template(tmp_path: Path, unit: str = "dev_reform") -> Path:
-    return write_template(example_plan(), unit, 2024, tmp_path / f"{unit}.xlsx")
+    return write_file(template_book(example_plan(), unit, 2024), tmp_path / f"{unit}.xlsx")
 
 
 def test_template_holds_exactly_the_units_items(tmp_path: Path) -> None:
@@ -24,9 +25,11 @@ def test_template_holds_exactly_the_units_items(tmp_path: Path) -> None:
     assert sorted(r[0] for r in values) == ["non_fossil_share_2025", "renewable_capacity_2025"]
     reports = [r[:4] for r in wb["任务进展"].iter_rows(min_row=2, values_only=True)]
     assert reports == [("energy.1", "大力发展新能源", 2024, q) for q in ("Q1", "Q2", "Q3", "Q4")]
-    assert wb["代码表"].sheet_state == "hidden"
-    lists = [dv.formula1 for dv in wb["任务进展"].data_validations.dataValidation]
-    assert "'代码表'!$B$2:$B$2" in lists
+    codes = list(wb["代码表"].iter_rows(min_row=2, values_only=True))
+    assert ("任务", "energy.1", "大力发展新能源") in codes
+    checks = {str(dv.sqref).split(":")[0]: dv for dv in wb["任务进展"].data_validations.dataValidation}
+    assert checks["A2"].formula1 == '"energy.1"' and checks["E2"].formula1 == '"未启动,推进中,已完成,滞后"'
+    assert all(dv.showErrorMessage and dv.error for dv in checks.values())
     assert "请勿修改代码列" in str(wb["填报说明"]["A6"].value)
     assert wb["填报说明"]["B3"].value == "industry_it"
 
@@ -111,10 +114,9 @@ def test_csv_import_and_unit_checks(tmp_path: Path, database_url: str) -> None:
 
 
 def test_csv_template_round_trip(tmp_path: Path) -> None:
-    from carbonpeak.tracking.sheets import write_csv_template
 
     plan = example_plan()
-    path = write_csv_template(plan, "dev_reform", 2024, tmp_path / "v.csv", "values")
+    path = write_file(csv_template(plan, "dev_reform", 2024, "values"), tmp_path / "v.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "指标代码,指标名称,年份,期间,数值,单位,数据来源,佐证说明"
     # energy_intensity_2025 is carried by no task and names no unit: nobody's to report
@@ -128,5 +130,5 @@ def test_csv_template_round_trip(tmp_path: Path) -> None:
     assert [(v.indicator_id, v.value) for v in read_import(path, plan, "dev_reform").values] == [
         ("non_fossil_share_2025", 8.5)
     ]
-    reports = write_csv_template(plan, "townships", 2024, tmp_path / "r.csv", "reports")
+    reports = write_file(csv_template(plan, "townships", 2024, "reports"), tmp_path / "r.csv")
     assert len(reports.read_text(encoding="utf-8-sig").splitlines()) == 1 + 4

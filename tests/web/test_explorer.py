@@ -155,7 +155,7 @@ def test_downloads_sum_to_the_inventory_totals(viewer: httpx.Client) -> None:
     assert "示例数据" in lines[0]
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
     for year, data in expected.items():
-        total = sum(float(r["数值"]) for r in rows if r["年份"] == year)
+        total = sum(float(r["二氧化碳排放量（tCO2）"]) for r in rows if r["年份"] == year)
         assert total == pytest.approx(data["co2_t"]["total"], rel=1e-9)
     xlsx = viewer.get("/inventory/download", params={"table": "energy_by_fuel", "format": "xlsx"})
     assert xlsx.status_code == 200

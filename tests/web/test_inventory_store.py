@@ -118,7 +118,7 @@ def test_import_flow_drives_the_inventory(empty: LiveServer) -> None:
         lines = download.content.decode("utf-8-sig").splitlines()
         assert "district-a.csv" in lines[0] and "示例数据" not in lines[0]
         rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
-        got = {(r["年份"], r["代码"]): float(r["数值"]) for r in rows}
+        got = {(r["年份"], r["代码"]): float(r["二氧化碳排放量（tCO2）"]) for r in rows}
         assert got[("2023", "gasoline")] == pytest.approx(GASOLINE_T, rel=1e-9)
         assert got[("2023", "diesel")] == pytest.approx(DIESEL_T, rel=1e-9)
         trend = _trend(viewer.get("/").text)

@@ -156,6 +156,6 @@ def test_the_activity_template_is_downloadable_by_the_office(clients: dict[str, 
     response = clients["office"].get("/inventory/import/template")
     assert response.status_code == 200 and response.headers["content-type"] == XLSX
     book = load_workbook(io.BytesIO(response.content))
-    assert {"说明", "activity", "macro"} <= set(book.sheetnames)
+    assert {"说明", "活动数据", "宏观数据"} <= set(book.sheetnames)
     for who in ("dept_a", "viewer", "firm"):
         assert clients[who].get("/inventory/import/template").status_code == 403

@@ -8,7 +8,7 @@ All problems are collected and raised together (:class:`ImportProblems`); no par
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,19 @@ from carbonpeak.units import UnitError, conversion_factor
 ACTIVITY_COLUMNS = ("year", "sector", "fuel", "amount", "unit")
 MACRO_COLUMNS = ("year", "variable", "value", "unit")
 ILLUSTRATIVE_MARKS = ("示例数据", "illustrative")
+# The template's Chinese sheet names and headers (carbonpeak.accounting.template), read as the codes.
+SHEETS = {"activity": ("活动数据", "activity"), "macro": ("宏观数据", "macro")}
+HEADERS = {
+    "年份": "year",
+    "部门代码": "sector",
+    "能源品种代码": "fuel",
+    "实物量": "amount",
+    "计量单位": "unit",
+    "变量代码": "variable",
+    "数值": "value",
+    "单位": "unit",
+    "备注": "note",
+}
 YEAR_RANGE = (1990, 2100)
 
 
@@ -57,7 +70,7 @@ def _read_table(path: Path, sheet: str) -> tuple[pd.DataFrame, int, list[str]]:
     """All cells as text; the number of lines before the header; the leading comment lines."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         book = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
-        name = sheet if sheet in book else next(iter(book))
+        name = next((n for n in SHEETS.get(sheet, (sheet,)) if n in book), next(iter(book)))
         return book[name], 0, []
     comments: list[str] = []
     with path.open(encoding="utf-8-sig") as fh:
@@ -94,7 +107,9 @@ def _open(
         raise ImportProblems(
             [Problem(f"cannot read as CSV/XLSX: {exc}", file=str(path), row=None, column=None)]
         ) from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
+    headers = [str(c).strip() for c in frame.columns]
+    frame.columns = [HEADERS.get(h, h) for h in headers]
+    frame.attrs["headers"] = {HEADERS[h]: h for h in headers if h in HEADERS}
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ImportProblems(
@@ -210,6 +225,14 @@ def _illustrative(comments: list[str], frame: pd.DataFrame) -> bool:
     return any(mark in t for t in texts for mark in ILLUSTRATIVE_MARKS)
 
 
+def _located(problems: list[Problem], frame: pd.DataFrame) -> ImportProblems:
+    """The problems in row order, each column named as the file's header names it."""
+    shown = frame.attrs.get("headers", {})
+    problems = [replace(p, column=shown.get(p.column, p.column)) for p in problems]
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return ImportProblems(problems)
+
+
 def read_activity(path: str | Path) -> Activity:
     """Read and validate an activity file (CSV or XLSX sheet ``activity``); raise ImportProblems."""
     file = str(path)
@@ -250,8 +273,7 @@ def read_activity(path: str | Path) -> Activity:
     factor = _units(frame, "fuel", {c: f.unit for c, f in FUELS.items()}, rowno, file, problems)
     _duplicates(frame, ["year", "sector", "fuel", "note"], rowno, file, problems)
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-        raise ImportProblems(problems)
+        raise _located(problems, frame)
     out = pd.DataFrame(
         {
             "year": year.astype("int64"),
@@ -289,8 +311,7 @@ def read_macro(path: str | Path) -> Macro:
     factor = _units(frame, "variable", {k: v[0] for k, v in MACRO_VARIABLES.items()}, rowno, file, problems)
     _duplicates(frame, ["year", "variable"], rowno, file, problems)
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-        raise ImportProblems(problems)
+        raise _located(problems, frame)
     values: dict[str, dict[int, float]] = {}
     for y, var, v in zip(year.astype(int), frame["variable"], value * factor, strict=True):
         values.setdefault(str(var), {})[int(y)] = float(v)

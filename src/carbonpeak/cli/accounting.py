@@ -23,11 +23,12 @@ from carbonpeak.accounting import (
     read_macro,
     read_user_factors,
 )
+from carbonpeak.accounting import tables as inventory_tables
 from carbonpeak.accounting.catalog import sector_name_zh
 from carbonpeak.accounting.result import Inventory
-from carbonpeak.accounting.template import write_template
+from carbonpeak.accounting.template import template_book
 from carbonpeak.cli.common import domain_errors, fail, migrated_engine
-from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json
+from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json, write_table
 from carbonpeak.errors import InvalidInputError
 from carbonpeak.services.inventory import batches, store_activity, store_macro, stored_inputs
 
@@ -93,10 +94,10 @@ def factors_show(
 def activity_template(
     out: Annotated[Path, typer.Argument(help="Where to write the .xlsx template.")],
 ) -> None:
-    """Write the XLSX template: instructions (说明), activity and macro sheets with drop-downs, an example."""
+    """Write the XLSX template: 说明 (instructions), 活动数据 and 宏观数据 with drop-downs, 示例."""
     if out.suffix.lower() != ".xlsx":
         raise fail("error: the template is an .xlsx file", 2)
-    typer.echo(f"template written to {write_template(out)}")
+    typer.echo(f"template written to {write_file(template_book(), out, 'xlsx')}")
 
 
 def _problems_out(exc: ImportProblems, fmt: Format) -> typer.Exit:
@@ -262,7 +263,7 @@ def _shown(value: float | None, unit: str) -> str | None:
     return f"{value:,.4f}" if "/" in unit else f"{value:,.0f}"
 
 
-def _table_rows(inv: Inventory, readable: bool = False) -> list[dict[str, Any]]:
+def _table_rows(inv: Inventory) -> list[dict[str, Any]]:
     data = inv.to_json()
     rows: list[dict[str, Any]] = []
     for year, y in data["years"].items():
@@ -294,8 +295,8 @@ def _table_rows(inv: Inventory, readable: bool = False) -> list[dict[str, Any]]:
             {
                 "year": int(year),
                 "item": name,
-                "value": _shown(v, u) if readable else (None if v is None else round(v, 6)),
-                "unit": "%" if readable and u == "比例" else u,
+                "value": _shown(v, u),
+                "unit": "%" if u == "比例" else u,
             }
             for name, v, u in items
         ]
@@ -352,10 +353,19 @@ def inventory_cmd(
         typer.Option("--target", help="Reduction target INDICATOR:PERCENT:YEAR (repeatable)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (required for xlsx).")
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (.csv or .xlsx; required for xlsx)."),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="The table to write as csv/xlsx: all (xlsx; the default), co2_by_sector, co2_by_fuel, "
+            "energy_by_sector, energy_by_fuel, indicators or detail (the csv default: the tidy long table).",
+        ),
     ] = None,
     fmt: Annotated[
-        InventoryFormat, typer.Option("--format", "-f", help="table, json, csv (tidy long table) or xlsx.")
+        InventoryFormat, typer.Option("--format", "-f", help="table, json, csv or xlsx (files: see --table).")
     ] = InventoryFormat.table,
 ) -> None:
     """Compute the CO2 inventory, energy totals and indicators for every year of the activity file, or,
@@ -365,6 +375,13 @@ def inventory_cmd(
         raise fail("error: --electricity-rule must be grid_share or local_only", 2)
     if activity is not None and batch is not None:
         raise fail("error: --batch reads the database; it cannot go with --activity", 2)
+    if table is not None and table != "all" and table not in inventory_tables.TABLES:
+        raise fail(
+            f"error: --table {table!r}: expected all or one of {', '.join(inventory_tables.TABLES)}", 2
+        )
+    if output is not None and fmt is InventoryFormat.table:
+        fmt = InventoryFormat(format_of(output))
+    source = str(activity) if activity is not None else ""
     try:
         mac = read_macro(macro) if macro else None
         user = read_user_factors(factors) if factors else None
@@ -373,7 +390,7 @@ def inventory_cmd(
     except ImportProblems as exc:
         raise _problems_out(exc, Format.table) from exc
     if activity is None:
-        act, stored_macro = _from_database(ctx, batch, say=fmt is InventoryFormat.table)
+        act, stored_macro, source = _from_database(ctx, batch, say=fmt is InventoryFormat.table)
         mac = mac or stored_macro
     opts = InventoryOptions(
         combustion_set=factor_set,
@@ -385,31 +402,26 @@ def inventory_cmd(
     )
     inv = inventory(act, mac, opts, _targets(target or []))
     title = "碳排放清单与指标" + (ILLUSTRATIVE if inv.illustrative else "")
-    if fmt is InventoryFormat.xlsx:
-        if output is None:
-            raise fail("error: --format xlsx needs --output FILE.xlsx", 2)
-        _write_xlsx(inv, output, title)
-        typer.echo(f"written {output}")
-        return
-    if fmt is InventoryFormat.json:
+    if fmt in (InventoryFormat.csv, InventoryFormat.xlsx):
+        name = table or ("all" if fmt is InventoryFormat.xlsx else "detail")
+        content = (
+            inventory_tables.inventory_book(inv, source)
+            if name == "all"
+            else inventory_tables.inventory_table(inv, name, source)
+        )
+        write_table(content, fmt.value, output)
+    elif fmt is InventoryFormat.json:
         print_json(inv.to_json())
-    elif fmt is InventoryFormat.csv:
-        frame = inv.to_frame()
-        if inv.illustrative:
-            frame["note"] = "示例数据 illustrative"
-        text = frame.to_csv(index=False)
-        if output:
-            output.write_text(text, encoding="utf-8")
-        else:
-            typer.echo(text, nl=False)
     else:
         cols: list[Column] = [("year", "年份"), ("item", "项目"), ("value", "数值"), ("unit", "单位")]
-        emit(_table_rows(inv, readable=True), cols, Format.table, title=title)
+        emit(_table_rows(inv), cols, Format.table, title=title)
 
 
-def _from_database(ctx: typer.Context, batch: int | None, *, say: bool) -> tuple[Activity, Macro | None]:
+def _from_database(
+    ctx: typer.Context, batch: int | None, *, say: bool
+) -> tuple[Activity, Macro | None, str]:
     """The activity (and macro) data of the stored batches, as the inventory page reads them (or
-    activity batch ``batch`` alone); with ``say``, which batches on stdout."""
+    activity batch ``batch`` alone), and the label naming them; with ``say``, which batches on stdout."""
     with migrated_engine(ctx) as engine:
         stored = stored_inputs(engine, batch)
     if stored.activity is None:
@@ -425,26 +437,4 @@ def _from_database(ctx: typer.Context, batch: int | None, *, say: bool) -> tuple
             for b in stored.batches
         )
         typer.echo(f"from the database: {used}")
-    return stored.activity, stored.macro
-
-
-def _write_xlsx(inv: Inventory, path: Path, title: str) -> None:
-    import pandas as pd
-
-    summary = pd.DataFrame(_table_rows(inv))
-    tidy = inv.to_frame()
-    if inv.illustrative:
-        summary["note"] = "示例数据 illustrative"
-        tidy["note"] = "示例数据 illustrative"
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        pd.DataFrame(
-            {
-                "说明": [
-                    title,
-                    f"source: {inv.source}",
-                    "factor set: " + inv.to_json()["factor_set"]["combustion"],
-                ]
-            }
-        ).to_excel(xw, sheet_name="说明", index=False)
-        summary.to_excel(xw, sheet_name="summary", index=False)
-        tidy.to_excel(xw, sheet_name="tidy", index=False)
+    return stored.activity, stored.macro, inventory_tables.sources_label(stored.batches)

@@ -13,6 +13,7 @@ import typer
 from carbonpeak.cli.common import PlanOption, domain_errors, fail, get_plan, settings, upgraded_engine
 from carbonpeak.cli.output import Format, FormatOption, emit
 from carbonpeak.plan import find_unit, resolve_plan
+from carbonpeak.reports import csv_bytes
 from carbonpeak.services import accounts
 from carbonpeak.storage import current, head, make_engine, store_plan, upgrade
 from carbonpeak.storage.backup import restore_archive, write_archive
@@ -89,7 +90,7 @@ def backup_cmd(ctx: typer.Context, file: ArchiveArgument) -> None:
 def export_cmd(ctx: typer.Context, file: ArchiveArgument) -> None:
     """Write a full export: the backup's JSON plus a CSV per table (UTF-8 with BOM, for Excel) in a ZIP."""
     url = settings(ctx).resolved_database_url()
-    manifest = write_archive(url, file, with_csv=True)
+    manifest = write_archive(url, file, csv_writer=csv_bytes)
     rows = sum(t["rows"] for t in manifest["tables"].values())
     typer.echo(f"export of {url}: {len(manifest['tables'])} tables, {rows} rows → {file}")
 

@@ -16,6 +16,7 @@ import typer
 
 from carbonpeak.cli.common import domain_errors, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit
+from carbonpeak.ledgers import tables
 from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.services.enterprises import EnterpriseService
 
@@ -30,31 +31,9 @@ UserOption = Annotated[
 ]
 IdArgument = Annotated[str, typer.Argument(help="The enterprise's 统一社会信用代码 (18 characters).")]
 
-LEDGER_COLUMNS: list[Column] = [
-    ("id", "统一社会信用代码"),
-    ("name", "企业名称"),
-    ("industry_label", "行业（GB/T 4754-2017）"),
-    ("town", "镇街"),
-    ("two_high", "两高"),
-    ("six_high", "六大高耗能行业"),
-    ("latest_period", "最新月份"),
-    ("ytd_tce_calorific", "本年累计综合能耗 当量值 tce"),
-    ("ytd_tce_coal_substitution", "本年累计综合能耗 等价值 tce"),
-    ("ytd_co2_total", "本年累计CO2 t"),
-]
-REPORT_COLUMNS: list[Column] = [
-    ("period", "月份"),
-    ("tce_calorific", "综合能耗 当量值 tce"),
-    ("tce_coal_substitution", "综合能耗 等价值 tce"),
-    ("co2_combustion", "燃料燃烧CO2 t"),
-    ("co2_electricity", "外购电力CO2 t"),
-    ("co2_heat", "外购热力CO2 t"),
-    ("co2_total", "CO2合计 t"),
-    ("tce_per_10k_yuan", "单位产值能耗 tce/万元"),
-    ("status", "状态"),
-    ("version", "版本"),
-    ("source", "来源"),
-]
+# The terminal shows the columns of the files (carbonpeak.ledgers.tables), headers with their units.
+LEDGER_COLUMNS: list[Column] = [(c.key, c.heading()) for c in tables.LEDGER_COLUMNS]
+REPORT_COLUMNS: list[Column] = [(c.key, c.heading()) for c in tables.REPORT_COLUMNS]
 
 
 def _office(user: str | None) -> LedgerActor:
@@ -87,6 +66,7 @@ def list_(
         fmt,
         title=title,
         json_data={"year": used, "illustrative": illustrative, "enterprises": rows},
+        table=tables.ledger_table(used, rows),
     )
 
 
@@ -138,4 +118,5 @@ def reports(ctx: typer.Context, enterprise_id: IdArgument, fmt: FormatOption = F
             "method": sources,
             "reports": rows,
         },
+        table=tables.reports_table(ent.name, rows, illustrative=ent.illustrative),
     )

@@ -3,12 +3,12 @@ every command and setting is listed in docs/cli.md and docs/settings.md (tests/t
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import accounting, admin, ledgers, plan, scenarios, tracking, web
+from carbonpeak.cli import accounting, admin, ledgers, output, plan, scenarios, tracking, web
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.add_typer(admin.users, name="users")
 app.add_typer(scenarios.app, name="scenario")
 app.command("decompose")(scenarios.decompose)
 app.add_typer(ledgers.app, name="enterprises")
+output.install(app)  # --output/-o on every command with --format (carbonpeak.cli.output)
 
 
 def _version(value: bool) -> None:
@@ -47,12 +48,20 @@ def main(
             "Default: CARBONPEAK_DATABASE_URL, else data/carbonpeak.sqlite.",
         ),
     ] = None,
+    lang: Annotated[
+        Literal["zh-CN", "en"] | None,
+        typer.Option(
+            "--lang",
+            help="Language of headers, files and messages: zh-CN or en. Default: the language setting.",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Global options; settings come from these, then CARBONPEAK_* variables, then defaults."""
-    ctx.obj = get_settings(database_url=database)
+    ctx.obj = get_settings(database_url=database, language=lang)
+    output.use_language(ctx.obj.language)
 
 
 def run() -> None:

@@ -10,9 +10,10 @@ import typer
 from rich.progress import Progress
 
 from carbonpeak.cli.common import PlanOption, domain_errors, get_plan
-from carbonpeak.cli.output import Format, FormatOption, emit
+from carbonpeak.cli.output import Format, FormatOption, emit, write_table
 from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Plan, PlanNotFoundError
+from carbonpeak.reports import format_of
 from carbonpeak.scenarios import decompose_csv
 from carbonpeak.scenarios.iamc import rows_of_run, to_frame
 from carbonpeak.scenarios.kaya import projection_kaya
@@ -26,6 +27,7 @@ from carbonpeak.scenarios.seek import SeekResult
 from carbonpeak.scenarios.seek import seek as seek_lever
 from carbonpeak.scenarios.shapley import Attribution
 from carbonpeak.scenarios.shapley import attribute as shapley_attribute
+from carbonpeak.tables import Column, Table
 from carbonpeak.units import conversion_factor
 
 app = typer.Typer(
@@ -110,6 +112,15 @@ def _plan_for(ctx: typer.Context, ref: str | None, scenarios: list[Scenario]) ->
             raise
         sys.stderr.write(f"note: {exc}; targets are not checked\n")
         return None
+
+
+# The IAMC long format that pyam reads: its own column names in every language; values at full
+# precision in the CSV, shown with 2 decimals in the XLSX.
+IAMC_COLUMNS = (
+    *(Column(key, key) for key in ("model", "scenario", "region", "variable", "unit")),
+    Column("year", "year", kind="year"),
+    Column("value", "value", kind="number", decimals=2),
+)
 
 
 @app.command("list")
@@ -620,15 +631,15 @@ def export(
         mc = monte_carlo(scn, the_plan, samples, seed) if samples > 0 else None
         rows += rows_of_run(run_scenario(scn, the_plan), mc=mc)
     frame = to_frame(rows)
-    if output is None:
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
-    elif output.suffix.lower() == ".xlsx":
-        sheet = "data (illustrative 示例数据)"[:31] if any(s.illustrative for s in scns) else "data"
-        frame.to_excel(output, index=False, sheet_name=sheet)
-    else:
-        frame.to_csv(output, index=False, lineterminator="\n")
-    if output is not None:
-        sys.stderr.write(f"wrote {len(frame)} rows to {output}\n")
+    illustrative = any(s.illustrative for s in scns)
+    table = Table(
+        "数据（示例数据）" if illustrative else "数据",
+        IAMC_COLUMNS,
+        tuple(frame[[c.key for c in IAMC_COLUMNS]].itertuples(index=False, name=None)),
+        name_en="data (illustrative)" if illustrative else "data",
+    )
+    fmt = format_of(output) if output is not None else "csv"
+    write_table(table, fmt, output)
 
 
 @domain_errors

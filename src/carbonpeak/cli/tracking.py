@@ -17,14 +17,16 @@ from typing import Annotated, Any
 import typer
 
 from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, migrated_engine, settings
-from carbonpeak.cli.output import Column, Format, FormatOption, emit
+from carbonpeak.cli.output import Column, Format, FormatOption, emit, language
 from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.plan import find_unit
+from carbonpeak.reports import write_file
 from carbonpeak.services.computed import computed_values
 from carbonpeak.services.tracking import TrackingService, read_sheet
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS, Actor
 from carbonpeak.tracking.rubric import load_rubric
-from carbonpeak.tracking.sheets import write_csv_template, write_template
+from carbonpeak.tracking.sheets import csv_template, template_book
+from carbonpeak.tracking.tables import evaluation_table
 
 app = typer.Typer(
     help="Tracking (调度): report values and progress, approve or return them, status and alerts.",
@@ -173,7 +175,7 @@ def status(
     for e in evaluations:
         if unit_id and e.owner != unit_id:
             continue
-        row = {k: _fmt(v) for k, v in e.as_dict().items()}
+        row = {k: _fmt(v) if fmt is Format.table else v for k, v in e.as_dict().items()}
         row["illustrative"] = illustrative
         row["notes"] = "；".join(e.notes)
         if fmt is Format.table:
@@ -192,11 +194,30 @@ def status(
         ("status", "状态"),
         ("notes", "备注"),
     ]
-    if fmt is Format.csv:
-        columns += [("reported", "reported"), ("computed", "computed"), ("mismatch", "mismatch")]
+    if fmt in (Format.csv, Format.xlsx):
+        columns += [("reported", "填报值"), ("computed", "核算值"), ("mismatch", "填报与核算不一致")]
     elif fmt is Format.table:
         columns = [c for c in columns if c[0] != "indicator_id"]
     emit(rows, columns, fmt, title=f"指标进展 {years[0]}—{year}{ILLUSTRATIVE if illustrative else ''}")
+
+
+@app.command("export")
+@domain_errors
+def export(
+    ctx: typer.Context,
+    year: YearOption,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write: .xlsx or .csv (by its suffix).")
+    ],
+    plan: PlanOption = None,
+) -> None:
+    """Write the tracking evaluation of a year (the statisticians' sheet): the same file as the web's
+    /tracking/export for the office."""
+    with _service(ctx, plan, "cli:track export") as svc:
+        evaluations = svc.evaluate([year])
+        table = evaluation_table(svc.plan.plan.title, year, evaluations, illustrative=svc.is_illustrative())
+    write_file(table, output, lang=language())
+    typer.echo(f"tracking evaluation {year} → {output}")
 
 
 @app.command("alerts")
@@ -478,9 +499,9 @@ def template(
     loaded = get_plan(ctx, plan)
     unit_id = find_unit(loaded, unit).id
     if output.suffix.lower() == ".csv":
-        write_csv_template(loaded, unit_id, year, output, sheet)
+        write_file(csv_template(loaded, unit_id, year, sheet), output, "csv")
     else:
-        write_template(loaded, unit_id, year, output)
+        write_file(template_book(loaded, unit_id, year), output, "xlsx")
     typer.echo(f"template for {unit_id} ({year}) → {output}")
 
 

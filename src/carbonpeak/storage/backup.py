@@ -1,24 +1,25 @@
 """Backup, restore and export: every table as JSON in a ZIP, with a manifest and sha256 per table.
 
-``backup`` writes ``manifest.json`` and ``data/<table>.json``; ``export`` adds ``csv/<table>.csv`` for
-people and spreadsheets. ``restore`` reads either, checks the hashes, migrates the target to the
-backup's schema revision and replaces every table's rows in one transaction. Tables are read by
-reflection, so tables of every capability are included. Datetimes are stored as ISO 8601 in UTC.
+``backup`` writes ``manifest.json`` and ``data/<table>.json``; ``export`` adds ``csv/<table>.csv``
+for people and spreadsheets (described here as tables, written by the writer the adapter passes:
+``carbonpeak.reports``, UTF-8 with BOM). ``restore`` reads either, checks the hashes, migrates the
+target to the backup's schema revision and replaces every table's rows in one transaction. Tables
+are read by reflection, so tables of every capability are included. Datetimes are stored as ISO 8601 in UTC.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, Table, delete, func, insert, select, text
 
+from carbonpeak import tables
 from carbonpeak.storage.engine import is_sqlite, make_engine
 from carbonpeak.storage.migrate import current, upgrade
 
@@ -62,22 +63,23 @@ def _json_bytes(rows: list[dict[str, Any]]) -> bytes:
     return json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8")
 
 
-def _csv_bytes(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(
-            [
-                json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                for v in (row[c] for c in columns)
-            ]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
 
-def write_archive(url: str, path: Path, *, with_csv: bool = False) -> dict[str, Any]:
-    """Write a backup (``with_csv``: an export) of the database at ``url`` to ``path``."""
+def csv_table(name: str, rows: list[dict[str, Any]], columns: list[str]) -> tables.Table:
+    """One table of an export as a table description: the database's column names as headers,
+    JSON text for JSON columns (the CSV is written by ``carbonpeak.reports``)."""
+    cols = tuple(tables.Column(c, c) for c in columns)
+    body = tuple(tuple(_cell(r[c]) for c in columns) for r in rows)
+    return tables.Table(name, cols, body)
+
+
+def write_archive(
+    url: str, path: Path, *, csv_writer: Callable[[tables.Table], bytes] | None = None
+) -> dict[str, Any]:
+    """Write a backup of the database at ``url`` to ``path``; with ``csv_writer`` (the adapter passes
+    ``carbonpeak.reports.csv_bytes``) an export, with a CSV of every table."""
     engine = make_engine(url)
     try:
         data = dump(engine)
@@ -101,8 +103,8 @@ def write_archive(url: str, path: Path, *, with_csv: bool = False) -> dict[str, 
                 "sha256": hashlib.sha256(payload).hexdigest(),
                 "columns": columns[name],
             }
-            if with_csv:
-                archive.writestr(f"csv/{name}.csv", _csv_bytes(rows, columns[name]))
+            if csv_writer is not None:
+                archive.writestr(f"csv/{name}.csv", csv_writer(csv_table(name, rows, columns[name])))
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return manifest
 

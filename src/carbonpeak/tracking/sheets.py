@@ -1,8 +1,10 @@
 """Templates and import of indicator values and task reports (XLSX or CSV).
 
-The template for a unit holds exactly the items it owns, codes as drop-down lists and instructions in
-Chinese. Import reads every row, collects every problem (sheet, row, column, what was expected) and
-returns the rows only if there is none: the caller writes them all in one transaction or nothing.
+The template for a unit holds exactly the items it owns, codes as drop-down lists that refuse
+other values and instructions in Chinese; it is described here as tables and written by
+``carbonpeak.reports`` (the adapters call it). Import reads every row, collects every problem
+(sheet, row, column, what was expected) and returns the rows only if there is none: the caller
+writes them all in one transaction or nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
 
 from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.plan import Plan
 from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.tables import Book, Column, Kind, Table
 from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS
 
@@ -34,7 +35,7 @@ INSTRUCTIONS = [
     "「指标数据」：每个指标每年填一行，期间填 Y (全年)；数值按「单位」列填写；"
     "降低类指标填比基期累计下降的百分比。",
     "「任务进展」：每个任务每季度填一行，期间填 Q1—Q4；进展状态从下拉列表选择 (未启动/推进中/已完成/滞后)。",
-    "「已完成节点」填时限节点代码，多个用顿号或逗号分隔 (代码见「代码表」)。",
+    "「已完成节点」填时限节点代码，多个用顿号或逗号分隔 (代码及名称见「代码表」)。",
     "数值或进展状态为空的行不导入。导入时全部校验：任何一处错误都会列出所在工作表、行、列，整表不导入。",
 ]
 
@@ -78,95 +79,83 @@ def owned_tasks(plan: Plan, unit_id: str) -> list[Any]:
     return [t for t in plan.tasks if unit_id in t.responsible]
 
 
-def _header(ws: Any, columns: list[str]) -> None:
-    ws.append(columns)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    ws.freeze_panes = "A2"
-    for i, width in enumerate([22, 30, 8, 8, 12, 12, 20, 30][: len(columns)]):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
+def _columns(names: list[str], choices: dict[str, tuple[str, ...]]) -> tuple[Column, ...]:
+    widths = {"指标代码": 22, "任务代码": 22, "指标名称": 30, "任务名称": 30, "进展情况": 40, "佐证说明": 30}
+    kinds: dict[str, Kind] = {"年份": "year", "数值": "number"}
+    return tuple(
+        Column(
+            name, name, kind=kinds.get(name, "text"), choices=choices.get(name, ()), width=widths.get(name)
+        )
+        for name in names
+    )
 
 
-def _code_list(ws: Any, column: str, title: str, codes: list[str]) -> str:
-    ws[f"{column}1"] = title
-    for row, code in enumerate(codes, start=2):
-        ws[f"{column}{row}"] = code
-    last = max(2, len(codes) + 1)
-    return f"'{CODE_SHEET}'!${column}$2:${column}${last}"
-
-
-def write_template(plan: Plan, unit_id: str, year: int, path: Path, *, illustrative: bool = False) -> Path:
-    """An XLSX template for ``unit_id`` and ``year``, pre-filled with the items the unit owns."""
+def template_book(plan: Plan, unit_id: str, year: int, *, illustrative: bool = False) -> Book:
+    """The XLSX template for ``unit_id`` and ``year``, pre-filled with the items the unit owns, as a
+    workbook description (``carbonpeak.reports.xlsx_bytes`` writes it; ``read_import`` reads it)."""
     units = {u.id: u for u in plan.units}
     if unit_id not in units:
         raise NotFoundError(f"no responsible unit {unit_id!r} in plan {plan.plan.id}")
     indicators, tasks = owned_indicators(plan, unit_id), owned_tasks(plan, unit_id)
-    wb = Workbook()
-    info = wb.active
-    info.title = INFO_SHEET
-    info.append(["carbonpeak 填报模板", plan.plan.title])
-    info.append(["方案代码 plan", plan.plan.id])
-    info.append(["填报单位 unit", unit_id, units[unit_id].name])
-    info.append(["年份 year", year])
-    info.append([])
-    for line in INSTRUCTIONS:
-        info.append([line])
+    info_rows: list[tuple[Any, ...]] = [
+        ("carbonpeak 填报模板", plan.plan.title),
+        ("方案代码 plan", plan.plan.id),
+        ("填报单位 unit", unit_id, units[unit_id].name),
+        ("年份 year", year),
+        (),
+        *((line,) for line in INSTRUCTIONS),
+    ]
     if illustrative:
-        info.append(["示例数据 (illustrative)：本模板用于演示。"])
-    info.column_dimensions["A"].width = 100
-    codes = wb.create_sheet(CODE_SHEET)
-    ind_range = _code_list(codes, "A", "指标代码", [i.id for i in indicators])
-    task_range = _code_list(codes, "B", "任务代码", [t.id for t in tasks])
-    period_range = _code_list(codes, "C", "期间", list(PERIODS))
-    status_range = _code_list(codes, "D", "进展状态", list(TASK_STATUS_LABELS.values()))
-    _code_list(codes, "E", "时限节点代码", [m.id for m in plan.milestones])
-    codes.sheet_state = "hidden"
+        info_rows.append(("示例数据 (illustrative)：本模板用于演示。",))
+    text = Column("a", "a", width=100), Column("b", "b", width=40), Column("c", "c", width=20)
+    info = Table(INFO_SHEET, text, tuple(info_rows), header=False)
+    periods, statuses = tuple(PERIODS), tuple(TASK_STATUS_LABELS.values())
+    values = Table(
+        VALUE_SHEET,
+        _columns(VALUE_COLUMNS, {"指标代码": tuple(i.id for i in indicators), "期间": periods}),
+        tuple((i.id, i.name, year, ANNUAL, None, i.unit, None, None) for i in indicators),
+        input_rows=200,
+    )
+    reports = Table(
+        REPORT_SHEET,
+        _columns(
+            REPORT_COLUMNS,
+            {"任务代码": tuple(t.id for t in tasks), "期间": periods, "进展状态": statuses},
+        ),
+        tuple((t.id, t.title, year, q, None, None, None) for t in tasks for q in QUARTERS),
+        input_rows=200,
+    )
+    codes = Table(
+        CODE_SHEET,
+        (Column("kind", "类别"), Column("code", "代码", width=22), Column("name", "名称", width=60)),
+        tuple(
+            [("指标", i.id, i.name) for i in indicators]
+            + [("任务", t.id, t.title) for t in tasks]
+            + [("时限节点", m.id, m.text) for m in plan.milestones]
+        ),
+    )
+    return Book(
+        (info, values, reports, codes), title=f"{plan.plan.title} — {units[unit_id].name} {year} 填报模板"
+    )
 
-    values = wb.create_sheet(VALUE_SHEET, 1)
-    _header(values, VALUE_COLUMNS)
-    for ind in indicators:
-        values.append([ind.id, ind.name, year, ANNUAL, None, ind.unit, None, None])
-    reports = wb.create_sheet(REPORT_SHEET, 2)
-    _header(reports, REPORT_COLUMNS)
-    for task in tasks:
-        for quarter in QUARTERS:
-            reports.append([task.id, task.title, year, quarter, None, None, None])
-    for ws, rules in (
-        (values, [("A", ind_range), ("D", period_range)]),
-        (reports, [("A", task_range), ("D", period_range), ("E", status_range)]),
-    ):
-        for column, formula in rules:
-            dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
-            dv.error, dv.errorTitle = "请从下拉列表中选择", "代码无效"
-            ws.add_data_validation(dv)
-            dv.add(f"{column}2:{column}{max(ws.max_row, 2) + 200}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
 
-
-def write_csv_template(plan: Plan, unit_id: str, year: int, path: Path, sheet: str) -> Path:
-    """A CSV template (UTF-8 with BOM, for Excel) of one sheet: ``values`` (指标数据) or ``reports``
-    (任务进展), pre-filled with the unit's items; import it with the unit named (``--unit``)."""
+def csv_template(plan: Plan, unit_id: str, year: int, sheet: str) -> Table:
+    """A CSV template of one sheet: ``values`` (指标数据) or ``reports`` (任务进展), pre-filled with
+    the unit's items; import it with the unit named (``--unit``)."""
     if unit_id not in {u.id for u in plan.units}:
         raise NotFoundError(f"no responsible unit {unit_id!r} in plan {plan.plan.id}")
+    rows: list[tuple[Any, ...]]
     if sheet == "values":
-        header = VALUE_COLUMNS
         rows = [
-            [i.id, i.name, year, ANNUAL, "", i.unit or "", "", ""] for i in owned_indicators(plan, unit_id)
+            (i.id, i.name, year, ANNUAL, None, i.unit, None, None) for i in owned_indicators(plan, unit_id)
         ]
-    elif sheet == "reports":
-        header = REPORT_COLUMNS
-        rows = [[t.id, t.title, year, q, "", "", ""] for t in owned_tasks(plan, unit_id) for q in QUARTERS]
-    else:
-        raise InvalidInputError(f"sheet {sheet!r}: expected values or reports")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+        return Table(VALUE_SHEET, _columns(VALUE_COLUMNS, {}), tuple(rows))
+    if sheet == "reports":
+        rows = [
+            (t.id, t.title, year, q, None, None, None) for t in owned_tasks(plan, unit_id) for q in QUARTERS
+        ]
+        return Table(REPORT_SHEET, _columns(REPORT_COLUMNS, {}), tuple(rows))
+    raise InvalidInputError(f"sheet {sheet!r}: expected values or reports")
 
 
 class _Checker:

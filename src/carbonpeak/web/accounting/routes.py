@@ -18,8 +18,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.accounting import Activity, ImportProblems, Inventory, Macro, inventory
 from carbonpeak.accounting.catalog import MACRO_VARIABLES
-from carbonpeak.accounting.template import write_template as write_activity_template
+from carbonpeak.accounting import tables as inventory_tables
+from carbonpeak.accounting.template import template_book
 from carbonpeak.errors import NotFoundError
+from carbonpeak.reports import file_bytes
 from carbonpeak.services.inventory import (
     StoredInventory,
     batches,
@@ -31,7 +33,7 @@ from carbonpeak.services.inventory import (
 )
 from carbonpeak.web.accounting import views as iv
 from carbonpeak.web.core.auth import READERS, Principal, permit
-from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
+from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, table_response
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.core.uploads import Pending, TooLarge
 
@@ -63,6 +65,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "unit": ("单位", "Unit"),
     "method": ("方法", "Method"),
     "download": ("下载", "Download"),
+    "workbook": ("完整清单工作簿（全部表）", "The whole inventory workbook (every table)"),
     "import": ("导入活动数据", "Import activity data"),
     "import_macro": ("导入宏观数据", "Import macro data"),
     "import_help": (
@@ -184,19 +187,19 @@ def inventory_download(
     format: Literal["csv", "xlsx"] = "xlsx",
     batch: BatchQuery = None,
 ) -> Response:
+    """One table of the inventory (``table=all``: the whole workbook, XLSX), the same file as
+    ``carbonpeak inventory --table … -o FILE`` writes from the same batches."""
     shown = _stored(request, batch)
     if shown is None:
         raise NotFoundError("no inventory data imported yet (尚未导入清单数据)")
-    inv = shown.inventory
-    header, rows = iv.table_rows(inv, table)
-    sheet = iv.TABLES[table][0] + ("（示例数据）" if inv.illustrative else "")
-    names = ", ".join(f"#{b['id']} {b['file_name']} {b['sha256'][:12]}" for b in shown.batches)
-    title = f"{sheet} — {names}" + (" — 示例数据 illustrative" if inv.illustrative else "")
+    source = inventory_tables.sources_label(shown.batches)
+    content = (
+        inventory_tables.inventory_book(shown.inventory, source)
+        if table == "all"
+        else inventory_tables.inventory_table(shown.inventory, table, source)
+    )
     suffix = f"-batch{batch}" if batch is not None else ""
-    filename = f"inventory-{table}{suffix}.{format}"
-    if format == "csv":
-        return attachment(iv.to_csv(header, rows, title), CSV_MEDIA, filename)
-    return attachment(iv.to_xlsx(header, rows, title, sheet), XLSX_MEDIA, filename)
+    return table_response(format, content, f"inventory-{table}{suffix}")
 
 
 def _batch_ref(b: dict[str, Any]) -> dict[str, Any]:
@@ -273,11 +276,9 @@ def _macro_preview(engine: Any, macro: Any) -> dict[str, Any]:
 @router.get("/inventory/import/template")
 def activity_template(request: Request, who: Office) -> Response:
     """The activity-data template of the inventory import (as ``carbonpeak activity template``): 说明,
-    activity and macro sheets with the codes as drop-down lists, an example, the code lists."""
+    活动数据 and 宏观数据 sheets with the codes as drop-down lists, an example, the code lists."""
     del request, who
-    with tempfile.TemporaryDirectory() as tmp:
-        content = write_activity_template(Path(tmp) / "activity-template.xlsx").read_bytes()
-    return attachment(content, XLSX_MEDIA, "carbonpeak-activity-template.xlsx")
+    return attachment(file_bytes(template_book(), "xlsx"), XLSX_MEDIA, "carbonpeak-activity-template.xlsx")
 
 
 @router.post("/inventory/import", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from carbonpeak.plan import Plan
 from carbonpeak.services.inventory import current_inventory
 from carbonpeak.web.core.auth import READERS, Principal, permit
-from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
+from carbonpeak.web.core.downloads import plan_table, table_response
 from carbonpeak.web.core.render import render
 from carbonpeak.web.plan.views import TABLES, more_downloads, table_rows
 from carbonpeak.web.scenarios.explorer import ExplorerError
@@ -40,8 +40,5 @@ def downloads_page(request: Request, who: Reader) -> Response:
 def download(request: Request, who: Reader, table: str, format: Literal["csv", "xlsx"] = "xlsx") -> Response:
     plan: Plan = request.app.state.plan
     rows = table_rows(plan, who, table)
-    filename = f"{plan.plan.id}-{table}.{format}"
-    if format == "csv":
-        return attachment(to_csv(table, rows), CSV_MEDIA, filename)
     title = f"{plan.plan.title} — {TABLES[table][0]}"
-    return attachment(to_xlsx(table, rows, title), XLSX_MEDIA, filename)
+    return table_response(format, plan_table(table, rows, title), f"{plan.plan.id}-{table}")

@@ -1,67 +1,21 @@
-"""Every table as XLSX or CSV: headers in Chinese, lists joined with 、, a title row naming the plan."""
+"""Web downloads: a table (or workbook) from ``carbonpeak.reports`` as a file response. The files
+themselves — headers, formats, BOM, title rows — are the writer's; here only the HTTP part."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Sequence
 from typing import Any, Literal
 from urllib.parse import quote
 
 from fastapi.responses import Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from carbonpeak.errors import Lang
+from carbonpeak.reports import CSV_MEDIA, XLSX_MEDIA, file_bytes
+from carbonpeak.tables import Book, ColumnLike, Table
 from carbonpeak.web.plan.views import TABLES
 
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else ""
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
-    return value
-
-
-def cells(columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> list[list[Any]]:
-    """Rows as spreadsheet cells, in the order of ``columns`` (key, header)."""
-    return [[_cell(row.get(key)) for key, _ in columns] for row in rows]
-
-
-def csv_bytes(header: list[str], rows: list[list[Any]], title: str | None = None) -> bytes:
-    """UTF-8 with BOM, so that Excel on a Chinese Windows desktop opens it with the right encoding;
-    with ``title``, a first line ``# title`` names the data."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    if title is not None:
-        writer.writerow([f"# {title}"])
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def xlsx_bytes(header: list[str], rows: list[list[Any]], title: str, sheet_title: str) -> bytes:
-    """One sheet: a bold title row, bold headers, the panes frozen under them."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]  # Excel's limit
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A3"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-CSV_MEDIA = "text/csv; charset=utf-8"
-XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["CSV_MEDIA", "XLSX_MEDIA", "attachment", "plan_table", "records_table", "table_response"]
 
 
 def attachment(content: bytes, media: str, filename: str) -> Response:
@@ -76,28 +30,22 @@ def attachment(content: bytes, media: str, filename: str) -> Response:
 
 
 def table_response(
-    fmt: Literal["csv", "xlsx"],
-    header: list[str],
-    rows: list[list[Any]],
-    *,
-    title: str,
-    sheet: str,
-    name: str,
-    csv_title: bool = True,
+    fmt: Literal["csv", "xlsx"], content: Table | Book, name: str, lang: Lang = "zh-CN"
 ) -> Response:
-    """One table as a CSV (``# title`` line unless ``csv_title`` is off) or XLSX download named
-    ``name.csv`` / ``name.xlsx``."""
-    if fmt == "csv":
-        content = csv_bytes(header, rows, title=title if csv_title else None)
-        return attachment(content, CSV_MEDIA, f"{name}.csv")
-    return attachment(xlsx_bytes(header, rows, title, sheet), XLSX_MEDIA, f"{name}.xlsx")
+    """``content`` written by ``carbonpeak.reports`` as ``name.csv`` or ``name.xlsx``."""
+    media = CSV_MEDIA if fmt == "csv" else XLSX_MEDIA
+    return attachment(file_bytes(content, fmt, lang), media, f"{name}.{fmt}")
 
 
-def to_csv(table: str, rows: list[dict[str, Any]]) -> bytes:
-    columns = TABLES[table][1]
-    return csv_bytes([header for _, header in columns], cells(columns, rows))
+def records_table(
+    sheet: str, columns: Sequence[ColumnLike], rows: Sequence[dict[str, Any]], title: str, **options: Any
+) -> Table:
+    """A table of row dicts under ``columns`` ((key, header) pairs or columns), with its title row."""
+    return Table.of(sheet, columns, rows, title=title, **options)
 
 
-def to_xlsx(table: str, rows: list[dict[str, Any]], title: str) -> bytes:
+def plan_table(table: str, rows: list[dict[str, Any]], title: str) -> Table:
+    """One of the plan's tables of ``/downloads`` (views.TABLES): the XLSX has the title row, the
+    CSV none."""
     sheet_title, columns = TABLES[table]
-    return xlsx_bytes([header for _, header in columns], cells(columns, rows), title, sheet_title)
+    return records_table(sheet_title, columns, rows, title)

@@ -21,9 +21,10 @@ from carbonpeak.accounting.catalog import FUELS, UNIT_CHOICES
 from carbonpeak.errors import NotFoundError
 from carbonpeak.ledgers import LedgerProblems, reportable_fuels
 from carbonpeak.ledgers.access import LedgerActor
+from carbonpeak.ledgers.tables import ledger_table
 from carbonpeak.services.enterprises import EnterpriseService, enterprise_dict
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
-from carbonpeak.web.core.downloads import cells, table_response
+from carbonpeak.web.core.downloads import table_response
 from carbonpeak.web.core.errors import problem_document
 from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
@@ -98,20 +99,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "download_xlsx": ("下载 XLSX", "Download XLSX"),
     "download_csv": ("下载 CSV", "Download CSV"),
 }
-
-LEDGER_COLUMNS = [
-    ("id", "统一社会信用代码"),
-    ("name", "企业名称"),
-    ("industry_label", "行业（GB/T 4754-2017）"),
-    ("town", "镇街"),
-    ("two_high", "两高"),
-    ("six_high", "六大高耗能行业"),
-    ("benchmark", "能效标杆产品"),
-    ("latest_period", "最新月份"),
-    ("ytd_tce_calorific", "本年累计综合能耗 当量值 tce"),
-    ("ytd_tce_coal_substitution", "本年累计综合能耗 等价值 tce"),
-    ("ytd_co2_total", "本年累计CO2 t"),
-]
 
 
 def words(lang: Lang) -> dict[str, str]:
@@ -237,13 +224,7 @@ def enterprises_export(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Response:
     used, rows = service(request).ledger(actor_of(who), year)
-    illustrative = any(r["illustrative"] for r in rows)
-    title = f"重点用能单位台账 {used or ''}" + (" — 示例数据（illustrative）" if illustrative else "")
-    header = [h for _, h in LEDGER_COLUMNS]
-    body = cells(LEDGER_COLUMNS, rows)
-    sheet = "台账（示例数据）" if illustrative else "台账"
-    name = f"enterprises-{used or 'all'}"
-    return table_response(format, header, body, title=title, sheet=sheet, name=name)
+    return table_response(format, ledger_table(used, rows), f"enterprises-{used or 'all'}")
 
 
 @pages.get("/enterprises/{enterprise_id}", response_class=HTMLResponse)

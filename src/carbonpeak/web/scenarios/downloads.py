@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, Response
 
 from carbonpeak.scenarios.iamc import rows_of_run, wide_table
 from carbonpeak.scenarios.results import ScenarioRun, summary
+from carbonpeak.tables import Column, Table
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.downloads import table_response
 from carbonpeak.web.scenarios.explorer import ExplorerError
@@ -122,4 +123,22 @@ def scenario_download(
         return table_response("csv", header, rows, title=title, sheet="data", name=name, csv_title=False)
     header, rows = trajectory_table(run) if table == "trajectory" else targets_table(run, request)
     sheet = {"trajectory": "情景结果", "targets": "目标检查"}[table]
-    return table_response(format, header, rows, title=title, sheet=sheet, name=f"scenario-{scenario}-{table}")
+    content = Table(sheet, _columns(header), tuple(map(tuple, rows)), title=title, csv_title=True)
+    return table_response(format, content, f"scenario-{scenario}-{table}")
+
+
+_NUMBERS = {"目标值", "情景预测值"}
+_YEARS = {"目标年"}
+
+
+def _columns(header: list[str]) -> tuple[Column, ...]:
+    """The file's columns: the years of the trajectory and the values of the targets are numbers."""
+    out = []
+    for i, name in enumerate(header):
+        if name.isdigit() or name in _NUMBERS:
+            out.append(Column(f"c{i}", name, kind="number", decimals=2))
+        elif name in _YEARS:
+            out.append(Column(f"c{i}", name, kind="year"))
+        else:
+            out.append(Column(f"c{i}", name))
+    return tuple(out)

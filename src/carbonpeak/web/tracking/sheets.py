@@ -9,7 +9,6 @@ The same template and import as ``carbonpeak track template`` / ``carbonpeak tra
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,10 +16,11 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.errors import CarbonpeakError, NotFoundError
+from carbonpeak.reports import file_bytes
 from carbonpeak.services.tracking import read_sheet
 from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import TASK_STATUS_LABELS
-from carbonpeak.tracking.sheets import ParsedImport, write_csv_template, write_template
+from carbonpeak.tracking.sheets import ParsedImport, csv_template, template_book
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment
 from carbonpeak.web.core.render import lang_of, render
@@ -108,17 +108,12 @@ def template(
     """The unit's reporting template for ``year``: XLSX (both sheets) or one sheet as CSV."""
     unit_id = _unit_for(request, who, unit)
     plan = request.app.state.plan
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"template.{format}"
-        if format == "csv":
-            write_csv_template(plan, unit_id, year, path, sheet)
-            media = CSV_MEDIA
-        else:
-            write_template(plan, unit_id, year, path)
-            media = XLSX_MEDIA
-        content = path.read_bytes()
+    if format == "csv":
+        content = file_bytes(csv_template(plan, unit_id, year, sheet), "csv")
+    else:
+        content = file_bytes(template_book(plan, unit_id, year), "xlsx")
     name = f"{plan.plan.id}-{unit_id}-{year}-template.{format}"
-    return attachment(content, media, name)
+    return attachment(content, CSV_MEDIA if format == "csv" else XLSX_MEDIA, name)
 
 
 PENDING = Pending(PENDING_KEY, "sheets", MAX_UPLOAD_BYTES)

@@ -16,13 +16,16 @@ from fastapi.responses import HTMLResponse
 
 from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan
+from carbonpeak.reports import CSV_MEDIA, XLSX_MEDIA, file_bytes
 from carbonpeak.services.tracking import TrackingService
+from carbonpeak.reports import file_bytes
+from carbonpeak.tables import Table
 from carbonpeak.tracking.errors import ConflictError
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
-from carbonpeak.web.core.downloads import cells, csv_bytes, xlsx_bytes
+from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA
 from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import unit_names
@@ -323,10 +326,8 @@ REPORT_TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 
 
 def export(table: str, rows: list[dict[str, Any]], fmt: str, title: str) -> tuple[bytes, str]:
-    """A table as CSV (UTF-8 with BOM) or XLSX (a title row, Chinese headers), with its media type."""
+    """A table as CSV or XLSX (a title row, Chinese headers; ``carbonpeak.reports``), with its
+    media type."""
     sheet_title, columns = REPORT_TABLES[table]
-    header, body = [h for _, h in columns], cells(columns, rows)
-    if fmt == "csv":
-        return csv_bytes(header, body), "text/csv; charset=utf-8"
-    xlsx = xlsx_bytes(header, body, title, sheet_title)
-    return xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content = file_bytes(Table.of(sheet_title, columns, rows, title=title), fmt)
+    return content, CSV_MEDIA if fmt == "csv" else XLSX_MEDIA
