@@ -30,6 +30,7 @@ from carbonpeak.accounting.template import template_book
 from carbonpeak.cli.common import domain_errors, fail, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json, write_table
 from carbonpeak.errors import InvalidInputError
+from carbonpeak.reports import format_of, write_file
 from carbonpeak.services.inventory import batches, store_activity, store_macro, stored_inputs
 
 app = typer.Typer(help="Emission accounting.", no_args_is_help=True)
@@ -417,9 +418,7 @@ def inventory_cmd(
         emit(_table_rows(inv), cols, Format.table, title=title)
 
 
-def _from_database(
-    ctx: typer.Context, batch: int | None, *, say: bool
-) -> tuple[Activity, Macro | None, str]:
+def _from_database(ctx: typer.Context, batch: int | None, *, say: bool) -> tuple[Activity, Macro | None, str]:
     """The activity (and macro) data of the stored batches, as the inventory page reads them (or
     activity batch ``batch`` alone), and the label naming them; with ``say``, which batches on stdout."""
     with migrated_engine(ctx) as engine:

@@ -9,7 +9,6 @@ rebuilt from the stored batches (``carbonpeak.services.inventory``).
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,8 +16,8 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.accounting import Activity, ImportProblems, Inventory, Macro, inventory
-from carbonpeak.accounting.catalog import MACRO_VARIABLES
 from carbonpeak.accounting import tables as inventory_tables
+from carbonpeak.accounting.catalog import MACRO_VARIABLES
 from carbonpeak.accounting.template import template_book
 from carbonpeak.errors import NotFoundError
 from carbonpeak.reports import file_bytes
@@ -33,7 +32,7 @@ from carbonpeak.services.inventory import (
 )
 from carbonpeak.web.accounting import views as iv
 from carbonpeak.web.core.auth import READERS, Principal, permit
-from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA, attachment, table_response
+from carbonpeak.web.core.downloads import XLSX_MEDIA, attachment, table_response
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.core.uploads import Pending, TooLarge
 

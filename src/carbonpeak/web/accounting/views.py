@@ -9,8 +9,6 @@ from typing import Any
 import pandas as pd
 
 from carbonpeak.accounting import FUELS, Inventory
-from carbonpeak.errors import NotFoundError
-from carbonpeak.web.core.downloads import csv_bytes, xlsx_bytes
 from carbonpeak.accounting import tables as inventory_tables
 
 ILLUSTRATIVE_LABEL = "示例数据 (illustrative)"

@@ -120,7 +120,8 @@ def scenario_download(
         ]
         header, rows = wide_table(iamc_rows)
         name = f"scenario-{scenario}-iamc"
-        return table_response("csv", header, rows, title=title, sheet="data", name=name, csv_title=False)
+        iamc = Table("data", _columns(header), tuple(map(tuple, rows)), title=title, csv_title=False)
+        return table_response("csv", iamc, name)
     header, rows = trajectory_table(run) if table == "trajectory" else targets_table(run, request)
     sheet = {"trajectory": "情景结果", "targets": "目标检查"}[table]
     content = Table(sheet, _columns(header), tuple(map(tuple, rows)), title=title, csv_title=True)

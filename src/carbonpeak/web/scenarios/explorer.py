@@ -77,10 +77,10 @@ class ScenarioCache:
         self._peak_card: dict[str, Any] | None = None
         self.by_year = peak_target_year(plan)  # "peaked by" and the year of the Shapley attribution
 
-    def push_start(self) -> int:
+    def push_start(self, scenario: str = "plan") -> int:
         """The first year a lever push acts on: the year after the latest observed (inventory) year
-        of the plan scenario, else its first year."""
-        inp = self.prepared("plan").inputs
+        of ``scenario``, else its first year."""
+        inp = self.prepared(scenario).inputs
         return (inp.history_end if inp.history_end is not None else int(inp.years[0])) + 1
 
     def prepared(self, scenario: str) -> Prepared:

@@ -108,7 +108,7 @@ def scenarios_page(
         "max_samples": MAX_SAMPLES,
         "by_year": cache.by_year,
     }
-    start = cache.push_start() if error is None else cache.by_year
+    start = cache.push_start(scenario) if error is None else cache.by_year
     x = words(lang_of(request), cache.by_year, start)
     return render(request, "scenarios.html", {"x": x, "config": config, "error": error, "chosen": scenario})
 

@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.tracking.tables import evaluation_table
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.core.downloads import table_response

@@ -18,14 +18,12 @@ from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan
 from carbonpeak.reports import CSV_MEDIA, XLSX_MEDIA, file_bytes
 from carbonpeak.services.tracking import TrackingService
-from carbonpeak.reports import file_bytes
 from carbonpeak.tables import Table
 from carbonpeak.tracking.errors import ConflictError
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
-from carbonpeak.web.core.downloads import CSV_MEDIA, XLSX_MEDIA
 from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import unit_names
