@@ -3,8 +3,8 @@ concurrent writers on PostgreSQL with no lost update.
 
     python -m benchmarks.tracking [--plan jinghai-2023] [--postgres URL] [--rows 10000] [--writers 50]
 
-Prints figures and ratios. The PostgreSQL part needs a server (default: CARBONPEAK_TEST_POSTGRES_URL
-or the one .ci/services.sh starts) and is skipped with a message when there is none.
+Prints figures and ratios. The PostgreSQL part runs on CARBONPEAK_TEST_POSTGRES_URL when it is
+set, else on a throwaway server started as the tests start theirs (tests/throwaway_postgres.py).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from carbonpeak.plan import Plan, load_plan
+from carbonpeak.reports import write_file
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.services.tracking_demo import load as load_demo
 from carbonpeak.storage import make_engine, store_plan, upgrade
 from carbonpeak.tracking.errors import ConflictError
 from carbonpeak.tracking.model import Actor
-from carbonpeak.tracking.sheets import owned_tasks, read_import, write_template
+from carbonpeak.tracking.sheets import owned_tasks, read_import, template_book
 
-DEFAULT_PG = "postgresql+psycopg://carbonpeak:carbonpeak@127.0.0.1:5432/carbonpeak_test"
 OFFICE = Actor("benchmark", "office")
 
 
@@ -100,7 +100,7 @@ def _xlsx_rows(plan: Plan, unit: str, rows: int, path: Path) -> int:
     """The unit's template with ``rows`` task-report rows filled (as a unit would send it back)."""
     csv_path = path.with_suffix(".csv")
     n = _csv_rows(plan, unit, rows, csv_path)
-    write_template(plan, unit, 2024, path)
+    write_file(template_book(plan, unit, 2024), path)
     wb = load_workbook(path)
     ws = wb["任务进展"]
     ws.delete_rows(2, ws.max_row)
@@ -143,11 +143,9 @@ def _pg_database(admin_url: str) -> tuple[str, object] | None:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
-        print(
-            f"PostgreSQL at {make_url(admin_url).render_as_string()} not available "
-            f"({exc.__class__.__name__}); skipping the PostgreSQL benchmarks"
-        )
-        return None
+        raise SystemExit(
+            f"PostgreSQL at {make_url(admin_url).render_as_string()} not available ({exc.__class__.__name__})"
+        ) from exc
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False), admin
 
 
@@ -206,11 +204,25 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--plan", default="jinghai-2023")
-    parser.add_argument("--postgres", default=os.environ.get("CARBONPEAK_TEST_POSTGRES_URL", DEFAULT_PG))
+    parser.add_argument("--postgres", default=os.environ.get("CARBONPEAK_TEST_POSTGRES_URL"))
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--writers", type=int, default=50)
     args = parser.parse_args()
     plan = load_plan(args.plan)
+    server = None
+    if args.postgres is None:
+        from tests import throwaway_postgres
+
+        server = throwaway_postgres.start()
+        args.postgres = server.url
+    try:
+        _run_all(plan, args)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _run_all(plan: Plan, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         bench_evaluation(plan, folder)
