@@ -147,6 +147,34 @@ class Result:
         return int(self.co2.shape[0])
 
 
+@dataclass(frozen=True)
+class AffineWeights:
+    """Final energy per useful energy of S samples that differ only by one scalar each:
+    ``base + speed[s] × delta`` (how the Monte Carlo's adoption speed moves the fuel shares).
+
+    The engine never forms the (S, Y, B, F) array: every quantity it takes from the weights is linear
+    in them, so it is ``f(base) + speed × f(delta)`` on (1, Y, B, F) arrays and small products — the
+    Monte Carlo's cost is then that of its (S, Y, B) arrays (decision note 0214)."""
+
+    base: Array  # (1, Y, B, F), zero on the explicit rows
+    delta: Array  # (1, Y, B, F), zero on the explicit rows
+    speed: Array  # (S, 1, 1)
+    # (year, branch) rows whose shares some draw clips at zero: their weights per sample, (S, K, F)
+    rows: tuple[NDArray[np.intp], NDArray[np.intp]] | None = None
+    explicit: Array | None = None
+
+    def materialise(self) -> Array:
+        full = self.base + self.speed[..., None] * self.delta
+        if self.rows is not None and self.explicit is not None:
+            full[:, self.rows[0], self.rows[1]] = self.explicit
+        return full
+
+
+def _years_matmul(useful: Array, weights: Array) -> Array:
+    """(S, Y, B) × (1, Y, B, F) → (S, Y, F): one (S × B)·(B × F) product per year."""
+    return np.matmul(useful.transpose(1, 0, 2), weights[0]).transpose(1, 0, 2)
+
+
 def _as_float(x: Array) -> Array:
     return np.asarray(x, dtype=np.float64)
 
@@ -209,11 +237,11 @@ class Engine:
         parts = [self._run(inp.take(lo, min(n, lo + chunk)), keep_energy) for lo in range(0, n, chunk)]
         return _concat(parts)
 
-    def run_weights(self, inp: Inputs, weights: Array | None) -> Result:
+    def run_weights(self, inp: Inputs, weights: Array | AffineWeights | None) -> Result:
         """One chunk with precomputed weights (share / efficiency), as Monte Carlo builds them."""
         return self._run(inp, False, weights)
 
-    def _run(self, inp: Inputs, keep_energy: bool, weights: Array | None = None) -> Result:
+    def _run(self, inp: Inputs, keep_energy: bool, weights: Array | AffineWeights | None = None) -> Result:
         activity = self._shifted_activity(inp)
         useful = activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
         if weights is None:
@@ -254,10 +282,14 @@ class Engine:
             activity = activity + (inp.freight_shift * road)[..., None] * self.modal_vector
         return activity
 
-    def _demand(self, useful: Array, weights: Array, keep_energy: bool) -> Demand:
+    def _demand(self, useful: Array, weights: Array | AffineWeights, keep_energy: bool) -> Demand:
         """Final energy of the branches. Everything is linear in the branch × fuel energy
         E = U ⊙ weights, so the aggregates are taken from U and the weights by small matrix products,
         and E itself is only formed when asked for (fewer memory passes)."""
+        if isinstance(weights, AffineWeights):
+            if keep_energy:
+                return self._demand(useful, weights.materialise(), keep_energy)
+            return self._affine_demand(useful, weights)
         useful_b = np.broadcast_to(useful, (*np.broadcast_shapes(useful.shape, weights.shape[:-1]),))
         per_useful = weights @ self.total_and_co2  # (S|1, Y, B, 2): final energy, direct CO2
         return Demand(
@@ -267,6 +299,35 @@ class Engine:
             branch_elec=useful * weights[..., ELEC],
             energy=useful[..., None] * weights if keep_energy else None,
         )
+
+    def _affine_demand(self, useful: Array, w: AffineWeights) -> Demand:
+        """:meth:`_demand` for weights ``base + speed × delta``, on (S, Y, B) and (S, Y, F) arrays."""
+        speed = w.speed
+        pu_base = w.base[0] @ self.total_and_co2  # (Y, B, 2)
+        pu_delta = w.delta[0] @ self.total_and_co2
+        if useful.shape[0] == 1:
+            useful = np.broadcast_to(useful, (speed.shape[0], *useful.shape[1:]))
+        fuel = _years_matmul(useful, w.base)
+        fuel += speed * _years_matmul(useful, w.delta)
+        demand = Demand(
+            fuel=fuel,
+            branch_total=useful * (pu_base[..., 0] + speed * pu_delta[..., 0]),
+            branch_co2=useful * (pu_base[..., 1] + speed * pu_delta[..., 1]),
+            branch_elec=useful * (w.base[0, ..., ELEC] + speed * w.delta[0, ..., ELEC]),
+            energy=None,
+        )
+        if w.rows is not None and w.explicit is not None:
+            y_k, b_k = w.rows
+            u = useful[:, y_k, b_k]  # (S, K)
+            contrib = u[..., None] * w.explicit  # (S, K, F)
+            to_year = np.zeros((len(y_k), fuel.shape[1]))
+            to_year[np.arange(len(y_k)), y_k] = 1.0
+            demand.fuel += (contrib.transpose(0, 2, 1) @ to_year).transpose(0, 2, 1)
+            per = w.explicit @ self.total_and_co2  # (S, K, 2)
+            demand.branch_total[:, y_k, b_k] = u * per[..., 0]
+            demand.branch_co2[:, y_k, b_k] = u * per[..., 1]
+            demand.branch_elec[:, y_k, b_k] = u * w.explicit[..., ELEC]
+        return demand
 
     def _electrify(self, demand: Demand, useful: Array, target: Array) -> None:
         """Meet the economy-wide electricity-share ``target`` (NaN: none) by moving the fraction α of

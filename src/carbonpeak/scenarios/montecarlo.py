@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from carbonpeak.plan import Plan
 from carbonpeak.scenarios.base_year import ELEC
-from carbonpeak.scenarios.engine import Engine, Inputs
+from carbonpeak.scenarios.engine import AffineWeights, Engine, Inputs
 from carbonpeak.scenarios.errors import Problem, ScenarioDataError
 from carbonpeak.scenarios.peak import peaked_by, peaks
 from carbonpeak.scenarios.results import scenario_inputs
@@ -41,7 +41,7 @@ UNCERTAIN: tuple[str, ...] = (
 )
 NEUTRAL = {"gdp_growth": 0.0}  # others are multipliers with neutral value 1
 PERCENTILES = (5, 25, 50, 75, 95)
-CHUNK = 64  # samples per chunk: (64, Y, B, F) float64 arrays of ~2 MB stay in cache
+CHUNK_BYTES = 4_000_000  # samples per chunk: (S, Y, B) float64 arrays of ~4 MB stay in cache
 DISTS: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd"),
     "triangular": ("low", "mode", "high"),
@@ -103,7 +103,7 @@ def perturb(
     elec0: float,
     inv_eff: Array | None = None,
     log_int: Array | None = None,
-) -> tuple[Inputs, Array | None]:
+) -> tuple[Inputs, AffineWeights | Array | None]:
     """Deterministic inputs (one sample) → S samples with the drawn values applied (vectorized).
 
     With ``inv_eff`` (1/efficiency of the base year) the perturbed fuel shares come back as the
@@ -120,19 +120,21 @@ def perturb(
     m_int = values["intensity_improvement"][:, None, None]
     g0 = inp.grid[:, last : last + 1]
     grid = np.where(proj, np.maximum(0.0, g0 - values["grid_decline"][:, None] * (g0 - inp.grid)), inp.grid)
-    speed = values["adoption_speed"][:, None, None, None]
+    speed_s = values["adoption_speed"]
+    speed = speed_s[:, None, None, None]
     if inp.history_end is not None:  # reference: the observed shares, held after the latest year
         share0 = inp.share.copy()
         share0[:, last + 1 :] = inp.share[:, last : last + 1]
-    base = share0 if inv_eff is None else share0 * inv_eff
-    delta = inp.share - share0 if inv_eff is None else (inp.share - share0) * inv_eff
-    mixed = np.multiply(speed, delta)
-    mixed += base
-    if mixed.min() < 0.0:  # a speed above 1 can overshoot: clip the shares and renormalise
+    weights: AffineWeights | Array | None
+    if inv_eff is not None:
+        weights = affine_weights(np.broadcast_to(share0, inp.share.shape), inp.share, speed_s, inv_eff)
+        mixed = inp.share
+    else:  # a speed above 1 can overshoot: clip the shares and renormalise
         share = share0 + speed * (inp.share - share0)
         np.maximum(share, 0.0, out=share)
         share /= share.sum(axis=-1, keepdims=True)
-        mixed = share if inv_eff is None else share * inv_eff
+        mixed = share
+        weights = None
     target = inp.elec_target
     if np.isfinite(target).any():
         target = np.clip(elec0 + speed[:, :, 0, 0] * (target - elec0), 0.0, 1.0)
@@ -156,10 +158,33 @@ def perturb(
         grid=grid,
         capacity=capacity,
         hours=inp.hours * (1.0 + (values["capacity_factor"][:, None, None] - 1.0) * proj[None, :, None]),
-        share=inp.share if inv_eff is not None else mixed,
+        share=mixed,
         elec_target=target,
     )
-    return out, (mixed if inv_eff is not None else None)
+    return out, weights
+
+
+def affine_weights(share0: Array, share: Array, speed: Array, inv_eff: Array) -> AffineWeights:
+    """The engine weights (share / efficiency) of fuel shares ``share0 + speed[s] × (share − share0)``
+    as ``base + speed × delta`` on (1, Y, B, F) arrays. The expression is linear in the speed, so the
+    extreme draws decide which (year, branch) rows some draw pushes below zero; only those rows are
+    clipped, renormalised and kept per sample (S, K, F)."""
+    delta = share - share0
+    lo, hi = float(speed.min()), float(speed.max())
+    clipped = ((share0 + lo * delta) < 0.0).any(axis=-1) | ((share0 + hi * delta) < 0.0).any(axis=-1)
+    base = share0 * inv_eff
+    delta_w = delta * inv_eff
+    if not clipped.any():
+        return AffineWeights(base, delta_w, speed[:, None, None])
+    y_k, b_k = np.nonzero(clipped[0])
+    rows = share0[0, y_k, b_k] + speed[:, None, None] * delta[0, y_k, b_k]  # (S, K, F)
+    np.maximum(rows, 0.0, out=rows)
+    rows /= rows.sum(axis=-1, keepdims=True)
+    rows *= inv_eff[b_k]
+    base = base.copy()
+    base[:, y_k, b_k] = 0.0
+    delta_w[:, y_k, b_k] = 0.0
+    return AffineWeights(base, delta_w, speed[:, None, None], rows=(y_k, b_k), explicit=rows)
 
 
 def run_samples(
@@ -167,7 +192,7 @@ def run_samples(
     inp: Inputs,
     values: Mapping[str, Array],
     metrics: tuple[str, ...] = ("co2_total",),
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Array]:
     """Run the perturbed inputs in cache-sized chunks of samples and keep only ``metrics`` (S, Y): the
@@ -180,6 +205,8 @@ def run_samples(
     elec0 = float(energy[:, ELEC].sum() / energy.sum())
     n = len(next(iter(values.values())))
     out = {m: np.empty((n, len(inp.years))) for m in metrics}
+    if chunk is None:
+        chunk = max(1, CHUNK_BYTES // (inp.activity[0].size * 8))
     with np.errstate(divide="ignore"):
         log_int = np.log(inp.intensity)  # once, not per chunk
     for lo in range(0, n, chunk):
