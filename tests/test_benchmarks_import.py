@@ -6,9 +6,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-import pytest
-
 import benchmarks
+import pytest
 
 NAMES = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_"))
 
