@@ -156,23 +156,24 @@ class AffineWeights:
     in them, so it is ``f(base) + speed × f(delta)`` on (1, Y, B, F) arrays and small products — the
     Monte Carlo's cost is then that of its (S, Y, B) arrays (decision note 0214)."""
 
-    base: Array  # (1, Y, B, F), zero on the explicit rows
-    delta: Array  # (1, Y, B, F), zero on the explicit rows
+    base: Array  # (1, Y, B, F)
+    delta: Array  # (1, Y, B, F)
     speed: Array  # (S, 1, 1)
-    # (year, branch) rows whose shares some draw clips at zero: their weights per sample, (S, K, F)
-    rows: tuple[NDArray[np.intp], NDArray[np.intp]] | None = None
-    explicit: Array | None = None
+    # where a draw clips a share at zero, the (sample, year, branch) triples and what the clipped and
+    # renormalised weights add to the affine ones there, (P, F): sparse, P ≪ S × Y × B
+    at: tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]] | None = None
+    correction: Array | None = None
+
+    @property
+    def base_and_delta(self) -> Array:
+        """(Y, B, 2F): the base and delta weights side by side, for one matrix product."""
+        return np.concatenate([self.base[0], self.delta[0]], axis=-1)
 
     def materialise(self) -> Array:
         full = self.base + self.speed[..., None] * self.delta
-        if self.rows is not None and self.explicit is not None:
-            full[:, self.rows[0], self.rows[1]] = self.explicit
+        if self.at is not None and self.correction is not None:
+            full[self.at] += self.correction
         return full
-
-
-def _years_matmul(useful: Array, weights: Array) -> Array:
-    """(S, Y, B) × (1, Y, B, F) → (S, Y, F): one (S × B)·(B × F) product per year."""
-    return np.matmul(useful.transpose(1, 0, 2), weights[0]).transpose(1, 0, 2)
 
 
 def _as_float(x: Array) -> Array:
@@ -274,6 +275,64 @@ class Engine:
             chp_electricity=np.broadcast_to(supply.chp_elec, shape),
         )
 
+    def co2_total(self, inp: Inputs, weights: Array | AffineWeights | None = None) -> Array:
+        """Total CO2 (S, Y) alone — the same figure as ``run(inp).co2`` by the same steps, without the
+        by-branch arrays and the indicators (the Monte Carlo's lean path)."""
+        activity = self._shifted_activity(inp)
+        useful = activity * (self.useful_intensity * inp.intensity)
+        if weights is None:
+            weights = inp.share * self.inv_eff
+        fuel = self._fuel(useful, weights)
+        fuel = self._electrified_fuel(fuel, useful, inp.elec_target)
+        supply = self._supply(fuel, inp)
+        co2 = fuel @ self.ef_comb
+        co2 += supply.chp_in * self.ef[GAS]
+        co2 += supply.purchased * inp.grid
+        co2 += supply.purchased_heat * self.base.heat_factor
+        co2 += (activity @ self.process_per_act) * inp.process_index
+        return co2
+
+    def _fuel(self, useful: Array, weights: Array | AffineWeights) -> Array:
+        """Final energy by fuel (S, Y, F) of useful energy (S, Y, B) and weights."""
+        if not isinstance(weights, AffineWeights):
+            shape = (*np.broadcast_shapes(useful.shape, weights.shape[:-1]),)
+            return (np.broadcast_to(useful, shape)[..., None, :] @ weights)[..., 0, :]
+        w = weights
+        n = w.speed.shape[0]
+        # year-major (Y, S, ·) layout: one (S × B)·(B × F) product per year, written contiguously
+        useful_t = np.ascontiguousarray(np.broadcast_to(useful, (n, *useful.shape[1:])).transpose(1, 0, 2))
+        f = w.base.shape[-1]
+        both = np.matmul(useful_t, w.base_and_delta)  # (Y, S, 2F): base and delta in one product
+        fuel_t = both[..., :f]
+        fuel_t += w.speed[:, 0] * both[..., f:]
+        fuel = np.ascontiguousarray(fuel_t.transpose(1, 0, 2))
+        if w.at is not None and w.correction is not None:
+            s_p, y_p, b_p = w.at
+            contrib = useful_t[y_p, s_p, b_p][:, None] * w.correction
+            np.add.at(fuel.reshape(-1, f), s_p * fuel.shape[1] + y_p, contrib)
+        return fuel
+
+    def _electrified_fuel(self, fuel: Array, useful: Array, target: Array) -> Array:
+        """The fuel totals after :meth:`_electrify`'s shift α, without its by-branch arrays: the
+        electricity added is α × Σ_b useful × 1/η_elec, a matrix-vector product."""
+        if not np.isfinite(target).any():
+            return fuel
+        a = fuel[..., ELEC]
+        total = fuel @ np.ones(fuel.shape[-1])
+        elec_full = useful @ self.inv_eff[:, ELEC]  # (S, Y)
+        bb = elec_full - a
+        c = total - a
+        t = np.nan_to_num(target, nan=0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha = (t * (a + c) - a) / ((1.0 - t) * bb + t * c)
+        alpha = np.clip(np.nan_to_num(np.where(np.isfinite(target), alpha, 0.0)), 0.0, 1.0)
+        alpha = np.broadcast_to(alpha, a.shape)
+        if not alpha.any():
+            return fuel
+        out = fuel * (1.0 - alpha)[..., None]
+        out[..., ELEC] += alpha * elec_full
+        return out
+
     def _shifted_activity(self, inp: Inputs) -> Array:
         """Activity after 公转铁: the share ``freight_shift`` of road freight turnover moves to rail."""
         activity = inp.activity
@@ -307,26 +366,20 @@ class Engine:
         pu_delta = w.delta[0] @ self.total_and_co2
         if useful.shape[0] == 1:
             useful = np.broadcast_to(useful, (speed.shape[0], *useful.shape[1:]))
-        fuel = _years_matmul(useful, w.base)
-        fuel += speed * _years_matmul(useful, w.delta)
         demand = Demand(
-            fuel=fuel,
+            fuel=self._fuel(useful, w),
             branch_total=useful * (pu_base[..., 0] + speed * pu_delta[..., 0]),
             branch_co2=useful * (pu_base[..., 1] + speed * pu_delta[..., 1]),
             branch_elec=useful * (w.base[0, ..., ELEC] + speed * w.delta[0, ..., ELEC]),
             energy=None,
         )
-        if w.rows is not None and w.explicit is not None:
-            y_k, b_k = w.rows
-            u = useful[:, y_k, b_k]  # (S, K)
-            contrib = u[..., None] * w.explicit  # (S, K, F)
-            to_year = np.zeros((len(y_k), fuel.shape[1]))
-            to_year[np.arange(len(y_k)), y_k] = 1.0
-            demand.fuel += (contrib.transpose(0, 2, 1) @ to_year).transpose(0, 2, 1)
-            per = w.explicit @ self.total_and_co2  # (S, K, 2)
-            demand.branch_total[:, y_k, b_k] = u * per[..., 0]
-            demand.branch_co2[:, y_k, b_k] = u * per[..., 1]
-            demand.branch_elec[:, y_k, b_k] = u * w.explicit[..., ELEC]
+        if w.at is not None and w.correction is not None:
+            s_p, y_p, b_p = w.at
+            u = useful[s_p, y_p, b_p]  # (P,)
+            per = w.correction @ self.total_and_co2  # (P, 2)
+            demand.branch_total[s_p, y_p, b_p] += u * per[:, 0]
+            demand.branch_co2[s_p, y_p, b_p] += u * per[:, 1]
+            demand.branch_elec[s_p, y_p, b_p] += u * w.correction[:, ELEC]
         return demand
 
     def _electrify(self, demand: Demand, useful: Array, target: Array) -> None:

@@ -166,25 +166,42 @@ def perturb(
 
 def affine_weights(share0: Array, share: Array, speed: Array, inv_eff: Array) -> AffineWeights:
     """The engine weights (share / efficiency) of fuel shares ``share0 + speed[s] × (share − share0)``
-    as ``base + speed × delta`` on (1, Y, B, F) arrays. The expression is linear in the speed, so the
-    extreme draws decide which (year, branch) rows some draw pushes below zero; only those rows are
-    clipped, renormalised and kept per sample (S, K, F)."""
+    as ``base + speed × delta`` on (1, Y, B, F) arrays, plus a sparse correction where a draw pushes
+    a share below zero: there the shares are clipped and renormalised (module doc). The expression is
+    linear in the speed, so each (year, branch) row has an interval of speeds inside which no share
+    is clipped; only the (sample, row) pairs outside it are corrected."""
     delta = share - share0
-    lo, hi = float(speed.min()), float(speed.max())
-    clipped = ((share0 + lo * delta) < 0.0).any(axis=-1) | ((share0 + hi * delta) < 0.0).any(axis=-1)
-    base = share0 * inv_eff
+    base_w = share0 * inv_eff
     delta_w = delta * inv_eff
+    lo, hi = float(speed.min()), float(speed.max())
+    clipped = np.asarray(
+        ((share0 + lo * delta) < 0.0).any(axis=-1) | ((share0 + hi * delta) < 0.0).any(axis=-1)
+    )
     if not clipped.any():
-        return AffineWeights(base, delta_w, speed[:, None, None])
+        return AffineWeights(base_w, delta_w, speed[:, None, None])
     y_k, b_k = np.nonzero(clipped[0])
-    rows = share0[0, y_k, b_k] + speed[:, None, None] * delta[0, y_k, b_k]  # (S, K, F)
-    np.maximum(rows, 0.0, out=rows)
-    rows /= rows.sum(axis=-1, keepdims=True)
-    rows *= inv_eff[b_k]
-    base = base.copy()
-    base[:, y_k, b_k] = 0.0
-    delta_w[:, y_k, b_k] = 0.0
-    return AffineWeights(base, delta_w, speed[:, None, None], rows=(y_k, b_k), explicit=rows)
+    s0, d = share0[0, y_k, b_k], delta[0, y_k, b_k]  # (K, F)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        top = np.where(d < 0.0, s0 / -d, np.inf).min(axis=-1)  # (K,) the speed at which a share hits 0
+        bottom = np.where(d > 0.0, -s0 / d, -np.inf).max(axis=-1)
+    k_p, s_p = np.nonzero((speed[None, :] > top[:, None]) | (speed[None, :] < bottom[:, None]))
+    raw = s0[k_p] + speed[s_p, None] * d[k_p]  # (P, F)
+    fixed = np.maximum(raw, 0.0)
+    fixed /= (fixed @ np.ones(fixed.shape[-1]))[:, None]
+    correction = (fixed - raw) * inv_eff[b_k[k_p]]
+    return AffineWeights(
+        base_w, delta_w, speed[:, None, None], at=(s_p, y_k[k_p], b_k[k_p]), correction=correction
+    )
+
+
+def electricity_share0(engine: Engine, inp: Inputs) -> float:
+    """The electricity share the adoption speed scales the target's change from: the base year's,
+    or the latest observed year's when the inputs carry history."""
+    energy = engine.base.energy_tce
+    hist = engine.base.history
+    if inp.history_end is not None and hist is not None:
+        energy = hist.energy_tce[min(inp.last_observed, len(hist.years) - 1)]
+    return float(energy[:, ELEC].sum() / energy.sum())
 
 
 def run_samples(
@@ -198,11 +215,7 @@ def run_samples(
     """Run the perturbed inputs in cache-sized chunks of samples and keep only ``metrics`` (S, Y): the
     working set stays a few MB whatever the number of samples."""
     share0 = engine.share0
-    energy = engine.base.energy_tce
-    hist = engine.base.history
-    if inp.history_end is not None and hist is not None:  # the latest observed year's share
-        energy = hist.energy_tce[min(inp.last_observed, len(hist.years) - 1)]
-    elec0 = float(energy[:, ELEC].sum() / energy.sum())
+    elec0 = electricity_share0(engine, inp)
     n = len(next(iter(values.values())))
     out = {m: np.empty((n, len(inp.years))) for m in metrics}
     if chunk is None:
@@ -213,9 +226,12 @@ def run_samples(
         hi = min(n, lo + chunk)
         sub = {k: v[lo:hi] for k, v in values.items()}
         perturbed, weights = perturb(inp, sub, share0, elec0, engine.inv_eff, log_int)
-        res = engine.run_weights(perturbed, weights)
-        for m in metrics:
-            out[m][lo:hi] = res.indicators[m]
+        if metrics == ("co2_total",):  # the fan and the peak need nothing else: the lean path
+            out["co2_total"][lo:hi] = engine.co2_total(perturbed, weights)
+        else:
+            res = engine.run_weights(perturbed, weights)
+            for m in metrics:
+                out[m][lo:hi] = res.indicators[m]
         if progress is not None:
             progress(hi - lo)
     return out
