@@ -3,6 +3,7 @@ moving a lever slider changes the peak year shown; screenshots go to artifacts/s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from typing import Any
@@ -74,6 +75,51 @@ def test_moving_a_lever_changes_the_peak_year(visit: Visit, jinghai: LiveServer)
     visit.shot("scenarios-lever")
     assert visit.errors == []
     assert visit.hosts == {jinghai.url.removeprefix("http://")}
+
+
+def test_while_a_slider_moves_the_band_and_probability_move_with_it(
+    visit: Visit, jinghai: LiveServer
+) -> None:
+    """Input events alone (the slider not released): every drawn answer carries the fan and P(peak)
+    from the live sample count; the release brings the chosen count and the attribution."""
+    bodies: list[dict[str, Any]] = []
+    visit.page.on(
+        "request",
+        lambda r: bodies.append(r.post_data_json) if r.url.endswith("/api/v1/scenarios/run") else None,
+    )
+    visit.login("viewer")
+    visit.goto("/scenarios?scenario=plan")
+    visit.page.wait_for_selector("#explorer[data-ready=true]")
+    p_before = visit.page.text_content("#p-peak")
+    bodies.clear()
+    for value in (1.0, 2.0, 3.0, 4.0, 5.0):  # a drag: input events, no change event
+        visit.page.eval_on_selector(
+            "#lever-industry_efficiency",
+            "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }",
+            value,
+        )
+    last = len(bodies)
+    deadline = time.monotonic() + 20
+    while int(visit.page.get_attribute("#explorer", "data-drawn") or 0) < last:  # the page's CSP forbids eval
+        assert time.monotonic() < deadline, "the last slider position was never drawn"
+        visit.page.wait_for_timeout(20)
+    live = [b for b in bodies if b and not b.get("attribution")]
+    assert live and all(b["samples"] == 1000 and b["seed"] == 0 for b in live)
+    assert live[-1]["levers"] == {"industry_efficiency": 5.0}
+    p_live = visit.page.text_content("#p-peak") or ""
+    assert p_live.endswith("%")
+    fan_points = visit.page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-fan')).getOption().series[4].data.length"
+    )
+    assert fan_points > 10
+    # the released slider: the chosen sample count (10,000 by default) and the attribution
+    bodies.clear()
+    visit.page.eval_on_selector("#explorer", "el => el.removeAttribute('data-ready')")
+    visit.page.eval_on_selector("#lever-industry_efficiency", "el => el.dispatchEvent(new Event('change'))")
+    visit.page.wait_for_selector("#explorer[data-ready=true]")
+    assert bodies[-1]["samples"] == 10_000 and bodies[-1]["attribution"] is True
+    assert p_before is not None
+    assert visit.errors == []
 
 
 def test_screenshots_of_inventory_and_explorer(visit: Visit, jinghai: LiveServer) -> None:

@@ -684,3 +684,12 @@ def decompose(
         title=f"LMDI 分解 {year_from}—{year_to}: {name}" + _tag(illustrative),
         json_data=out,
     )
+
+
+def _register_batch() -> None:
+    from carbonpeak.cli.scenario_batch import batch
+
+    app.command("batch")(domain_errors(batch))
+
+
+_register_batch()

@@ -81,7 +81,7 @@ def apply_history(inp: Inputs, base: BaseYear) -> None:
     hist = base.history
     if hist is None:
         return
-    eng = Engine(base)
+    eng = Engine.of(base)
     last = inp.last_observed
     n = last + 1
     useful = hist.energy_tce[:n] * base.efficiency  # (n, B, F)

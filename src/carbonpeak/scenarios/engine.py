@@ -122,9 +122,8 @@ class Inputs:
         """Index of the last observed year (0: only the base year)."""
         if self.history_end is None:
             return 0
-        return int(
-            np.clip(np.searchsorted(self.years, self.history_end, side="right") - 1, 0, len(self.years) - 1)
-        )
+        found = int(np.searchsorted(self.years, self.history_end, side="right")) - 1
+        return min(max(found, 0), len(self.years) - 1)
 
 
 @dataclass
@@ -182,6 +181,16 @@ def _as_float(x: Array) -> Array:
 
 class Engine:
     """Constants derived once from the base year; ``run`` is the hot path."""
+
+    @classmethod
+    def of(cls, base: BaseYear) -> Engine:
+        """The engine of ``base``, built once per base year and kept on it (a base year is frozen, so
+        its engine never goes stale; it is dropped with the base year)."""
+        found = base.__dict__.get("_engine")
+        if found is None:
+            found = cls(base)
+            base.__dict__["_engine"] = found
+        return found
 
     def __init__(self, base: BaseYear) -> None:
         self.base = base
@@ -541,7 +550,7 @@ def _concat(parts: list[Result]) -> Result:
 def frozen_inputs(base: BaseYear, years: NDArray[np.int64]) -> Inputs:
     """Inputs with every quantity held at its base-year value (the skeleton scenarios start from)."""
     n_y = len(years)
-    eng = Engine(base)
+    eng = Engine.of(base)
     ones = np.ones((1, n_y))
     return Inputs(
         years=years,

@@ -76,7 +76,7 @@ def apply_levers(
 ) -> None:
     """Every enabled lever of a scenario applied to ``inp`` (in place); all problems at once."""
     table = lever_table()
-    ctx = LeverContext(inp, base, Engine(base), where)
+    ctx = LeverContext(inp, base, Engine.of(base), where)
     for lid, settings in (levers or {}).items():
         spec = table.get(lid)
         if spec is None:

@@ -333,7 +333,7 @@ def monte_carlo(
 ) -> MonteCarlo:
     """Sample, run and summarise: percentile bands, peak-year distribution, P(peak by ``by_year``).
     ``progress`` is called with the number of samples of each chunk run."""
-    engine = Engine(scn.base)
+    engine = Engine.of(scn.base)
     inp = inputs if inputs is not None else scenario_inputs(scn, plan)
     values = sample_values(spec if spec is not None else scn.uncertainty, samples, seed, scn.source)
     co2 = run_samples(engine, inp, values, progress=progress)["co2_total"]

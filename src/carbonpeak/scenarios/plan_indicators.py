@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from carbonpeak.plan import Indicator, Plan
 from carbonpeak.scenarios.lever_table import lever_table
 
@@ -14,9 +16,31 @@ def canonical_metric(code: str) -> str:
     return code.removesuffix("_reduction")
 
 
+_FOUND: dict[int, tuple[Plan, dict[str, list[Indicator]]]] = {}
+_FOUND_PLANS = 8  # plans whose lookups are kept (a server has one; a batch a few at a time)
+_FOUND_LOCK = threading.Lock()
+
+
 def find_indicators(plan: Plan, ref: str) -> list[Indicator]:
     """Indicators matching ``ref`` by metric (``x`` also matches ``x_reduction``), else by id, else by
-    id prefix ``ref_``."""
+    id prefix ``ref_``. A plan is frozen, so each lookup is made once per plan object and kept (the
+    plan is held with its lookups, so its id is not reused while they are; at most ``_FOUND_PLANS``)."""
+    with _FOUND_LOCK:
+        entry = _FOUND.get(id(plan))
+        if entry is None or entry[0] is not plan:
+            if len(_FOUND) >= _FOUND_PLANS:
+                _FOUND.pop(next(iter(_FOUND)))
+            entry = (plan, {})
+            _FOUND[id(plan)] = entry
+        found = entry[1].get(ref)
+    if found is None:
+        found = _find(plan, ref)
+        with _FOUND_LOCK:
+            entry[1][ref] = found
+    return list(found)
+
+
+def _find(plan: Plan, ref: str) -> list[Indicator]:
     by_metric = [
         i for i in plan.indicators if i.metric and canonical_metric(i.metric) == canonical_metric(ref)
     ]

@@ -35,7 +35,7 @@ def scenario_inputs(scn: Scenario, plan: Plan | None) -> Inputs:
 
 
 def run_scenario(scn: Scenario, plan: Plan | None = None, keep_energy: bool = True) -> ScenarioRun:
-    engine = Engine(scn.base)
+    engine = Engine.of(scn.base)
     inputs = scenario_inputs(scn, plan)
     return ScenarioRun(scn, engine, inputs, engine.run(inputs, keep_energy=keep_energy))
 

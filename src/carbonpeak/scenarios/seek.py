@@ -91,7 +91,7 @@ def seek(
     unit = push.unit
     hi = push.upper if upper is None else upper
     tol = hi / 1000.0 if tol is None else tol
-    engine = Engine(scn.base)
+    engine = Engine.of(scn.base)
     inp = scenario_inputs(scn, plan)
     trials: list[tuple[float, float]] = []
 

@@ -205,7 +205,7 @@ def attribute(
             )
         found = list(groups)
     k = len(found)
-    engine = Engine(scn_from.base)
+    engine = Engine.of(scn_from.base)
     idx = np.arange(2**k)
     coalitions = ((idx[:, None] >> np.arange(k)) & 1).astype(bool)
     owners = owners_for(a, b, masks, found)

@@ -27,7 +27,12 @@ from carbonpeak.scenarios.scenario_files import Scenario, load_scenario
 from carbonpeak.scenarios.shapley import attribute
 
 SCENARIOS: tuple[str, ...] = ("bau", "plan", "enhanced")
-MAX_SAMPLES = 2000  # bound of the Monte Carlo samples one request may ask for
+MAX_SAMPLES = 10_000  # bound of the Monte Carlo samples one request may ask for
+# the fan and P(peak by …) drawn while a slider moves (decision note 0214); the same seed for every
+# lever setting, so the draws are common random numbers and the band moves only because a lever did
+LIVE_SAMPLES = 1000
+SAMPLE_CHOICES = (0, 1000, 2000, 5000, 10_000)
+DEFAULT_SAMPLES = 10_000  # when the slider stops
 PEAK_CARD_SAMPLES = 500
 PEAK_CARD_SEED = 0
 
@@ -91,7 +96,7 @@ class ScenarioCache:
             if found is None:
                 try:
                     scn = load_scenario(scenario)
-                    found = Prepared(scn, Engine(scn.base), scenario_inputs(scn, self.plan))
+                    found = Prepared(scn, Engine.of(scn.base), scenario_inputs(scn, self.plan))
                 except (LookupError, ValueError) as exc:  # MissingIndicatorError, ScenarioDataError
                     raise ExplorerError(f"scenario {scenario!r} cannot run on this plan: {exc}") from exc
                 self._prepared[scenario] = found

@@ -15,7 +15,10 @@ from pydantic import BaseModel, Field
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.scenarios.explorer import (
+    DEFAULT_SAMPLES,
+    LIVE_SAMPLES,
     MAX_SAMPLES,
+    SAMPLE_CHOICES,
     SCENARIOS,
     ExplorerError,
     ScenarioCache,
@@ -106,11 +109,23 @@ def scenarios_page(
         "scenarios": list(SCENARIOS),
         "sliders": slider_rows(cache.plan, lang_of(request)),
         "max_samples": MAX_SAMPLES,
+        "live_samples": LIVE_SAMPLES,
         "by_year": cache.by_year,
     }
     start = cache.push_start(scenario) if error is None else cache.by_year
     x = words(lang_of(request), cache.by_year, start)
-    return render(request, "scenarios.html", {"x": x, "config": config, "error": error, "chosen": scenario})
+    return render(
+        request,
+        "scenarios.html",
+        {
+            "x": x,
+            "config": config,
+            "error": error,
+            "chosen": scenario,
+            "sample_choices": SAMPLE_CHOICES,
+            "default_samples": DEFAULT_SAMPLES,
+        },
+    )
 
 
 class RunRequest(BaseModel):

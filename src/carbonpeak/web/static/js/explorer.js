@@ -1,6 +1,9 @@
 // Scenario explorer: sliders → POST /api/v1/scenarios/run (session + X-CSRF-Token), charts with the
-// vendored ECharts. A deterministic run on every slider move (fast); Monte Carlo and Shapley when a
-// slider is released or the scenario/samples change. No inline scripts (CSP).
+// vendored ECharts. While a slider moves, each redraw shows the deterministic line, the p5–p95 and
+// p25–p75 bands and P(peak by …) from config.live_samples samples (same seed: common random numbers);
+// the chosen sample count and the Shapley attribution follow when the slider is released or the
+// scenario/samples change. A newer request aborts the older ones (AbortController) and a stale answer
+// is never drawn. No inline scripts (CSP).
 (function () {
   "use strict";
   var root = document.getElementById("explorer");
@@ -13,22 +16,25 @@
   var sliders = Array.prototype.slice.call(document.querySelectorAll("input[data-lever]"));
   function chart(id) { var c = echarts.init(document.getElementById(id), null, { renderer: "canvas" }); window.addEventListener("resize", function () { c.resize(); }); return c; }
   var trajectory = chart("chart-trajectory"), fan = chart("chart-fan"), histogram = chart("chart-histogram"), waterfall = chart("chart-waterfall");
-  var bau = null, seq = 0, slowSeq = 0, timer = null;
+  var bau = null, seq = 0, inflight = [];
 
   function levers() {
     var out = {};
     sliders.forEach(function (s) { var v = parseFloat(s.value); if (v) { out[s.getAttribute("data-lever")] = v; } });
     return out;
   }
-  function post(body) {
+  // every newer request makes the older ones useless: abort them, so the server's queue stays short
+  function abortAll() { inflight.forEach(function (c) { c.abort(); }); inflight = []; }
+  function post(body, controller) {
     return fetch("/api/v1/scenarios/run", {
-      method: "POST", credentials: "same-origin",
+      method: "POST", credentials: "same-origin", signal: controller ? controller.signal : undefined,
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
       body: JSON.stringify(body)
     }).then(function (r) { return r.json().then(function (j) { if (!r.ok) { throw new Error(j.detail || r.status); } return j; }); });
   }
   function fmt(v, d) { return (v === null || v === undefined) ? "—" : Number(v).toFixed(d); }
   function showError(e) {
+    if (e && e.name === "AbortError") { return; }
     document.getElementById("peak-year").textContent = "—";
     document.getElementById("peak-value").textContent = String(e.message || e);
   }
@@ -108,20 +114,32 @@
       a.setAttribute("href", "/scenarios/download?" + query + "&table=" + a.getAttribute("data-download-table") + "&format=" + a.getAttribute("data-download-format"));
     });
   }
-  function fast() {
+  function request(body, draw) {
     links();
-    var my = ++seq;
-    post({ scenario: scenarioSel.value, levers: levers() }).then(function (r) { if (my === seq) { drawFast(r); } }).catch(showError);
+    abortAll();
+    var my = ++seq, controller = typeof AbortController === "undefined" ? null : new AbortController();
+    if (controller) { inflight.push(controller); }
+    var started = performance.now();
+    post(body, controller).then(function (r) {
+      if (my !== seq) { return; }
+      draw(r);
+      // for the browser benchmark: when the last answer was drawn and how long it took
+      root.setAttribute("data-drawn", String(my));
+      root.setAttribute("data-draw-ms", String(Math.round(performance.now() - started)));
+    }).catch(showError);
+  }
+  function live() {
+    var chosen = parseInt(samplesSel.value, 10);
+    request({ scenario: scenarioSel.value, levers: levers(), samples: chosen === 0 ? 0 : Math.min(config.live_samples, chosen), seed: 0 },
+      function (r) { drawFast(r); drawSlow(r); });
   }
   function slow() {
-    links();
-    var my = ++slowSeq;
-    post({ scenario: scenarioSel.value, levers: levers(), samples: parseInt(samplesSel.value, 10), seed: 0, attribution: true })
-      .then(function (r) { if (my === slowSeq) { drawFast(r); drawSlow(r); root.setAttribute("data-ready", "true"); } }).catch(showError);
+    request({ scenario: scenarioSel.value, levers: levers(), samples: parseInt(samplesSel.value, 10), seed: 0, attribution: true },
+      function (r) { drawFast(r); drawSlow(r); root.setAttribute("data-ready", "true"); });
   }
   function label(s) { document.getElementById("value-" + s.getAttribute("data-lever")).textContent = s.value + " " + s.getAttribute("data-unit"); }
   sliders.forEach(function (s) {
-    s.addEventListener("input", function () { label(s); if (timer) { clearTimeout(timer); } timer = setTimeout(fast, 20); });
+    s.addEventListener("input", function () { label(s); live(); });
     s.addEventListener("change", function () { label(s); slow(); });
   });
   scenarioSel.addEventListener("change", slow);
