@@ -97,15 +97,16 @@ def document(r: DispatchResults, lang: Lang = "zh-CN") -> Document:
     )
     doc.heading(1, w(lang, "下期报送要求", "What to report next"))
     if r.next_reports:
-        first = r.next_reports[0]
+        first = min(r.next_reports, key=lambda n: n.due)
         doc.paragraph(
             w(
                 lang,
                 f"请于{first.due.year}年{first.due.month}月{first.due.day}日前报送"
-                f"{labels.period(first.year, first.period, lang)}以下任务的进展及佐证材料。",
+                f"{labels.period(first.year, first.period, lang)}下表所列任务的进展及佐证材料；"
+                "其余任务按表中截止日期报送。",
                 f"Report the progress of the tasks below for "
                 f"{labels.period(first.year, first.period, lang)}, with evidence, "
-                f"by {first.due.isoformat()}.",
+                f"by {first.due.isoformat()}; the others by the dates in the table.",
             )
         )
     ncols = (

@@ -384,11 +384,14 @@ def dispatch_results(
     ]
     ny, nperiod = _next_period(year, period)
     titles = {t.id: t.title for t in plan.tasks}
-    next_reports = [
-        DueReport(t.task_id, titles[t.task_id], ny, nperiod, report_due(ny, nperiod, svc.rubric))
-        for t in tasks
-        if t.lead == unit_id
-    ]
+    done = {(r["task_id"], r["period"]) for r in reported}
+    next_reports = []
+    for t in tasks:
+        if t.lead != unit_id:
+            continue  # (the lead reports; a supporting unit reports to it)
+        # the period's own report while it is not in, else the next period's
+        y, p = (year, period) if (t.task_id, period) not in done else (ny, nperiod)
+        next_reports.append(DueReport(t.task_id, titles[t.task_id], y, p, report_due(y, p, svc.rubric)))
     return DispatchResults(
         meta=meta(plan, as_of, svc.is_illustrative()),
         unit_id=unit_id,
