@@ -352,11 +352,10 @@ def items_table(r: AnnualResults, lang: Lang) -> Table:
             rows.append((notice, unit_name(r.meta, e.owner, lang), e.name, labels.status(e.status, lang)))
         elif e.status == labels.AT_RISK:
             rows.append((follow, unit_name(r.meta, e.owner, lang), e.name, labels.status(e.status, lang)))
-    titles = {t.task_id: t.title for t in r.tasks}
     for al in r.alerts:
         if al.kind == "severely_lagging":
             continue  # (listed above from the evaluation)
-        what = titles.get(al.item, al.item)
+        what = r.meta.items.get(al.item, al.item)
         where = f"{what}（{labels.period(al.year, al.period, lang)}）" if al.period else what
         rows.append(
             (

@@ -82,7 +82,8 @@ def document(r: DispatchResults, lang: Lang = "zh-CN") -> Document:
     arows = tuple(
         (
             labels.alert_kind(a.kind, lang),
-            titles.get(a.item, a.item) + (f"（{labels.period(a.year, a.period, lang)}）" if a.period else ""),
+            r.meta.items.get(a.item, a.item)
+            + (f"（{labels.period(a.year, a.period, lang)}）" if a.period else ""),
         )
         for a in r.alerts
     )

@@ -49,10 +49,9 @@ def notice_book(r: AnnualResults, lang: Lang) -> Book:
                     "",
                 )
             )
-    titles = {t.task_id: t.title for t in r.tasks}
     for al in r.alerts:
         if al.kind == "late_report":
-            item = titles.get(al.item, al.item) + (
+            item = r.meta.items.get(al.item, al.item) + (
                 f"（{labels.period(al.year, al.period, lang)}）" if al.period else ""
             )
             rows.append(

@@ -92,6 +92,7 @@ class Meta:
     units: dict[str, str]  # unit id → name as the plan writes it
     units_en: dict[str, str]
     actions: dict[str, tuple[str, str, str | None]]  # action id → (clause, title, title_en)
+    items: dict[str, str] = field(default_factory=dict)  # task and indicator ids → title / name
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def meta(plan: Plan, as_of: dt.date, illustrative: bool) -> Meta:
         units={u.id: u.name for u in plan.units},
         units_en={u.id: u.name_en or u.name for u in plan.units},
         actions={a.id: (a.clause, a.title, a.title_en) for a in plan.actions},
+        items={**{i.id: i.name for i in plan.indicators}, **{t.id: t.title for t in plan.tasks}},
     )
 
 
