@@ -31,7 +31,7 @@ Readers = Annotated[Principal, Depends(permit("office", "viewer"))]
 AnyReader = Annotated[Principal, Depends(permit("office", "viewer", "department", scoped=True))]
 DocFormat = Literal["pdf", "docx", "html"]
 AsOf = Annotated[dt.date | None, Query(alias="as_of", description="date of the assessment (default today)")]
-PERIOD = r"^\d{4}(Q[1-4])?$"
+PERIOD = r"^(20\d\d|2100)(Q[1-4])?$"  # a year 2000–2100, a quarter or the year
 
 
 def _doc(request: Request, doc: object, fmt: str, name: str) -> Response:
