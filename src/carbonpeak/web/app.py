@@ -31,11 +31,12 @@ from carbonpeak.web.core.security import CSRFMiddleware, SecurityHeadersMiddlewa
 from carbonpeak.web.ledgers.room import ROOM as LEDGERS
 from carbonpeak.web.overview.room import ROOM as OVERVIEW
 from carbonpeak.web.plan.room import ROOM as PLAN
+from carbonpeak.web.reports.room import ROOM as REPORTS
 from carbonpeak.web.scenarios.room import ROOM as SCENARIOS
 from carbonpeak.web.tracking.room import ROOM as TRACKING
 
 # Every capability's part of the app; a new capability is a new room (a package with room.py) here.
-ROOMS: tuple[Room, ...] = (CORE, OVERVIEW, PLAN, ACCOUNTING, SCENARIOS, TRACKING, LEDGERS, ADMIN)
+ROOMS: tuple[Room, ...] = (CORE, OVERVIEW, PLAN, ACCOUNTING, SCENARIOS, TRACKING, LEDGERS, REPORTS, ADMIN)
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "carbonpeak_session"
