@@ -104,7 +104,7 @@ def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
     nf = next(r for r in status if r["indicator_id"] == "non_fossil_share_2025")
     assert (nf["actual"], nf["status"], nf["illustrative"]) == (
         9.6,
-        "进展顺利",
+        "on_track",
         False,
     )  # first value is the anchor
     result = json.loads(cp(database_url, "assess", "--year", "2024", "--format", "json", *PLAN))

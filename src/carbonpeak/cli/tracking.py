@@ -23,6 +23,7 @@ from carbonpeak.plan import find_unit
 from carbonpeak.reports import write_file
 from carbonpeak.services.computed import computed_values
 from carbonpeak.services.tracking import TrackingService, read_sheet
+from carbonpeak.tracking.codes import label
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS, Actor
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.sheets import csv_template, template_book
@@ -34,6 +35,12 @@ app = typer.Typer(
 )
 
 ILLUSTRATIVE = " — 示例数据 (illustrative)"
+
+
+def _words() -> str:
+    """The language of a code's words in the output: en when English is chosen, else zh."""
+    return "en" if language() == "en" else "zh"
+
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Who acts (default: the login name).")]
 RoleOption = Annotated[
@@ -124,14 +131,21 @@ def assess(
         results = svc.assess(year, day)
         illustrative = svc.is_illustrative()
     data = [
-        {**a.as_dict(), "year": year, "as_of": day.isoformat(), "illustrative": illustrative} for a in results
+        {
+            **a.as_dict(),
+            "grade_label": label("grade", a.grade, _words()),
+            "year": year,
+            "as_of": day.isoformat(),
+            "illustrative": illustrative,
+        }
+        for a in results
     ]
     rows = [
         {
             "unit": a["unit"],
             "unit_name": a["unit_name"],
             "score": a["score"],
-            "grade": a["grade"],
+            "grade": label("grade", a["grade"], _words()),
             "deductions": len(a["deductions"]),
             "top": a["deductions"][0]["reason"] if a["deductions"] else "",
         }
@@ -178,6 +192,7 @@ def status(
         row = {k: _fmt(v) if fmt is Format.table else v for k, v in e.as_dict().items()}
         row["illustrative"] = illustrative
         row["notes"] = "；".join(e.notes)
+        row["status_label"] = label("indicator_status", e.status, _words())
         if fmt is Format.table:
             row["value_source"] = {"reported": "填报", "computed": "核算"}.get(e.value_source or "", "")
         rows.append(row)
@@ -191,7 +206,7 @@ def status(
         ("value_source", "来源"),
         ("gap", "差距"),
         ("projection", "趋势预测"),
-        ("status", "状态"),
+        ("status_label", "状态"),
         ("notes", "备注"),
     ]
     if fmt in (Format.csv, Format.xlsx):
@@ -215,7 +230,9 @@ def export(
     /tracking/export for the office."""
     with _service(ctx, plan, "cli:track export") as svc:
         evaluations = svc.evaluate([year])
-        table = evaluation_table(svc.plan.plan.title, year, evaluations, illustrative=svc.is_illustrative())
+        table = evaluation_table(
+            svc.plan.plan.title, year, evaluations, illustrative=svc.is_illustrative(), lang=language()
+        )
     write_file(table, output, lang=language())
     typer.echo(f"tracking evaluation {year} → {output}")
 

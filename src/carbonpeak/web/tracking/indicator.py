@@ -17,7 +17,7 @@ from carbonpeak.plan import Indicator, Plan
 from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.web.core.auth import READERS, OwnedIndicator, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
-from carbonpeak.web.plan.views import NO_DATA, TRACKING_STATUS, indicator_row, target_status, task_row
+from carbonpeak.web.plan.views import NO_DATA, STATUSES, indicator_row, target_status, task_row
 from carbonpeak.web.tracking.publishing import publishing
 from carbonpeak.web.tracking.views import service
 
@@ -138,7 +138,7 @@ def indicator_evaluation(request: Request, ind: Indicator, lang: str = "zh-CN") 
 
 def _row(e: Evaluation, sources: dict[int, list[str]], x: dict[str, str], lang: str) -> dict[str, Any]:
     """One year of the table: actual (with its kind and sources), required, gap and status."""
-    status = TRACKING_STATUS.get(e.status, NO_DATA)
+    status = STATUSES.get(e.status, NO_DATA)
     return {
         "year": e.year,
         "actual": _num(e.actual),

@@ -19,6 +19,7 @@ from carbonpeak.plan import Plan
 from carbonpeak.reports import CSV_MEDIA, XLSX_MEDIA, file_bytes
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tables import Table
+from carbonpeak.tracking.codes import codes, label
 from carbonpeak.tracking.errors import ConflictError
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
 from carbonpeak.tracking.rubric import load_rubric
@@ -232,7 +233,7 @@ def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
         "late_report": "报送逾期",
         "missing_report": "未报送",
         "overdue_milestone": "节点逾期",
-        "severely_lagging": "严重滞后",
+        "severely_lagging": label("indicator_status", "off_track"),
         "stale": "数据陈旧",
         "mismatch": "填报与核算不符",
     }
@@ -264,6 +265,8 @@ def assessment_rows(svc: TrackingService, year: int, sort: str = "score") -> lis
             illustrative=illustrative,
             deduction_count=len(d["deductions"]),
             top_reason=d["deductions"][0]["reason"] if d["deductions"] else "",
+            grade_label=label("grade", a.grade),
+            grade_rank=list(codes("grade")).index(a.grade),
         )
         for comp, values in d["components"].items():
             d[f"component_{comp}"] = values["score"]
@@ -271,7 +274,7 @@ def assessment_rows(svc: TrackingService, year: int, sort: str = "score") -> lis
     key = sort.lstrip("-")
     if key not in SORT_KEYS:
         key = "score"
-    field = {"deductions": "deduction_count"}.get(key, key)
+    field = {"deductions": "deduction_count", "grade": "grade_rank"}.get(key, key)
     descending = (key == "score") != sort.startswith("-")
     rows.sort(key=lambda r: r["unit_name"])  # ties keep the name order (stable sort)
     rows.sort(key=lambda r: r[field], reverse=descending)
@@ -289,7 +292,7 @@ REPORT_TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("unit", "编号"),
             ("unit_name", "责任单位"),
             ("score", "得分"),
-            ("grade", "等次"),
+            ("grade_label", "等次"),
             ("component_indicators", "指标完成"),
             ("component_tasks", "任务推进"),
             ("component_timeliness", "报送及时"),
