@@ -43,6 +43,12 @@ def period_end(year: int, period: str) -> dt.date:
     return next_first - dt.timedelta(days=1)
 
 
+def default_year(today: dt.date) -> int:
+    """The year a page or a command shows when none is asked for: the last complete year (the one
+    before ``today``'s), never a year opened by one early record of the current year."""
+    return today.year - 1
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts: a user name and a role; a department acts for one responsible unit."""

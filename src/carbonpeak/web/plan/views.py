@@ -88,11 +88,11 @@ def visible_indicators(plan: Plan, who: Principal) -> list[Indicator]:
     return [i for i in plan.indicators if who.owns_units(responsible_of(plan, i))]
 
 
-def indicator_row(plan: Plan, ind: Indicator) -> dict[str, Any]:
+def indicator_row(plan: Plan, ind: Indicator, statuses: dict[str, str] | None = None) -> dict[str, Any]:
     index = _index(plan)
     names = index.names
     responsible = responsible_of(plan, ind)
-    status = target_status(plan, ind)
+    status = target_status(plan, ind, statuses)
     return {
         "id": ind.id,
         "name": ind.name,

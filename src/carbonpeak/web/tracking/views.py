@@ -22,11 +22,12 @@ from carbonpeak.tables import Table
 from carbonpeak.tracking.codes import codes, label
 from carbonpeak.tracking.errors import ConflictError
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
-from carbonpeak.tracking.rubric import load_rubric
+from carbonpeak.tracking.model import default_year as last_complete_year
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
 from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.tracking_service import service as service
 from carbonpeak.web.plan.views import unit_names
 
 ACTION_LABELS = {
@@ -120,25 +121,6 @@ def message(request: Request, exc: Exception) -> str:
     return str(exc).strip("'\"")
 
 
-def service(request: Request) -> TrackingService:
-    """The app's tracking service (one per app, built on first use from the settings)."""
-    svc = getattr(request.app.state, "tracking", None)
-    if isinstance(svc, TrackingService):
-        return svc
-    conf = request.app.state.settings
-    svc = TrackingService(
-        request.app.state.engine,
-        request.app.state.plan,
-        source="web",
-        rubric=load_rubric(conf.rubric),
-        evidence_dir=conf.resolved_evidence_dir(),
-        evidence_max_bytes=int(conf.evidence_max_mb * 1024 * 1024),
-        evidence_types=conf.evidence_types,
-    )
-    request.app.state.tracking = svc
-    return svc
-
-
 def actor_of(who: Principal) -> Actor:
     """The tracking actor of a signed-in office, department or viewer user."""
     if who.role not in ("office", "department", "viewer"):
@@ -151,11 +133,10 @@ def error_status(exc: CarbonpeakError) -> int:
     return HTTP_STATUS[exc.kind]
 
 
-def default_year(data: TrackingData) -> int:
-    """The latest year with a reported or computed value or a task report, else last year."""
-    years = [o.year for o in data.observations] + [c.year for c in data.computed]
-    years += [r.year for r in data.reports]
-    return max(years) if years else dt.date.today().year - 1
+def default_year(data: TrackingData | None = None) -> int:
+    """The year a page shows without ``?year=``: the last complete year (``tracking.model``), never
+    the year one early record opened (``data`` is not consulted)."""
+    return last_complete_year(dt.date.today())
 
 
 def as_of_for(year: int) -> dt.date:
