@@ -64,6 +64,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "indicator": ("指标", "Indicator"),
     "target": ("目标", "Target"),
     "year": ("目标年", "Year"),
+    "shown_year": ("年份", "Year"),
+    "show": ("查看", "Show"),
     "unit": ("单位", "Unit"),
     "all": ("全部", "All"),
     "filter": ("筛选", "Filter"),
