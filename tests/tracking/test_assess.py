@@ -69,7 +69,7 @@ def test_assessment_worked_example() -> None:
     # tasks 30·0.15 = 4.5; timeliness 15/5 = 3.0 (Q4 missing); quality 15/4·0.5 = 1.875 (Q2 returned)
     # and 15/4·0.25 = 0.9375 (value without evidence) → 100 − 10.3125
     assert lead.score == pytest.approx(89.6875)
-    assert lead.grade == "良好"
+    assert lead.grade == "good"
     assert [round(d.points_lost, 4) for d in lead.deductions] == [4.5, 3.0, 1.875, 0.9375]
     assert lead.deductions[1].item == "t1/Q4"
     assert "未报送" in lead.deductions[1].reason
@@ -77,7 +77,7 @@ def test_assessment_worked_example() -> None:
     # the supporting unit: indicators and tasks only, reweighted to 100 (57.14 + 42.86); task 0.15 lost
     support = result["industry_it"]
     assert support.score == pytest.approx(100 - 30 / 70 * 100 * 0.15)
-    assert support.grade == "优秀"
+    assert support.grade == "excellent"
     for a in result.values():
         assert a.score + sum(d.points_lost for d in a.deductions) == pytest.approx(100)
 
@@ -158,6 +158,6 @@ def test_rubric_file_is_checked(tmp_path: Path) -> None:
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(TrackingError, match="add up to 100, not 105"):
         load_rubric(bad)
-    assert RUBRIC.grade(90) == "优秀"
-    assert RUBRIC.grade(89.99) == "良好"
-    assert RUBRIC.grade(59.9) == "不合格"
+    assert RUBRIC.grade(90) == "excellent"
+    assert RUBRIC.grade(89.99) == "good"
+    assert RUBRIC.grade(59.9) == "fail"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from carbonpeak.cli.main import app
+from carbonpeak.tracking.codes import label
+from carbonpeak.tracking.model import INDICATOR_STATUSES, default_year
 from tests.conftest import EXAMPLE_PLAN
 
 runner = CliRunner()
@@ -104,7 +107,7 @@ def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
     nf = next(r for r in status if r["indicator_id"] == "non_fossil_share_2025")
     assert (nf["actual"], nf["status"], nf["illustrative"]) == (
         9.6,
-        "进展顺利",
+        "on_track",
         False,
     )  # first value is the anchor
     result = json.loads(cp(database_url, "assess", "--year", "2024", "--format", "json", *PLAN))
@@ -182,3 +185,15 @@ def test_template_import_and_db_archive(database_url: str, tmp_path: Path) -> No
     assert json.loads(cp(fresh, "track", "records", "-f", "json", *PLAN)) == json.loads(
         cp(database_url, "track", "records", "-f", "json", *PLAN)
     )
+
+
+def test_without_year_the_last_complete_year(database_url: str) -> None:
+    shown = default_year(dt.date.today())
+    cp(database_url, "init", *PLAN)
+    status = json.loads(cp(database_url, "track", "status", "--format", "json", *PLAN))
+    assert status and {r["year"] for r in status} == {shown}
+    assert {r["status"] for r in status} <= set(INDICATOR_STATUSES)
+    assessed = json.loads(cp(database_url, "assess", "--format", "json", *PLAN))
+    assert {r["year"] for r in assessed} <= {shown}
+    for r in assessed:
+        assert r["grade_label"] == label("grade", r["grade"])

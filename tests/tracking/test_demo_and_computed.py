@@ -41,7 +41,7 @@ def test_demo_on_the_bundled_plan_shows_a_mix(tmp_path: Path) -> None:
         load(svc.engine, plan)
         statuses = Counter(e.status for e in svc.evaluate([2024]))
         kinds = {a.kind for a in svc.alerts(2024, dt.date(2025, 1, 31))}
-    assert {"已达标", "进展顺利", "存在风险", "严重滞后"} <= set(statuses)
+    assert {"met", "on_track", "at_risk", "off_track"} <= set(statuses)
     assert {"missing_report", "late_report", "severely_lagging"} <= kinds
 
 

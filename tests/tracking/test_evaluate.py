@@ -38,7 +38,7 @@ def test_linear_path_worked_example() -> None:
     assert ev.progress == pytest.approx(0.9)
     assert ev.projection == pytest.approx(9.53333, abs=1e-4)
     assert ev.projection_meets is False
-    assert ev.status == "存在风险"
+    assert ev.status == "at_risk"
 
 
 def test_geometric_path_for_intensity() -> None:
@@ -57,7 +57,7 @@ def test_geometric_path_for_intensity() -> None:
     assert ev.required == pytest.approx(0.874690, abs=1e-6)
     assert ev.gap == pytest.approx(-(0.88 - 0.874690), abs=1e-6)  # behind: positive means ahead
     assert ev.progress == pytest.approx(0.12 / 0.125310, abs=1e-4)  # 0.9576 ≥ 0.95
-    assert ev.status == "进展顺利"
+    assert ev.status == "on_track"
 
 
 def test_reduction_path() -> None:
@@ -67,7 +67,7 @@ def test_reduction_path() -> None:
     assert ev.method == "reduction"
     assert ev.required == pytest.approx(6.5148, abs=1e-4)
     assert ev.progress == pytest.approx(3.0 / 6.5148, abs=1e-4)  # 0.46 < 0.70
-    assert ev.status == "严重滞后"
+    assert ev.status == "off_track"
     path = TargetPath("reduction", 2020, 0.0, 2025, 15.5, 1)
     assert path.required(2025) == pytest.approx(15.5)
     assert path.required(2019) == pytest.approx(0.0)
@@ -77,7 +77,7 @@ def test_reduction_path() -> None:
 def test_severely_lagging_needs_the_trend_to_miss() -> None:
     # required(2023) = 8.0; actual 5.5 → progress 0.5/3 = 0.167; trend (2020,5)→(2023,5.5) → 5.83 in 2025
     ev = one([SHARE], [obs("share_2025", 2023, 5.5)], 2023)
-    assert ev.status == "严重滞后"
+    assert ev.status == "off_track"
     # the same low value in 2023, but 2022 was high: the trend still reaches 10 → only 存在风险
     ev = one(
         [SHARE],
@@ -86,15 +86,15 @@ def test_severely_lagging_needs_the_trend_to_miss() -> None:
     )
     assert ev.progress == pytest.approx(2.0 / 3.0)
     assert ev.projection_meets is True
-    assert ev.status == "存在风险"
+    assert ev.status == "at_risk"
 
 
 def test_achieved_and_no_data() -> None:
-    assert one([SHARE], [obs("share_2025", 2024, 10.5)], 2024).status == "已达标"
-    assert one([SHARE], [obs("share_2025", 2024, 10.0)], 2024).status != "已达标"  # "> 10" is strict
-    assert one([SHARE], [], 2024).status == "无数据"
+    assert one([SHARE], [obs("share_2025", 2024, 10.5)], 2024).status == "met"
+    assert one([SHARE], [obs("share_2025", 2024, 10.0)], 2024).status != "met"  # "> 10" is strict
+    assert one([SHARE], [], 2024).status == "no_data"
     # a value not yet approved does not count
-    assert one([SHARE], [obs("share_2025", 2024, 10.5, state="submitted")], 2024).status == "无数据"
+    assert one([SHARE], [obs("share_2025", 2024, 10.5, state="submitted")], 2024).status == "no_data"
 
 
 def test_lower_is_better_linear() -> None:
@@ -106,7 +106,7 @@ def test_lower_is_better_linear() -> None:
     assert ev.method == "linear"
     assert ev.required == pytest.approx(60.0)
     assert ev.gap == pytest.approx(10.0)
-    assert ev.status == "进展顺利"
+    assert ev.status == "on_track"
 
 
 def test_missing_base_uses_first_observation() -> None:
@@ -115,7 +115,7 @@ def test_missing_base_uses_first_observation() -> None:
     # anchor (2021, 100): v(2023) = 100 + 400·2/4 = 300 → on the path
     assert (ev.base_year, ev.base_value) == (2021, 100.0)
     assert ev.required == pytest.approx(300.0)
-    assert ev.status == "进展顺利"
+    assert ev.status == "on_track"
     assert any("基期值缺失" in n for n in ev.notes)
 
 
@@ -138,13 +138,13 @@ def test_computed_value_is_used_and_difference_flagged() -> None:
 
 def test_increase_and_open_targets() -> None:
     inc = indicator("forest", comparator="increase", value=None, base_value=9.0, base_year=2020)
-    assert one([inc], [obs("forest", 2023, 9.5)], 2023).status == "已达标"
-    assert one([inc], [obs("forest", 2023, 8.5)], 2023).status == "存在风险"
+    assert one([inc], [obs("forest", 2023, 9.5)], 2023).status == "met"
+    assert one([inc], [obs("forest", 2023, 8.5)], 2023).status == "at_risk"
     open_target = indicator(
         "ei", kind="intensity", comparator="reduce_by", value=None, base_year=2020, note="按市下达"
     )
     ev = one([open_target], [obs("ei", 2023, 5.0)], 2023)
-    assert ev.status == "无数据"
+    assert ev.status == "no_data"
     assert any("目标值未确定" in n for n in ev.notes)
 
 

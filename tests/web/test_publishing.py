@@ -91,7 +91,7 @@ def test_publish_shows_approved_values_only_and_unpublish_removes(
         assert {v["year"]: v["value"] for v in row["values"]} == values
         assert all(v["kind"] == "reported" for v in row["values"])
         assert row["latest_year"] == 2023 and row["latest_value"] == 9.25
-        assert row["status"] in ("已达标", "进展顺利", "存在风险", "严重滞后")
+        assert row["status"] in ("met", "on_track", "at_risk", "off_track")
         assert row["illustrative"] is False
         internal = {"unit_id", "responsible", "responsible_names", "comment", "state", "evidence", "note"}
         assert not internal & set(row)

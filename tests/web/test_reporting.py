@@ -280,7 +280,8 @@ def test_assessment_pages_api_and_downloads(live: LiveServer, clients: dict[str,
     for u in units.values():
         lost = sum(d["points_lost"] for d in u["deductions"])
         assert abs(u["score"] - (100 - lost)) < 0.05
-        assert u["grade"] in ("优秀", "良好", "合格", "不合格")
+        assert u["grade"] in ("excellent", "good", "pass", "fail")
+        assert u["grade_label"] in ("优秀", "良好", "合格", "不合格")
     # Every unit sees every scorecard (results are circulated, 通报): a department too.
     page = clients["dept_a"].get("/assessment?year=2025&sort=unit_name")
     assert page.status_code == 200
@@ -288,7 +289,7 @@ def test_assessment_pages_api_and_downloads(live: LiveServer, clients: dict[str,
         assert f'id="unit-{unit}"' in page.text
     other = clients["dept_a"].get("/assessment/industry_it?year=2025")
     assert other.status_code == 200
-    assert units["industry_it"]["grade"] in other.text
+    assert units["industry_it"]["grade_label"] in other.text
     assert clients["firm"].get("/assessment").status_code == 403
     text = clients["viewer"].get("/assessment/export?year=2025&format=csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
@@ -331,7 +332,7 @@ def test_overview_shows_the_tracking_status_and_office_alerts(
     )
     page = office.get("/").text
     card = page[page.index("non_fossil_share_2025") - 200 :][:800]
-    assert "status-achieved" in card and "已达标" in card
+    assert "status-met" in card and "已达标" in card
     assert 'id="office-alerts"' in page  # the office sees its alerts
     assert 'id="office-alerts"' not in clients["dept_a"].get("/").text
     assert 'id="office-alerts"' not in clients["viewer"].get("/").text

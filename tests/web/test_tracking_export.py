@@ -14,6 +14,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from carbonpeak.tracking.codes import label
 from tests.web.conftest import B_INDICATOR, LiveServer, csrf_of, signed_in, start
 
 
@@ -64,7 +65,7 @@ def test_the_sheet_has_the_hand_computed_path_and_the_approved_value(
     # The status is the one the indicator's own page shows for that year.
     evaluation = clients["viewer"].get(f"/api/v1/indicators/{B_INDICATOR}/evaluation").json()
     status = next(r["status"] for r in evaluation["rows"] if r["year"] == 2023)
-    assert row["状态"] == status
+    assert row["状态代码"] == status and row["状态"] == label("indicator_status", status)
 
     book = load_workbook(io.BytesIO(clients["office"].get("/tracking/export?year=2023").content))
     assert book.sheetnames == ["2023指标评估"]

@@ -23,7 +23,14 @@ from carbonpeak.plan import find_unit
 from carbonpeak.reports import write_file
 from carbonpeak.services.computed import computed_values
 from carbonpeak.services.tracking import TrackingService, read_sheet
-from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS, Actor
+from carbonpeak.tracking.codes import label
+from carbonpeak.tracking.model import (
+    STATE_LABELS,
+    TASK_STATUS_BY_LABEL,
+    TASK_STATUS_LABELS,
+    Actor,
+    default_year,
+)
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.sheets import csv_template, template_book
 from carbonpeak.tracking.tables import evaluation_table
@@ -35,6 +42,12 @@ app = typer.Typer(
 
 ILLUSTRATIVE = " — 示例数据 (illustrative)"
 
+
+def _words() -> str:
+    """The language of a code's words in the output: en when English is chosen, else zh."""
+    return "en" if language() == "en" else "zh"
+
+
 UserOption = Annotated[str | None, typer.Option("--user", help="Who acts (default: the login name).")]
 RoleOption = Annotated[
     str, typer.Option("--role", help="Role of the user: office (双碳办), department (责任单位) or viewer.")
@@ -44,6 +57,17 @@ ActingUnitOption = Annotated[
     typer.Option("--acting-unit", help="For --role department: the responsible unit the user acts for."),
 ]
 YearOption = Annotated[int, typer.Option("--year", "-y", help="The year (e.g. 2024).")]
+ShownYearOption = Annotated[
+    int | None,
+    typer.Option("--year", "-y", help="The year (e.g. 2024); default: the last complete year."),
+]
+
+
+def _shown(year: int | None) -> int:
+    """``--year`` or, without it, the last complete year (the web's default too)."""
+    return year if year is not None else default_year(dt.date.today())
+
+
 AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Date the alerts/assessment are made on (YYYY-MM-DD); default: today."),
@@ -105,7 +129,6 @@ def _fmt(value: Any) -> Any:
 @domain_errors
 def assess(
     ctx: typer.Context,
-    year: YearOption,
     as_of: AsOfOption = None,
     rubric: Annotated[
         Path | None,
@@ -113,10 +136,12 @@ def assess(
     ] = None,
     plan: PlanOption = None,
     fmt: FormatOption = Format.table,
+    year: ShownYearOption = None,
 ) -> None:
     """Annual assessment (考核) of every responsible unit: score, grade and the reason for each point lost.
 
     JSON: a list with, for each unit, unit, unit_name, score, grade, components and deductions."""
+    year = _shown(year)
     with _service(ctx, plan, "cli:assess") as svc:
         if rubric is not None:
             svc.rubric = load_rubric(rubric)
@@ -124,14 +149,21 @@ def assess(
         results = svc.assess(year, day)
         illustrative = svc.is_illustrative()
     data = [
-        {**a.as_dict(), "year": year, "as_of": day.isoformat(), "illustrative": illustrative} for a in results
+        {
+            **a.as_dict(),
+            "grade_label": label("grade", a.grade, _words()),
+            "year": year,
+            "as_of": day.isoformat(),
+            "illustrative": illustrative,
+        }
+        for a in results
     ]
     rows = [
         {
             "unit": a["unit"],
             "unit_name": a["unit_name"],
             "score": a["score"],
-            "grade": a["grade"],
+            "grade": label("grade", a["grade"], _words()),
             "deductions": len(a["deductions"]),
             "top": a["deductions"][0]["reason"] if a["deductions"] else "",
         }
@@ -157,15 +189,16 @@ def assess(
 @domain_errors
 def status(
     ctx: typer.Context,
-    year: YearOption,
     from_year: Annotated[
         int | None, typer.Option("--from-year", help="Also evaluate the years from this one up to --year.")
     ] = None,
     unit: UnitFilter = None,
     plan: PlanOption = None,
     fmt: FormatOption = Format.table,
+    year: ShownYearOption = None,
 ) -> None:
     """Every quantified indicator: required value on the path, actual, gap, trend and status."""
+    year = _shown(year)
     with _service(ctx, plan, "cli:track status") as svc:
         years = list(range(from_year or year, year + 1))
         evaluations = svc.evaluate(years)
@@ -178,6 +211,7 @@ def status(
         row = {k: _fmt(v) if fmt is Format.table else v for k, v in e.as_dict().items()}
         row["illustrative"] = illustrative
         row["notes"] = "；".join(e.notes)
+        row["status_label"] = label("indicator_status", e.status, _words())
         if fmt is Format.table:
             row["value_source"] = {"reported": "填报", "computed": "核算"}.get(e.value_source or "", "")
         rows.append(row)
@@ -191,7 +225,7 @@ def status(
         ("value_source", "来源"),
         ("gap", "差距"),
         ("projection", "趋势预测"),
-        ("status", "状态"),
+        ("status_label", "状态"),
         ("notes", "备注"),
     ]
     if fmt in (Format.csv, Format.xlsx):
@@ -205,17 +239,20 @@ def status(
 @domain_errors
 def export(
     ctx: typer.Context,
-    year: YearOption,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The file to write: .xlsx or .csv (by its suffix).")
     ],
     plan: PlanOption = None,
+    year: ShownYearOption = None,
 ) -> None:
     """Write the tracking evaluation of a year (the statisticians' sheet): the same file as the web's
     /tracking/export for the office."""
+    year = _shown(year)
     with _service(ctx, plan, "cli:track export") as svc:
         evaluations = svc.evaluate([year])
-        table = evaluation_table(svc.plan.plan.title, year, evaluations, illustrative=svc.is_illustrative())
+        table = evaluation_table(
+            svc.plan.plan.title, year, evaluations, illustrative=svc.is_illustrative(), lang=language()
+        )
     write_file(table, output, lang=language())
     typer.echo(f"tracking evaluation {year} → {output}")
 
@@ -224,13 +261,14 @@ def export(
 @domain_errors
 def alerts(
     ctx: typer.Context,
-    year: YearOption,
     as_of: AsOfOption = None,
     unit: UnitFilter = None,
     plan: PlanOption = None,
     fmt: FormatOption = Format.table,
+    year: ShownYearOption = None,
 ) -> None:
     """What the office can act on: missing and late reports, overdue milestones, 严重滞后 indicators."""
+    year = _shown(year)
     with _service(ctx, plan, "cli:track alerts") as svc:
         found = svc.alerts(year, _as_of(as_of))
         unit_id = _unit_id(svc, unit)

@@ -22,6 +22,7 @@ from carbonpeak.plan.schema import (
     ResponsibleUnit,
     Task,
 )
+from carbonpeak.plan.targets import target_met
 
 __all__ = [
     "DEFAULT_PLAN_ID",
@@ -46,6 +47,7 @@ __all__ = [
     "load_plan",
     "plan_dict",
     "resolve_plan",
+    "target_met",
     "target_text",
     "validate_file",
 ]

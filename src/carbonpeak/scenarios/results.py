@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from carbonpeak.plan import Indicator, Plan
+from carbonpeak.plan import Indicator, Plan, target_met
 from carbonpeak.scenarios.base_year import FUEL_NAMES, FUELS
 from carbonpeak.scenarios.engine import INDICATORS, SOURCES, Engine, Inputs, Result
 from carbonpeak.scenarios.levers import build_inputs
@@ -42,17 +42,6 @@ def run_scenario(scn: Scenario, plan: Plan | None = None, keep_energy: bool = Tr
 
 def _metric(ind: Indicator) -> str:
     return canonical_metric(ind.metric or re.sub(r"_\d{4}$", "", ind.id))
-
-
-def _compare(value: float, comparator: str, target: float) -> bool:
-    eps = 1e-9 * max(1.0, abs(target))
-    return {
-        ">=": value >= target - eps,
-        ">": value > target,
-        "<=": value <= target + eps,
-        "<": value < target,
-        "=": abs(value - target) <= eps,
-    }[comparator]
 
 
 def _check(
@@ -99,9 +88,7 @@ def _check_target(run: ScenarioRun, ind: Indicator, sample: int, tolerance: floa
     if converted is None:
         return None
     value, unit = converted
-    return _check(
-        ind, metric, ind.comparator, value, ind.value, unit, _compare(value, ind.comparator, ind.value)
-    )
+    return _check(ind, metric, ind.comparator, value, ind.value, unit, target_met(ind, value))
 
 
 def _change_check(run: ScenarioRun, ind: Indicator, metric: str, series: Any) -> dict[str, Any] | None:
@@ -112,11 +99,11 @@ def _change_check(run: ScenarioRun, ind: Indicator, metric: str, series: Any) ->
     base = float(series[int(np.searchsorted(years, ind.base_year))])
     now = float(series[int(np.searchsorted(years, ind.year))])
     if ind.comparator == "increase":
-        return _check(ind, metric, "increase", now, base, INDICATORS[metric][0], now > base)
+        return _check(ind, metric, "increase", now, base, INDICATORS[metric][0], target_met(ind, now, base))
     if ind.value is None:
         return None
     cut = (1.0 - now / base) * conversion_factor("dimensionless", "%") if base else 0.0
-    return _check(ind, metric, "reduce_by", cut, ind.value, "%", cut >= ind.value - 1e-9)
+    return _check(ind, metric, "reduce_by", cut, ind.value, "%", target_met(ind, cut))
 
 
 def _in_target_unit(

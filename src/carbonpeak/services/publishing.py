@@ -31,8 +31,6 @@ DEMO_SOURCE = "illustrative (示例数据) carbonpeak demo: the headline targets
 DEMO_ACTOR = Actor("示例数据 demo", "office")
 # Every change of these tables writes an audit row: the latest such row stamps the public figures.
 STAMP_TABLES = ("indicator_values", "computed_values", "task_reports", repo.TABLE)
-# The tracking status (Chinese, as the evaluation gives it) → a stable code for the JSON API.
-STATUS_CODES = {"已达标": "achieved", "进展顺利": "on_track", "存在风险": "at_risk", "严重滞后": "off_track"}
 
 
 def check_may_publish(actor: Actor) -> None:
@@ -167,8 +165,7 @@ class PublishingService:
             "values": values,
             "latest_year": values[-1]["year"] if values else None,
             "latest_value": values[-1]["value"] if values else None,
-            "status": status,
-            "status_code": STATUS_CODES.get(status or "", "no_data"),
+            "status": status or "no_data",  # a code of tracking/data/codes.yaml (indicator_status)
             "illustrative": illustrative,
             "published_at": state.published_at.isoformat() if state.published_at else None,
         }

@@ -20,6 +20,7 @@ from carbonpeak.plan import Indicator, Plan
 from carbonpeak.services.evidence import store_file
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.settings import get_settings
+from carbonpeak.tracking.codes import codes, label
 from carbonpeak.tracking.computed import INVENTORY_METRICS
 from carbonpeak.tracking.model import (
     INDICATOR_STATUSES,
@@ -199,10 +200,9 @@ def summary(svc: TrackingService, year: int) -> list[str]:
     show = "，".join
     return [
         f"  {year}年指标状态 (示例数据): "
-        + show(f"{k} {statuses[k]}" for k in INDICATOR_STATUSES if statuses[k]),
+        + show(f"{label('indicator_status', k)} {statuses[k]}" for k in INDICATOR_STATUSES if statuses[k]),
         f"  {year}年预警 (示例数据): " + show(f"{k} {v}" for k, v in sorted(alerts.items())),
-        f"  {year}年度考核等次 (示例数据): "
-        + show(f"{k} {grades[k]}" for k in ("优秀", "良好", "合格", "不合格")),
+        f"  {year}年度考核等次 (示例数据): " + show(f"{g.zh} {grades[c]}" for c, g in codes("grade").items()),
         f"  详见: carbonpeak track status --year {year}; carbonpeak track alerts --year {year}; "
         f"carbonpeak assess --year {year}",
     ]

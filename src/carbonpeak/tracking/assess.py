@@ -16,6 +16,7 @@ from typing import Any
 
 from carbonpeak.plan import Plan
 from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.tracking.codes import label as code_label
 from carbonpeak.tracking.evaluate import Evaluation, assessed_indicators
 from carbonpeak.tracking.model import (
     ANNUAL,
@@ -140,7 +141,7 @@ def unit_items(
         if unit not in units or (ind.value is None and ind.comparator != "increase"):
             continue  # not the unit's, or a target not set yet (e.g. 按市下达): not scored
         ev = evaluations.get(ind.id)
-        status = ev.status if ev else "无数据"
+        status = ev.status if ev else "no_data"
         role = "牵头" if units[0] == unit else "配合"
         items.append(
             Item(
@@ -148,7 +149,8 @@ def unit_items(
                 ind.id,
                 _weight(unit, units, rubric),
                 rubric.indicator_points[status],
-                f"指标「{ind.name}」({ind.year}年目标) {year}年{status} ({role})",
+                f"指标「{ind.name}」({ind.year}年目标) {year}年"
+                f"{code_label('indicator_status', status)} ({role})",
             )
         )
         owes_value = units[0] == unit and not (ind.metric and ind.metric in computed_metrics)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from carbonpeak.errors import InvalidInputError
-from carbonpeak.plan import Indicator, Plan
+from carbonpeak.plan import Indicator, Plan, target_met
 from carbonpeak.tracking.model import ANNUAL, ComputedValue, IndicatorStatus, Observation, indicator_owner
 from carbonpeak.tracking.path import TargetPath, geometric_ok, project
 from carbonpeak.tracking.rubric import Thresholds
@@ -57,22 +57,6 @@ class Evaluation:
 
 def _direction(ind: Indicator) -> int:
     return -1 if ind.comparator in ("<=", "<") else 1
-
-
-def meets(ind: Indicator, value: float, base_value: float | None = None) -> bool:
-    """Does ``value`` satisfy the indicator's target (comparator against value)?"""
-    target = ind.value
-    if ind.comparator == "increase":
-        return base_value is not None and value > base_value
-    if target is None:
-        return False
-    if ind.comparator == ">":
-        return value > target
-    if ind.comparator == "<":
-        return value < target
-    if ind.comparator == "<=":
-        return value <= target
-    return value >= target  # >=, =, reduce_by (reduction at least x %), ranges (at least the lower)
 
 
 def _method(ind: Indicator, base: float | None) -> str | None:
@@ -167,7 +151,7 @@ def evaluate_indicator(
             past = sorted((y, v) for y, (v, _) in used.items() if path.base_year < y <= year)
             projection = project(path, [y for y, _ in past], [v for _, v in past])
             if projection is not None:
-                projection_meets = meets(ind, projection)
+                projection_meets = target_met(ind, projection)
         status = _status(ind, actual, base_value, gap, progress, projection_meets, thresholds)
         out.append(
             Evaluation(
@@ -213,20 +197,20 @@ def _status(
     t: Thresholds,
 ) -> IndicatorStatus:
     if actual is None:
-        return "无数据"
+        return "no_data"
     if ind.comparator == "increase":
-        return "已达标" if meets(ind, actual, base_value) else "存在风险"
+        return "met" if target_met(ind, actual, base_value) else "at_risk"
     if ind.value is None:
-        return "无数据"
-    if meets(ind, actual):
-        return "已达标"
+        return "no_data"
+    if target_met(ind, actual):
+        return "met"
     if progress is None:
-        return "进展顺利" if gap is not None and gap >= 0 else "存在风险"
+        return "on_track" if gap is not None and gap >= 0 else "at_risk"
     if progress >= t.on_track:
-        return "进展顺利"
+        return "on_track"
     if progress < t.severe and not projection_meets:
-        return "严重滞后"
-    return "存在风险"
+        return "off_track"
+    return "at_risk"
 
 
 def evaluate_plan(

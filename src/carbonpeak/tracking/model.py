@@ -7,33 +7,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from carbonpeak.errors import InvalidInputError
 from carbonpeak.plan import Indicator, Plan, Task
 from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.tracking.codes import labels
 from carbonpeak.tracking.errors import NotAllowedError, WorkflowError
 
 Role = Literal["office", "department", "viewer"]
 State = Literal["draft", "submitted", "approved", "returned"]
 TaskStatus = Literal["not_started", "in_progress", "done", "delayed"]
-IndicatorStatus = Literal["已达标", "进展顺利", "存在风险", "严重滞后", "无数据"]
+# Codes, never words: the labels (zh/en) are in data/codes.yaml (carbonpeak.tracking.codes). A new
+# status code is one more value here and one more row there (tests check they agree).
+IndicatorStatus = Literal["met", "on_track", "at_risk", "off_track", "no_data"]
 
 STATES: tuple[State, ...] = ("draft", "submitted", "approved", "returned")
-STATE_LABELS: dict[str, str] = {
-    "draft": "草稿",
-    "submitted": "已报送",
-    "approved": "已审核",
-    "returned": "已退回",
-}
-TASK_STATUS_LABELS: dict[str, str] = {
-    "not_started": "未启动",
-    "in_progress": "推进中",
-    "done": "已完成",
-    "delayed": "滞后",
-}
+STATE_LABELS: dict[str, str] = labels("record_state")
+TASK_STATUS_LABELS: dict[str, str] = labels("task_status")
 TASK_STATUS_BY_LABEL: dict[str, str] = {v: k for k, v in TASK_STATUS_LABELS.items()}
-INDICATOR_STATUSES: tuple[IndicatorStatus, ...] = ("已达标", "进展顺利", "存在风险", "严重滞后", "无数据")
+INDICATOR_STATUSES: tuple[IndicatorStatus, ...] = get_args(IndicatorStatus)
 ANNUAL = "Y"
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
 PERIODS: tuple[str, ...] = (ANNUAL, *QUARTERS)
@@ -48,6 +41,12 @@ def period_end(year: int, period: str) -> dt.date:
     month = 3 * int(period[1])
     next_first = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
     return next_first - dt.timedelta(days=1)
+
+
+def default_year(today: dt.date) -> int:
+    """The year a page or a command shows when none is asked for: the last complete year (the one
+    before ``today``'s), never a year opened by one early record of the current year."""
+    return today.year - 1
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from carbonpeak.tracking.codes import code_by_label, codes
 from carbonpeak.tracking.errors import TrackingError
 
 DEFAULT_RUBRIC = Path(__file__).parent / "data" / "rubric.yaml"
@@ -60,12 +61,18 @@ class Rubric(_Model):
 
     @model_validator(mode="after")
     def _complete(self) -> Rubric:
-        from carbonpeak.tracking.model import INDICATOR_STATUSES, TASK_STATUS_LABELS
-
-        missing: list[str] = [s for s in INDICATOR_STATUSES if s not in self.indicator_points]
-        missing += [s for s in (*TASK_STATUS_LABELS, "missing") if s not in self.task_points]
+        missing: list[str] = [s for s in codes("indicator_status") if s not in self.indicator_points]
+        missing += [s for s in (*codes("task_status"), "missing") if s not in self.task_points]
         if missing:
             raise ValueError(f"points missing for: {', '.join(missing)}")
+        unknown = [s for s in self.indicator_points if s not in codes("indicator_status")]
+        unknown += [s for s in self.task_points if s not in (*codes("task_status"), "missing")]
+        unknown += [g.grade for g in self.grades if g.grade not in codes("grade")]
+        if unknown:
+            raise ValueError(
+                f"unknown codes: {', '.join(unknown)} (statuses: {', '.join(codes('indicator_status'))}; "
+                f"grades: {', '.join(codes('grade'))})"
+            )
         if not self.grades or min(g.min_score for g in self.grades) > 0:
             raise ValueError("grades must include one with min_score 0")
         return self
@@ -85,7 +92,29 @@ def load_rubric(path: Path | str | None = None) -> Rubric:
     except OSError as exc:
         raise TrackingError(f"{file}: cannot read the rubric: {exc}") from exc
     try:
-        return Rubric.model_validate(data)
+        return Rubric.model_validate(_codes_for_words(data))
     except ValidationError as exc:
         lines = [f"{file}: {'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()]
         raise TrackingError("the rubric is not valid:\n" + "\n".join(lines)) from exc
+
+
+def _codes_for_words(data: object) -> object:
+    """A rubric written with the Chinese (or English) words of statuses and grades, as version 1 files
+    were (``已达标: 1.0``, ``grade: 优秀``), is read with the codes those words stand for."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    points = out.get("indicator_points")
+    if isinstance(points, dict):
+        out["indicator_points"] = {
+            code_by_label("indicator_status", str(k)) or k: v for k, v in points.items()
+        }
+    grades = out.get("grades")
+    if isinstance(grades, list):
+        out["grades"] = [
+            {**g, "grade": code_by_label("grade", str(g["grade"])) or g["grade"]}
+            if isinstance(g, dict) and "grade" in g
+            else g
+            for g in grades
+        ]
+    return out

@@ -1,14 +1,17 @@
 """The tracking evaluation of one year as a table (the statisticians' sheet): every quantified
 indicator with the required value on the path, the actual value and where it comes from (填报
-reported and approved, 核算 computed from the inventory), the gap and the status. The web's
-``/tracking/export`` and ``carbonpeak track export`` write this same table (``carbonpeak.reports``)."""
+reported and approved, 核算 computed from the inventory), the gap and the status (its words in the
+file's language, and its code). The web's ``/tracking/export`` and ``carbonpeak track export`` write
+this same table (``carbonpeak.reports``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from carbonpeak.errors import Lang
 from carbonpeak.tables import Column, Table
+from carbonpeak.tracking.codes import label
 from carbonpeak.tracking.evaluate import Evaluation
 
 ILLUSTRATIVE = " · 示例数据 (illustrative)"
@@ -37,12 +40,16 @@ COLUMNS: tuple[Column, ...] = (
     _value("computed", "核算值", "Computed"),
     Column("mismatch", "填报与核算不一致", "Reported and computed differ"),
     _value("gap", "差距（正为超前）", "Gap (positive: ahead)"),
-    Column("status", "状态", "Status"),
+    Column("status_label", "状态", "Status"),
+    Column("status", "状态代码", "Status code"),
     Column("notes", "说明", "Notes", width=60),
 )
 
 
-def _cell(key: str, value: Any) -> Any:
+def _cell(key: str, e: Evaluation, lang: Lang) -> Any:
+    if key == "status_label":
+        return label("indicator_status", e.status, "en" if lang == "en" else "zh")
+    value = getattr(e, key)
     if key == "value_source":
         return SOURCE_LABELS.get(value or "", "")
     if key == "mismatch":
@@ -53,11 +60,16 @@ def _cell(key: str, value: Any) -> Any:
 
 
 def evaluation_table(
-    plan_title: str, year: int, evaluations: Iterable[Evaluation], *, illustrative: bool
+    plan_title: str,
+    year: int,
+    evaluations: Iterable[Evaluation],
+    *,
+    illustrative: bool,
+    lang: Lang = "zh-CN",
 ) -> Table:
     """The evaluations of ``year`` as one table titled with the plan (示例数据 when illustrative)."""
     title = f"{plan_title} — {year}年指标跟踪评估{ILLUSTRATIVE if illustrative else ''}"
-    rows = tuple(tuple(_cell(c.key, getattr(e, c.key)) for c in COLUMNS) for e in evaluations)
+    rows = tuple(tuple(_cell(c.key, e, lang) for c in COLUMNS) for e in evaluations)
     return Table(
         f"{year}指标评估",
         COLUMNS,

@@ -133,8 +133,8 @@ def indicator_alerts(evaluations: list[Evaluation], year: int) -> list[Alert]:
     for e in evaluations:
         if e.year != year:
             continue
-        if e.status == "严重滞后":
-            turned = "转为" if before.get(e.indicator_id) not in (None, "严重滞后") else ""
+        if e.status == "off_track":
+            turned = "转为" if before.get(e.indicator_id) not in (None, "off_track") else ""
             alerts.append(
                 Alert(
                     "severely_lagging",

@@ -22,6 +22,7 @@ from carbonpeak.settings import Settings
 from carbonpeak.storage import current, head, make_engine
 from carbonpeak.web.accounting.room import ROOM as ACCOUNTING
 from carbonpeak.web.admin.room import ROOM as ADMIN
+from carbonpeak.web.core import filters
 from carbonpeak.web.core.auth import check_declared
 from carbonpeak.web.core.errors import install_error_handlers
 from carbonpeak.web.core.request_log import RequestLogMiddleware
@@ -136,6 +137,7 @@ def _templates(rooms: Sequence[Room]) -> Jinja2Templates:
             seen[path.name] = room.name
     templates = Jinja2Templates(directory=[room.templates for room in rooms])
     templates.env.undefined = StrictUndefined  # a missing word or value is an error, not a blank
+    filters.install(templates.env)
     return templates
 
 

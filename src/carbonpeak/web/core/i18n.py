@@ -64,6 +64,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "indicator": ("指标", "Indicator"),
     "target": ("目标", "Target"),
     "year": ("目标年", "Year"),
+    "shown_year": ("年份", "Year"),
+    "show": ("查看", "Show"),
     "unit": ("单位", "Unit"),
     "all": ("全部", "All"),
     "filter": ("筛选", "Filter"),
@@ -124,7 +126,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "demo_banner": ("演示模式：示例数据（illustrative）", "Demo mode: illustrative data (示例数据)"),
     "status_note": (
         "状态为跟踪评估结果（已达标/进展顺利/存在风险/严重滞后/无数据），年份：",
-        "Status: the tracking evaluation (achieved, on track, at risk, severely lagging, no data) of",
+        "Status: the tracking evaluation (met, on track, at risk, severely lagging, no data) of",
     ),
     "tasks_of_unit": ("本单位牵头或配合的任务", "Tasks your unit leads or supports"),
     "indicators_of_unit": ("本单位负责的指标", "Indicators your unit is responsible for"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from carbonpeak.plan import Plan
@@ -27,10 +27,12 @@ Reader = Annotated[Principal, Depends(permit(*READERS, scoped=True))]
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, who: Reader) -> Response:
+def overview(
+    request: Request, who: Reader, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+) -> Response:
     plan: Plan = request.app.state.plan
     mine = {i.id for i in visible_indicators(plan, who)}
-    tracking = overview_tracking(request, who)
+    tracking = overview_tracking(request, who, year)
     evaluated = tracking["statuses"]
     trends = tracking["trends"]
     cards = [

@@ -22,6 +22,14 @@ from carbonpeak.web.scenarios.pages import app_cache, words
 from carbonpeak.web.tracking.views import alert_rows, as_of_for, default_year, service
 
 
+def year_choices(data: TrackingData, year: int) -> list[int]:
+    """The years a year selector offers: every year with a record or a computed value, the default
+    year and the one shown, newest first."""
+    years = {o.year for o in data.observations} | {c.year for c in data.computed}
+    years |= {r.year for r in data.reports} | {default_year(), year}
+    return sorted(years, reverse=True)
+
+
 def trend_years(data: TrackingData, year: int, span: int = 6) -> list[int]:
     """The years the overview's trend lines cover: those with a value, up to ``year``, the last ``span``."""
     years = {o.year for o in data.observations} | {c.year for c in data.computed} | {year}
@@ -69,20 +77,21 @@ def sparkline(trend: dict[str, Any], width: int = 180, height: int = 40, pad: in
     return out
 
 
-def overview_tracking(request: Request, who: Principal) -> dict[str, Any]:
+def overview_tracking(request: Request, who: Principal, year: int | None = None) -> dict[str, Any]:
     """What the overview shows from tracking: each indicator's evaluated status for the latest year
     with data, and (for the office) the alerts; ``illustrative`` when demo data are stored.
 
     Kept per app until the tracking data change (``change_stamp``) or the day turns: the overview is
     the most requested page and the evaluation reads every record."""
     svc = service(request)
-    key = (svc.change_stamp(), dt.date.today())
+    shown = year or default_year()
+    key = (svc.change_stamp(), dt.date.today(), shown)
     cached = getattr(request.app.state, "overview_tracking", None)
     if cached is None or cached[0] != key:
         with _OVERVIEW_LOCK:  # many first requests at once: one evaluation, the others wait for it
             cached = getattr(request.app.state, "overview_tracking", None)
             if cached is None or cached[0] != key:
-                cached = (key, _overview_result(svc))
+                cached = (key, _overview_result(svc, shown))
                 request.app.state.overview_tracking = cached
     result = dict(cached[1])
     if who.role != "office":
@@ -93,16 +102,16 @@ def overview_tracking(request: Request, who: Principal) -> dict[str, Any]:
 _OVERVIEW_LOCK = threading.Lock()
 
 
-def _overview_result(svc: TrackingService) -> dict[str, Any]:
-    """The overview's tracking part, computed from the stored records."""
+def _overview_result(svc: TrackingService, year: int) -> dict[str, Any]:
+    """The overview's tracking part for ``year``, computed from the stored records."""
     data = svc.data()
-    year = default_year(data)
     years = trend_years(data, year)
     evaluations = svc.evaluate(years, data)
     statuses = {e.indicator_id: e.status for e in evaluations if e.year == year}
     alerts = alert_rows(svc.plan, svc.alerts(year, as_of_for(year), data))
     return {
         "year": year,
+        "years": year_choices(data, year),
         "statuses": statuses,
         "trends": trend_series(evaluations, years),
         "alerts": alerts,

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from carbonpeak.plan import Plan
 from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedTask, Principal, permit
 from carbonpeak.web.core.render import render
+from carbonpeak.web.core.tracking_service import indicator_statuses
 from carbonpeak.web.plan.views import (
     filtered_indicators,
     indicator_row,
@@ -51,7 +52,8 @@ def plan_page(request: Request, who: Reader) -> Response:
 def task_page(request: Request, who: Reader, task: OwnedTask) -> Response:
     plan = _plan(request)
     row = task_row(plan, task)
-    indicators = [indicator_row(plan, i) for i in plan.indicators if i.id in task.indicators]
+    _, statuses = indicator_statuses(request)
+    indicators = [indicator_row(plan, i, statuses) for i in plan.indicators if i.id in task.indicators]
     projects = [p for p in plan.projects if p.task == task.id]
     milestones = [m for m in plan.milestones if m.task == task.id]
     return render(
@@ -71,8 +73,9 @@ def indicators_page(
 ) -> Response:
     plan = _plan(request)
     chosen_year = int(year) if year and year.isdigit() else None
+    status_year, statuses = indicator_statuses(request)
     rows = [
-        indicator_row(plan, i)
+        indicator_row(plan, i, statuses)
         for i in filtered_indicators(plan, who, action or None, unit or None, chosen_year)
     ]
     visible = visible_indicators(plan, who)
@@ -86,6 +89,7 @@ def indicators_page(
             "units": [u for u in plan.units if u.id in responsible_units],
             "years": sorted({i.year for i in visible}),
             "chosen": {"action": action or "", "unit": unit or "", "year": chosen_year},
+            "status_year": status_year,
         },
     )
 
@@ -96,6 +100,7 @@ def my_tasks(
 ) -> Response:
     plan = _plan(request)
     tasks = [task_row(plan, t) for t in visible_tasks(plan, who)]
-    indicators = [indicator_row(plan, i) for i in visible_indicators(plan, who)]
+    _, statuses = indicator_statuses(request)
+    indicators = [indicator_row(plan, i, statuses) for i in visible_indicators(plan, who)]
     unit = unit_names(plan).get(who.unit_id or "", who.unit_id)
     return render(request, "my_tasks.html", {"tasks": tasks, "indicators": indicators, "unit": unit})

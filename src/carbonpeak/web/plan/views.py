@@ -11,39 +11,21 @@ from typing import Any
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, filter_indicators, indicator_responsible, target_text
+from carbonpeak.tracking.codes import Code, codes
 from carbonpeak.web.core.auth import Principal
 
+Status = Code  # a target's status: a code of tracking/data/codes.yaml with its zh/en words
 
-@dataclass(frozen=True)
-class Status:
-    """A target's status as a card colour: on_track / at_risk / off_track / no_data."""
-
-    code: str
-    label_zh: str
-    label_en: str
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_zh
-
-
-NO_DATA = Status("no_data", "无数据", "no data")
-STATUSES = {
-    "achieved": Status("achieved", "已达标", "achieved"),
-    "on_track": Status("on_track", "进展顺利", "on track"),
-    "at_risk": Status("at_risk", "存在风险", "at risk"),
-    "off_track": Status("off_track", "严重滞后", "severely lagging"),
-    "no_data": NO_DATA,
-}
-# The tracking evaluation's status (carbonpeak.tracking.evaluate) → the card's status.
-TRACKING_STATUS = {s.label_zh: s for s in STATUSES.values()}
+STATUSES: dict[str, Status] = codes("indicator_status")
+NO_DATA = STATUSES["no_data"]
 
 
 def target_status(plan: Plan, indicator: Indicator, evaluated: dict[str, str] | None = None) -> Status:
-    """The status of a target: the tracking evaluation's (已达标/进展顺利/存在风险/严重滞后/无数据)
-    when ``evaluated`` (indicator id → status label) is given, else 无数据."""
+    """The status of a target: the tracking evaluation's code (met, on_track, at_risk, off_track,
+    no_data) when ``evaluated`` (indicator id → status code) is given, else no_data."""
     if evaluated is None:
         return NO_DATA
-    return TRACKING_STATUS.get(evaluated.get(indicator.id, ""), NO_DATA)
+    return STATUSES.get(evaluated.get(indicator.id, ""), NO_DATA)
 
 
 def headline_indicators(plan: Plan) -> list[Indicator]:
@@ -106,11 +88,11 @@ def visible_indicators(plan: Plan, who: Principal) -> list[Indicator]:
     return [i for i in plan.indicators if who.owns_units(responsible_of(plan, i))]
 
 
-def indicator_row(plan: Plan, ind: Indicator) -> dict[str, Any]:
+def indicator_row(plan: Plan, ind: Indicator, statuses: dict[str, str] | None = None) -> dict[str, Any]:
     index = _index(plan)
     names = index.names
     responsible = responsible_of(plan, ind)
-    status = target_status(plan, ind)
+    status = target_status(plan, ind, statuses)
     return {
         "id": ind.id,
         "name": ind.name,
@@ -131,7 +113,7 @@ def indicator_row(plan: Plan, ind: Indicator) -> dict[str, Any]:
         "responsible_names": [names.get(u, u) for u in responsible],
         "tasks": list(index.tasks.get(ind.id, [])),
         "status": status.code,
-        "status_label": status.label_zh,
+        "status_label": status.zh,
     }
 
 

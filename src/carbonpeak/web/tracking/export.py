@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from carbonpeak.tracking.tables import evaluation_table
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.core.downloads import table_response
+from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.plan.views import visible_indicators
 from carbonpeak.web.tracking.views import default_year, service
 
@@ -36,5 +37,7 @@ def tracking_export(
     year = year or default_year(data)
     mine = {i.id for i in visible_indicators(svc.plan, who)}
     evaluations = [e for e in svc.evaluate([year], data) if e.indicator_id in mine]
-    table = evaluation_table(svc.plan.plan.title, year, evaluations, illustrative=svc.is_illustrative())
+    table = evaluation_table(
+        svc.plan.plan.title, year, evaluations, illustrative=svc.is_illustrative(), lang=lang_of(request)
+    )
     return table_response(format, table, f"{svc.plan.plan.id}-tracking-{year}")

@@ -8,16 +8,18 @@ docs/tracking.md); this module only picks the years and arranges the rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from carbonpeak.plan import Indicator, Plan
 from carbonpeak.tracking.evaluate import Evaluation
+from carbonpeak.tracking.model import default_year
 from carbonpeak.web.core.auth import READERS, OwnedIndicator, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
-from carbonpeak.web.plan.views import NO_DATA, TRACKING_STATUS, indicator_row, target_status, task_row
+from carbonpeak.web.plan.views import NO_DATA, STATUSES, indicator_row, target_status, task_row
 from carbonpeak.web.tracking.publishing import publishing
 from carbonpeak.web.tracking.views import service
 
@@ -138,7 +140,7 @@ def indicator_evaluation(request: Request, ind: Indicator, lang: str = "zh-CN") 
 
 def _row(e: Evaluation, sources: dict[int, list[str]], x: dict[str, str], lang: str) -> dict[str, Any]:
     """One year of the table: actual (with its kind and sources), required, gap and status."""
-    status = TRACKING_STATUS.get(e.status, NO_DATA)
+    status = STATUSES.get(e.status, NO_DATA)
     return {
         "year": e.year,
         "actual": _num(e.actual),
@@ -182,14 +184,22 @@ def _chart(
 
 
 @pages.get("/indicators/{indicator_id}", response_class=HTMLResponse)
-def indicator_page(request: Request, who: Reader, ind: OwnedIndicator) -> Response:
+def indicator_page(
+    request: Request,
+    who: Reader,
+    ind: OwnedIndicator,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> Response:
+    """The status shown is the one of the year shown everywhere (``?year=``, else the default year),
+    as the overview and the list of indicators show it."""
     plan: Plan = request.app.state.plan
     row = indicator_row(plan, ind)
     tasks = [task_row(plan, t) for t in plan.tasks if t.id in row["tasks"]]
     lang = lang_of(request)
     evaluation = indicator_evaluation(request, ind, lang)
-    latest = [r for r in evaluation["rows"] if r["actual"] is not None]
-    status = target_status(plan, ind, {ind.id: latest[-1]["status"]} if latest else None)
+    shown = year or default_year(dt.date.today())
+    in_year = [r for r in evaluation["rows"] if r["year"] == shown]
+    status = target_status(plan, ind, {ind.id: in_year[0]["status"]} if in_year else {})
     return render(
         request,
         "indicator.html",
@@ -197,7 +207,7 @@ def indicator_page(request: Request, who: Reader, ind: OwnedIndicator) -> Respon
             "ind": row,
             "tasks": tasks,
             "status": status,
-            "status_year": latest[-1]["year"] if latest else None,
+            "status_year": shown,
             "ev": evaluation,
             "x": words(lang),
             "published": publishing(request).is_published(ind.id) if who.role == "office" else None,

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from carbonpeak.services.publishing import PublishingService
 from carbonpeak.web.core.auth import ALL_ROLES, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
-from carbonpeak.web.plan.views import NO_DATA, TRACKING_STATUS
+from carbonpeak.web.plan.views import NO_DATA, STATUSES
 from carbonpeak.web.tracking.views import actor_of, service
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +38,7 @@ def public_rows(request: Request, lang: str) -> list[dict[str, Any]]:
     """The published indicators with their values, and the status label in the page's language."""
     rows = publishing(request).public_indicators()
     for row in rows:
-        status = TRACKING_STATUS.get(row["status"] or "", NO_DATA)
+        status = STATUSES.get(row["status"] or "", NO_DATA)
         row["status_label"] = status.label(lang)
     return rows
 

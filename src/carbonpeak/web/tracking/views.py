@@ -19,13 +19,15 @@ from carbonpeak.plan import Plan
 from carbonpeak.reports import CSV_MEDIA, XLSX_MEDIA, file_bytes
 from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tables import Table
+from carbonpeak.tracking.codes import codes, label
 from carbonpeak.tracking.errors import ConflictError
 from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
-from carbonpeak.tracking.rubric import load_rubric
+from carbonpeak.tracking.model import default_year as last_complete_year
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
 from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.tracking_service import service as service
 from carbonpeak.web.plan.views import unit_names
 
 ACTION_LABELS = {
@@ -119,25 +121,6 @@ def message(request: Request, exc: Exception) -> str:
     return str(exc).strip("'\"")
 
 
-def service(request: Request) -> TrackingService:
-    """The app's tracking service (one per app, built on first use from the settings)."""
-    svc = getattr(request.app.state, "tracking", None)
-    if isinstance(svc, TrackingService):
-        return svc
-    conf = request.app.state.settings
-    svc = TrackingService(
-        request.app.state.engine,
-        request.app.state.plan,
-        source="web",
-        rubric=load_rubric(conf.rubric),
-        evidence_dir=conf.resolved_evidence_dir(),
-        evidence_max_bytes=int(conf.evidence_max_mb * 1024 * 1024),
-        evidence_types=conf.evidence_types,
-    )
-    request.app.state.tracking = svc
-    return svc
-
-
 def actor_of(who: Principal) -> Actor:
     """The tracking actor of a signed-in office, department or viewer user."""
     if who.role not in ("office", "department", "viewer"):
@@ -150,11 +133,10 @@ def error_status(exc: CarbonpeakError) -> int:
     return HTTP_STATUS[exc.kind]
 
 
-def default_year(data: TrackingData) -> int:
-    """The latest year with a reported or computed value or a task report, else last year."""
-    years = [o.year for o in data.observations] + [c.year for c in data.computed]
-    years += [r.year for r in data.reports]
-    return max(years) if years else dt.date.today().year - 1
+def default_year(data: TrackingData | None = None) -> int:
+    """The year a page shows without ``?year=``: the last complete year (``tracking.model``), never
+    the year one early record opened (``data`` is not consulted)."""
+    return last_complete_year(dt.date.today())
 
 
 def as_of_for(year: int) -> dt.date:
@@ -232,7 +214,7 @@ def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
         "late_report": "报送逾期",
         "missing_report": "未报送",
         "overdue_milestone": "节点逾期",
-        "severely_lagging": "严重滞后",
+        "severely_lagging": label("indicator_status", "off_track"),
         "stale": "数据陈旧",
         "mismatch": "填报与核算不符",
     }
@@ -264,6 +246,8 @@ def assessment_rows(svc: TrackingService, year: int, sort: str = "score") -> lis
             illustrative=illustrative,
             deduction_count=len(d["deductions"]),
             top_reason=d["deductions"][0]["reason"] if d["deductions"] else "",
+            grade_label=label("grade", a.grade),
+            grade_rank=list(codes("grade")).index(a.grade),
         )
         for comp, values in d["components"].items():
             d[f"component_{comp}"] = values["score"]
@@ -271,7 +255,7 @@ def assessment_rows(svc: TrackingService, year: int, sort: str = "score") -> lis
     key = sort.lstrip("-")
     if key not in SORT_KEYS:
         key = "score"
-    field = {"deductions": "deduction_count"}.get(key, key)
+    field = {"deductions": "deduction_count", "grade": "grade_rank"}.get(key, key)
     descending = (key == "score") != sort.startswith("-")
     rows.sort(key=lambda r: r["unit_name"])  # ties keep the name order (stable sort)
     rows.sort(key=lambda r: r[field], reverse=descending)
@@ -289,7 +273,7 @@ REPORT_TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("unit", "编号"),
             ("unit_name", "责任单位"),
             ("score", "得分"),
-            ("grade", "等次"),
+            ("grade_label", "等次"),
             ("component_indicators", "指标完成"),
             ("component_tasks", "任务推进"),
             ("component_timeliness", "报送及时"),
