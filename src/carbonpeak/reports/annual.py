@@ -226,8 +226,8 @@ def _summary(r: AnnualResults, lang: Lang) -> list[str]:
             )
         )
     grades = Counter(a.grade for a in r.assessments)
-    shown = "、".join(f"{g}{grades[g]}个" for g in r.grades if grades[g])
-    shown_en = ", ".join(f"{g}: {grades[g]}" for g in r.grades if grades[g])
+    shown = "、".join(f"{labels.grade(g, 'zh-CN')}{grades[g]}个" for g in r.grades if grades[g])
+    shown_en = ", ".join(f"{labels.grade(g, 'en')}: {grades[g]}" for g in r.grades if grades[g])
     out.append(
         w(
             lang,
@@ -319,7 +319,7 @@ def scorecard_table(r: AnnualResults, lang: Lang) -> Table:
         (
             unit_name(r.meta, a.unit, lang),
             a.score,
-            a.grade,
+            labels.grade(a.grade, lang),
             100 - a.score,
             "；".join(
                 f"{labels.component(d.component, lang)}：{d.reason}（{display.number(d.points_lost)}）"
@@ -344,7 +344,7 @@ def items_table(r: AnnualResults, lang: Lang) -> Table:
                     notice,
                     unit_name(r.meta, a.unit, lang),
                     w(lang, "考核等次", "grade"),
-                    f"{a.grade}（{display.number(a.score)}）",
+                    f"{labels.grade(a.grade, lang)}（{display.number(a.score)}）",
                 )
             )
     for e in r.evaluations:

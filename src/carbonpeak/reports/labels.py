@@ -1,24 +1,18 @@
 """The words of the documents for the tracking package's codes, in zh-CN and English.
 
-Statuses are read through the tracking package's own type (``INDICATOR_STATUSES``, in its order:
-met, on track, at risk, severely lagging, no data), never compared with Chinese text here, so the
-documents follow when the tracking codes change."""
+Statuses, grades, task statuses and record states take their labels from the tracking code table
+(``carbonpeak.tracking.codes``, data/codes.yaml), the one place a code gets its words; the words
+only documents use (alert kinds, assessment components in English, periods) are here."""
 
 from __future__ import annotations
 
 from carbonpeak.errors import Lang
+from carbonpeak.tracking import codes
 from carbonpeak.tracking.assess import COMPONENT_LABELS
-from carbonpeak.tracking.model import INDICATOR_STATUSES, TASK_STATUS_LABELS
+from carbonpeak.tracking.model import INDICATOR_STATUSES
 
-MET, ON_TRACK, AT_RISK, SEVERE, NO_DATA = INDICATOR_STATUSES
+MET, ON_TRACK, AT_RISK, SEVERE, NO_DATA = INDICATOR_STATUSES[:5]
 
-_STATUS_ZH: dict[str, str] = dict(
-    zip(INDICATOR_STATUSES, ("已达标", "进展顺利", "存在风险", "严重滞后", "无数据"), strict=True)
-)
-_STATUS_EN: dict[str, str] = dict(
-    zip(INDICATOR_STATUSES, ("met", "on track", "at risk", "severely lagging", "no data"), strict=True)
-)
-_TASK_EN = {"not_started": "not started", "in_progress": "in progress", "done": "done", "delayed": "delayed"}
 _COMPONENT_EN = {
     "indicators": "indicators",
     "tasks": "tasks",
@@ -33,23 +27,24 @@ _ALERT = {
     "stale": ("长期未更新", "not updated"),
     "mismatch": ("报送值与核算值不符", "reported value differs from computed"),
 }
-_STATE = {
-    "draft": ("草稿", "draft"),
-    "submitted": ("已报送", "submitted"),
-    "approved": ("已审核", "approved"),
-    "returned": ("已退回", "returned"),
-}
+
+
+def _lang(lang: Lang) -> str:
+    return "en" if lang == "en" else "zh"
 
 
 def status(code: str, lang: Lang) -> str:
-    table = _STATUS_EN if lang == "en" else _STATUS_ZH
-    return table.get(code, code)
+    return codes.label("indicator_status", code, _lang(lang))
+
+
+def grade(code: str, lang: Lang) -> str:
+    return codes.label("grade", code, _lang(lang))
 
 
 def task_status(code: str | None, lang: Lang) -> str:
     if code is None:
         return "no report" if lang == "en" else "未报送"
-    return _TASK_EN.get(code, code) if lang == "en" else TASK_STATUS_LABELS.get(code, code)
+    return codes.label("task_status", code, _lang(lang))
 
 
 def component(code: str, lang: Lang) -> str:
@@ -62,8 +57,7 @@ def alert_kind(code: str, lang: Lang) -> str:
 
 
 def state(code: str, lang: Lang) -> str:
-    zh, en = _STATE.get(code, (code, code))
-    return en if lang == "en" else zh
+    return codes.label("record_state", code, _lang(lang))
 
 
 def period(year: int, code: str, lang: Lang) -> str:

@@ -24,7 +24,7 @@ def notice_book(r: AnnualResults, lang: Lang) -> Book:
                     unit_name(r.meta, a.unit, lang),
                     w(lang, "年度考核", "annual assessment"),
                     a.score,
-                    a.grade,
+                    labels.grade(a.grade, lang),
                     "",
                     "",
                 )
@@ -35,7 +35,17 @@ def notice_book(r: AnnualResults, lang: Lang) -> Book:
                 f"{labels.component(d.component, lang)}：{d.reason}（{display.number(d.points_lost)}）"
                 for d in a.deductions
             )
-            rows.append((criticise, unit_name(r.meta, a.unit, lang), reasons, a.score, a.grade, "", ""))
+            rows.append(
+                (
+                    criticise,
+                    unit_name(r.meta, a.unit, lang),
+                    reasons,
+                    a.score,
+                    labels.grade(a.grade, lang),
+                    "",
+                    "",
+                )
+            )
     for e in r.evaluations:
         if e.status == labels.SEVERE:
             rows.append(
