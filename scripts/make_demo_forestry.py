@@ -9,6 +9,8 @@ tests/forestry/test_demo.py checks it. Run: .venv/bin/python scripts/make_demo_f
 from __future__ import annotations
 
 import csv
+import json
+import math
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "demo" / "linhai-parcels-2020-2024.csv"
@@ -118,12 +120,37 @@ def rows() -> list[list[object]]:
     return out
 
 
+GEOJSON = OUT.with_name("linhai-parcels-2024.geojson")
+# Illustrative placement only: squares of the stated areas laid on a grid south-west of the district's
+# centroid (116.966 E, 38.856 N in the reference outline); not the real parcels' positions.
+ORIGIN = (116.90, 38.80)
+METRES_PER_DEGREE = 111_195.0  # on the authalic sphere (R = 6,371,007 m) the area check uses
+
+
+def features(table: list[list[object]]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    lon0, lat0 = ORIGIN
+    for n, row in enumerate(r for r in table if r[1] == 2024):
+        side = math.sqrt(float(str(row[3])) / 15 * 10_000)  # 亩 → m², square side in metres
+        dlat = side / METRES_PER_DEGREE
+        dlon = side / (METRES_PER_DEGREE * math.cos(math.radians(lat0)))
+        x, y = lon0 + (n % 5) * 0.02, lat0 + (n // 5) * 0.02
+        ring = [[x, y], [x + dlon, y], [x + dlon, y + dlat], [x, y + dlat], [x, y]]
+        props = {h: v for h, v in zip(HEADER, row, strict=True) if v != ""}
+        out.append(
+            {"type": "Feature", "properties": props, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        )
+    return out
+
+
 def main() -> None:
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         fh.write("# 示例数据 illustrative, not real survey data: scripts/make_demo_forestry.py\n")
         writer = csv.writer(fh)
         writer.writerow(HEADER)
         writer.writerows(rows())
+    doc = {"type": "FeatureCollection", "name": "示例数据 illustrative", "features": features(rows())}
+    GEOJSON.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

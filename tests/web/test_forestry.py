@@ -31,7 +31,8 @@ def test_page_shows_the_zone_figures_and_filters(forest_live: LiveServer) -> Non
             "储量变化法" in text
             and text.split('id="forestry-projects"')[1].split("</table>")[0].count("<tr>") == 3
         )
-        assert 'id="forestry-by-species"' in text and "杨树" in text
+        by_species = text.split('id="forestry-by-species"')[1].split("</table>")[0]
+        assert "杨树" in by_species and "poplar" not in by_species
         filtered = client.get("/forestry", params={"year": 2024, "land_class": "wetland"}).text
         body = filtered.split('id="forestry-parcels"')[1]
         assert body.count("<tr>") == 3 and "TB-W1" in body and "LH-01" not in body  # header + 2 wetlands
@@ -61,6 +62,9 @@ def test_api_and_roles(forest_live: LiveServer) -> None:
         )
         assert {p["parcel_id"] for p in parcels.json()} == {"TB-W1", "TB-W2"}
         assert client.get("/api/v1/forestry/figures", params={"area": "无此区域"}).status_code == 404
+        drawn = client.get("/forestry/map.json", params={"area": "林海循环经济示范区"}).json()
+        assert drawn["year"] == 2024 and len(drawn["parcels"]["features"]) == 13
+        assert drawn["outline"]["features"][0]["properties"]["adcode"] == 120118
     with contextlib.closing(login(forest_live, "firm")) as client:
         assert client.get("/forestry").status_code == 403
         assert client.get("/api/v1/forestry/surveys").status_code == 403

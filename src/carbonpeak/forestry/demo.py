@@ -12,6 +12,7 @@ from carbonpeak.forestry.io import read_table
 from carbonpeak.forestry.model import Parcel, WetlandFactor, load_parameters
 
 DEMO_FILE = "linhai-parcels-2020-2024.csv"
+DEMO_GEOJSON = "linhai-parcels-2024.geojson"
 WETLAND_FILE = "linhai-wetland-factor.yaml"
 DEMO_ZONE = "林海循环经济示范区"
 

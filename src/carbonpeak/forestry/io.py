@@ -83,7 +83,8 @@ def parcels_from_records(
     records: list[dict[str, Any]], file: str, params: Parameters, *, first_row: int = 2
 ) -> tuple[list[Parcel], list[Problem]]:
     """Parcels from rows (header → value); problems located by row (the user's row number)."""
-    columns = list(records[0].keys()) if records else []
+    # GeoJSON features may leave out an empty property: the columns are those of any record
+    columns = list(dict.fromkeys(k for rec in records for k in rec))
     cols, problems = _header_map(columns, file)
     if problems:
         return [], problems

@@ -186,3 +186,12 @@ def land_area(district: str = "120118") -> LandArea:
         )
     area_ha = float(convert(float(d["land_area_km2"]), "km²", "hectare"))
     return LandArea(district, str(d["name"]), area_ha, str(d["source"]))
+
+
+def district_outline(district: str = "120118") -> tuple[dict[str, Any], str]:
+    """The district's outline (GeoJSON) for the map, with its source (approximate)."""
+    import json
+
+    d = yaml.safe_load(_data("land-area.yaml"))["districts"][district]
+    outline: dict[str, Any] = json.loads(_data(str(d["outline"])))
+    return outline, str(d["outline_source"])

@@ -21,13 +21,14 @@ from carbonpeak.forestry import (
     Parameters,
     Parcel,
     WetlandFactor,
+    district_outline,
     land_area,
     load_parameters,
     stock,
     vocabulary,
 )
 from carbonpeak.forestry.compute import group_totals
-from carbonpeak.forestry.demo import DEMO_FILE, DEMO_ZONE, demo_dir, demo_wetland_factor
+from carbonpeak.forestry.demo import DEMO_FILE, DEMO_GEOJSON, DEMO_ZONE, demo_dir, demo_wetland_factor
 from carbonpeak.forestry.io import read_parcels
 from carbonpeak.forestry.summary import (
     Scope,
@@ -163,7 +164,44 @@ class ForestryService:
                 for y, (f, w) in sorted(sinks.items())
             },
             "by": by,
+            "labels": {
+                "species": {c: g.name_zh for c, g in self.params.groups.items()},
+                "age_class": {k: v["zh"] for k, v in vocabulary()["age_classes"].items()},
+            },
             "projects": [g.__dict__ for g in project_gains(surveys, self.params, self.wetland)],
+        }
+
+    def map_features(self, actor: Actor, area_name: str, year: int | None = None) -> dict[str, Any]:
+        """The district outline and the area's parcels with a polygon (latest year unless ``year``), each
+        with its land class and carbon density (tCO2/hm²), for the offline map."""
+        check_may_read(actor)
+        surveys, _, illustrative = self._area(area_name)
+        chosen = year if year in surveys else max(surveys)
+        parcels = [p for p in surveys[chosen] if p.geometry is not None]
+        result = stock(parcels, self.params)
+        co2 = dict(zip(result.ids, result.co2_t.tolist(), strict=True))
+        classes = vocabulary()["classes"]
+        outline, outline_source = district_outline()
+        feats = [
+            {
+                "type": "Feature",
+                "properties": {
+                    "name": p.parcel_id,
+                    "land_class": p.land_class,
+                    "land_class_label": classes.get(p.land_class, {}).get("zh", p.land_class),
+                    "co2_t_per_ha": co2.get(p.parcel_id, 0.0) / p.area_ha,
+                },
+                "geometry": p.geometry,
+            }
+            for p in parcels
+        ]
+        return {
+            "year": chosen,
+            "illustrative": illustrative,
+            "outline": outline,
+            "outline_source": outline_source,
+            "parcels": {"type": "FeatureCollection", "features": feats},
+            "land_classes": {k: v["zh"] for k, v in classes.items()},
         }
 
     def computed_values(self, actor: Actor, area_name: str) -> list[ComputedValue]:
@@ -217,6 +255,14 @@ def load_demo(engine: Engine, plan: object) -> list[str]:
         area_name=DEMO_ZONE,
         scope="zone",
         source="示例数据 illustrative: scripts/make_demo_forestry.py",
+        illustrative=True,
+    )
+    stored += svc.import_file(
+        Actor("demo", "office"),
+        demo_dir() / DEMO_GEOJSON,
+        area_name=DEMO_ZONE,
+        scope="zone",
+        source="示例数据 illustrative polygons (placement illustrative): scripts/make_demo_forestry.py",
         illustrative=True,
     )
     return [f"forestry: {s.parcel_count} parcels of {s.area_name} {s.survey_year} (示例数据)" for s in stored]

@@ -67,6 +67,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "illustrative": ("示例数据", "Illustrative data"),
     "none": ("暂无调查数据", "No survey stored yet"),
     "land_area": ("土地面积来源", "Land area source"),
+    "map": ("小班分布图", "Parcel map"),
+    "map_by": ("着色", "Colour by"),
+    "map_sink": ("碳密度 (tCO2/hm²)", "Carbon density (tCO2/hm²)"),
+    "map_note": (
+        "区界为近似边界，非法定边界；示例小班位置为示意",
+        "district outline approximate, not a legal boundary; demo parcel positions illustrative",
+    ),
 }
 
 
@@ -142,6 +149,7 @@ def forestry_page(
                 "species": sorted({(r["species"], r["species_label"]) for r in all_rows if r["species"]}),
             },
             chosen_filters=_filters(year, town, land_class, species),
+            map_query=urlencode({"area": chosen, **({"year": year} if year else {})}),
             export_query=urlencode(
                 {"area": chosen, **{k: v for k, v in _filters(year, town, land_class, species).items() if v}}
             ),
@@ -169,6 +177,12 @@ def forestry_export(
     table = Table.of(w["parcels"], [(k, w[n]) for k, n in zip(PARCEL_KEYS, PARCEL_WORDS, strict=True)], rows,
                      title=title)  # fmt: skip
     return table_response(format, table, "forestry-parcels", lang)
+
+
+@pages.get("/forestry/map.json")
+def forestry_map(request: Request, who: Reader, area: AreaQuery, year: Year = None) -> dict[str, Any]:
+    """The offline map's data: the district outline (approximate) and the parcels' polygons."""
+    return _svc(request).map_features(_actor(who), area, year)
 
 
 @api.get("/surveys")
