@@ -68,6 +68,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "none": ("暂无调查数据", "No survey stored yet"),
     "land_area": ("土地面积来源", "Land area source"),
     "map": ("小班分布图", "Parcel map"),
+    "targets": (
+        "规划目标（覆盖率与蓄积量按各调查年度对照）",
+        "Plan targets (cover and growing stock against each survey year)",
+    ),
     "map_by": ("着色", "Colour by"),
     "map_sink": ("碳密度 (tCO2/hm²)", "Carbon density (tCO2/hm²)"),
     "map_note": (
@@ -135,12 +139,20 @@ def forestry_page(
     }
     if chosen is not None:
         fig = svc.figures(actor, chosen)
-        names = {p.id: p.name for p in request.app.state.plan.projects}
+        plan = request.app.state.plan
+        names = {p.id: p.name for p in plan.projects}
+        targets = [
+            {"year": i.year, "comparator": i.comparator, "value": i.value, "base_year": i.base_year,
+             "quote": i.quote, "metric": i.metric}
+            for i in plan.indicators
+            if i.metric in ("forest_cover", "forest_stock")
+        ]  # fmt: skip
         for p in fig["projects"]:
             p["name"] = names.get(p["project"], p["project"])
         all_rows = svc.parcels(actor, chosen)
         context.update(
             fig=fig,
+            targets=targets,
             rows=svc.parcels(actor, chosen, **_filters(year, town, land_class, species)),
             choices={
                 "survey_year": sorted({r["survey_year"] for r in all_rows}),
