@@ -35,8 +35,8 @@ class ParcelArrays:
     loss_m3: Array
     bef: Array
     wd: Array
-    r_bounds: list[tuple[float, ...]]
-    r_values: list[tuple[float, ...]]
+    r_table: NDArray[np.int64]  # index of each parcel's root-to-shoot table in r_tables
+    r_tables: list[tuple[tuple[float, ...], tuple[float, ...]]]  # (upper bounds, ratios)
     has_params: NDArray[np.bool_]
 
     @classmethod
@@ -44,17 +44,14 @@ class ParcelArrays:
         n = len(parcels)
         bef, wd = np.zeros(n), np.zeros(n)
         has = np.zeros(n, dtype=bool)
-        bounds: list[tuple[float, ...]] = []
-        values: list[tuple[float, ...]] = []
+        tables: dict[tuple[tuple[float, ...], tuple[float, ...]], int] = {((float("inf"),), (0.0,)): 0}
+        table = np.zeros(n, dtype=np.int64)
         for i, p in enumerate(parcels):
             g = params.groups.get(p.species or "")
             if g is not None:
                 bef[i], wd[i], has[i] = g.bef.value, g.wood_density.value, True
-                bounds.append(g.root_shoot.bounds)
-                values.append(g.root_shoot.values)
-            else:
-                bounds.append((float("inf"),))
-                values.append((0.0,))
+                key = (g.root_shoot.bounds, g.root_shoot.values)
+                table[i] = tables.setdefault(key, len(tables))
         return cls(
             ids=tuple(p.parcel_id for p in parcels),
             area_ha=np.array([p.area_ha for p in parcels], dtype=float),
@@ -66,19 +63,16 @@ class ParcelArrays:
             loss_m3=np.array([p.loss_m3 or 0.0 for p in parcels], dtype=float),
             bef=bef,
             wd=wd,
-            r_bounds=bounds,
-            r_values=values,
+            r_table=table,
+            r_tables=list(tables),
             has_params=has,
         )
 
     def root_shoot(self, agb: Array) -> Array:
         """R of each parcel for its above-ground biomass density (vectorized per distinct class table)."""
         out = np.zeros_like(agb)
-        tables = {(b, v) for b, v in zip(self.r_bounds, self.r_values, strict=True)}
-        for b, v in tables:
-            mask = np.array(
-                [bb == b and vv == v for bb, vv in zip(self.r_bounds, self.r_values, strict=True)], dtype=bool
-            )
+        for k, (b, v) in enumerate(self.r_tables):
+            mask = self.r_table == k
             idx = np.searchsorted(np.asarray(b), agb[mask], side="right")
             out[mask] = np.asarray(v)[np.minimum(idx, len(v) - 1)]
         return out
