@@ -8,7 +8,18 @@ from typing import Annotated, Literal
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import accounting, admin, ledgers, output, plan, report, scenarios, tracking, web
+from carbonpeak.cli import (
+    accounting,
+    admin,
+    forestry,
+    ledgers,
+    output,
+    plan,
+    report,
+    scenarios,
+    tracking,
+    web,
+)
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -29,6 +40,7 @@ app.add_typer(scenarios.app, name="scenario")
 app.command("decompose")(scenarios.decompose)
 app.add_typer(ledgers.app, name="enterprises")
 app.add_typer(report.app, name="report")
+app.add_typer(forestry.app, name="forestry")
 output.install(app)  # --output/-o on every command with --format (carbonpeak.cli.output)
 
 

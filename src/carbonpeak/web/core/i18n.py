@@ -44,6 +44,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "audit": ("审计日志", "Audit log"),
     "enterprise": ("企业", "Enterprise"),
     "enterprises": ("重点用能单位", "Enterprises"),
+    "forestry": ("林业碳汇", "Forestry sinks"),
     "public": ("公开指标", "Published targets"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),

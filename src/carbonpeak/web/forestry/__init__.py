@@ -1,0 +1,1 @@
+"""The forestry room: the carbon-sink database's pages and JSON API."""
