@@ -21,6 +21,15 @@ def test_default_year_is_the_last_complete_one() -> None:
     assert default_year(dt.date(2025, 12, 31)) == 2024
 
 
+def test_a_complete_year_without_data_yet_defers_to_the_latest_one_with_data() -> None:
+    today = dt.date(2026, 12, 7)
+    assert default_year(today, {2021, 2022, 2023, 2024}) == 2024  # 2025's figures not in yet
+    assert default_year(today, {2024, 2025}) == 2025
+    assert default_year(today, {2024, 2026}) == 2024  # one early 2026 record opens nothing
+    assert default_year(today, {2026}) == 2025  # nothing complete: the last complete year
+    assert default_year(today, ()) == 2025
+
+
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder: Path = tmp_path_factory.mktemp("web-default-year")

@@ -6,6 +6,7 @@ Pure domain: dataclasses, no SQL. ``storage`` maps these to rows; ``services`` o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -43,10 +44,23 @@ def period_end(year: int, period: str) -> dt.date:
     return next_first - dt.timedelta(days=1)
 
 
-def default_year(today: dt.date) -> int:
+def default_year(today: dt.date, years_with_data: Iterable[int] = ()) -> int:
     """The year a page or a command shows when none is asked for: the last complete year (the one
-    before ``today``'s), never a year opened by one early record of the current year."""
-    return today.year - 1
+    before ``today``'s), never a year opened by one early record of the current year. Where
+    ``years_with_data`` is given and the last complete year has none yet, the latest complete year
+    that has data (so that a page shows figures, not only 无数据, while a year's figures come in)."""
+    last = today.year - 1
+    known = sorted(y for y in years_with_data if y <= last)
+    if known and last not in known:
+        return known[-1]
+    return last
+
+
+def data_years(data: TrackingData) -> set[int]:
+    """The years of the observations, computed values and task reports of ``data``."""
+    return (
+        {o.year for o in data.observations} | {c.year for c in data.computed} | {r.year for r in data.reports}
+    )
 
 
 @dataclass(frozen=True)

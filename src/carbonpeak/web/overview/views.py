@@ -77,6 +77,17 @@ def sparkline(trend: dict[str, Any], width: int = 180, height: int = 40, pad: in
     return out
 
 
+def _default_year(request: Request, svc: Any, stamp: Any) -> int:
+    """The default year (``default_year`` of the stored data), kept until the data change or the day
+    turns, so that the overview does not read every record to find it."""
+    key = (stamp, dt.date.today())
+    cached = getattr(request.app.state, "overview_default_year", None)
+    if cached is None or cached[0] != key:
+        cached = (key, default_year(svc.data()))
+        request.app.state.overview_default_year = cached
+    return int(cached[1])
+
+
 def overview_tracking(request: Request, who: Principal, year: int | None = None) -> dict[str, Any]:
     """What the overview shows from tracking: each indicator's evaluated status for the latest year
     with data, and (for the office) the alerts; ``illustrative`` when demo data are stored.
@@ -84,8 +95,9 @@ def overview_tracking(request: Request, who: Principal, year: int | None = None)
     Kept per app until the tracking data change (``change_stamp``) or the day turns: the overview is
     the most requested page and the evaluation reads every record."""
     svc = service(request)
-    shown = year or default_year()
-    key = (svc.change_stamp(), dt.date.today(), shown)
+    stamp = svc.change_stamp()
+    shown = year or _default_year(request, svc, stamp)
+    key = (stamp, dt.date.today(), shown)
     cached = getattr(request.app.state, "overview_tracking", None)
     if cached is None or cached[0] != key:
         with _OVERVIEW_LOCK:  # many first requests at once: one evaluation, the others wait for it

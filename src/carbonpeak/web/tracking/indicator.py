@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from carbonpeak.plan import Indicator, Plan
 from carbonpeak.tracking.evaluate import Evaluation
-from carbonpeak.tracking.model import default_year
+from carbonpeak.tracking.model import data_years, default_year
 from carbonpeak.web.core.auth import READERS, OwnedIndicator, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import NO_DATA, STATUSES, indicator_row, target_status, task_row
@@ -197,7 +197,7 @@ def indicator_page(
     tasks = [task_row(plan, t) for t in plan.tasks if t.id in row["tasks"]]
     lang = lang_of(request)
     evaluation = indicator_evaluation(request, ind, lang)
-    shown = year or default_year(dt.date.today())
+    shown = year or default_year(dt.date.today(), data_years(service(request).data()))
     in_year = [r for r in evaluation["rows"] if r["year"] == shown]
     status = target_status(plan, ind, {ind.id: in_year[0]["status"]} if in_year else {})
     return render(

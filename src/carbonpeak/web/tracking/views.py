@@ -21,7 +21,7 @@ from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tables import Table
 from carbonpeak.tracking.codes import codes, label
 from carbonpeak.tracking.errors import ConflictError
-from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData
+from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData, data_years
 from carbonpeak.tracking.model import default_year as last_complete_year
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
@@ -134,9 +134,10 @@ def error_status(exc: CarbonpeakError) -> int:
 
 
 def default_year(data: TrackingData | None = None) -> int:
-    """The year a page shows without ``?year=``: the last complete year (``tracking.model``), never
-    the year one early record opened (``data`` is not consulted)."""
-    return last_complete_year(dt.date.today())
+    """The year a page shows without ``?year=``: the last complete year (``tracking.model``), or the
+    latest complete year with data while that one has none; never the year one early record of the
+    current year opened."""
+    return last_complete_year(dt.date.today(), data_years(data) if data is not None else ())
 
 
 def as_of_for(year: int) -> dt.date:
