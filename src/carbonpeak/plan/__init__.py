@@ -3,22 +3,28 @@
 from carbonpeak.plan.errors import PlanError, PlanNotFoundError, Problem
 from carbonpeak.plan.loader import DEFAULT_PLAN_ID, bundled_plans, load_plan, resolve_plan, validate_file
 from carbonpeak.plan.model import (
+    covering_prohibitions,
     filter_indicators,
     filter_projects,
     filter_tasks,
     find_unit,
     indicator_responsible,
     plan_dict,
+    strength_word,
     target_text,
 )
 from carbonpeak.plan.schema import (
     SCHEMA_VERSION,
+    STRENGTH_WORDS,
     Action,
+    Assignment,
     Indicator,
     Milestone,
     Plan,
     PlanMeta,
     Project,
+    ProjectPart,
+    Prohibition,
     ResponsibleUnit,
     Task,
 )
@@ -26,7 +32,9 @@ from carbonpeak.plan.schema import (
 __all__ = [
     "DEFAULT_PLAN_ID",
     "SCHEMA_VERSION",
+    "STRENGTH_WORDS",
     "Action",
+    "Assignment",
     "Indicator",
     "Milestone",
     "Plan",
@@ -35,9 +43,12 @@ __all__ = [
     "PlanNotFoundError",
     "Problem",
     "Project",
+    "ProjectPart",
+    "Prohibition",
     "ResponsibleUnit",
     "Task",
     "bundled_plans",
+    "covering_prohibitions",
     "filter_indicators",
     "filter_projects",
     "filter_tasks",
@@ -46,6 +57,7 @@ __all__ = [
     "load_plan",
     "plan_dict",
     "resolve_plan",
+    "strength_word",
     "target_text",
     "validate_file",
 ]
