@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import EXAMPLE_PLAN
 
 from carbonpeak.plan import (
     PlanError,
@@ -15,7 +16,6 @@ from carbonpeak.plan import (
     validate_file,
 )
 from carbonpeak.plan.upgrade import upgrade
-from tests.conftest import EXAMPLE_PLAN
 
 V1_PLAN = Path(__file__).parent / "plan-v1.yaml"
 

@@ -9,8 +9,8 @@ from carbonpeak.plan.schema import (
     STRENGTH_WORDS,
     Indicator,
     Plan,
-    Project,
     Prohibition,
+    Project,
     ResponsibleUnit,
     Task,
 )

@@ -171,9 +171,9 @@ class Indicator(_Model):
             raise ValueError("holds every_year needs start_year, not after year")
         if self.holds != "every_year" and self.start_year is not None:
             raise ValueError("start_year belongs to holds every_year")
-        if self.assigned is not None and self.value is not None:
-            if self.assigned.document is None or self.assigned.date is None:
-                raise ValueError("an assigned value needs assigned.document and assigned.date")
+        entered = self.assigned is not None and self.value is not None
+        if entered and (self.assigned.document is None or self.assigned.date is None):  # type: ignore[union-attr]
+            raise ValueError("an assigned value needs assigned.document and assigned.date")
         return self
 
 
