@@ -94,6 +94,7 @@ class Assignment(_Model):
     """
 
     by: AssignedBy = Field(description="city: 市下达; national: 国家规定")
+    base_year: int | None = Field(None, description="the base year the higher level sets, when entered")
     document: str | None = Field(None, description="the document that set the value, e.g. its 文号")
     date: dt.date | None = Field(None, description="the date of that document")
 

@@ -50,6 +50,9 @@ class Evaluation:
     projection_meets: bool | None
     status: IndicatorStatus
     notes: list[str] = field(default_factory=list)
+    strength: str | None = None  # the plan's modal word as a code (strive = 力争 …)
+    holds: str = "in_year"  # in_year, every_year or from_year (plan schema 2)
+    breaches: list[int] = field(default_factory=list)  # years of the period so far that missed it
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,9 +79,12 @@ def meets(ind: Indicator, value: float, base_value: float | None = None) -> bool
 
 
 def _method(ind: Indicator, base: float | None) -> str | None:
-    """The path to the target; none without a target value (e.g. 按上级下达, entered when known)."""
+    """The path to the target; none without a target value (e.g. 按上级下达, entered when known).
+    A target that holds in every year of a period (or from a year on) requires its value each year."""
     if ind.value is None:
         return None
+    if ind.holds != "in_year":
+        return "every_year"
     if ind.comparator == "reduce_by":
         return "reduction"
     if ind.comparator == "increase" or base is None:
@@ -124,7 +130,8 @@ def evaluate_indicator(
     }
     for year, cv in computed.items():
         used[year] = (_convert(cv.value, cv.unit, ind.unit), "computed")
-    base_year = ind.base_year or plan.plan.base_year
+    assigned_base = ind.assigned.base_year if ind.assigned else None
+    base_year = ind.base_year or assigned_base or plan.plan.base_year
     notes_base: list[str] = []
     if ind.comparator == "reduce_by":
         base_value: float | None = 0.0
@@ -140,12 +147,16 @@ def evaluate_indicator(
         base_value = None
     method = _method(ind, base_value)
     path = None
-    if method is not None and base_value is not None and ind.value is not None:
+    if method not in (None, "every_year") and base_value is not None and ind.value is not None:
         path = TargetPath(method, base_year, base_value, ind.year, ind.value, _direction(ind))  # type: ignore[arg-type]
     out = []
     for year in years:
         notes = list(notes_base)
-        if ind.value is None and ind.comparator != "increase":
+        if ind.pending:
+            notes.append(
+                "目标值待市下达" if ind.assigned and ind.assigned.by == "city" else "目标值待国家规定"
+            )
+        elif ind.value is None and ind.comparator != "increase":
             notes.append("目标值未确定 (按上级下达)")
         actual, source = used.get(year, (None, None))
         rep = reported.get(year)
@@ -169,6 +180,17 @@ def evaluate_indicator(
             if projection is not None:
                 projection_meets = meets(ind, projection)
         status = _status(ind, actual, base_value, gap, progress, projection_meets, thresholds)
+        breaches: list[int] = []
+        if method == "every_year" and ind.holds_in(year):
+            required = ind.value
+            breaches = [
+                y for y, (v, _) in sorted(used.items()) if y <= year and ind.holds_in(y) and not meets(ind, v)
+            ]
+            status = _standing_status(actual, breaches)
+            if breaches:
+                notes.append(f"须每年达到目标，{'、'.join(str(y) for y in breaches)}年未达到")
+        if ind.pending:
+            status = "待下达"
         out.append(
             Evaluation(
                 indicator_id=ind.id,
@@ -198,9 +220,20 @@ def evaluate_indicator(
                 projection_meets=projection_meets,
                 status=status,
                 notes=notes,
+                strength=ind.strength,
+                holds=ind.holds,
+                breaches=breaches,
             )
         )
     return out
+
+
+def _standing_status(actual: float | None, breaches: list[int]) -> IndicatorStatus:
+    """A target that must hold in every year: missed for good by any year of the period that missed
+    it (so far), otherwise met in a year with a value."""
+    if breaches:
+        return "严重滞后"
+    return "无数据" if actual is None else "已达标"
 
 
 def _status(

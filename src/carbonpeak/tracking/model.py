@@ -17,7 +17,7 @@ from carbonpeak.tracking.errors import NotAllowedError, WorkflowError
 Role = Literal["office", "department", "viewer"]
 State = Literal["draft", "submitted", "approved", "returned"]
 TaskStatus = Literal["not_started", "in_progress", "done", "delayed"]
-IndicatorStatus = Literal["已达标", "进展顺利", "存在风险", "严重滞后", "无数据"]
+IndicatorStatus = Literal["已达标", "进展顺利", "存在风险", "严重滞后", "无数据", "待下达"]
 
 STATES: tuple[State, ...] = ("draft", "submitted", "approved", "returned")
 STATE_LABELS: dict[str, str] = {
@@ -33,7 +33,14 @@ TASK_STATUS_LABELS: dict[str, str] = {
     "delayed": "滞后",
 }
 TASK_STATUS_BY_LABEL: dict[str, str] = {v: k for k, v in TASK_STATUS_LABELS.items()}
-INDICATOR_STATUSES: tuple[IndicatorStatus, ...] = ("已达标", "进展顺利", "存在风险", "严重滞后", "无数据")
+INDICATOR_STATUSES: tuple[IndicatorStatus, ...] = (
+    "已达标",
+    "进展顺利",
+    "存在风险",
+    "严重滞后",
+    "无数据",
+    "待下达",
+)
 ANNUAL = "Y"
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
 PERIODS: tuple[str, ...] = (ANNUAL, *QUARTERS)

@@ -51,6 +51,7 @@ class Rubric(_Model):
     support_weight: float = Field(ge=0)
     indicator_points: dict[str, float]
     task_points: dict[str, float]
+    strength_weights: dict[str, float] = Field(description="weight by strength code; 'none' for none")
     report_due_days: int = Field(ge=0)
     late_points: float = Field(ge=0, le=1)
     return_penalty: float = Field(ge=0, le=1)
@@ -60,15 +61,23 @@ class Rubric(_Model):
 
     @model_validator(mode="after")
     def _complete(self) -> Rubric:
+        from carbonpeak.plan import STRENGTH_WORDS
         from carbonpeak.tracking.model import INDICATOR_STATUSES, TASK_STATUS_LABELS
 
         missing: list[str] = [s for s in INDICATOR_STATUSES if s not in self.indicator_points]
         missing += [s for s in (*TASK_STATUS_LABELS, "missing") if s not in self.task_points]
+        missing += [
+            f"strength_weights.{s}" for s in ("none", *STRENGTH_WORDS) if s not in self.strength_weights
+        ]
         if missing:
             raise ValueError(f"points missing for: {', '.join(missing)}")
         if not self.grades or min(g.min_score for g in self.grades) > 0:
             raise ValueError("grades must include one with min_score 0")
         return self
+
+    def strength_weight(self, strength: str | None) -> float:
+        """The weight of an item by the strength of the plan's commitment (1 without a modal word)."""
+        return self.strength_weights[strength or "none"]
 
     def grade(self, score: float) -> str:
         for g in sorted(self.grades, key=lambda g: -g.min_score):
