@@ -50,6 +50,38 @@ def upgrade_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Fields schema 1 cannot hold, dropped on a downgrade (with the prohibitions).
+_V2_INDICATOR_FIELDS = ("holds", "start_year", "assigned", "strength")
+_V2_TASK_FIELDS = ("strength",)
+_V2_PROJECT_FIELDS = ("work", "strength", "investment", "investment_unit", "parts")
+_V2_MILESTONE_FIELDS = ("projects",)
+
+
+def downgrade_v2_to_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 → 1, for a database downgrade: ``strength: strive`` becomes ``aspirational: true``;
+    what schema 1 cannot say (periods, assignments, other strengths, prohibitions, project parts) is
+    dropped."""
+    out = copy.deepcopy(data)
+    meta = out.get("plan")
+    if isinstance(meta, dict):
+        meta["schema_version"] = 1
+    out.pop("prohibitions", None)
+    for key, fields in (
+        ("indicators", _V2_INDICATOR_FIELDS),
+        ("tasks", _V2_TASK_FIELDS),
+        ("projects", _V2_PROJECT_FIELDS),
+        ("milestones", _V2_MILESTONE_FIELDS),
+    ):
+        for item in out.get(key) or []:
+            if not isinstance(item, dict):
+                continue
+            if key == "indicators":
+                item["aspirational"] = item.get("strength") == "strive"
+            for name in fields:
+                item.pop(name, None)
+    return out
+
+
 UPGRADES = {1: upgrade_v1_to_v2}
 
 
