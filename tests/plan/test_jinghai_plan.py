@@ -24,7 +24,7 @@ SEED = Path(__file__).parents[3] / "shared/seeds/000_8f0cb15813cef04d.txt"
 EXPECTED_TASKS = 39
 EXPECTED_ACTIONS = 12
 EXPECTED_INDICATORS = 73
-EXPECTED_PROJECTS = 54
+EXPECTED_PROJECTS = 52
 EXPECTED_MILESTONES = 7
 EXPECTED_UNITS = 40
 
@@ -412,6 +412,7 @@ def test_box_contents(plan: Plan) -> None:
     }
     assert all(p.kind == "direction" for p in by_column["专栏1"])
     capacities = {(p.capacity, p.unit) for p in by_column["专栏4"]}
+    capacities |= {(x.capacity, x.unit) for p in by_column["专栏4"] for x in p.parts}
     assert {
         (100, "MW"),
         (20, "MW"),

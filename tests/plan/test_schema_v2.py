@@ -172,3 +172,42 @@ def test_unsupported_schema_version(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as err:
         load_plan(path)
     assert "schema_version 3 is not supported" in str(err.value)
+
+
+def test_jinghai_project_structure_and_strengths() -> None:
+    plan = load_plan("jinghai-2023")
+    projects = {p.id: p for p in plan.projects}
+    biomass = projects["biomass-phase2"]
+    assert (biomass.kind, biomass.work, biomass.name) == (
+        "program",
+        "new_build",
+        "新能源环保发电项目（二期）",
+    )
+    assert [(x.name, x.capacity, x.unit) for x in biomass.parts] == [
+        ("焚烧线", 500, "吨/日"),
+        ("凝汽式汽轮发电机组", 10, "MW"),
+        ("餐厨垃圾预处理线", 100, "吨/日"),
+    ]
+    assert (projects["ev-charging-interaction-76"].work, projects["ev-charging-interaction-76"].strength) == (
+        "pilot",
+        "study",
+    )
+    assert projects["heat-nanhai-expansion"].work == "expansion"
+    assert {t.id: t.strength for t in plan.tasks if t.strength} == {"pilots.1": "pilot"}
+    strengths = {i.id: i.strength for i in plan.indicators if i.strength}
+    assert strengths == {
+        "energy_intensity_2025": "ensure",
+        "co2_intensity_2025": "ensure",
+        "energy_intensity_2030": "ensure",
+        "co2_intensity_2030": "ensure",
+        "renewable_capacity_2025": "strive",
+        "storage_ratio_2025": "in_principle",
+        "green_parks_2025": "strive",
+        "rooftop_pv_coverage_2025": "strive",
+        "forest_cover_2030": "strive",
+        "forest_stock_2030": "strive",
+    }
+    # every modal word of a strength occurs in the indicator's own quote
+    words = {"ensure": "确保", "strive": "力争", "in_principle": "原则上"}
+    by_id = {i.id: i for i in plan.indicators}
+    assert all(words[s] in by_id[i].quote for i, s in strengths.items())

@@ -38,7 +38,8 @@ Holds = Literal["in_year", "every_year", "from_year"]
 # Who sets a value (or base) the plan leaves to the higher level: 市下达 (city) or 国家规定 (national).
 AssignedBy = Literal["city", "national"]
 Effect = Literal["forbids", "restricts"]
-ProjectWork = Literal["new_build", "retrofit", "pilot", "study"]
+# 新建/建设, 改造, 扩建 (enlarging what exists), 试点, 研究.
+ProjectWork = Literal["new_build", "retrofit", "expansion", "pilot", "study"]
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 
@@ -223,7 +224,7 @@ class Project(_Model):
     category: str = Field(description="the bold heading inside the box, e.g. 光伏发电")
     name: str
     kind: ProjectKind = "project"
-    work: ProjectWork | None = Field(None, description="new_build, retrofit, pilot or study")
+    work: ProjectWork | None = Field(None, description="new_build, retrofit, expansion, pilot or study")
     strength: Strength | None = None
     capacity: float | None = None
     capacity_upper: float | None = None
