@@ -32,7 +32,13 @@ DEMO_ACTOR = Actor("示例数据 demo", "office")
 # Every change of these tables writes an audit row: the latest such row stamps the public figures.
 STAMP_TABLES = ("indicator_values", "computed_values", "task_reports", repo.TABLE)
 # The tracking status (Chinese, as the evaluation gives it) → a stable code for the JSON API.
-STATUS_CODES = {"已达标": "achieved", "进展顺利": "on_track", "存在风险": "at_risk", "严重滞后": "off_track"}
+STATUS_CODES = {
+    "已达标": "achieved",
+    "进展顺利": "on_track",
+    "存在风险": "at_risk",
+    "严重滞后": "off_track",
+    "待下达": "pending",
+}
 
 
 def check_may_publish(actor: Actor) -> None:

@@ -32,6 +32,7 @@ STATUSES = {
     "on_track": Status("on_track", "进展顺利", "on track"),
     "at_risk": Status("at_risk", "存在风险", "at risk"),
     "off_track": Status("off_track", "严重滞后", "severely lagging"),
+    "pending": Status("pending", "待下达", "pending assignment"),
     "no_data": NO_DATA,
 }
 # The tracking evaluation's status (carbonpeak.tracking.evaluate) → the card's status.
@@ -124,6 +125,7 @@ def indicator_row(plan: Plan, ind: Indicator) -> dict[str, Any]:
         "year": ind.year,
         "base_year": ind.base_year,
         "aspirational": ind.aspirational,
+        "strength": ind.strength,
         "clause": ind.clause,
         "quote": ind.quote,
         "metric": ind.metric,
