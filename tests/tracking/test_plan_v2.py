@@ -4,11 +4,13 @@ city has not assigned yet (待下达), and the strength weights of the rubric. R
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 
+from carbonpeak.plan import load_plan
 from carbonpeak.tracking.assess import assess
-from carbonpeak.tracking.evaluate import evaluate_plan
+from carbonpeak.tracking.evaluate import evaluate_plan, prohibition_findings
 from carbonpeak.tracking.model import Observation
 from carbonpeak.tracking.rubric import load_rubric
 from tests.tracking.plans import indicator, make_plan, task
@@ -115,3 +117,33 @@ def test_strive_target_weighs_as_the_rubric_says() -> None:
     # the indicator points are shared by weight 0.5 (力争) and 1.0 (确保): both missed, a loses half of b
     assert lost["b"] == pytest.approx(2 * lost["a"])
     assert lost["a"] > 0
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: str
+    name: str
+    industry: str | None
+    equipment: tuple[str, ...] = ()
+    fuels: tuple[str, ...] = ()
+    two_high: bool = False
+    approved: bool = False
+
+
+def test_tracking_shows_a_project_that_breaches_a_prohibition() -> None:
+    plan = load_plan("jinghai-2023")
+    rows = [
+        LedgerRow("p1", "示例水泥熟料生产线", "3011", approved=True),  # forbidden and approved: breach
+        LedgerRow("p2", "示例平板玻璃项目", "3041"),  # forbidden, only proposed: for the review to refuse
+        LedgerRow("p3", "示例燃煤锅炉改造", "4430", equipment=("燃煤锅炉",), fuels=("煤炭",), approved=True),
+        LedgerRow("p4", "示例装备制造", "3484", approved=True),  # nothing covers it
+    ]
+    found = [(f.project_id, f.rule_id, f.effect, f.breach) for f in prohibition_findings(plan, rows)]
+    assert found == [
+        ("p1", "no_new_capacity_steel_cement_glass", "forbids", True),
+        ("p2", "no_new_capacity_steel_cement_glass", "forbids", False),
+        ("p3", "no_new_coal_units_boilers", "forbids", True),
+        ("p3", "control_new_coal_projects", "restricts", False),
+    ]
+    first = prohibition_findings(plan, rows[:1])[0]
+    assert (first.clause, first.text) == ("三.(一).3", "禁止新增钢铁、水泥、平板玻璃等行业产能")

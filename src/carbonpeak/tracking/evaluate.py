@@ -7,12 +7,12 @@ reported value is shown beside it and a difference beyond the tolerance is flagg
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from carbonpeak.errors import InvalidInputError
-from carbonpeak.plan import Indicator, Plan
+from carbonpeak.plan import Indicator, Plan, covering_prohibitions
 from carbonpeak.tracking.model import ANNUAL, ComputedValue, IndicatorStatus, Observation, indicator_owner
 from carbonpeak.tracking.path import TargetPath, geometric_ok, project
 from carbonpeak.tracking.rubric import Thresholds
@@ -298,3 +298,52 @@ def assessed_indicators(plan: Plan, year: int) -> list[Indicator]:
         later = [i for i in items if i.year >= year]
         chosen.append(min(later, key=lambda i: i.year) if later else max(items, key=lambda i: i.year))
     return chosen
+
+
+class ProjectFacts(Protocol):
+    """What a ledger row says of a project, as the prohibitions need it (the 两高 ledger's rows)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def industry(self) -> str | None: ...  # GB/T 4754-2017 code, as fine as known
+    @property
+    def equipment(self) -> Sequence[str]: ...
+    @property
+    def fuels(self) -> Sequence[str]: ...
+    @property
+    def two_high(self) -> bool: ...
+    @property
+    def approved(self) -> bool: ...  # approved, under construction or in operation
+
+
+@dataclass(frozen=True)
+class ProhibitionFinding:
+    """A project that a prohibition or constraint of the plan covers."""
+
+    project_id: str
+    project_name: str
+    rule_id: str
+    clause: str
+    text: str
+    effect: str  # forbids | restricts
+    breach: bool  # an approved project a forbidding rule covers
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def prohibition_findings(plan: Plan, projects: Iterable[ProjectFacts]) -> list[ProhibitionFinding]:
+    """Every project a prohibition of the plan covers; ``breach`` when it went ahead although a rule
+    forbids it (a proposal a rule forbids is for the energy review to refuse, not yet a breach)."""
+    out = []
+    for row in projects:
+        rules = covering_prohibitions(plan, row.industry, list(row.equipment), list(row.fuels), row.two_high)
+        for rule in rules:
+            breach = row.approved and rule.effect == "forbids"
+            out.append(
+                ProhibitionFinding(row.id, row.name, rule.id, rule.clause, rule.text, rule.effect, breach)
+            )
+    return out
