@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from carbonpeak.plan import load_plan
 from carbonpeak.tracking.assess import assess
+from carbonpeak.tracking.errors import TrackingError
 from carbonpeak.tracking.evaluate import evaluate_plan, prohibition_findings
 from carbonpeak.tracking.model import Observation
-from carbonpeak.tracking.rubric import load_rubric
+from carbonpeak.tracking.rubric import DEFAULT_RUBRIC, load_rubric
 from tests.tracking.plans import indicator, make_plan, task
 
 RUBRIC = load_rubric()
@@ -147,3 +149,16 @@ def test_tracking_shows_a_project_that_breaches_a_prohibition() -> None:
     ]
     first = prohibition_findings(plan, rows[:1])[0]
     assert (first.clause, first.text) == ("三.(一).3", "禁止新增钢铁、水泥、平板玻璃等行业产能")
+
+
+def test_a_rubric_without_strength_weights_weighs_alike(tmp_path: Path) -> None:
+    text = DEFAULT_RUBRIC.read_text(encoding="utf-8")
+    start = text.index("strength_weights:")
+    end = text.index("pilot: 0.5\n") + len("pilot: 0.5\n")
+    path = tmp_path / "rubric.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    rubric = load_rubric(path)
+    assert rubric.strength_weight("strive") == rubric.strength_weight(None) == 1.0
+    path.write_text(text.replace("  pilot: 0.5\n", ""), encoding="utf-8")
+    with pytest.raises(TrackingError, match=r"strength_weights\.pilot"):
+        load_rubric(path)

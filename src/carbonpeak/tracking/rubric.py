@@ -7,9 +7,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from carbonpeak.plan import STRENGTH_WORDS
 from carbonpeak.tracking.errors import TrackingError
 
 DEFAULT_RUBRIC = Path(__file__).parent / "data" / "rubric.yaml"
+_STRENGTH_KEYS = ("none", *STRENGTH_WORDS)
 
 
 class _Model(BaseModel):
@@ -51,7 +53,11 @@ class Rubric(_Model):
     support_weight: float = Field(ge=0)
     indicator_points: dict[str, float]
     task_points: dict[str, float]
-    strength_weights: dict[str, float] = Field(description="weight by strength code; 'none' for none")
+    # An office rubric written before strengths existed weighs every item alike: all 1.0.
+    strength_weights: dict[str, float] = Field(
+        default_factory=lambda: dict.fromkeys(_STRENGTH_KEYS, 1.0),
+        description="weight by strength code; 'none' for an item without a modal word",
+    )
     report_due_days: int = Field(ge=0)
     late_points: float = Field(ge=0, le=1)
     return_penalty: float = Field(ge=0, le=1)
@@ -61,7 +67,6 @@ class Rubric(_Model):
 
     @model_validator(mode="after")
     def _complete(self) -> Rubric:
-        from carbonpeak.plan import STRENGTH_WORDS
         from carbonpeak.tracking.model import INDICATOR_STATUSES, TASK_STATUS_LABELS
 
         missing: list[str] = [s for s in INDICATOR_STATUSES if s not in self.indicator_points]
