@@ -4,12 +4,16 @@ and the upgrade of version-1 files."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from tests.conftest import EXAMPLE_PLAN
 
 from carbonpeak.plan import (
+    Indicator,
     PlanError,
+    Prohibition,
     covering_prohibitions,
     load_plan,
     target_text,
@@ -59,9 +63,23 @@ def test_aspirational_is_not_a_schema_2_field(tmp_path: Path) -> None:
     assert problems["indicators[1].aspirational"] == "unknown field (not in the plan schema)"
 
 
+def _doc_block() -> dict[str, Any]:
+    """The YAML block of docs/plan-format.md that shows the schema-2 entries."""
+    text = (EXAMPLE_PLAN.parents[1] / "plan-format.md").read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+
+
+def test_the_documented_schema_2_block_is_valid() -> None:
+    block = _doc_block()
+    assert [Indicator.model_validate(i).id for i in block["indicators"]] == [
+        "energy_intensity_2025",
+        "coal_zero_2025",
+    ]
+    assert [Prohibition.model_validate(p).effect for p in block["prohibitions"]] == ["forbids"]
+
+
 def test_holds_over_a_period() -> None:
-    plan = load_plan(EXAMPLE_PLAN)
-    coal = {i.id: i for i in plan.indicators}["coal_zero_2025"]
+    coal = Indicator.model_validate(_doc_block()["indicators"][1])
     assert [y for y in range(2019, 2028) if coal.holds_in(y)] == [2021, 2022, 2023, 2024, 2025]
     assert target_text(coal) == "2021—2025年每年 ≤ 0 万吨"
     jinghai = load_plan("jinghai-2023")
@@ -79,7 +97,12 @@ def test_strength_and_assignment_in_target_text() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field", "message"),
     [
-        ("    start_year: 2021\n", "", "indicators[3]", "holds every_year needs start_year"),
+        (
+            "    assigned: {by: city}\n",
+            "    assigned: {by: city}\n    holds: every_year\n",
+            "indicators[2]",
+            "holds every_year needs start_year",
+        ),
         (
             "    assigned: {by: city}\n",
             "    value: 13.5\n    assigned: {by: city}\n",
