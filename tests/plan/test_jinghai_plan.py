@@ -23,8 +23,8 @@ SEED = Path(__file__).parents[3] / "shared/seeds/000_8f0cb15813cef04d.txt"
 
 EXPECTED_TASKS = 39
 EXPECTED_ACTIONS = 12
-EXPECTED_INDICATORS = 72
-EXPECTED_PROJECTS = 54
+EXPECTED_INDICATORS = 73
+EXPECTED_PROJECTS = 52
 EXPECTED_MILESTONES = 7
 EXPECTED_UNITS = 40
 
@@ -61,7 +61,7 @@ def _squash(text: str) -> str:
 def test_bundled_id_loads_the_same_file(plan: Plan) -> None:
     assert load_plan("jinghai-2023") == plan
     assert plan.plan.id == "jinghai-2023"
-    assert plan.plan.schema_version == 1
+    assert plan.plan.schema_version == 2
     assert plan.plan.title == "天津市静海区碳达峰实施方案"
     assert plan.plan.district == "天津市静海区"
     assert plan.plan.district_code == "120118"
@@ -246,7 +246,10 @@ def test_headline_target_details(plan: Plan) -> None:
         "co2_intensity_2030",
     ):
         ind = _ind(plan, ind_id)
-        assert (ind.kind, ind.value, ind.comparator, ind.base_year) == ("intensity", None, "reduce_by", 2020)
+        # the sentence names no base year: the city assigns value and base (schema 2)
+        assert (ind.kind, ind.value, ind.comparator, ind.base_year) == ("intensity", None, "reduce_by", None)
+        assert ind.assigned is not None and ind.assigned.by == "city" and ind.pending
+        assert ind.strength == "ensure"
         assert "确保完成我市下达指标" in ind.quote
         assert ind.note
     feeders = _ind(plan, "bus_feeder_lines_2028")
@@ -257,7 +260,11 @@ def test_headline_target_details(plan: Plan) -> None:
 
 def test_quantified_indicator_quotes_contain_their_number(plan: Plan) -> None:
     for ind in plan.indicators:
-        if ind.value is None or ind.kind == "qualitative" or ind.id == "coal_consumption_2025":
+        if (
+            ind.value is None
+            or ind.kind == "qualitative"
+            or ind.id in ("coal_consumption_2025", "coal_zero_standing")
+        ):
             continue
         numbers = {f"{ind.value:g}"} | ({"一"} if ind.value == 1 else set())
         assert any(n in _squash(ind.quote) for n in numbers), ind.id
@@ -405,6 +412,7 @@ def test_box_contents(plan: Plan) -> None:
     }
     assert all(p.kind == "direction" for p in by_column["专栏1"])
     capacities = {(p.capacity, p.unit) for p in by_column["专栏4"]}
+    capacities |= {(x.capacity, x.unit) for p in by_column["专栏4"] for x in p.parts}
     assert {
         (100, "MW"),
         (20, "MW"),

@@ -35,7 +35,16 @@ def test_example_plan_loads_and_derives_responsibility() -> None:
     ]
     assert indicator_responsible(plan, by_id["energy_intensity_2025"]) == []
     data = plan_dict(plan)
-    assert set(data) == {"plan", "units", "actions", "indicators", "tasks", "projects", "milestones"}
+    assert set(data) == {
+        "plan",
+        "units",
+        "actions",
+        "indicators",
+        "tasks",
+        "projects",
+        "milestones",
+        "prohibitions",
+    }
     assert data["indicators"][0]["tasks"] == ["energy.1"]
 
 
@@ -108,13 +117,10 @@ def test_consistency_errors_all_reported_at_once(tmp_path: Path) -> None:
 
 def test_shape_rules(tmp_path: Path) -> None:
     text = example_text().replace("    value: 10\n", "    value: 10\n    upper: 5\n", 1)
-    text = text.replace("    base_year: 2020\n    clause: 二", "    clause: 二")
-    text = text.replace(
-        "    note: the value is assigned by the city (我市下达指标) and entered when known\n", ""
-    )
+    text = text.replace("    assigned: {by: city}\n", "")
     problems = {p.field: p.message for p in validate_file(write(tmp_path, text))}
     assert "upper needs a value and must not be below it" in problems["indicators[0]"]
-    assert "needs base_year" in problems["indicators[2]"] or "say why" in problems["indicators[2]"]
+    assert "needs 'assigned' or must say why in 'note'" in problems["indicators[2]"]
 
 
 def test_quotes_checked_against_source(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ def test_every_status_the_evaluation_gives_has_words_and_no_more() -> None:
         "at_risk": "存在风险",
         "off_track": "严重滞后",
         "no_data": "无数据",
+        "pending": "待下达",
     }
     assert label("grade", "excellent") == "优秀" and label("grade", "fail", "en") == "fail"
     assert STATE_LABELS["returned"] == "已退回" and TASK_STATUS_LABELS["delayed"] == "滞后"

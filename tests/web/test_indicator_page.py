@@ -112,6 +112,10 @@ def test_qualitative_and_no_data_indicators(office: httpx.Client) -> None:
     with_actual = [r for r in body["rows"] if r["actual"] is not None]
     assert with_actual and all(r["value_source"] == "computed" for r in with_actual)
     assert all(r["required"] is None and r["gap"] is None for r in body["rows"])
+    # the city has not assigned the number yet: 待下达 (pending assignment), not 无数据, with the
+    # strength of the commitment (确保) on the card
+    assert {r["status"] for r in body["rows"]} == {"pending"}
+    assert "待下达" in page and "· 确保" in page
     # 森林蓄积量 (2030): no target value and nothing reported or computed: 无数据.
     page = office.get("/indicators/forest_stock_2030").text
     assert 'id="indicator-no-data"' in page and "no_data" in page

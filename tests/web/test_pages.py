@@ -20,10 +20,12 @@ def test_overview_shows_headline_targets_without_data(clients: dict[str, httpx.C
     assert page.status_code == 200
     # The minimal plan's section 二 targets: 非化石能源消费比重 (> 10 %) and the city-assigned intensity.
     cards = re.findall(r'<a class="target-card status-(\w+)" href="/indicators/([\w.\-]+)"', page.text)
-    assert cards == [("no_data", "non_fossil_share_2025"), ("no_data", "energy_intensity_2025")]
+    # the city has not assigned its number yet: 待下达 (pending assignment), not 无数据
+    assert cards == [("no_data", "non_fossil_share_2025"), ("pending", "energy_intensity_2025")]
     assert "&gt; 10 %" in page.text
-    assert "下降 (按市下达)" in page.text
-    assert page.text.count('<div class="target-status">无数据</div>') == 2  # no tracking data yet
+    assert "下降 (按市下达, 待下达) (确保)" in page.text
+    assert page.text.count('<div class="target-status">无数据</div>') == 1  # no tracking data yet
+    assert page.text.count('<div class="target-status">待下达</div>') == 1
     assert "能源绿色低碳转型行动" in page.text
     assert "工业领域碳达峰行动" in page.text
 

@@ -18,7 +18,7 @@ Check = Callable[[Plan, str, LineMap], list[Problem]]
 
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
-_COLLECTIONS = ("units", "actions", "indicators", "tasks", "projects", "milestones")
+_COLLECTIONS = ("units", "actions", "indicators", "tasks", "projects", "milestones", "prohibitions")
 
 
 def _problem(file: str, lines: LineMap, path: tuple[str | int, ...], message: str) -> Problem:
@@ -33,7 +33,8 @@ def check_schema_version(plan: Plan, file: str, lines: LineMap) -> list[Problem]
                 file,
                 lines,
                 ("plan", "schema_version"),
-                f"schema_version {plan.plan.schema_version} is not supported (expected {SCHEMA_VERSION})",
+                f"schema_version {plan.plan.schema_version} is not supported "
+                f"(expected {SCHEMA_VERSION}, or 1, which is upgraded on reading)",
             )
         ]
     return []
@@ -98,10 +99,18 @@ def check_references(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
             out += _known(file, lines, ("indicators", i, "responsible", j), unit, units, "responsible unit")
     for i, project in enumerate(plan.projects):
         out += _known(file, lines, ("projects", i, "task"), project.task, tasks, "task")
+        part_ids = [p.id for p in project.parts]
+        if len(set(part_ids)) != len(part_ids):
+            out.append(_problem(file, lines, ("projects", i, "parts"), "a part id is used twice"))
+    projects = {p.id for p in plan.projects}
     for i, ms in enumerate(plan.milestones):
         out += _known(file, lines, ("milestones", i, "task"), ms.task, tasks, "task")
         for j, ind in enumerate(ms.indicators):
             out += _known(file, lines, ("milestones", i, "indicators", j), ind, indicators, "indicator")
+        for j, proj in enumerate(ms.projects):
+            out += _known(file, lines, ("milestones", i, "projects", j), proj, projects, "project")
+    for i, rule in enumerate(plan.prohibitions):
+        out += _known(file, lines, ("prohibitions", i, "task"), rule.task, tasks, "task")
     return out
 
 
@@ -111,6 +120,7 @@ def check_units_parse(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
         ("indicators", i, x.unit) for i, x in enumerate(plan.indicators)
     ]
     items += [("projects", i, x.unit) for i, x in enumerate(plan.projects)]
+    items += [("projects", i, x.investment_unit) for i, x in enumerate(plan.projects)]
     for name, index, unit in items:
         if unit is None:
             continue
@@ -137,6 +147,19 @@ def check_units_parse(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
     for i, project in enumerate(plan.projects):
         if project.capacity is not None and project.unit is None:
             out.append(_problem(file, lines, ("projects", i, "unit"), "a capacity needs a unit"))
+        if project.investment is not None and project.investment_unit is None:
+            out.append(
+                _problem(file, lines, ("projects", i, "investment_unit"), "an investment needs a unit")
+            )
+        for j, part in enumerate(project.parts):
+            path = ("projects", i, "parts", j, "unit")
+            if part.capacity is not None and part.unit is None:
+                out.append(_problem(file, lines, path, "a capacity needs a unit"))
+            elif part.unit is not None:
+                try:
+                    parse_unit(part.unit)
+                except UnitError as exc:
+                    out.append(_problem(file, lines, path, f"{exc}; see docs/units.md"))
     return out
 
 
@@ -150,7 +173,7 @@ def check_years(plan: Plan, file: str, lines: LineMap) -> list[Problem]:
     if not _year_ok(plan.plan.base_year):
         out.append(_problem(file, lines, ("plan", "base_year"), f"expected {expected}"))
     for i, ind in enumerate(plan.indicators):
-        for field in ("year", "base_year"):
+        for field in ("year", "base_year", "start_year"):
             if not _year_ok(getattr(ind, field)):
                 out.append(_problem(file, lines, ("indicators", i, field), f"expected {expected}"))
         if ind.base_year is not None and ind.base_year >= ind.year:
@@ -213,6 +236,11 @@ def check_quotes(plan: Plan, source_text: str, file: str, lines: LineMap) -> lis
         ]
     for i, ms in enumerate(plan.milestones):
         fields += [(("milestones", i, "text"), ms.text), (("milestones", i, "period"), ms.period)]
+    for i, rule in enumerate(plan.prohibitions):
+        fields.append((("prohibitions", i, "text"), rule.text))
+        fields += [(("prohibitions", i, "equipment", j), e) for j, e in enumerate(rule.equipment)]
+    for i, project in enumerate(plan.projects):
+        fields += [(("projects", i, "parts", j, "name"), p.name) for j, p in enumerate(project.parts)]
     for i, unit in enumerate(plan.units):
         fields.append((("units", i, "name"), unit.name))
         fields += [(("units", i, "aliases", j), alias) for j, alias in enumerate(unit.aliases)]

@@ -13,6 +13,7 @@ from carbonpeak.plan.checks import check_plan, check_quotes
 from carbonpeak.plan.document import LineMap, Path_, parse_document
 from carbonpeak.plan.errors import PlanError, PlanNotFoundError, Problem
 from carbonpeak.plan.schema import Plan
+from carbonpeak.plan.upgrade import upgrade
 
 DEFAULT_PLAN_ID = "jinghai-2023"
 
@@ -43,12 +44,13 @@ def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list
 
 
 def read_plan(text: str, file: str = "<plan>") -> tuple[Plan, LineMap]:
-    """Validate the text against the schema (no consistency checks). Raises PlanError."""
+    """Validate the text against the schema (no consistency checks), a file of an older schema version
+    upgraded first. Raises PlanError."""
     data, lines = parse_document(text, file)
     if not isinstance(data, dict):
         raise PlanError([Problem("a plan file is a mapping with keys plan, units, ...", file=file, row=1)])
     try:
-        return Plan.model_validate(data), lines
+        return Plan.model_validate(upgrade(data)), lines
     except ValidationError as exc:
         raise PlanError(validation_problems(exc, file, lines)) from exc
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from carbonpeak.errors import NotFoundError
-from carbonpeak.plan.schema import Indicator, Plan, Project, ResponsibleUnit, Task
+from carbonpeak.plan.schema import (
+    STRENGTH_WORDS,
+    Indicator,
+    Plan,
+    Prohibition,
+    Project,
+    ResponsibleUnit,
+    Task,
+)
 
 
 def unit_lookup(plan: Plan) -> dict[str, ResponsibleUnit]:
@@ -110,7 +118,36 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "tasks": [task_dict(t) for t in plan.tasks],
         "projects": [p.model_dump(mode="json") for p in plan.projects],
         "milestones": [m.model_dump(mode="json") for m in plan.milestones],
+        "prohibitions": [p.model_dump(mode="json") for p in plan.prohibitions],
     }
+
+
+def covering_prohibitions(
+    plan: Plan,
+    industry: str | None = None,
+    equipment: tuple[str, ...] | list[str] = (),
+    fuels: tuple[str, ...] | list[str] = (),
+    two_high: bool = False,
+) -> list[Prohibition]:
+    """The prohibitions and constraints of the plan that cover a proposed project: its GB/T 4754
+    industry code starts with one of the rule's prefixes (for a 两高-only rule: and it is 两高), or it
+    names equipment or a fuel the rule names. Forbidding rules first, in plan order."""
+    code = (industry or "").strip()
+    out = []
+    for rule in plan.prohibitions:
+        by_industry = bool(code) and any(code.startswith(p) for p in rule.industries)
+        if rule.two_high:
+            by_industry = two_high and (by_industry or not rule.industries)
+        by_equipment = any(e in rule.equipment for e in equipment)
+        by_fuel = any(f in rule.fuels for f in fuels)
+        if by_industry or by_equipment or by_fuel:
+            out.append(rule)
+    return sorted(out, key=lambda r: r.effect != "forbids")
+
+
+def strength_word(strength: str | None) -> str | None:
+    """The plan's modal word for a strength code: strive → 力争."""
+    return STRENGTH_WORDS.get(strength) if strength else None
 
 
 _COMPARATOR_TEXT = {
@@ -128,11 +165,20 @@ def target_text(ind: Indicator) -> str:
     """A target as people read it (tables, cards, reports): "> 10 %", "比2020年下降 15.5 %"."""
     if ind.value is None:
         text = _COMPARATOR_TEXT.get(ind.comparator or "", "") or "定性"
-        if ind.comparator == "reduce_by":
+        if ind.assigned is not None:
+            text = (f"{text} " if ind.comparator in ("reduce_by", "increase") else "") + (
+                "(按市下达, 待下达)" if ind.assigned.by == "city" else "(按国家规定)"
+            )
+        elif ind.comparator == "reduce_by":
             text = "下降 (按市下达)"
     else:
         number = f"{ind.value:g}" + (f"—{ind.upper:g}" if ind.upper is not None else "")
         text = f"{_COMPARATOR_TEXT[ind.comparator or '=']} {number} {ind.unit or ''}".strip()
         if ind.comparator == "reduce_by":
-            text = f"比{ind.base_year}年下降 {number} %"
-    return text + (" (力争)" if ind.aspirational else "")
+            text = f"比{ind.base_year}年下降 {number} %" if ind.base_year else f"下降 {number} %"
+    if ind.holds == "every_year":
+        text = f"{ind.start_year}—{ind.year}年每年 {text}"
+    elif ind.holds == "from_year":
+        text = f"{ind.year}年起每年 {text}"
+    word = strength_word(ind.strength)
+    return text + (f" ({word})" if word else "")

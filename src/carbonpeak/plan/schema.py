@@ -2,7 +2,9 @@
 
 Every model forbids unknown fields (``extra="forbid"``) so that a typo in a plan file is an error,
 not a silently ignored key. Ids are English; names, titles, texts and quotes are the plan's own
-Chinese words, verbatim. ``SCHEMA_VERSION`` is bumped on any incompatible change.
+Chinese words, verbatim. ``SCHEMA_VERSION`` is bumped on any incompatible change; a file of an
+older version is upgraded on reading (``carbonpeak.plan.upgrade``). Schema 2 says *how* the plan means
+a target: over which years it holds, whether the higher level sets it, and with what strength.
 """
 
 from __future__ import annotations
@@ -12,13 +14,32 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Id = str  # lower-case ASCII, digits, '_', '-', '.'; checked in checks.py
 Comparator = Literal[">=", ">", "<=", "<", "=", "reduce_by", "increase"]
 IndicatorKind = Literal["total", "share", "intensity", "count", "rate", "qualitative"]
 UnitKind = Literal["office", "department", "branch", "township", "park", "enterprise", "collective"]
 ProjectKind = Literal["project", "program", "direction"]
+# How firmly the plan commits: the modal word of the sentence (确保/力争/原则上/鼓励/支持/研究/试点).
+Strength = Literal["ensure", "strive", "in_principle", "encourage", "support", "study", "pilot"]
+STRENGTH_WORDS: dict[str, str] = {
+    "ensure": "确保",
+    "strive": "力争",
+    "in_principle": "原则上",
+    "encourage": "鼓励",
+    "support": "支持",
+    "study": "研究",
+    "pilot": "试点",
+}
+# in_year: at the target year; every_year: in each year start_year..year; from_year: every year from
+# ``year`` on (a standing rule without an end).
+Holds = Literal["in_year", "every_year", "from_year"]
+# Who sets a value (or base) the plan leaves to the higher level: 市下达 (city) or 国家规定 (national).
+AssignedBy = Literal["city", "national"]
+Effect = Literal["forbids", "restricts"]
+# 新建/建设, 改造, 扩建 (enlarging what exists), 试点, 研究.
+ProjectWork = Literal["new_build", "retrofit", "expansion", "pilot", "study"]
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 
@@ -66,13 +87,27 @@ class Action(_Model):
     note: str | None = None
 
 
+class Assignment(_Model):
+    """A target whose value the higher level sets (完成市下达目标, 达到国家规定标准).
+
+    The plan file says only ``by``; the office enters the value later in ``value`` of the indicator
+    together with the document (文号) and date that assigned it.
+    """
+
+    by: AssignedBy = Field(description="city: 市下达; national: 国家规定")
+    base_year: int | None = Field(None, description="the base year the higher level sets, when entered")
+    document: str | None = Field(None, description="the document that set the value, e.g. its 文号")
+    date: dt.date | None = Field(None, description="the date of that document")
+
+
 class Indicator(_Model):
     """A target of the plan: quantified (value, unit, comparator, year) or qualitative.
 
     ``value``/``upper`` hold a range such as "2—3个" (value 2, upper 3). ``reduce_by`` means "比
     base_year 下降 value%" (value in percent). ``increase`` means higher than in ``base_year`` with no
-    number given ("进一步增长", "有所增加"). A quantified target whose number is set elsewhere (e.g.
-    "确保完成我市下达指标") has ``value: null`` and says so in ``note``.
+    number given ("进一步增长", "有所增加"). A quantified target whose number the higher level sets
+    (e.g. "确保完成我市下达指标") has ``assigned`` and ``value: null`` until the office enters it.
+    ``holds`` says over which years the target must hold; ``strength`` is the plan's modal word.
     """
 
     id: str = Field(pattern=_ID_PATTERN)
@@ -86,7 +121,10 @@ class Indicator(_Model):
     year: int = Field(description="target year")
     base_year: int | None = Field(None, description="base year of a reduce_by / increase target")
     base_value: float | None = Field(None, description="value in the base year where the plan gives it")
-    aspirational: bool = Field(False, description="力争: a stretch target, not a binding one")
+    holds: Holds = Field("in_year", description="in_year, every_year (start_year..year) or from_year")
+    start_year: int | None = Field(None, description="first year of an every_year target")
+    assigned: Assignment | None = Field(None, description="the value is set by the higher level")
+    strength: Strength | None = Field(None, description="确保/力争/…: how firmly the plan commits")
     cumulative: bool = Field(False, description="累计: counted over the period, not in the year")
     clause: str = Field(description="where in the plan, e.g. 三.(三).1 or 专栏9")
     quote: str = Field(description="the plan's own words for the target, verbatim")
@@ -96,17 +134,48 @@ class Indicator(_Model):
     )
     note: str | None = None
 
+    @property
+    def aspirational(self) -> bool:
+        """力争: a stretch target, not a binding one."""
+        return self.strength == "strive"
+
+    @property
+    def pending(self) -> bool:
+        """Set by the higher level and not entered yet (待下达)."""
+        return self.assigned is not None and self.value is None
+
+    def holds_in(self, year: int) -> bool:
+        """Must the target hold in ``year`` itself (every_year / from_year)?"""
+        if self.holds == "every_year":
+            return (self.start_year or self.year) <= year <= self.year
+        if self.holds == "from_year":
+            return year >= self.year
+        return year == self.year
+
     @model_validator(mode="after")
     def _shape(self) -> Indicator:
         if self.upper is not None and (self.value is None or self.upper < self.value):
             raise ValueError("upper needs a value and must not be below it")
         unexplained = self.value is None and self.comparator != "increase" and not self.note
-        if self.kind != "qualitative" and unexplained:
-            raise ValueError("a quantified indicator without value must say why in 'note'")
+        if self.kind != "qualitative" and unexplained and self.assigned is None:
+            raise ValueError(
+                "a quantified indicator without value needs 'assigned' or must say why in 'note'"
+            )
         if self.value is not None and self.comparator is None:
             raise ValueError("an indicator with a value needs a comparator")
-        if self.comparator in ("reduce_by", "increase") and self.base_year is None:
-            raise ValueError(f"comparator {self.comparator!r} needs base_year")
+        if self.comparator == "increase" and self.base_year is None:
+            raise ValueError("comparator 'increase' needs base_year")
+        if self.comparator == "reduce_by" and self.base_year is None and self.assigned is None:
+            raise ValueError(
+                "comparator 'reduce_by' needs base_year (or 'assigned', the higher level sets it)"
+            )
+        if self.holds == "every_year" and (self.start_year is None or self.start_year > self.year):
+            raise ValueError("holds every_year needs start_year, not after year")
+        if self.holds != "every_year" and self.start_year is not None:
+            raise ValueError("start_year belongs to holds every_year")
+        entered = self.assigned is not None and self.value is not None
+        if entered and (self.assigned.document is None or self.assigned.date is None):  # type: ignore[union-attr]
+            raise ValueError("an assigned value needs assigned.document and assigned.date")
         return self
 
 
@@ -123,6 +192,7 @@ class Task(_Model):
     support: list[str] = Field(default_factory=list, description="unit ids of supporting units (配合)")
     indicators: list[str] = Field(default_factory=list, description="ids of indicators the task carries")
     due_year: int | None = None
+    strength: Strength | None = Field(None, description="确保/力争/鼓励/…: how firmly the plan commits")
     note: str | None = Field(None, description="e.g. that the 责任单位 list ends with 等 (and others)")
 
     @property
@@ -130,8 +200,23 @@ class Task(_Model):
         return [self.lead, *self.support]
 
 
+class ProjectPart(_Model):
+    """A named sub-project of a programme (e.g. one plant of a 循环经济 programme)."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    name: str = Field(description="the part's name, verbatim")
+    capacity: float | None = None
+    capacity_upper: float | None = None
+    unit: str | None = None
+    location: str | None = None
+    note: str | None = None
+
+
 class Project(_Model):
-    """A key project (or programme, or development direction) of a 专栏 box."""
+    """A key project (or programme, or development direction) of a 专栏 box.
+
+    Its status and dates are kept by the ledgers (``carbonpeak.ledgers``), not in the plan.
+    """
 
     id: str = Field(pattern=_ID_PATTERN)
     column: str = Field(description="the box, e.g. 专栏4")
@@ -139,11 +224,16 @@ class Project(_Model):
     category: str = Field(description="the bold heading inside the box, e.g. 光伏发电")
     name: str
     kind: ProjectKind = "project"
+    work: ProjectWork | None = Field(None, description="new_build, retrofit, expansion, pilot or study")
+    strength: Strength | None = None
     capacity: float | None = None
     capacity_upper: float | None = None
     unit: str | None = None
+    investment: float | None = Field(None, description="investment where the plan gives it")
+    investment_unit: str | None = Field(None, description="unit of the investment, e.g. 亿元")
     location: str | None = None
     task: str | None = Field(None, description="id of the related task")
+    parts: list[ProjectPart] = Field(default_factory=list, description="named sub-projects")
     quote: str = Field(description="the plan's words for the project, verbatim")
     note: str | None = None
 
@@ -160,11 +250,41 @@ class Milestone(_Model):
     text: str = Field(description="the target, verbatim")
     task: str | None = None
     indicators: list[str] = Field(default_factory=list)
+    projects: list[str] = Field(default_factory=list, description="ids of the projects it schedules")
 
     @model_validator(mode="after")
     def _years(self) -> Milestone:
         if self.end_year < self.start_year:
             raise ValueError("end_year before start_year")
+        return self
+
+
+class Prohibition(_Model):
+    """A prohibition or constraint of the plan (禁止新增…产能, 严禁审批新建“两高”项目, 严格控制…).
+
+    ``industries`` are GB/T 4754-2017 code prefixes (a project whose industry code starts with one is
+    covered), ``equipment`` and ``fuels`` the equipment and fuels it names. ``effect`` forbids (a
+    proposed project it covers is refused, 不予通过) or restricts (allowed under strict control).
+    """
+
+    id: str = Field(pattern=_ID_PATTERN)
+    clause: str = Field(description="e.g. 三.(一).3")
+    text: str = Field(description="the plan's sentence, verbatim")
+    effect: Effect
+    industries: list[str] = Field(default_factory=list, description="GB/T 4754-2017 code prefixes")
+    two_high: bool = Field(False, description="covers only projects classed 两高")
+    equipment: list[str] = Field(default_factory=list, description="equipment it names, verbatim")
+    fuels: list[str] = Field(default_factory=list, description="fuels it names, e.g. 煤炭")
+    task: str | None = Field(None, description="id of the task whose text holds it")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _covers(self) -> Prohibition:
+        if not (self.industries or self.equipment or self.fuels or self.two_high):
+            raise ValueError("a prohibition covers industries, equipment, fuels or 两高 projects")
+        for code in self.industries:
+            if not (code.isdigit() and 2 <= len(code) <= 4):
+                raise ValueError(f"industry {code!r}: expected a GB/T 4754 code of 2 to 4 digits")
         return self
 
 
@@ -178,3 +298,4 @@ class Plan(_Model):
     tasks: list[Task]
     projects: list[Project] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
+    prohibitions: list[Prohibition] = Field(default_factory=list)

@@ -57,6 +57,8 @@ def _check(
         "unit": unit,
         "met": met,
         "aspirational": ind.aspirational,
+        "strength": ind.strength,
+        "holds": ind.holds,
     }
 
 
@@ -84,11 +86,34 @@ def _check_target(run: ScenarioRun, ind: Indicator, sample: int, tolerance: floa
         return _change_check(run, ind, metric, series)
     if ind.value is None:
         return None
+    if ind.holds != "in_year":
+        return _period_check(run, ind, metric, series)
     converted = _in_target_unit(run, metric, float(series[int(np.searchsorted(years, ind.year))]), ind.unit)
     if converted is None:
         return None
     value, unit = converted
     return _check(ind, metric, ind.comparator, value, ind.value, unit, target_met(ind, value))
+
+
+def _period_check(run: ScenarioRun, ind: Indicator, metric: str, series: Any) -> dict[str, Any] | None:
+    """A target that must hold in every year of a period, or from a year on (plan schema 2): checked
+    in each such year of the horizon, met only if none misses it; ``breaches`` names the years."""
+    if ind.value is None or ind.comparator is None:
+        return None
+    held = [(i, int(y)) for i, y in enumerate(run.result.years) if ind.holds_in(int(y))]
+    values: list[tuple[int, float]] = []
+    unit = INDICATORS[metric][0]
+    for i, year in held:
+        converted = _in_target_unit(run, metric, float(series[i]), ind.unit)
+        if converted is None:
+            return None
+        values.append((year, converted[0]))
+        unit = converted[1]
+    breaches = [y for y, v in values if not target_met(ind, v)]
+    at = dict(values).get(ind.year, values[-1][1] if values else float("nan"))
+    check = _check(ind, metric, ind.comparator, at, ind.value, unit, bool(values) and not breaches)
+    check["breaches"] = breaches
+    return check
 
 
 def _change_check(run: ScenarioRun, ind: Indicator, metric: str, series: Any) -> dict[str, Any] | None:

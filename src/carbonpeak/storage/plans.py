@@ -20,10 +20,15 @@ class StoredPlan:
     created: bool
 
 
+def content_digest(content: dict[str, object]) -> str:
+    """The sha256 of a stored plan's content (its JSON with sorted keys)."""
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def store_plan(engine: Engine, plan: Plan, *, who: str, source: str) -> StoredPlan:
     """Store ``plan`` as the next revision of its id, unless the latest revision is identical."""
     content = plan_dict(plan)
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    digest = content_digest(content)
     with Session(engine) as session, session.begin():
         latest = session.scalars(
             select(PlanRevision)

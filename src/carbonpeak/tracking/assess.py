@@ -147,7 +147,7 @@ def unit_items(
             Item(
                 "indicators",
                 ind.id,
-                _weight(unit, units, rubric),
+                _weight(unit, units, rubric) * rubric.strength_weight(ind.strength),
                 rubric.indicator_points[status],
                 f"指标「{ind.name}」({ind.year}年目标) {year}年"
                 f"{code_label('indicator_status', status)} ({role})",
@@ -172,7 +172,7 @@ def unit_items(
             Item(
                 "tasks",
                 task.id,
-                _weight(unit, task.responsible, rubric),
+                _weight(unit, task.responsible, rubric) * rubric.strength_weight(task.strength),
                 rubric.task_points[task_status],
                 f"任务「{task.title}」{year}年进展：{label} ({role})",
             )

@@ -7,12 +7,12 @@ reported value is shown beside it and a difference beyond the tolerance is flagg
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from carbonpeak.errors import InvalidInputError
-from carbonpeak.plan import Indicator, Plan, target_met
+from carbonpeak.plan import Indicator, Plan, covering_prohibitions, target_met
 from carbonpeak.tracking.model import ANNUAL, ComputedValue, IndicatorStatus, Observation, indicator_owner
 from carbonpeak.tracking.path import TargetPath, geometric_ok, project
 from carbonpeak.tracking.rubric import Thresholds
@@ -50,6 +50,9 @@ class Evaluation:
     projection_meets: bool | None
     status: IndicatorStatus
     notes: list[str] = field(default_factory=list)
+    strength: str | None = None  # the plan's modal word as a code (strive = 力争 …)
+    holds: str = "in_year"  # in_year, every_year or from_year (plan schema 2)
+    breaches: list[int] = field(default_factory=list)  # years of the period so far that missed it
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,9 +63,12 @@ def _direction(ind: Indicator) -> int:
 
 
 def _method(ind: Indicator, base: float | None) -> str | None:
-    """The path to the target; none without a target value (e.g. 按上级下达, entered when known)."""
+    """The path to the target; none without a target value (e.g. 按上级下达, entered when known).
+    A target that holds in every year of a period (or from a year on) requires its value each year."""
     if ind.value is None:
         return None
+    if ind.holds != "in_year":
+        return "every_year"
     if ind.comparator == "reduce_by":
         return "reduction"
     if ind.comparator == "increase" or base is None:
@@ -108,7 +114,8 @@ def evaluate_indicator(
     }
     for year, cv in computed.items():
         used[year] = (_convert(cv.value, cv.unit, ind.unit), "computed")
-    base_year = ind.base_year or plan.plan.base_year
+    assigned_base = ind.assigned.base_year if ind.assigned else None
+    base_year = ind.base_year or assigned_base or plan.plan.base_year
     notes_base: list[str] = []
     if ind.comparator == "reduce_by":
         base_value: float | None = 0.0
@@ -124,12 +131,16 @@ def evaluate_indicator(
         base_value = None
     method = _method(ind, base_value)
     path = None
-    if method is not None and base_value is not None and ind.value is not None:
+    if method not in (None, "every_year") and base_value is not None and ind.value is not None:
         path = TargetPath(method, base_year, base_value, ind.year, ind.value, _direction(ind))  # type: ignore[arg-type]
     out = []
     for year in years:
         notes = list(notes_base)
-        if ind.value is None and ind.comparator != "increase":
+        if ind.pending:
+            notes.append(
+                "目标值待市下达" if ind.assigned and ind.assigned.by == "city" else "目标值待国家规定"
+            )
+        elif ind.value is None and ind.comparator != "increase":
             notes.append("目标值未确定 (按上级下达)")
         actual, source = used.get(year, (None, None))
         rep = reported.get(year)
@@ -153,6 +164,19 @@ def evaluate_indicator(
             if projection is not None:
                 projection_meets = target_met(ind, projection)
         status = _status(ind, actual, base_value, gap, progress, projection_meets, thresholds)
+        breaches: list[int] = []
+        if method == "every_year" and ind.holds_in(year):
+            required = ind.value
+            breaches = [
+                y
+                for y, (v, _) in sorted(used.items())
+                if y <= year and ind.holds_in(y) and not target_met(ind, v)
+            ]
+            status = _standing_status(actual, breaches)
+            if breaches:
+                notes.append(f"须每年达到目标，{'、'.join(str(y) for y in breaches)}年未达到")
+        if ind.pending:
+            status = "pending"
         out.append(
             Evaluation(
                 indicator_id=ind.id,
@@ -182,9 +206,20 @@ def evaluate_indicator(
                 projection_meets=projection_meets,
                 status=status,
                 notes=notes,
+                strength=ind.strength,
+                holds=ind.holds,
+                breaches=breaches,
             )
         )
     return out
+
+
+def _standing_status(actual: float | None, breaches: list[int]) -> IndicatorStatus:
+    """A target that must hold in every year: missed for good by any year of the period that missed
+    it (so far), otherwise met in a year with a value."""
+    if breaches:
+        return "off_track"
+    return "no_data" if actual is None else "met"
 
 
 def _status(
@@ -249,3 +284,52 @@ def assessed_indicators(plan: Plan, year: int) -> list[Indicator]:
         later = [i for i in items if i.year >= year]
         chosen.append(min(later, key=lambda i: i.year) if later else max(items, key=lambda i: i.year))
     return chosen
+
+
+class ProjectFacts(Protocol):
+    """What a ledger row says of a project, as the prohibitions need it (the 两高 ledger's rows)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def industry(self) -> str | None: ...  # GB/T 4754-2017 code, as fine as known
+    @property
+    def equipment(self) -> Sequence[str]: ...
+    @property
+    def fuels(self) -> Sequence[str]: ...
+    @property
+    def two_high(self) -> bool: ...
+    @property
+    def approved(self) -> bool: ...  # approved, under construction or in operation
+
+
+@dataclass(frozen=True)
+class ProhibitionFinding:
+    """A project that a prohibition or constraint of the plan covers."""
+
+    project_id: str
+    project_name: str
+    rule_id: str
+    clause: str
+    text: str
+    effect: str  # forbids | restricts
+    breach: bool  # an approved project a forbidding rule covers
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def prohibition_findings(plan: Plan, projects: Iterable[ProjectFacts]) -> list[ProhibitionFinding]:
+    """Every project a prohibition of the plan covers; ``breach`` when it went ahead although a rule
+    forbids it (a proposal a rule forbids is for the energy review to refuse, not yet a breach)."""
+    out = []
+    for row in projects:
+        rules = covering_prohibitions(plan, row.industry, list(row.equipment), list(row.fuels), row.two_high)
+        for rule in rules:
+            breach = row.approved and rule.effect == "forbids"
+            out.append(
+                ProhibitionFinding(row.id, row.name, rule.id, rule.clause, rule.text, rule.effect, breach)
+            )
+    return out

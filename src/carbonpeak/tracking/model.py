@@ -21,7 +21,7 @@ State = Literal["draft", "submitted", "approved", "returned"]
 TaskStatus = Literal["not_started", "in_progress", "done", "delayed"]
 # Codes, never words: the labels (zh/en) are in data/codes.yaml (carbonpeak.tracking.codes). A new
 # status code is one more value here and one more row there (tests check they agree).
-IndicatorStatus = Literal["met", "on_track", "at_risk", "off_track", "no_data"]
+IndicatorStatus = Literal["met", "on_track", "at_risk", "off_track", "no_data", "pending"]
 
 STATES: tuple[State, ...] = ("draft", "submitted", "approved", "returned")
 STATE_LABELS: dict[str, str] = labels("record_state")

@@ -7,10 +7,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from carbonpeak.plan import STRENGTH_WORDS
 from carbonpeak.tracking.codes import code_by_label, codes
 from carbonpeak.tracking.errors import TrackingError
 
 DEFAULT_RUBRIC = Path(__file__).parent / "data" / "rubric.yaml"
+_STRENGTH_KEYS = ("none", *STRENGTH_WORDS)
 
 
 class _Model(BaseModel):
@@ -52,6 +54,11 @@ class Rubric(_Model):
     support_weight: float = Field(ge=0)
     indicator_points: dict[str, float]
     task_points: dict[str, float]
+    # An office rubric written before strengths existed weighs every item alike: all 1.0.
+    strength_weights: dict[str, float] = Field(
+        default_factory=lambda: dict.fromkeys(_STRENGTH_KEYS, 1.0),
+        description="weight by strength code; 'none' for an item without a modal word",
+    )
     report_due_days: int = Field(ge=0)
     late_points: float = Field(ge=0, le=1)
     return_penalty: float = Field(ge=0, le=1)
@@ -63,6 +70,9 @@ class Rubric(_Model):
     def _complete(self) -> Rubric:
         missing: list[str] = [s for s in codes("indicator_status") if s not in self.indicator_points]
         missing += [s for s in (*codes("task_status"), "missing") if s not in self.task_points]
+        missing += [
+            f"strength_weights.{s}" for s in ("none", *STRENGTH_WORDS) if s not in self.strength_weights
+        ]
         if missing:
             raise ValueError(f"points missing for: {', '.join(missing)}")
         unknown = [s for s in self.indicator_points if s not in codes("indicator_status")]
@@ -76,6 +86,10 @@ class Rubric(_Model):
         if not self.grades or min(g.min_score for g in self.grades) > 0:
             raise ValueError("grades must include one with min_score 0")
         return self
+
+    def strength_weight(self, strength: str | None) -> float:
+        """The weight of an item by the strength of the plan's commitment (1 without a modal word)."""
+        return self.strength_weights[strength or "none"]
 
     def grade(self, score: float) -> str:
         for g in sorted(self.grades, key=lambda g: -g.min_score):

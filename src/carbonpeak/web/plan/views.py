@@ -106,6 +106,7 @@ def indicator_row(plan: Plan, ind: Indicator, statuses: dict[str, str] | None = 
         "year": ind.year,
         "base_year": ind.base_year,
         "aspirational": ind.aspirational,
+        "strength": ind.strength,
         "clause": ind.clause,
         "quote": ind.quote,
         "metric": ind.metric,

@@ -54,11 +54,17 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Chart: actuals (points), required path (dashed), trend (dotted), target (diamond)",
     ),
 }
-METHOD_LABELS = {"linear": "线性", "geometric": "几何（等比）", "reduction": "累计降低率（等比）"}
+METHOD_LABELS = {
+    "linear": "线性",
+    "geometric": "几何（等比）",
+    "reduction": "累计降低率（等比）",
+    "every_year": "期间内每年达到",
+}
 METHOD_LABELS_EN = {
     "linear": "linear",
     "geometric": "geometric (constant rate)",
     "reduction": "cumulative reduction (constant rate)",
+    "every_year": "in every year of the period",
 }
 
 
