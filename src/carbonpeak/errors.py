@@ -13,6 +13,7 @@ Messages are written for the person at the desk: ``message`` in the product's fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
@@ -171,6 +172,29 @@ HTTP_STATUS: dict[Kind, int] = {
 EXIT_CODE: dict[Kind, int] = {"invalid": 2, "not_found": 2, "not_allowed": 3, "conflict": 4, "unavailable": 5}
 
 
+# Control characters XML 1.0 forbids: a text holding one cannot be written into an XLSX file, so no
+# input may bring one in (tab, line feed and carriage return are allowed).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def control_character_problems(fields: dict[str, str | None], file: str = "<form>") -> list[Problem]:
+    """A problem for each field whose text holds a control character (named by its position)."""
+    out = []
+    for name, value in fields.items():
+        found = CONTROL_CHARACTERS.search(value or "")
+        if found:
+            at, code = found.start() + 1, f"U+{ord(found.group()):04X}"
+            out.append(
+                Problem(
+                    f"第 {at} 个字符是不可见的控制字符 ({code})，请删除后再保存",
+                    message_en=f"character {at} is an invisible control character ({code}); remove it",
+                    file=file,
+                    field=name,
+                )
+            )
+    return out
+
+
 def problems_of(errors: Sequence[CarbonpeakError]) -> list[Problem]:
     """Every problem of several errors, in order."""
     return [p for e in errors for p in e.problems]
@@ -188,5 +212,6 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "UnavailableError",
+    "control_character_problems",
     "problems_of",
 ]

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from carbonpeak.sheetfile import MB, SheetLimits
+
 Mode = Literal["demo", "development", "production"]
 
 
@@ -41,6 +43,40 @@ class Settings(BaseSettings):
         None, description="assessment rubric YAML (default: the bundled carbonpeak rubric v1)"
     )
 
+    # bounded reading of uploaded and imported spreadsheets (carbonpeak.sheetfile, docs/settings.md)
+    upload_max_rows: int = Field(100_000, ge=10, description="most rows a sheet or CSV file may have")
+    upload_max_columns: int = Field(200, ge=5, description="most columns a sheet or CSV file may have")
+    upload_max_cell_chars: int = Field(
+        32_767, ge=100, description="most characters one cell may hold (Excel's own limit is 32,767)"
+    )
+    upload_max_archive_entries: int = Field(
+        1_000, ge=10, description="most entries the zip archive of an XLSX file may hold"
+    )
+    upload_max_entry_mb: int = Field(
+        100, ge=1, description="largest uncompressed size of one entry of an XLSX archive, in MB"
+    )
+    upload_max_expanded_mb: int = Field(
+        200, ge=1, description="largest uncompressed size of a whole XLSX archive, in MB"
+    )
+    upload_max_compression_ratio: float = Field(
+        200.0, ge=10, description="largest compression ratio of an XLSX entry above 1 MB (zip bombs)"
+    )
+    # request body limits, checked before the body is read (docs/web.md)
+    form_max_kb: int = Field(256, ge=16, description="largest body of a form or API request, in KB")
+    import_max_mb: float = Field(20.0, gt=0, description="largest body of a spreadsheet import upload, in MB")
+
+    def sheet_limits(self) -> SheetLimits:
+        """The caps of every spreadsheet and CSV read of an upload or import."""
+        return SheetLimits(
+            max_rows=self.upload_max_rows,
+            max_columns=self.upload_max_columns,
+            max_cell_chars=self.upload_max_cell_chars,
+            max_entries=self.upload_max_archive_entries,
+            max_entry_bytes=self.upload_max_entry_mb * MB,
+            max_total_bytes=self.upload_max_expanded_mb * MB,
+            max_ratio=self.upload_max_compression_ratio,
+        )
+
     def resolved_evidence_dir(self) -> Path:
         return self.evidence_dir or self.data_dir / "evidence"
 
@@ -53,6 +89,11 @@ class Settings(BaseSettings):
     session_lifetime_seconds: int = Field(
         8 * 3600, ge=60, description="how long a web login lasts (seconds) before the user logs in again"
     )
+    session_idle_seconds: int = Field(
+        1800,
+        ge=60,
+        description="a web session ends after this many seconds without a request (checked on the server)",
+    )
     session_cookie_secure: bool = Field(
         False, description="send the session cookie only over HTTPS (set true behind TLS)"
     )
@@ -60,6 +101,24 @@ class Settings(BaseSettings):
         5, ge=1, description="failed logins allowed per client IP and user name within login_window_seconds"
     )
     login_window_seconds: int = Field(900, ge=1, description="the window (seconds) of the login rate limit")
+    login_source_max_attempts: int = Field(
+        20,
+        ge=1,
+        description="failed logins allowed per client IP, for any user names, within login_window_seconds",
+    )
+    login_lockout_attempts: int = Field(
+        10, ge=1, description="failed logins of one user name, from any source, that lock it"
+    )
+    login_lockout_seconds: int = Field(
+        900,
+        ge=1,
+        description="how long (seconds) a user name stays locked after login_lockout_attempts failures",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed "
+        "(serve passes them to uvicorn); empty: forwarded headers are ignored, the peer address counts",
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

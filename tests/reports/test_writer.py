@@ -62,7 +62,7 @@ def test_csv_is_utf8_with_bom_crlf_full_precision() -> None:
         "12345",
         "0.256",
         "2024-03-31",
-        ROW["name"],
+        "'" + ROW["name"],  # neutralised (OWASP): a spreadsheet shows it as text
         "是",
         "光伏、风电",
     ]
@@ -89,7 +89,7 @@ def test_xlsx_cells_formats_and_layout() -> None:
     assert (co2.value, co2.number_format) == (pytest.approx(1234567.891234567), "#,##0.0")
     assert (n.number_format, share.number_format) == ("#,##0", "0.0%")
     assert day.is_date and day.value == dt.datetime(2024, 3, 31) and day.number_format == "yyyy-mm-dd"
-    assert name.data_type == "s" and name.value == ROW["name"]  # text, never a formula
+    assert name.data_type == "s" and name.value == "'" + ROW["name"]  # text, never a formula
     assert (flag.value, tags.value) == ("是", "光伏、风电")
     assert ws["B4"].value is None  # NaN is empty
     widths = {k: ws.column_dimensions[k].width for k in "ABF"}

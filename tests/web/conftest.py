@@ -25,6 +25,7 @@ import yaml
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from carbonpeak.cli.web import proxy_options
 from carbonpeak.services.accounts import add_user
 from carbonpeak.settings import Settings
 from carbonpeak.storage import make_engine, upgrade
@@ -158,7 +159,11 @@ def create_users(engine: Engine) -> dict[str, str]:
 
 def serve(app: FastAPI) -> Iterator[str]:
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on")
+    # forwarded headers as `carbonpeak serve` sets them (believed only from trusted_proxies)
+    proxies = proxy_options(app.state.settings)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on", **proxies
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

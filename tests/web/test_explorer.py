@@ -194,7 +194,7 @@ def _bad_file(jinghai: LiveServer, office: httpx.Client) -> None:
     assert len(activity_batches(jinghai.engine)) == before
     broken = {"file": ("坏.xlsx", b"not a zip file", "application/octet-stream")}
     unreadable = office.post("/inventory/import", files=broken, data={"csrf_token": csrf_of(office)})
-    assert unreadable.status_code == 422 and "cannot read" in unreadable.text
+    assert unreadable.status_code == 422 and "不是可读取的 XLSX 文件" in unreadable.text
     # no confirm possible: nothing is pending
     confirm = office.post("/inventory/import/confirm", data={"csrf_token": csrf_of(office)})
     assert confirm.status_code == 303 and confirm.headers["location"] == "/inventory/import"

@@ -16,6 +16,7 @@ import pandas as pd
 
 from carbonpeak.accounting.catalog import FUELS, MACRO_VARIABLES, sector_key
 from carbonpeak.accounting.errors import ImportProblems, Problem
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, check_frame, xlsx_frame
 from carbonpeak.units import UnitError, conversion_factor
 
 ACTIVITY_COLUMNS = ("year", "sector", "fuel", "amount", "unit")
@@ -66,12 +67,11 @@ class Macro:
         return self.values.get(variable, {}).get(year)
 
 
-def _read_table(path: Path, sheet: str) -> tuple[pd.DataFrame, int, list[str]]:
-    """All cells as text; the number of lines before the header; the leading comment lines."""
+def _read_table(path: Path, sheet: str, limits: SheetLimits) -> tuple[pd.DataFrame, int, list[str]]:
+    """All cells as text; the number of lines before the header; the leading comment lines. Within
+    the caps of ``limits`` (carbonpeak.sheetfile: the archive checked first, rows streamed)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        book = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
-        name = next((n for n in SHEETS.get(sheet, (sheet,)) if n in book), next(iter(book)))
-        return book[name], 0, []
+        return xlsx_frame(path, SHEETS.get(sheet, (sheet,)), limits, str(path)), 0, []
     comments: list[str] = []
     with path.open(encoding="utf-8-sig") as fh:
         for line in fh:
@@ -79,8 +79,15 @@ def _read_table(path: Path, sheet: str) -> tuple[pd.DataFrame, int, list[str]]:
                 break
             comments.append(line.strip().lstrip("#").strip())
     frame = pd.read_csv(
-        path, dtype=str, keep_default_na=False, skiprows=len(comments), encoding="utf-8-sig", engine="c"
+        path,
+        dtype=str,
+        keep_default_na=False,
+        skiprows=len(comments),
+        encoding="utf-8-sig",
+        engine="c",
+        nrows=limits.max_rows + 1,
     )
+    check_frame(frame, limits, file=str(path), first_row=len(comments) + 2)
     return frame, len(comments), comments
 
 
@@ -96,13 +103,15 @@ def _clean(column: pd.Series) -> pd.Series:
 
 
 def _open(
-    path: str | Path, sheet: str, required: tuple[str, ...], numeric: str
+    path: str | Path, sheet: str, required: tuple[str, ...], numeric: str, limits: SheetLimits
 ) -> tuple[pd.DataFrame, int, list[str]]:
     p = Path(path)
     if not p.is_file():
         raise ImportProblems([Problem("no such file", file=str(path), row=None, column=None)])
     try:
-        frame, skipped, comments = _read_table(p, sheet)
+        frame, skipped, comments = _read_table(p, sheet, limits)
+    except SheetLimitError as exc:
+        raise ImportProblems(exc.problems) from exc
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise ImportProblems(
             [Problem(f"cannot read as CSV/XLSX: {exc}", file=str(path), row=None, column=None)]
@@ -233,10 +242,11 @@ def _located(problems: list[Problem], frame: pd.DataFrame) -> ImportProblems:
     return ImportProblems(problems)
 
 
-def read_activity(path: str | Path) -> Activity:
-    """Read and validate an activity file (CSV or XLSX sheet ``activity``); raise ImportProblems."""
+def read_activity(path: str | Path, limits: SheetLimits = DEFAULT_LIMITS) -> Activity:
+    """Read and validate an activity file (CSV or XLSX sheet ``activity``) within the caps of
+    ``limits``; raise ImportProblems."""
     file = str(path)
-    frame, skipped, comments = _open(path, "activity", ACTIVITY_COLUMNS, "amount")
+    frame, skipped, comments = _open(path, "activity", ACTIVITY_COLUMNS, "amount", limits)
     problems: list[Problem] = []
     rowno = np.arange(len(frame)) + 2 + skipped
     if "note" not in frame.columns:
@@ -288,10 +298,11 @@ def read_activity(path: str | Path) -> Activity:
     return Activity(file, out, _illustrative(comments, frame), comments, digest)
 
 
-def read_macro(path: str | Path) -> Macro:
-    """Read and validate a macro file (CSV or XLSX sheet ``macro``): ``year, variable, value, unit``."""
+def read_macro(path: str | Path, limits: SheetLimits = DEFAULT_LIMITS) -> Macro:
+    """Read and validate a macro file (CSV or XLSX sheet ``macro``): ``year, variable, value, unit``,
+    within the caps of ``limits``."""
     file = str(path)
-    frame, skipped, comments = _open(path, "macro", MACRO_COLUMNS, "value")
+    frame, skipped, comments = _open(path, "macro", MACRO_COLUMNS, "value", limits)
     problems: list[Problem] = []
     rowno = np.arange(len(frame)) + 2 + skipped
     year = _years(frame, rowno, file, problems)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from carbonpeak.cli.common import domain_errors, migrated_engine
+from carbonpeak.cli.common import domain_errors, migrated_engine, settings
 from carbonpeak.cli.output import Column, Format, FormatOption, emit
 from carbonpeak.ledgers import tables
 from carbonpeak.ledgers.access import LedgerActor
@@ -93,7 +93,7 @@ def import_(
 ) -> None:
     """Import the registry, all or nothing: every problem is printed as file:row:column."""
     with _service(ctx) as svc:
-        added, changed = svc.import_registry(_office(user), file)
+        added, changed = svc.import_registry(_office(user), file, settings(ctx).sheet_limits())
     typer.echo(f"{file}: {added} enterprise(s) added, {changed} changed")
 
 

@@ -559,7 +559,8 @@ def import_cmd(
 ) -> None:
     """Import values and reports all-or-nothing; every problem is listed with sheet, row and column."""
     with _service(ctx, plan, f"import:{file.name}") as svc:
-        parsed = read_sheet(file, svc.plan, _unit_id(svc, unit))
+        limits = settings(ctx).sheet_limits()
+        parsed = read_sheet(file, svc.plan, _unit_id(svc, unit), limits)
         counts = svc.import_rows(_actor(user, role, acting_unit), parsed, file=str(file), submit=submit_rows)
     typer.echo(f"{file}: imported {counts['values']} indicator values and {counts['reports']} task reports")
 

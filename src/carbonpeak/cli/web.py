@@ -101,6 +101,14 @@ def _demo_accounts(ctx: typer.Context, conf: Settings) -> None:
         typer.echo(line)
 
 
+def proxy_options(conf: Settings) -> dict[str, Any]:
+    """uvicorn's forwarded-header options: believed only from ``trusted_proxies`` (uvicorn would
+    otherwise believe X-Forwarded-For from loopback, so any local process could pick its address)."""
+    if not conf.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(conf.trusted_proxies)}
+
+
 def _run(web_app: Any, conf: Settings, *, host: str, port: int, workers: int, log_level: str) -> None:
     """Serve ``web_app`` in this process, or (``workers`` > 1) have uvicorn's supervisor start the
     workers, each building its app from the environment prepared here."""
@@ -119,6 +127,7 @@ def _run(web_app: Any, conf: Settings, *, host: str, port: int, workers: int, lo
             log_config=config,
             log_level=log_level,
             access_log=False,
+            **proxy_options(conf),
         )
         return
     web_app.state.engine.dispose()  # the app was built here only to check the settings
@@ -137,4 +146,5 @@ def _run(web_app: Any, conf: Settings, *, host: str, port: int, workers: int, lo
         log_config=config,
         log_level=log_level,
         access_log=False,
+        **proxy_options(conf),
     )

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from carbonpeak.ledgers.enterprises import Enterprise
 from carbonpeak.ledgers.errors import LedgerProblems, Problem
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, check_frame, xlsx_frame
 
 REQUIRED = ("id", "name", "industry")
 OPTIONAL = ("town", "two_high", "two_high_category", "benchmark_product", "illustrative")
@@ -17,20 +18,33 @@ TRUE = {"1", "true", "yes", "y", "是", "x", "✓"}
 FALSE = {"", "0", "false", "no", "n", "否"}
 
 
-def _frame(path: Path) -> pd.DataFrame:
+def _frame(path: Path, limits: SheetLimits) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        frame: pd.DataFrame = xlsx_frame(path, (), limits, str(path))
+        return frame
     if path.suffix.lower() == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", comment="#")
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            comment="#",
+            nrows=limits.max_rows + 1,
+        )
+        check_frame(frame, limits, file=str(path))
+        return frame
     raise LedgerProblems([Problem("expected a .csv or .xlsx file", file=str(path))])
 
 
-def read_registry(path: str | Path) -> list[Enterprise]:
-    """The enterprises of a registry file (columns id, name, industry, town, two_high, …)."""
+def read_registry(path: str | Path, limits: SheetLimits = DEFAULT_LIMITS) -> list[Enterprise]:
+    """The enterprises of a registry file (columns id, name, industry, town, two_high, …), read
+    within the caps of ``limits``."""
     path = Path(path)
     name = str(path)
     try:
-        frame = _frame(path)
+        frame = _frame(path, limits)
+    except SheetLimitError as exc:
+        raise LedgerProblems(exc.problems) from exc
     except (OSError, ValueError) as exc:
         if isinstance(exc, LedgerProblems):
             raise

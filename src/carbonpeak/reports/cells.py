@@ -22,9 +22,24 @@ YEARS = range(1900, 2101)
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# OWASP "CSV Injection": a cell that begins with one of these is taken for a formula by Excel,
+# LibreOffice and WPS; it is written with a leading apostrophe, which they show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 forbids (every C0 control but tab, line feed, carriage return): an XLSX that
+# holds one does not open, so they never reach a file.
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def text(value: str) -> str:
     """Every text cell of every file (CSV and XLSX) passes here, and only here: the one place where
-    a rule about text cells lives (XLSX writes the result as a text cell, never as a formula)."""
+    a rule about text cells lives (XLSX writes the result as a text cell, never as a formula).
+
+    Characters XML forbids are removed; a text that a spreadsheet would read as a formula (it begins
+    with ``= + - @``, a tab or a carriage return) gets a leading ``'``. Numbers never come here:
+    they stay numbers."""
+    value = ILLEGAL_XML.sub("", value)
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

@@ -23,6 +23,7 @@ from carbonpeak.ledgers.access import (
 )
 from carbonpeak.ledgers.enterprises_file import read_registry
 from carbonpeak.ledgers.errors import NotAllowedError
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
 from carbonpeak.storage import ledgers as repo
 from carbonpeak.storage.ledgers import StoredReport
 
@@ -82,10 +83,13 @@ class EnterpriseService:
             raise NotFoundError(f"no enterprise {enterprise_id} in the registry")
         return found
 
-    def import_registry(self, actor: LedgerActor, path: str | Path) -> tuple[int, int]:
-        """Read and store a registry file, all or nothing; (added, changed)."""
+    def import_registry(
+        self, actor: LedgerActor, path: str | Path, limits: SheetLimits = DEFAULT_LIMITS
+    ) -> tuple[int, int]:
+        """Read and store a registry file (within the caps of ``limits``), all or nothing; (added,
+        changed)."""
         check_may_import(actor)
-        enterprises = read_registry(path)
+        enterprises = read_registry(path, limits)
         added, changed = repo.save_enterprises(
             self.engine, enterprises, who=actor.name, source=f"import {Path(path).name}"
         )

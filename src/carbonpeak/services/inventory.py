@@ -34,6 +34,7 @@ from carbonpeak.accounting import (
     read_macro,
 )
 from carbonpeak.errors import NotFoundError, Problem
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
 from carbonpeak.storage.accounts import audit
 from carbonpeak.storage.activity import (
     BatchHead,
@@ -185,12 +186,12 @@ def batches(engine: Engine, kind: str | None = None) -> list[dict[str, Any]]:
     return activity_batches(engine, kind)
 
 
-def read_file(path: Path, kind: Kind) -> Activity | Macro:
+def read_file(path: Path, kind: Kind, limits: SheetLimits = DEFAULT_LIMITS) -> Activity | Macro:
     """Read and validate an activity or macro file. Every problem is raised at once
     (``ImportProblems``); a file that is no readable CSV or XLSX (a broken workbook, say) is one
     problem naming the file."""
     try:
-        return read_macro(path) if kind == "macro" else read_activity(path)
+        return read_macro(path, limits) if kind == "macro" else read_activity(path, limits)
     except ImportProblems:
         raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

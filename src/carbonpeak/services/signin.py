@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine
 
+from carbonpeak.storage import sessions
 from carbonpeak.storage.accounts import User as User  # the account type the adapters name
 from carbonpeak.storage.accounts import (
     add_failed_login,
@@ -74,40 +75,77 @@ def fingerprint(user: User) -> str:
 
 
 class LoginRateLimiter:
-    """Failed logins per (client IP, user name) in a sliding window, kept in the database
-    (table ``login_attempts``), so that every server process (uvicorn worker) counts the same
-    attempts and a restart forgets nothing.
+    """Failed logins kept in the database (table ``login_attempts``), so that every server process
+    (uvicorn worker) counts the same attempts and a restart forgets nothing. Three limits:
 
-    After ``max_attempts`` failures within ``window`` seconds, further attempts for that pair are
-    refused (HTTP 429) until the oldest failure leaves the window, even with the right password.
-    A successful login clears the pair. Times are seconds since the epoch (``clock``), comparable
-    between processes.
+    - per (client IP, user name): ``max_attempts`` failures within ``window`` seconds;
+    - per source (client IP, any user name): ``source_attempts`` within ``window`` (password
+      spraying: many names, one try each);
+    - per account (user name, from any source): ``lockout_attempts`` failures within
+      ``lockout_seconds`` lock the name for ``lockout_seconds`` from the failure that reached the
+      count. A name that does not exist is locked the same way: the answer never tells.
+
+    A blocked attempt is refused (HTTP 429) even with the right password. A success clears the
+    pair. Times are seconds since the epoch (``clock``), comparable between processes.
     """
 
     def __init__(
-        self, engine: Engine, max_attempts: int, window: float, clock: Callable[[], float] = time.time
+        self,
+        engine: Engine,
+        max_attempts: int,
+        window: float,
+        clock: Callable[[], float] = time.time,
+        *,
+        source_attempts: int | None = None,
+        lockout_attempts: int | None = None,
+        lockout_seconds: float | None = None,
     ) -> None:
         self.engine = engine
         self.max_attempts = max_attempts
         self.window = window
+        self.source_attempts = source_attempts
+        self.lockout_attempts = lockout_attempts
+        self.lockout_seconds = lockout_seconds or window
         self._clock = clock
 
+    def _wait(self, times: list[float], limit: int | None, period: float, now: float) -> int | None:
+        if limit is None or len(times) < limit:
+            return None
+        return max(1, int(period - (now - times[-limit])) + 1)
+
     def check(self, ip: str, username: str) -> tuple[int | None, int]:
-        """(seconds to wait when the pair is blocked else None, failures within the window)."""
-        now = self._clock()
-        times = failed_login_times(self.engine, ip, username.lower(), now - self.window)
-        if len(times) < self.max_attempts:
-            return None, len(times)
-        oldest = times[-self.max_attempts]
-        return max(1, int(self.window - (now - oldest)) + 1), len(times)
+        """(seconds to wait when blocked by any limit else None, failures of the pair in the window)."""
+        return self.blocked(ip, username)[1:]
+
+    def blocked(self, ip: str, username: str) -> tuple[str | None, int | None, int]:
+        """(which limit blocks: pair, source or account, else None; seconds to wait; failures of
+        the pair within the window)."""
+        now, name = self._clock(), username.lower()
+        pair = failed_login_times(self.engine, ip, name, now - self.window)
+        found: list[tuple[int, str]] = []
+        if (wait := self._wait(pair, self.max_attempts, self.window, now)) is not None:
+            found.append((wait, "pair"))
+        if self.source_attempts is not None:
+            source = failed_login_times(self.engine, ip, None, now - self.window)
+            if (wait := self._wait(source, self.source_attempts, self.window, now)) is not None:
+                found.append((wait, "source"))
+        if self.lockout_attempts is not None:
+            account = failed_login_times(self.engine, None, name, now - self.lockout_seconds)
+            if (wait := self._wait(account, self.lockout_attempts, self.lockout_seconds, now)) is not None:
+                found.append((wait, "account"))
+        if not found:
+            return None, None, len(pair)
+        wait, reason = max(found)
+        return reason, wait, len(pair)
 
     def retry_after(self, ip: str, username: str) -> int | None:
-        """Seconds to wait when the pair is blocked, else None."""
+        """Seconds to wait when blocked, else None."""
         return self.check(ip, username)[0]
 
     def failed(self, ip: str, username: str) -> None:
         now = self._clock()
-        add_failed_login(self.engine, ip, username.lower(), now, forget_before=now - self.window)
+        keep = max(self.window, self.lockout_seconds)
+        add_failed_login(self.engine, ip, username.lower(), now, forget_before=now - keep)
 
     def succeeded(self, ip: str, username: str) -> None:
         clear_failed_logins(self.engine, ip, username.lower())
@@ -127,9 +165,10 @@ def sign_in(engine: Engine, limiter: LoginRateLimiter, *, ip: str, username: str
     """Check a user name and password under the rate limit; every attempt is audited and logged."""
     source = f"web login from {ip}"
     obj = f"user:{username}"
-    wait, failures = limiter.check(ip, username)
+    reason, wait, failures = limiter.blocked(ip, username)
     if wait is not None:
-        audit(engine, who=username, action="login.blocked", obj=obj, source=source)
+        action = "login.locked" if reason == "account" else "login.blocked"
+        audit(engine, who=username, action=action, obj=obj, after={"limit": reason}, source=source)
         log.warning("sign-in of %r from %s blocked by the rate limit for %d s", username, ip, wait)
         return SignIn("blocked", retry_after=wait)
     user = find_user(engine, username)
@@ -147,13 +186,36 @@ def sign_in(engine: Engine, limiter: LoginRateLimiter, *, ip: str, username: str
     return SignIn("ok", user)
 
 
-def sign_out(engine: Engine, username: str, *, ip: str) -> None:
+def start_session(engine: Engine, user: User, *, ip: str) -> str:
+    """A server-side session for a user who has just signed in: its id goes into the signed cookie."""
+    return sessions.start(engine, user.id, time.time(), source=f"web login from {ip}")
+
+
+def sign_out(engine: Engine, username: str, *, ip: str, session_id: object = None) -> None:
+    """End the session server-side (a cookie captured before reads nothing after) and audit it."""
+    if isinstance(session_id, str):
+        sessions.revoke(engine, session_id, time.time())
     audit(engine, who=username, action="logout", obj=f"user:{username}", source=f"web from {ip}")
     log.info("signed out %r from %s", username, ip)
 
 
-def session_user(engine: Engine, user_id: int, session_fingerprint: object) -> User | None:
-    """The active user of a session, if the session was made with the user's current password."""
+def session_user(
+    engine: Engine,
+    user_id: int,
+    session_fingerprint: object,
+    session_id: object,
+    *,
+    idle: float,
+    lifetime: float,
+) -> User | None:
+    """The active user of a session, if the session is open server-side (not signed out, not idle
+    ``idle`` seconds, younger than ``lifetime``) and was made with the user's current password (a
+    password change or a disabled account ends every session)."""
+    if not isinstance(session_id, str):
+        return None
+    live = sessions.live_user(engine, session_id, time.time(), idle=idle, lifetime=lifetime)
+    if live != user_id:
+        return None
     user = get_user(engine, user_id)
     if user is None or not user.active or session_fingerprint != fingerprint(user):
         return None

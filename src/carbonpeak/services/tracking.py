@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from carbonpeak.errors import CarbonpeakError, NotFoundError
+from carbonpeak.errors import CarbonpeakError, NotFoundError, control_character_problems
 from carbonpeak.plan import Plan
 from carbonpeak.services.evidence import StoredFile, clean_name, store_file
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
 from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
@@ -123,11 +124,13 @@ def _require_comment(actor: Actor, comment: str, message: str) -> None:
         raise TrackingError(message)
 
 
-def read_sheet(path: Path, plan: Plan, unit_id: str | None = None) -> ParsedImport:
+def read_sheet(
+    path: Path, plan: Plan, unit_id: str | None = None, limits: SheetLimits = DEFAULT_LIMITS
+) -> ParsedImport:
     """Read and check a filled reporting template (XLSX, or CSV for ``unit_id``): every problem at
     once (``ImportProblems``); a file that is no readable workbook or CSV is one problem naming it."""
     try:
-        return read_import(path, plan, unit_id)
+        return read_import(path, plan, unit_id, limits)
     except CarbonpeakError:
         raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:  # e.g. a broken XLSX
@@ -289,6 +292,15 @@ class TrackingService:
         """Save a value or report, attach its evidence file and (with ``submit``) submit it, in one
         transaction: all of it or nothing. The file is checked (type, size) and stored by its hash
         before any row is written, so a refused file leaves nothing saved."""
+        texts: dict[str, str | None] = (
+            {"narrative": entry.narrative}
+            if isinstance(entry, ReportEntry)
+            else {"evidence": entry.evidence, "data_source": entry.data_source}
+        )
+        if evidence is not None:
+            texts["evidence_file"] = evidence.filename
+        if problems := control_character_problems(texts):
+            raise TrackingError(problems)
         stored = self._store(evidence.content) if evidence is not None else None
         with self._session(None) as s:
             ref = self._write(s, actor, entry)

@@ -5,6 +5,7 @@ their annotations from here and never import SQLAlchemy themselves."""
 
 from sqlalchemy import Engine
 
+from carbonpeak.storage import sessions
 from carbonpeak.storage.engine import is_sqlite, make_engine, reader
 from carbonpeak.storage.migrate import current, head, upgrade
 from carbonpeak.storage.plans import StoredPlan, plan_revisions, store_plan
@@ -18,6 +19,7 @@ __all__ = [
     "make_engine",
     "plan_revisions",
     "reader",
+    "sessions",
     "store_plan",
     "upgrade",
 ]

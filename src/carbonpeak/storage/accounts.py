@@ -343,18 +343,16 @@ def audit_entries(engine: Engine, *, action_prefix: str | None = None, limit: in
 # -- login attempts -------------------------------------------------------------------------------
 
 
-def failed_login_times(engine: Engine, ip: str, username: str, since: float) -> list[float]:
-    """Times of the failed sign-ins of (ip, user name) after ``since``, oldest first."""
+def failed_login_times(engine: Engine, ip: str | None, username: str | None, since: float) -> list[float]:
+    """Times of the failed sign-ins after ``since``, oldest first: of (ip, user name), of a user name
+    from any source (``ip`` None) or from one source for any name (``username`` None)."""
+    query = select(LoginAttemptRow.at).where(LoginAttemptRow.at > since)
+    if ip is not None:
+        query = query.where(LoginAttemptRow.ip == ip)
+    if username is not None:
+        query = query.where(LoginAttemptRow.username == username)
     with Session(reader(engine)) as s:
-        return list(
-            s.scalars(
-                select(LoginAttemptRow.at)
-                .where(
-                    LoginAttemptRow.ip == ip, LoginAttemptRow.username == username, LoginAttemptRow.at > since
-                )
-                .order_by(LoginAttemptRow.at)
-            ).all()
-        )
+        return list(s.scalars(query.order_by(LoginAttemptRow.at)).all())
 
 
 def add_failed_login(engine: Engine, ip: str, username: str, at: float, forget_before: float) -> None:

@@ -9,17 +9,15 @@ writes them all in one transaction or nothing.
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.plan import Plan
 from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, read_csv_rows, read_xlsx
 from carbonpeak.tables import Book, Column, Kind, Table
 from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS
@@ -294,32 +292,30 @@ def _check_duplicates(check: _Checker, parsed: ParsedImport) -> None:
             seen[key] = loc
 
 
-def read_import(path: Path, plan: Plan, unit_id: str | None = None) -> ParsedImport:
-    """Read and check an XLSX template or a CSV with either sheet's header; all problems at once."""
+def read_import(
+    path: Path, plan: Plan, unit_id: str | None = None, limits: SheetLimits = DEFAULT_LIMITS
+) -> ParsedImport:
+    """Read and check an XLSX template or a CSV with either sheet's header; all problems at once.
+    The file is read within the caps of ``limits`` (carbonpeak.sheetfile: archive first, streamed)."""
+    try:
+        return _read_import(path, plan, unit_id, limits)
+    except SheetLimitError as exc:
+        raise ImportProblems(exc.problems) from exc
+
+
+def _read_import(path: Path, plan: Plan, unit_id: str | None, limits: SheetLimits) -> ParsedImport:
     file = str(path)
     if path.suffix.lower() == ".csv":
         if unit_id is None:
             raise ImportProblems(
                 [Problem("a CSV import needs the unit (--unit)", file=file, sheet=path.stem)]
             )
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = [tuple(r) for r in csv.reader(handle)]
+        rows = read_csv_rows(path, limits, file)
         header = set(rows[0]) if rows else set()
         sheets = {VALUE_SHEET if "指标代码" in header else REPORT_SHEET: rows}
         names = {VALUE_SHEET: path.stem, REPORT_SHEET: path.stem}
     else:
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
-            raise ImportProblems([Problem(f"not a readable XLSX file: {exc}", file=file)]) from exc
-        try:
-            sheets = {
-                name: [tuple(r) for r in wb[name].iter_rows(values_only=True)]
-                for name in (INFO_SHEET, VALUE_SHEET, REPORT_SHEET)
-                if name in wb.sheetnames
-            }
-        finally:
-            wb.close()
+        sheets = read_xlsx(path, (INFO_SHEET, VALUE_SHEET, REPORT_SHEET), limits, file)
         names = {VALUE_SHEET: VALUE_SHEET, REPORT_SHEET: REPORT_SHEET}
         info = {str(r[0]): r[1] for r in sheets.get(INFO_SHEET, []) if r and r[0] is not None and len(r) > 1}
         file_unit = str(info.get("填报单位 unit") or "") or None

@@ -25,6 +25,7 @@ from carbonpeak.web.admin.room import ROOM as ADMIN
 from carbonpeak.web.core import filters
 from carbonpeak.web.core.auth import check_declared
 from carbonpeak.web.core.errors import install_error_handlers
+from carbonpeak.web.core.limits import BodyLimitMiddleware, BodyLimits
 from carbonpeak.web.core.request_log import RequestLogMiddleware
 from carbonpeak.web.core.room import ROOM as CORE
 from carbonpeak.web.core.rooms import Room
@@ -121,7 +122,14 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     app.state.engine = engine
     app.state.templates = _templates(ROOMS)
     app.state.navigation_links = [link for room in ROOMS for link in room.navigation]
-    app.state.limiter = LoginRateLimiter(engine, settings.login_max_attempts, settings.login_window_seconds)
+    app.state.limiter = LoginRateLimiter(
+        engine,
+        settings.login_max_attempts,
+        settings.login_window_seconds,
+        source_attempts=settings.login_source_max_attempts,
+        lockout_attempts=settings.login_lockout_attempts,
+        lockout_seconds=settings.login_lockout_seconds,
+    )
     for router in (*(r for room in ROOMS for r in room.routers), *extra_routers):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -154,7 +162,7 @@ def _templates(rooms: Sequence[Room]) -> Jinja2Templates:
 
 
 def _middleware(app: FastAPI, settings: Settings, secret: str) -> None:
-    # Outermost last: request log → security headers → session → CSRF → routes.
+    # Outermost last: request log → security headers → body limit → session → CSRF → routes.
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(
         SessionMiddleware,
@@ -164,6 +172,7 @@ def _middleware(app: FastAPI, settings: Settings, secret: str) -> None:
         same_site="lax",
         https_only=settings.session_cookie_secure,
     )
+    app.add_middleware(BodyLimitMiddleware, limits=BodyLimits.of(settings), language=settings.language)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
     app.add_middleware(RequestLogMiddleware)
 

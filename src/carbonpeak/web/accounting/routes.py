@@ -297,11 +297,15 @@ def import_upload(
         ]
         return _import_page(request, kind, problems, None, 422)
     try:
-        data = read_file(path, kind)
+        data = read_file(path, kind, request.app.state.settings.sheet_limits())
     except ImportProblems as exc:
         PENDING.discard(path)
-        found: list[dict[str, object]] = [{**p.as_dict(), "file": path.name} for p in exc.problems]
+        lang = lang_of(request)
+        found: list[dict[str, object]] = [{**p.as_dict(lang), "file": path.name} for p in exc.problems]
         return _import_page(request, kind, found, None, 422)
+    except BaseException:
+        PENDING.discard(path)  # every failed import cleans up after itself
+        raise
     PENDING.keep(request, path)
     request.session[PENDING_KIND_KEY] = kind
     preview = _preview(request.app.state.engine, data)
@@ -332,7 +336,8 @@ def import_confirm(request: Request, who: Office) -> Response:
         return RedirectResponse("/inventory/import", 303)
     engine = request.app.state.engine
     source = f"web import from {request.client.host if request.client else 'unknown'}"
-    data = read_file(path, kind)  # validated at upload; read again from the same bytes
+    # validated at upload; read again from the same bytes
+    data = read_file(path, kind, request.app.state.settings.sheet_limits())
     if isinstance(data, Macro):
         stored = store_macro(engine, data, path, who=who.username or "", source=source)
     else:

@@ -19,6 +19,7 @@ from carbonpeak.errors import InvalidInputError
 from carbonpeak.services import accounts
 from carbonpeak.services.signin import MIN_PASSWORD_LENGTH, check_password
 from carbonpeak.web.core.auth import SIGNED_IN, Principal, permit
+from carbonpeak.web.core.i18n import t
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.plan.views import unit_names
 
@@ -205,9 +206,20 @@ def password_change(
     again: Annotated[str, Form(max_length=200)],
 ) -> Response:
     ux = words(lang_of(request))
-    user = check_password(request.app.state.engine, who.username or "", current)
+    limiter, engine = request.app.state.limiter, request.app.state.engine
+    ip = request.client.host if request.client else "unknown"
+    username = who.username or ""
+    # the current password is a sign-in: the same limits (pair, source, account) and the same count
+    wait = limiter.retry_after(ip, username)
+    if wait is not None:
+        context = {"ux": ux, "error": t("login_blocked", lang_of(request)), "n": MIN_PASSWORD_LENGTH}
+        response = render(request, "password.html", context, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = check_password(engine, username, current)
     error = None
     if user is None:
+        limiter.failed(ip, username)
         error = ux["wrong_current"]
     elif new != again:
         error = ux["mismatch"]

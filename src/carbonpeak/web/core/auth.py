@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
 from carbonpeak.services.signin import User, session_user, token_user
+from carbonpeak.web.core.security import API_PREFIX, bearer_token
 
 RoleName = Literal["office", "department", "enterprise", "viewer", "public"]
 ALL_ROLES: tuple[RoleName, ...] = ("office", "department", "enterprise", "viewer", "public")
@@ -95,16 +96,26 @@ def principal_of(request: Request) -> Principal:
         return cached
     principal = PUBLIC
     engine = request.app.state.engine
-    authorization = request.headers.get("authorization", "")
-    if authorization.lower().startswith("bearer "):
-        user = token_user(engine, authorization[7:].strip())
+    # A bearer token is for the JSON API only: pages and their forms never accept it (and the CSRF
+    # middleware exempts it only there); one parser for both (security.bearer_token).
+    token = bearer_token(request.scope) if request.url.path.startswith(API_PREFIX) else None
+    if token is not None:
+        user = token_user(engine, token)
         if user is None:
             raise HTTPException(401, "invalid API token", headers={"WWW-Authenticate": "Bearer"})
         principal = _principal(user, via_token=True)
     else:
         user_id = request.session.get("uid")
         if isinstance(user_id, int):
-            found = session_user(engine, user_id, request.session.get("pwh"))
+            settings = request.app.state.settings
+            found = session_user(
+                engine,
+                user_id,
+                request.session.get("pwh"),
+                request.session.get("sid"),
+                idle=settings.session_idle_seconds,
+                lifetime=settings.session_lifetime_seconds,
+            )
             if found is not None:
                 principal = _principal(found)
             else:

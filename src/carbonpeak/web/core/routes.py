@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.services.signin import fingerprint, sign_in, sign_out
+from carbonpeak.services.signin import fingerprint, sign_in, sign_out, start_session
 from carbonpeak.web.core.auth import ALL_ROLES, SIGNED_IN, Principal, permit
 from carbonpeak.web.core.i18n import t
 from carbonpeak.web.core.render import home_of, lang_of, render
@@ -57,7 +57,8 @@ def login(
         return render(request, "login.html", {**context, "error": t("login_failed", lang)}, 401)
     user = result.user
     request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
-    request.session.update({"uid": user.id, "pwh": fingerprint(user)})
+    session_id = start_session(state.engine, user, ip=client_ip(request))
+    request.session.update({"uid": user.id, "pwh": fingerprint(user), "sid": session_id})
     principal = Principal(role=user.role, user_id=user.id, username=user.username)
     request.state.principal = principal  # the request log names who signed in
     return RedirectResponse(_safe_next(next) or home_of(principal), 303)
@@ -66,7 +67,8 @@ def login(
 @pages.post("/logout")
 def logout(request: Request, who: Anyone) -> Response:
     if who.signed_in:
-        sign_out(request.app.state.engine, who.username, ip=client_ip(request))
+        engine, session_id = request.app.state.engine, request.session.get("sid")
+        sign_out(engine, who.username, ip=client_ip(request), session_id=session_id)
     request.session.clear()
     return RedirectResponse("/login", 303)
 

@@ -21,6 +21,7 @@ KNOWN_DEFAULT_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev",
 MIN_SECRET_LENGTH = 32
 
 CSRF_FIELD = "csrf_token"
+API_PREFIX = "/api/v1/"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -47,6 +48,22 @@ def secret_problem(secret: str | None) -> str | None:
     if len(secret) < MIN_SECRET_LENGTH:
         return f"CARBONPEAK_SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters"
     return None
+
+
+def authorization_headers(scope: Scope) -> list[str]:
+    return [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"authorization"]
+
+
+def bearer_token(scope: Scope) -> str | None:
+    """The one parser of ``Authorization: Bearer <token>`` (CSRF and sign-in both use it): the token,
+    or None when there is no such header. More than one Authorization header is refused before any
+    route runs (``BodyLimitMiddleware``), so there is no "first" or "last" to choose."""
+    values = authorization_headers(scope)
+    if len(values) != 1:
+        return None
+    scheme, _, token = values[0].strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
 
 
 def csrf_token(session: MutableMapping[str, Any]) -> str:
@@ -87,30 +104,50 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if headers.get("authorization", "").lower().startswith("bearer "):
+        if scope.get("path", "").startswith(API_PREFIX) and bearer_token(scope) is not None:
             await self.app(scope, receive, send)
             return
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
+        chunks, more = await _read_head(receive, headers.get("content-type", ""))
         expected = scope.get("session", {}).get(CSRF_FIELD)
-        given = headers.get(CSRF_HEADER) or _token_in_body(headers.get("content-type", ""), body)
+        given = headers.get(CSRF_HEADER) or _token_in_body(headers.get("content-type", ""), b"".join(chunks))
         if not (isinstance(expected, str) and given and hmac.compare_digest(expected, given)):
             await _plain(send, 403, "CSRF token missing or invalid (CSRF 校验失败)")
             return
-        replayed = False
+        pending = list(chunks)
 
         async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
+            # the chunks read so far, one by one as they came, then the rest of the stream
+            if pending:
+                body = pending.pop(0)
+                return {"type": "http.request", "body": body, "more_body": bool(pending) or more}
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+# The CSRF field of a multipart form must be in the first bytes of the body (the templates put it
+# first; browsers send fields in document order): the file after it is never held for the check.
+MULTIPART_HEAD_BYTES = 64 * 1024
+
+
+async def _read_head(receive: Receive, content_type: str) -> tuple[list[bytes], bool]:
+    """The chunks of the body needed to find the CSRF field, and whether more follow: the whole
+    body of a urlencoded form (bounded by the body limit), the head of a multipart one."""
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    head_only = content_type.startswith("multipart/form-data")
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return chunks, False
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        more = bool(message.get("more_body", False))
+        if head_only and size >= MULTIPART_HEAD_BYTES:
+            break
+    return chunks, more
 
 
 async def _plain(send: Send, status: int, text: str) -> None:

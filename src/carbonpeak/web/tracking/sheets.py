@@ -159,7 +159,7 @@ def _parse(request: Request, who: Principal, path: Path, unit: str | None) -> Pa
     # An XLSX template names its unit (checked below against a department's own); a CSV does not.
     csv_file = path.suffix.lower() == ".csv"
     unit_id = _unit_for(request, who, unit) if (unit or (csv_file and who.role == "department")) else None
-    parsed = read_sheet(path, plan, unit_id)
+    parsed = read_sheet(path, plan, unit_id, request.app.state.settings.sheet_limits())
     if who.role == "department" and parsed.unit_id != who.unit_id:
         names = {u.id: u.name for u in plan.units}
         message = words(lang_of(request))["other_unit"].format(
@@ -229,6 +229,9 @@ def import_upload(
         found = _problem_rows(list(exc.problems), path.name)
     except NotFoundError as exc:
         found = _problem(path.name, str(exc).strip("'\""), "unit")
+    except BaseException:
+        PENDING.discard(path)  # every failed import cleans up after itself
+        raise
     else:
         (path.parent / UNIT_FILE).write_text(parsed.unit_id, encoding="utf-8")
         PENDING.keep(request, path)
