@@ -21,7 +21,7 @@ from carbonpeak.plan.upgrade import downgrade_v2_to_v1, upgrade_v1_to_v2
 from carbonpeak.storage.plans import content_digest
 
 revision = "0050"
-down_revision = "0040"
+down_revision = "0045"
 branch_labels = None
 depends_on = None
 
