@@ -57,6 +57,6 @@ def test_disposal_history_keeps_who_and_when() -> None:
 
 
 def test_department_scope_from_the_data() -> None:
-    assert department_may_see("区工信局", make(stage="existing"))
-    assert not department_may_see("区政务服务办", make(stage="existing"))
-    assert not department_may_see("区教育局", make())
+    assert department_may_see("industry_it", make(stage="existing"))
+    assert not department_may_see("gov_services", make(stage="existing"))
+    assert not department_may_see("education", make())

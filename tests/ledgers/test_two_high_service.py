@@ -23,9 +23,9 @@ from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.storage.tables import AuditRow
 
 OFFICE = TwoHighActor("王主任", "office")
-NDRC = TwoHighActor("发改 李", "department", "区发改委")
-SERVICES = TwoHighActor("政务 赵", "department", "区政务服务办")
-EDU = TwoHighActor("教育 钱", "department", "区教育局")
+NDRC = TwoHighActor("发改 李", "department", "dev_reform")
+SERVICES = TwoHighActor("政务 赵", "department", "gov_services")
+EDU = TwoHighActor("教育 钱", "department", "education")
 
 
 @pytest.fixture

@@ -145,6 +145,7 @@ class TwoHighProject(BaseModel):
 
 
 def department_may_see(department: str, project: TwoHighProject) -> bool:
-    """Whether a department keeps this project's part of the ledger (data: ``departments``)."""
+    """Whether a department (the plan's unit id, e.g. ``dev_reform``) keeps this project's part of
+    the ledger (data: ``departments``)."""
     scope = vocabulary()["departments"].get(department)
     return scope is not None and project.stage in scope["stages"]
