@@ -142,7 +142,7 @@ def test_reviews_are_stored_by_the_reviewing_department(engine: Engine) -> None:
     assert result["energy_tce"]["calorific"] == pytest.approx(1457.1)
     assert svc.reviews(OFFICE)[0]["id"] == result["id"]
     with pytest.raises(NotAllowedError):
-        svc.review(SERVICES, data)
+        svc.review(EDU, data)  # not a responsible unit of 三.(一).4
     with pytest.raises(LedgerProblems):
         svc.review(NDRC, data | {"energy": []})
     assert len(svc.reviews(OFFICE)) == 1

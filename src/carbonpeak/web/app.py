@@ -33,9 +33,10 @@ from carbonpeak.web.overview.room import ROOM as OVERVIEW
 from carbonpeak.web.plan.room import ROOM as PLAN
 from carbonpeak.web.scenarios.room import ROOM as SCENARIOS
 from carbonpeak.web.tracking.room import ROOM as TRACKING
+from carbonpeak.web.two_high.room import ROOM as TWO_HIGH
 
 # Every capability's part of the app; a new capability is a new room (a package with room.py) here.
-ROOMS: tuple[Room, ...] = (CORE, OVERVIEW, PLAN, ACCOUNTING, SCENARIOS, TRACKING, LEDGERS, ADMIN)
+ROOMS: tuple[Room, ...] = (CORE, OVERVIEW, PLAN, ACCOUNTING, SCENARIOS, TRACKING, LEDGERS, TWO_HIGH, ADMIN)
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "carbonpeak_session"

@@ -44,6 +44,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "audit": ("审计日志", "Audit log"),
     "enterprise": ("企业", "Enterprise"),
     "enterprises": ("重点用能单位", "Enterprises"),
+    "two_high": ("两高项目", "Two-high projects"),
     "public": ("公开指标", "Published targets"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),
