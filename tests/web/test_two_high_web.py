@@ -5,8 +5,8 @@ printable sheet), the API, the template and the export."""
 from __future__ import annotations
 
 import io
-from contextlib import closing
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 from openpyxl import load_workbook
