@@ -3,15 +3,23 @@ proposed project against the district's headroom."""
 
 from __future__ import annotations
 
+import contextlib
+import getpass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from carbonpeak.cli.common import domain_errors
+from carbonpeak.cli.common import domain_errors, migrated_engine
 from carbonpeak.cli.output import Format, FormatOption, emit
+from carbonpeak.ledgers.projects import label
 from carbonpeak.ledgers.review import review
 from carbonpeak.ledgers.review_files import read_headroom_file, read_project_file
+from carbonpeak.ledgers.two_high_access import TwoHighActor
+from carbonpeak.ledgers.two_high_file import template
+from carbonpeak.reports import write_file
+from carbonpeak.services.two_high import TwoHighService
 from carbonpeak.settings import Settings
 from carbonpeak.units.display import number, percent, quantity
 
@@ -127,3 +135,76 @@ def review_command(
         title=title,
         json_data=result,
     )
+
+
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Who acts, as office (default: the login name).")
+]
+StageOption = Annotated[
+    str | None, typer.Option("--stage", help="Only this stage: planned, under_construction, existing.")
+]
+IndustryOption = Annotated[
+    str | None, typer.Option("--industry", help="Only GB/T 4754 codes starting so, e.g. 32.")
+]
+
+
+def _office(user: str | None) -> TwoHighActor:
+    return TwoHighActor(user or getpass.getuser(), "office")
+
+
+@contextlib.contextmanager
+def _service(ctx: typer.Context) -> Iterator[TwoHighService]:
+    with migrated_engine(ctx) as engine:
+        yield TwoHighService(engine)
+
+
+@app.command("list")
+@domain_errors
+def list_(
+    ctx: typer.Context,
+    stage: StageOption = None,
+    industry: IndustryOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The 两高 project ledger (as the office sees it); -o FILE.xlsx writes the importable workbook."""
+    lang = _lang(ctx)
+    with _service(ctx) as svc:
+        stored = svc.projects(_office(None), stage=stage, industry=industry)
+        table = svc.export(_office(None), stage=stage, industry=industry)
+    rows = [
+        {
+            "name": s.project.name,
+            "company": s.project.company_name,
+            "industry": s.project.industry,
+            "stage": label("stages", s.project.stage, lang),
+            "disposal": label("disposals", s.project.disposal_category, lang),
+        }
+        for s in stored
+    ]
+    data = [{"id": s.id, **s.project.model_dump(mode="json")} for s in stored]
+    columns = [(k, k) for k in ("name", "company", "industry", "stage", "disposal")]
+    emit(rows, columns, fmt, title=table.title, json_data=data, table=table)
+
+
+@app.command("import")
+@domain_errors
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The ledger workbook (.xlsx, sheet 两高项目).")],
+    user: UserOption = None,
+) -> None:
+    """Import the 两高 ledger, all or nothing: every problem is printed with sheet, row and column."""
+    with _service(ctx) as svc:
+        ids = svc.import_file(_office(user), file, source=f"cli import {file.name}")
+    typer.echo(f"{file}: {len(ids)} project(s) added")
+
+
+@app.command("template")
+@domain_errors
+def template_(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the template (.xlsx).")],
+) -> None:
+    """Write the import template with its drop-downs."""
+    write_file(template(), output, "xlsx")
+    typer.echo(f"written {output}")
