@@ -18,6 +18,7 @@ from carbonpeak.cli import (
     report,
     scenarios,
     tracking,
+    two_high,
     web,
 )
 from carbonpeak.settings import get_settings
@@ -41,6 +42,7 @@ app.command("decompose")(scenarios.decompose)
 app.add_typer(ledgers.app, name="enterprises")
 app.add_typer(report.app, name="report")
 app.add_typer(forestry.app, name="forestry")
+app.add_typer(two_high.app, name="ledger")
 output.install(app)  # --output/-o on every command with --format (carbonpeak.cli.output)
 
 

@@ -37,6 +37,7 @@ from carbonpeak.web.plan.room import ROOM as PLAN
 from carbonpeak.web.reports.room import ROOM as REPORTS
 from carbonpeak.web.scenarios.room import ROOM as SCENARIOS
 from carbonpeak.web.tracking.room import ROOM as TRACKING
+from carbonpeak.web.two_high.room import ROOM as TWO_HIGH
 
 # Every capability's part of the app; a new capability is a new room (a package with room.py) here.
 ROOMS: tuple[Room, ...] = (
@@ -47,6 +48,7 @@ ROOMS: tuple[Room, ...] = (
     SCENARIOS,
     TRACKING,
     LEDGERS,
+    TWO_HIGH,
     FORESTRY,
     REPORTS,
     ADMIN,

@@ -45,6 +45,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "enterprise": ("企业", "Enterprise"),
     "enterprises": ("重点用能单位", "Enterprises"),
     "forestry": ("林业碳汇", "Forestry sinks"),
+    "two_high": ("两高项目", "Two-high projects"),
     "public": ("公开指标", "Published targets"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),

@@ -1,0 +1,129 @@
+"""The 两高 project ledger service: list with filters, import (all or nothing), export, disposal
+changes and energy reviews, under ``carbonpeak.ledgers.two_high_access``; every change audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from carbonpeak.errors import NotFoundError
+from carbonpeak.ledgers.errors import NotAllowedError
+from carbonpeak.ledgers.headroom import Headroom
+from carbonpeak.ledgers.projects import TwoHighProject
+from carbonpeak.ledgers.proposed import parse_project
+from carbonpeak.ledgers.review import review
+from carbonpeak.ledgers.review_files import read_headroom_file
+from carbonpeak.ledgers.rules import prohibitions_of_plan
+from carbonpeak.ledgers.two_high_access import (
+    TwoHighActor,
+    check_may_import,
+    check_may_review,
+    check_may_write,
+    may_read,
+)
+from carbonpeak.ledgers.two_high_file import ledger_table, read_ledger, template
+from carbonpeak.plan import Plan
+from carbonpeak.storage import two_high as repo
+from carbonpeak.storage.two_high import StoredProject
+from carbonpeak.tables import Table
+
+log = logging.getLogger(__name__)
+FILTERS = ("stage", "industry", "location", "disposal", "two_high_category")
+
+
+def _matches(project: TwoHighProject, filters: Mapping[str, str | None]) -> bool:
+    for key, wanted in filters.items():
+        if not wanted:
+            continue
+        if key == "industry":
+            if not project.industry.startswith(wanted):
+                return False
+        elif key == "disposal":
+            if project.disposal_category != wanted:
+                return False
+        elif getattr(project, key) != wanted:
+            return False
+    return True
+
+
+class TwoHighService:
+    def __init__(self, engine: Engine, headroom: Headroom | None = None, plan: Plan | None = None) -> None:
+        self.engine = engine
+        self.headroom = headroom
+        # the review checks the served plan's own prohibitions (plan schema 2), else the shipped ones
+        self.prohibitions = prohibitions_of_plan(plan) if plan is not None else None
+
+    def template(self) -> Table:
+        """The import template (the adapters write it with ``carbonpeak.reports``)."""
+        return template()
+
+    def import_file(self, actor: TwoHighActor, path: str | Path, *, source: str = "import") -> list[int]:
+        """Every project of the workbook stored in one transaction, or none (``LedgerProblems``)."""
+        check_may_import(actor)
+        projects = read_ledger(path, who=actor.name, at=dt.datetime.now(dt.UTC))
+        ids = repo.save_projects(self.engine, [(None, p) for p in projects], who=actor.name, source=source)
+        log.info("two-high ledger import: %d projects by %s", len(ids), actor.name)
+        return ids
+
+    def add(self, actor: TwoHighActor, project: TwoHighProject, *, source: str = "web") -> int:
+        check_may_write(actor, project)
+        return repo.save_projects(self.engine, [(None, project)], who=actor.name, source=source)[0]
+
+    def projects(self, actor: TwoHighActor, **filters: str | None) -> list[StoredProject]:
+        unknown = set(filters) - set(FILTERS)
+        if unknown:
+            raise NotFoundError(f"unknown filter {', '.join(sorted(unknown))}; expected {', '.join(FILTERS)}")
+        return [
+            s
+            for s in repo.list_projects(self.engine)
+            if may_read(actor, s.project) and _matches(s.project, filters)
+        ]
+
+    def project(self, actor: TwoHighActor, project_id: int) -> StoredProject:
+        stored = repo.get_project(self.engine, project_id)
+        if stored is None:
+            raise NotFoundError(f"two-high project {project_id} does not exist")
+        if not may_read(actor, stored.project):
+            raise NotAllowedError(f"{actor.role} {actor.name} may not read two-high project {project_id}")
+        return stored
+
+    def export(self, actor: TwoHighActor, **filters: str | None) -> Table:
+        """The projects the actor sees, in the template's columns (reads back in)."""
+        return ledger_table([s.project for s in self.projects(actor, **filters)])
+
+    def dispose(
+        self, actor: TwoHighActor, project_id: int, category: str, note: str = "", *, source: str = "web"
+    ) -> StoredProject:
+        stored = self.project(actor, project_id)
+        check_may_write(actor, stored.project)
+        changed = stored.project.dispose(category, actor.name, dt.datetime.now(dt.UTC), note)
+        repo.save_projects(self.engine, [(project_id, changed)], who=actor.name, source=source)
+        return self.project(actor, project_id)
+
+    def review(
+        self,
+        actor: TwoHighActor,
+        data: Mapping[str, Any],
+        *,
+        file: str = "<form>",
+        store: bool = True,
+        source: str = "web",
+    ) -> dict[str, Any]:
+        """Review a proposed project (plain data, as the YAML file or the form); stored when asked."""
+        check_may_review(actor)
+        room = self.headroom or read_headroom_file()
+        result = review(parse_project(data, file=file), headroom=room, prohibitions=self.prohibitions)
+        if store:
+            result["id"] = repo.save_review(
+                self.engine, result, who=actor.name, source=source, illustrative=room.illustrative
+            )
+        return result
+
+    def reviews(self, actor: TwoHighActor) -> list[dict[str, Any]]:
+        check_may_review(actor)
+        return repo.list_reviews(self.engine)
