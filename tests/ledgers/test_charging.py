@@ -135,3 +135,10 @@ def test_shipped_boundary_is_jinghai_and_labelled_approximate() -> None:
     proj = geo.LocalProjection(round(outline.geometry.centroid.x, 4), round(outline.geometry.centroid.y, 4))
     area_km2 = proj.project_geometry(outline.geometry).area / 1e6
     assert area_km2 == pytest.approx(1475.68, rel=0.01)  # official 1,475.68 km²
+
+
+def test_tree_distances_equal_brute_force() -> None:
+    rng = np.random.default_rng(7)
+    x, y = rng.uniform(0, 10_000, 3000), rng.uniform(0, 10_000, 3000)
+    sx, sy = rng.uniform(0, 10_000, 50), rng.uniform(0, 10_000, 50)
+    assert np.allclose(charging.nearest_distance(x, y, sx, sy), charging.nearest_distance_numpy(x, y, sx, sy))
