@@ -134,7 +134,7 @@ def nearest_distance(x: Floats, y: Floats, sx: Floats, sy: Floats) -> Floats:
     out = np.full(x.shape, np.inf, dtype=np.float64)
     if sx.size == 0 or x.size == 0:
         return out
-    tree = shapely.STRtree(shapely.points(sx, sy))
+    tree = shapely.STRtree(np.atleast_1d(shapely.points(sx, sy)))
     (point, _station), dist = tree.query_nearest(
         shapely.points(x, y), return_distance=True, all_matches=False
     )
