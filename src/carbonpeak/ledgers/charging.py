@@ -128,16 +128,19 @@ def make_grid(district: BaseGeometry, core: BaseGeometry | None, cell_m: float) 
     return Grid(gx, gy, in_core, float(cell_m))
 
 
+def _points(x: Floats, y: Floats) -> NDArray[np.object_]:
+    pts: NDArray[np.object_] = np.asarray(shapely.points(np.column_stack([x, y])), dtype=object)
+    return pts
+
+
 def nearest_distance(x: Floats, y: Floats, sx: Floats, sy: Floats) -> Floats:
     """The distance (m) from each point to the nearest station; inf without stations. One
     vectorized GEOS call (``STRtree.query_nearest``) over all the points."""
     out = np.full(x.shape, np.inf, dtype=np.float64)
     if sx.size == 0 or x.size == 0:
         return out
-    tree = shapely.STRtree(np.atleast_1d(shapely.points(sx, sy)))
-    (point, _station), dist = tree.query_nearest(
-        shapely.points(x, y), return_distance=True, all_matches=False
-    )
+    tree = shapely.STRtree(_points(sx, sy))
+    (point, _station), dist = tree.query_nearest(_points(x, y), return_distance=True, all_matches=False)
     out[point] = dist
     return out
 
