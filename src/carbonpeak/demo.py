@@ -22,6 +22,7 @@ LOADERS: list[str] = [
     "carbonpeak.services.tracking_demo:load",
     "carbonpeak.services.enterprises_demo:load",
     "carbonpeak.services.publishing:load_demo",
+    "carbonpeak.services.energy_demo:load",
 ]
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from carbonpeak.ledgers.errors import LedgerError
 from carbonpeak.ledgers.geo import energy_reference
+from carbonpeak.plan import Plan
 from carbonpeak.units.registry import UnitError, convert, is_convertible
 
 Status = Literal["planned", "approved", "construction", "connected", "retired"]
@@ -300,3 +301,28 @@ def timeline(projects: Sequence[EnergyProject]) -> list[dict[str, object]]:
             }
         )
     return rows
+
+
+def projects_from_plan(plan: Plan) -> list[EnergyProject]:
+    """A ledger row for each 专栏4/5 project of the plan whose category the ledger knows (status 规划,
+    no dates): the start of the ledger, linked by ``plan_project_id`` and ``task_id``."""
+    categories = {str(k): str(v) for k, v in energy_reference()["plan_categories"].items()}
+    out = []
+    for p in plan.projects:
+        kind = categories.get(p.category)
+        if kind is None or p.column not in ("专栏4", "专栏5"):
+            continue
+        out.append(
+            EnergyProject(
+                id=p.id,
+                name=p.name,
+                kind=kind,
+                capacity=p.capacity,
+                unit=p.unit,
+                location=p.location or "",
+                centralized=False,  # the plan does not say; the office records it
+                plan_project_id=p.id,
+                task_id=p.task,
+            )
+        )
+    return out
