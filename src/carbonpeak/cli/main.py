@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import typer
 
 from carbonpeak import __version__
-from carbonpeak.cli import accounting, admin, ledgers, output, plan, scenarios, tracking, web
+from carbonpeak.cli import accounting, admin, energy, ledgers, output, plan, scenarios, tracking, web
 from carbonpeak.settings import get_settings
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.add_typer(admin.users, name="users")
 app.add_typer(scenarios.app, name="scenario")
 app.command("decompose")(scenarios.decompose)
 app.add_typer(ledgers.app, name="enterprises")
+app.add_typer(energy.app, name="energy")
 output.install(app)  # --output/-o on every command with --format (carbonpeak.cli.output)
 
 

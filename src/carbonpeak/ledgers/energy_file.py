@@ -43,6 +43,7 @@ PROJECT_COLUMNS: dict[str, str] = {
     "plan_project_id": "规划项目",
     "task_id": "任务",
     "note": "备注",
+    "illustrative": "示例数据",
 }
 PROJECT_REQUIRED = ("id", "name", "kind", "status")
 STATUS_DATE_COLUMNS = {"planned_on": "planned", "approved_on": "approved", "construction_on": "construction"}
@@ -62,6 +63,7 @@ STATION_COLUMNS: dict[str, str] = {
     "commissioned": "投运日期",
     "in_pilot": "源荷互动试点",
     "flexible_kw": "可调节容量(kW)",
+    "illustrative": "示例数据",
 }
 STATION_REQUIRED = ("id", "name", "lon", "lat", "crs")
 
@@ -70,9 +72,11 @@ M = TypeVar("M", bound=BaseModel)
 
 def _frame(path: Path) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl", header=None)
     if path.suffix.lower() == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", comment="#")
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", comment="#", header=None
+        )
     raise LedgerProblems(
         [Problem("应为 .csv 或 .xlsx 文件", file=path.name, message_en="expected a .csv or .xlsx file")]
     )
@@ -130,6 +134,7 @@ def _project(rec: Mapping[str, str]) -> dict[str, Any]:
     data["storage_mwh"] = _number(rec, "storage_mwh")
     data["plan_project_id"] = rec.get("plan_project_id") or None
     data["task_id"] = rec.get("task_id") or None
+    data["illustrative"] = _flag(rec, "illustrative")
     return data
 
 
@@ -153,6 +158,7 @@ def _station(rec: Mapping[str, str]) -> dict[str, Any]:
     data["commissioned"] = _date(rec, "commissioned")
     data["in_pilot"] = _flag(rec, "in_pilot")
     data["flexible_kw"] = _number(rec, "flexible_kw")
+    data["illustrative"] = _flag(rec, "illustrative")
     return data
 
 
@@ -174,12 +180,27 @@ def _read(
             [Problem(f"无法读取文件：{exc}", file=name, message_en=f"cannot read: {exc}")]
         ) from exc
     by_header = {v: k for k, v in columns.items()} | {k: k for k in columns}
-    headers = [str(c).strip() for c in frame.columns]
+    # The header is the first row naming the id column; rows above it are a title (as the writer's
+    # XLSX export has), so an export reads back as an import.
+    first = next(
+        (
+            i
+            for i in range(min(len(frame), 5))
+            if {"id", columns["id"]} & {str(v).strip() for v in frame.iloc[i]}
+        ),
+        0,
+    )
+    headers = [str(c).strip() for c in frame.iloc[first]] if len(frame) else []
+    frame = frame.iloc[first + 1 :]
+    while headers and not headers[-1]:
+        headers.pop()
+    frame = frame.iloc[:, : len(headers)]
+    header_row = first + 1
     problems = [
         Problem(
             f"未知列，应为 {'、'.join(columns.values())}",
             file=name,
-            row=1,
+            row=header_row,
             column=h,
             message_en=f"unknown column; expected {', '.join(columns)}",
         )
@@ -188,7 +209,7 @@ def _read(
     ]
     keys = [by_header.get(h, h) for h in headers]
     problems += [
-        Problem("缺少列", file=name, row=1, column=columns[c], message_en=f"missing column {c}")
+        Problem("缺少列", file=name, row=header_row, column=columns[c], message_en=f"missing column {c}")
         for c in required
         if c not in keys
     ]
@@ -198,7 +219,7 @@ def _read(
     out: list[M] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(frame.to_dict("records")):
-        row_no = i + 2
+        row_no = header_row + i + 1
         rec = {str(k): str(v).strip() for k, v in raw.items()}
         if not any(rec.values()):
             continue
