@@ -28,6 +28,7 @@ from carbonpeak.web.core.request_log import RequestLogMiddleware
 from carbonpeak.web.core.room import ROOM as CORE
 from carbonpeak.web.core.rooms import Room
 from carbonpeak.web.core.security import CSRFMiddleware, SecurityHeadersMiddleware, secret_problem
+from carbonpeak.web.energy.room import ROOM as ENERGY
 from carbonpeak.web.ledgers.room import ROOM as LEDGERS
 from carbonpeak.web.overview.room import ROOM as OVERVIEW
 from carbonpeak.web.plan.room import ROOM as PLAN
@@ -35,7 +36,7 @@ from carbonpeak.web.scenarios.room import ROOM as SCENARIOS
 from carbonpeak.web.tracking.room import ROOM as TRACKING
 
 # Every capability's part of the app; a new capability is a new room (a package with room.py) here.
-ROOMS: tuple[Room, ...] = (CORE, OVERVIEW, PLAN, ACCOUNTING, SCENARIOS, TRACKING, LEDGERS, ADMIN)
+ROOMS: tuple[Room, ...] = (CORE, OVERVIEW, PLAN, ACCOUNTING, SCENARIOS, TRACKING, LEDGERS, ENERGY, ADMIN)
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "carbonpeak_session"

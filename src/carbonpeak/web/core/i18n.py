@@ -44,6 +44,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "audit": ("审计日志", "Audit log"),
     "enterprise": ("企业", "Enterprise"),
     "enterprises": ("重点用能单位", "Enterprises"),
+    "energy": ("能源项目", "Energy projects"),
+    "charging": ("充电网络", "Charging network"),
     "public": ("公开指标", "Published targets"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),
