@@ -24,6 +24,7 @@ LOADERS: list[str] = [
     "carbonpeak.services.two_high_demo:load",
     "carbonpeak.services.publishing:load_demo",
     "carbonpeak.services.forestry:load_demo",
+    "carbonpeak.services.energy_demo:load",
 ]
 
 

@@ -11,6 +11,7 @@ from carbonpeak import __version__
 from carbonpeak.cli import (
     accounting,
     admin,
+    energy,
     forestry,
     ledgers,
     output,
@@ -43,6 +44,7 @@ app.add_typer(ledgers.app, name="enterprises")
 app.add_typer(report.app, name="report")
 app.add_typer(forestry.app, name="forestry")
 app.add_typer(two_high.app, name="ledger")
+app.add_typer(energy.app, name="energy")
 output.install(app)  # --output/-o on every command with --format (carbonpeak.cli.output)
 
 

@@ -47,3 +47,15 @@ def check_may_write(actor: LedgerActor, enterprise_id: str) -> None:
 def check_may_import(actor: LedgerActor) -> None:
     if actor.role != "office":
         raise NotAllowedError(f"only the office imports the enterprise registry, not {actor.role}")
+
+
+# The energy-project and charging ledgers (issue 19): the office keeps them; departments, leaders and
+# viewers read them (the 责任单位 of 三.(三) and 三.(六).4 follow the pipeline); enterprises do not.
+def check_may_read_energy(actor: LedgerActor) -> None:
+    if actor.role == "enterprise":
+        raise NotAllowedError(f"enterprise {actor.name} may not read the energy and charging ledgers")
+
+
+def check_may_edit_energy(actor: LedgerActor) -> None:
+    if actor.role != "office":
+        raise NotAllowedError(f"only the office edits the energy and charging ledgers, not {actor.role}")

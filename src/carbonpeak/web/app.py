@@ -30,6 +30,7 @@ from carbonpeak.web.core.request_log import RequestLogMiddleware
 from carbonpeak.web.core.room import ROOM as CORE
 from carbonpeak.web.core.rooms import Room
 from carbonpeak.web.core.security import CSRFMiddleware, SecurityHeadersMiddleware, secret_problem
+from carbonpeak.web.energy.room import ROOM as ENERGY
 from carbonpeak.web.forestry.room import ROOM as FORESTRY
 from carbonpeak.web.ledgers.room import ROOM as LEDGERS
 from carbonpeak.web.overview.room import ROOM as OVERVIEW
@@ -48,6 +49,7 @@ ROOMS: tuple[Room, ...] = (
     SCENARIOS,
     TRACKING,
     LEDGERS,
+    ENERGY,
     TWO_HIGH,
     FORESTRY,
     REPORTS,

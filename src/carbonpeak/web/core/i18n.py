@@ -46,6 +46,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "enterprises": ("重点用能单位", "Enterprises"),
     "forestry": ("林业碳汇", "Forestry sinks"),
     "two_high": ("两高项目", "Two-high projects"),
+    "energy": ("能源项目", "Energy projects"),
+    "charging": ("充电网络", "Charging network"),
     "public": ("公开指标", "Published targets"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),

@@ -1,0 +1,87 @@
+"""The energy room over real HTTP: the projects page with its charts' data, the charging map page,
+downloads through the one writer, the JSON API; enterprises and the public refused."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from html import unescape
+
+import pytest
+from openpyxl import load_workbook
+
+from carbonpeak.plan import load_plan
+from carbonpeak.plan.loader import resolve_plan
+from carbonpeak.services import energy_demo
+from tests.web.conftest import LiveServer, signed_in, start
+
+
+@pytest.fixture(scope="module")
+def energy_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    for server in start(tmp_path_factory.mktemp("energy"), secret_key="z" * 40, plan="jinghai-2023"):
+        energy_demo.load(server.engine, load_plan(resolve_plan(None)))
+        yield server
+
+
+@pytest.fixture(scope="module")
+def users(energy_live: LiveServer) -> Iterator[dict[str, object]]:
+    yield from signed_in(energy_live)  # type: ignore[misc]
+
+
+def _data(html: str, element: str, attr: str) -> dict[str, object]:
+    match = re.search(rf'id="{element}"[^>]*{attr}="([^"]*)"', html)
+    assert match is not None
+    data: dict[str, object] = json.loads(unescape(match.group(1)))
+    return data
+
+
+def test_projects_page_has_the_charts_data_and_flags(users: dict[str, object]) -> None:
+    page = users["dept_a"].get("/energy")  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    assert "示例数据" in page.text and "国华大邱庄渔光互补发电" in page.text
+    chart = _data(page.text, "capacity-chart", "data-chart")
+    assert chart["target"] == pytest.approx(280)
+    assert len(chart["years"]) == len(chart["installed"]) == len(chart["expected"])  # type: ignore[arg-type]
+    assert chart["gantt"]
+    assert 'class="flagged"' in page.text  # a demo project below the 15% rule
+    assert "/static/vendor/echarts/echarts.min.js" in page.text
+
+
+def test_charging_page_draws_the_outline_without_tiles(users: dict[str, object]) -> None:
+    page = users["viewer"].get("/charging?cell=1000")  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    assert "近似" in page.text and "示例数据" in page.text
+    data = _data(page.text, "charging-map", "data-map")
+    kinds = [f["properties"]["name"] for f in data["geojson"]["features"]]  # type: ignore[index]
+    assert kinds == ["district", "core"]
+    assert len(data["stations"]) == 120 and len(data["proposals"]) == 5  # type: ignore[arg-type]
+    assert "http" not in json.dumps(data)
+
+
+def test_downloads_through_the_writer(users: dict[str, object]) -> None:
+    response = users["office"].get("/energy/export?kind=stations&format=xlsx")  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for row in sheet.iter_rows(max_row=3) for c in row]
+    assert "充电站名称" in values
+    csv = users["office"].get("/energy/export?kind=projects&format=csv")  # type: ignore[attr-defined]
+    assert csv.content.startswith(b"\xef\xbb\xbf") and "项目名称" in csv.text
+
+
+def test_api(users: dict[str, object]) -> None:
+    roll = users["office"].get("/api/v1/energy/rollup").json()  # type: ignore[attr-defined]
+    assert roll["target_mw"] == pytest.approx(2800) and roll["piles_target"] == 500
+    cov = users["office"].get("/api/v1/charging/coverage?cell=1000").json()  # type: ignore[attr-defined]
+    assert 0 < cov["noncore_share"] <= 1
+    assert len(users["dept_b"].get("/api/v1/charging/stations").json()) == 120  # type: ignore[attr-defined]
+    assert users["office"].get("/api/v1/charging/coverage?cell=10").status_code == 422  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "path", ["/energy", "/charging", "/energy/export", "/api/v1/energy/projects", "/api/v1/charging/coverage"]
+)
+def test_enterprises_and_the_public_are_refused(users: dict[str, object], path: str) -> None:
+    assert users["firm"].get(path).status_code == 403  # type: ignore[attr-defined]
+    assert users["public"].get(path).status_code in (401, 403, 303)  # type: ignore[attr-defined]
