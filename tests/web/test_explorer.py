@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from carbonpeak.accounting.demo import demo_inventory
 from carbonpeak.storage.activity import activity_batches
+from carbonpeak.web.scenarios.explorer import MAX_SAMPLES
 from tests.web.conftest import LiveServer, csrf_of, login
 from tests.web.explorer_server import DEMO_ACTIVITY, jinghai
 
@@ -63,7 +64,7 @@ def test_a_lever_push_lowers_emissions(viewer: httpx.Client) -> None:
 
 
 def test_bad_requests_are_refused(viewer: httpx.Client) -> None:
-    assert run(viewer, scenario="plan", samples=2001).status_code == 422
+    assert run(viewer, scenario="plan", samples=MAX_SAMPLES + 1).status_code == 422
     assert run(viewer, scenario="nonsense").status_code == 422
     unknown = run(viewer, scenario="plan", levers={"no_such_lever": 1})
     assert unknown.status_code == 422 and "no_such_lever" in unknown.json()["detail"]

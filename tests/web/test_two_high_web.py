@@ -82,9 +82,10 @@ def test_api_review_and_sheet(server: LiveServer) -> None:
         answer = office.post("/api/v1/two-high/reviews", json=body, headers={"X-CSRF-Token": token})
         assert answer.status_code == 200, answer.text
         result = answer.json()
-        assert result["result"] == "reject" and result["reasons"][0]["clause"] == "三.(一).3"
+        # the served plan's own prohibition (docs/examples/minimal-plan.yaml: 三.(二).1 cement)
+        assert result["result"] == "reject" and result["reasons"][0]["clause"] == "三.(二).1"
         sheet = office.get(f"/two-high/reviews/{result['id']}")
-        assert sheet.status_code == 200 and "不予通过" in sheet.text and "禁止新增钢铁" in sheet.text
+        assert sheet.status_code == 200 and "不予通过" in sheet.text and "禁止新增水泥行业产能" in sheet.text
         assert office.get("/two-high/reviews/99999").status_code == 404
         wrong = office.post(
             "/api/v1/two-high/reviews", json=body | {"energy": []}, headers={"X-CSRF-Token": token}

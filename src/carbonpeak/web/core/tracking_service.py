@@ -8,7 +8,7 @@ import datetime as dt
 from fastapi import Request
 
 from carbonpeak.services.tracking import TrackingService
-from carbonpeak.tracking.model import default_year
+from carbonpeak.tracking.model import data_years, default_year
 from carbonpeak.tracking.rubric import load_rubric
 
 
@@ -34,5 +34,6 @@ def service(request: Request) -> TrackingService:
 def indicator_statuses(request: Request, year: int | None = None) -> tuple[int, dict[str, str]]:
     """The year shown (``year`` or the default year) and each indicator's status code in it, from
     the same evaluation the indicator page and the overview use."""
-    shown = year or default_year(dt.date.today())
-    return shown, {e.indicator_id: e.status for e in service(request).evaluate([shown])}
+    svc = service(request)
+    shown = year or default_year(dt.date.today(), data_years(svc.data()))
+    return shown, {e.indicator_id: e.status for e in svc.evaluate([shown])}
