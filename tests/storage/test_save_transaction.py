@@ -43,7 +43,7 @@ def test_a_locked_record_keeps_its_content_and_files(database_url: str, tmp_path
     with service_for(database_url, evidence_dir=tmp_path / "evidence") as svc:
         entry = ReportEntry("energy.1", 2024, "Q1", "in_progress", narrative="first")
         ref = svc.save(DEV_REFORM, entry, evidence=Evidence(PDF, "a.pdf"), submit=True)
-        again = ReportEntry("energy.1", 2024, "Q1", "done", narrative="second")
+        again = ReportEntry("energy.1", 2024, "Q1", "done", narrative="second", expected_version=ref.version)
         with pytest.raises(WorkflowError):
             svc.save(DEV_REFORM, again, evidence=Evidence(b"plain text\n", "b.txt"), submit=True)
         assert svc.get("report", ref.id)["narrative"] == "first"

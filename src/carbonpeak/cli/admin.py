@@ -16,7 +16,7 @@ from carbonpeak.plan import find_unit, resolve_plan
 from carbonpeak.reports import csv_bytes
 from carbonpeak.services import accounts
 from carbonpeak.storage import current, head, make_engine, store_plan, upgrade
-from carbonpeak.storage.backup import restore_archive, write_archive
+from carbonpeak.storage.backup import BackupError, restore_archive, write_archive
 
 app = typer.Typer(
     help="Database: migrate, show the schema revision, back up, restore and export.", no_args_is_help=True
@@ -103,12 +103,27 @@ def restore_cmd(
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirm that every table's current content is replaced.")
     ] = False,
+    partial: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--partial",
+            help="Restore only this table (repeat for several); the others keep their content. Needed "
+            "for an archive that lacks tables, which is refused otherwise.",
+        ),
+    ] = None,
 ) -> None:
-    """Replace the database's content by a backup or export (checked by sha256) in one transaction."""
+    """Replace the database's content by a backup or export (checked by sha256) in one transaction,
+    with an audit row (db.restore); an archive lacking tables is refused unless --partial names
+    the tables to restore."""
     url = settings(ctx).resolved_database_url()
     if not yes:
         raise fail(f"restore replaces all data in {url}; run again with --yes to confirm")
-    counts = restore_archive(url, file)
+    try:
+        counts = restore_archive(
+            url, file, who=f"carbonpeak db restore ({getpass.getuser()})", partial=partial
+        )
+    except BackupError as exc:
+        raise fail(str(exc)) from exc
     typer.echo(f"restored {sum(counts.values())} rows into {len(counts)} tables of {url} from {file}")
 
 

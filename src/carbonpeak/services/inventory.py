@@ -35,7 +35,6 @@ from carbonpeak.accounting import (
 )
 from carbonpeak.errors import NotFoundError, Problem
 from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
-from carbonpeak.storage.accounts import audit
 from carbonpeak.storage.activity import (
     BatchHead,
     StoredBatch,
@@ -204,32 +203,31 @@ def store_activity(
     """Store a validated activity file as a batch with its rows and inventory totals (once: the same
     bytes again are recognised); a new batch is audited (``activity.import``)."""
     inv = inventory(activity, stored_inputs(engine).macro)
-    stored = store_activity_batch(engine, activity, inv, who=who, source=source)
     after = {
         "file": file_name,
         "rows": len(activity.frame),
         "years": activity.years,
         "sha256": activity.sha256,
     }
-    _imported(engine, "activity", stored, after, who=who, source=source)
+    stored = store_activity_batch(engine, activity, inv, who=who, source=source, audit_after=after)
+    _imported("activity", stored, after, who=who)
     return stored
 
 
 def store_macro(engine: Engine, macro: Macro, path: Path, *, who: str, source: str) -> StoredBatch:
     """Store a validated macro file (``path``: its bytes identify it) as a macro batch (once)."""
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    stored = store_macro_batch(engine, macro, content_sha256=sha256, who=who, source=source)
     after = {"file": path.name, "variables": sorted(macro.values), "sha256": sha256}
-    _imported(engine, "macro", stored, after, who=who, source=source)
+    stored = store_macro_batch(
+        engine, macro, content_sha256=sha256, who=who, source=source, audit_after=after
+    )
+    _imported("macro", stored, after, who=who)
     return stored
 
 
-def _imported(
-    engine: Engine, kind: Kind, stored: StoredBatch, after: dict[str, Any], *, who: str, source: str
-) -> None:
+def _imported(kind: Kind, stored: StoredBatch, after: dict[str, Any], *, who: str) -> None:
+    """Log the import; its audit row was written by the storage in the batch's transaction."""
     if not stored.created:
         log.info("%s file %s was stored before as batch #%d", kind, after["file"], stored.id)
         return
-    obj = f"activity_batch:{stored.id}"
-    audit(engine, who=who, action=f"{kind}.import", obj=obj, after=after, source=source)
     log.info("%s stored %s file %s as batch #%d", who, kind, after["file"], stored.id)

@@ -227,8 +227,9 @@ class TrackingService:
             return self._check_value(actor, entry)
         return self._check_report(actor, entry)
 
-    def _write(self, s: Session, actor: Actor, entry: Entry) -> RecordRef:
-        """Create or edit (while draft or returned) the record of ``entry`` in session ``s``."""
+    def _write(self, s: Session, actor: Actor, entry: Entry, *, require_version: bool = False) -> RecordRef:
+        """Create or edit (while draft or returned) the record of ``entry`` in session ``s``; with
+        ``require_version`` an entry without ``expected_version`` only creates (see ``save``)."""
         kind, attrs, fields, source = self._checked(actor, entry)
         row: IndicatorValueRow | TaskReportRow | None
         if kind == "value":
@@ -238,7 +239,14 @@ class TrackingService:
             row = repo.find_report(s, self.plan_id, **attrs)
             new = TaskReportRow(plan_id=self.plan_id, **attrs)
         saved = repo.save_record(
-            s, row, new, fields, who=actor.who, source=source, expected_version=entry.expected_version
+            s,
+            row,
+            new,
+            fields,
+            who=actor.who,
+            source=source,
+            expected_version=entry.expected_version,
+            require_version=require_version,
         )
         s.flush()
         return _ref(kind, saved)
@@ -291,7 +299,11 @@ class TrackingService:
     ) -> RecordRef:
         """Save a value or report, attach its evidence file and (with ``submit``) submit it, in one
         transaction: all of it or nothing. The file is checked (type, size) and stored by its hash
-        before any row is written, so a refused file leaves nothing saved."""
+        before any row is written, so a refused file leaves nothing saved.
+
+        This is the path of the web form and the API: an entry without ``expected_version`` creates
+        a record, and if that record exists already (someone else saved first) the save is refused
+        as a conflict instead of overwriting it; an update names the version it was made on."""
         texts: dict[str, str | None] = (
             {"narrative": entry.narrative}
             if isinstance(entry, ReportEntry)
@@ -303,7 +315,7 @@ class TrackingService:
             raise TrackingError(problems)
         stored = self._store(evidence.content) if evidence is not None else None
         with self._session(None) as s:
-            ref = self._write(s, actor, entry)
+            ref = self._write(s, actor, entry, require_version=True)
             if stored is not None and evidence is not None:
                 self._attach(s, actor, ref.kind, ref.id, stored, evidence.filename)
             if submit:

@@ -37,7 +37,7 @@ from carbonpeak.accounting import FUELS, Activity, Inventory, Macro
 from carbonpeak.accounting.catalog import MACRO_VARIABLES
 from carbonpeak.errors import NotFoundError
 from carbonpeak.storage.engine import reader
-from carbonpeak.storage.tables import Base, Provenance
+from carbonpeak.storage.tables import AuditRow, Base, Provenance
 
 
 class ActivityBatch(Provenance, Base):
@@ -152,11 +152,34 @@ def _activity_rows(batch_id: int, activity: Activity) -> list[dict[str, Any]]:
     ]
 
 
+def _audit_import(session: Session, kind: str, batch: ActivityBatch, after: dict[str, Any]) -> None:
+    """The audit row of a new batch, in the transaction that stores it (never after the commit)."""
+    session.add(
+        AuditRow(
+            who=batch.created_by,
+            source=batch.source,
+            action=f"{kind}.import",
+            table_name="activity_batch",
+            row_id=batch.id,
+            before=None,
+            after=after,
+        )
+    )
+
+
 def store_activity_batch(
-    engine: Engine, activity: Activity, inv: Inventory, *, who: str, source: str
+    engine: Engine,
+    activity: Activity,
+    inv: Inventory,
+    *,
+    who: str,
+    source: str,
+    audit_after: dict[str, Any] | None = None,
 ) -> StoredBatch:
     """Store a validated activity file and its rows as a batch, unless a batch with the same bytes
-    exists (a batch stored before migration 0026, without rows, gets its rows then). One transaction."""
+    exists (a batch stored before migration 0026, without rows, gets its rows then). One transaction,
+    with the new batch's audit row (``activity.import``, ``audit_after`` or the file's name, rows,
+    years and hash) in it."""
     with Session(engine) as session, session.begin():
         same = session.scalars(
             select(ActivityBatch)
@@ -189,14 +212,28 @@ def store_activity_batch(
         session.flush()
         if len(activity.frame):
             session.execute(insert(ActivityRow), _activity_rows(batch.id, activity))
+        after = audit_after or {
+            "file": batch.file_name,
+            "rows": len(activity.frame),
+            "years": activity.years,
+            "sha256": activity.sha256,
+        }
+        _audit_import(session, "activity", batch, after)
         return StoredBatch(batch.id, created=True)
 
 
 def store_macro_batch(
-    engine: Engine, macro: Macro, *, content_sha256: str, who: str, source: str
+    engine: Engine,
+    macro: Macro,
+    *,
+    content_sha256: str,
+    who: str,
+    source: str,
+    audit_after: dict[str, Any] | None = None,
 ) -> StoredBatch:
     """Store a validated macro file (GDP at constant prices, population, value added, …) as a batch
-    of kind ``macro`` with its values, unless a macro batch with the same bytes exists."""
+    of kind ``macro`` with its values, unless a macro batch with the same bytes exists; a new batch
+    is audited (``macro.import``) in the same transaction."""
     rows = [
         {"year": year, "variable": var, "value": value, "unit": MACRO_VARIABLES[var][0]}
         for var, by_year in sorted(macro.values.items())
@@ -230,6 +267,12 @@ def store_macro_batch(
         session.flush()
         if rows:
             session.execute(insert(MacroRow), [{**r, "batch_id": batch.id} for r in rows])
+        after = audit_after or {
+            "file": batch.file_name,
+            "variables": sorted(macro.values),
+            "sha256": content_sha256,
+        }
+        _audit_import(session, "macro", batch, after)
         return StoredBatch(batch.id, created=True)
 
 

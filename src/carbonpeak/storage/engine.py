@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
+
+from carbonpeak.errors import UnavailableError
 
 
 def is_sqlite(url: str) -> bool:
@@ -45,6 +48,21 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
+BUSY_MESSAGE = "数据库正忙（其他用户正在保存），本次操作未保存任何内容，请稍后重试。"
+BUSY_MESSAGE_EN = (
+    "The database is busy (someone else is saving); nothing was saved. Please try again shortly."
+)
+
+
+def _sqlite_busy(context: ExceptionContext) -> None:
+    """A write that could not get SQLite's lock within the busy timeout becomes the domain's
+    ``UnavailableError`` (the web answers 503 with Retry-After, the CLI exit code 5), never a bare
+    OperationalError; SQLAlchemy rolls the transaction back and the connection stays usable."""
+    original = context.original_exception
+    if isinstance(original, sqlite3.OperationalError) and "locked" in str(original):
+        raise UnavailableError(BUSY_MESSAGE, message_en=BUSY_MESSAGE_EN) from original
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; for an SQLite file, its folder is created and WAL mode is set."""
     parsed = make_url(url)
@@ -55,5 +73,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "handle_error", _sqlite_busy)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

@@ -134,8 +134,13 @@ def save_record(
     who: str,
     source: str,
     expected_version: int | None,
+    require_version: bool = False,
 ) -> Record:
-    """Insert ``new`` (a draft) or update ``row`` with ``fields`` if it is editable and unchanged."""
+    """Insert ``new`` (a draft) or update ``row`` with ``fields`` if it is editable and unchanged.
+
+    With ``require_version`` (the web form and the API) an update needs the version it was made on:
+    ``expected_version`` None means "create", and a record that already exists (another user saved
+    first) is refused like a stale version, so nobody's first save silently overwrites another's."""
     if row is None:
         for key, value in fields.items():
             setattr(new, key, value)
@@ -152,6 +157,12 @@ def save_record(
             ) from exc
         audit(session, who=who, source=source, action="insert", row=new, before=None)
         return new
+    if expected_version is None and require_version:
+        raise ConflictError(
+            f"{row.__tablename__} #{row.id} already exists: saved by {row.updated_by} at "
+            f"{_plain(row.updated_at)} (version {row.version}) while you entered a new one; reload "
+            "it and apply your change to that version"
+        )
     check_version(row, expected_version)
     next_state("edit", row.state)
     before = row_dict(row)

@@ -17,6 +17,15 @@ from carbonpeak.web.core.i18n import t
 from carbonpeak.web.core.render import lang_of, render
 
 log = logging.getLogger(__name__)
+# seconds a client waits before trying again after a 503 (a busy database frees within the busy timeout)
+RETRY_AFTER_SECONDS = "2"
+
+
+def with_retry(response: Response, exc: CarbonpeakError) -> Response:
+    """``response`` with ``Retry-After`` when ``exc`` says "try again later" (503)."""
+    if exc.kind == "unavailable":
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 def is_api(request: Request) -> bool:
@@ -59,9 +68,13 @@ def install_error_handlers(app: FastAPI) -> None:
         status = HTTP_STATUS[exc.kind]
         log.info("%s %s: %s (%d): %s", request.method, request.url.path, exc.kind, status, exc.describe("en"))
         if is_api(request):
-            return JSONResponse(problem_document(exc, lang), status)
-        title = t("not_found" if exc.kind == "not_found" else "forbidden" if status == 403 else "error", lang)
-        return render(request, "error.html", {"title": title, "message": exc.describe(lang)}, status)
+            response: Response = JSONResponse(problem_document(exc, lang), status)
+        else:
+            title = t(
+                "not_found" if exc.kind == "not_found" else "forbidden" if status == 403 else "error", lang
+            )
+            response = render(request, "error.html", {"title": title, "message": exc.describe(lang)}, status)
+        return with_retry(response, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -7,13 +7,14 @@ changed since the version you sent), 404 (unknown) or 400 (a workflow or input r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from carbonpeak.errors import CarbonpeakError
+from carbonpeak.errors import CarbonpeakError, InvalidInputError
 from carbonpeak.services.tracking import ReportEntry, ValueEntry
 from carbonpeak.web.core.auth import (
     READERS,
@@ -24,7 +25,7 @@ from carbonpeak.web.core.auth import (
     permit,
     principal_of,
 )
-from carbonpeak.web.core.errors import problem_document
+from carbonpeak.web.core.errors import problem_document, with_retry
 from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.plan.views import indicator_row, task_row, visible_indicators, visible_tasks
 from carbonpeak.web.tracking.views import (
@@ -59,7 +60,12 @@ class ReportIn(BaseModel):
     narrative: str = Field("", max_length=20000)
     milestones_met: list[Annotated[str, Field(max_length=80)]] = Field(default_factory=list, max_length=100)
     unit_id: str | None = Field(None, max_length=80, description="default: your unit (office: the lead)")
-    expected_version: int | None = Field(None, ge=1, description="the version you edited (optimistic lock)")
+    expected_version: int | None = Field(
+        None,
+        ge=1,
+        description="the version you edited (optimistic lock; or the If-Match header). Required to "
+        "change an existing record: without it the request creates one and is refused (409) if it exists",
+    )
     submit: bool = False
 
 
@@ -84,8 +90,8 @@ class DecisionIn(BaseModel):
     expected_version: int | None = Field(None, ge=1)
 
 
-def _error(request: Request, exc: CarbonpeakError) -> JSONResponse:
-    return JSONResponse(problem_document(exc, lang_of(request)), error_status(exc))
+def _error(request: Request, exc: CarbonpeakError) -> Response:
+    return with_retry(JSONResponse(problem_document(exc, lang_of(request)), error_status(exc)), exc)
 
 
 @router.get("/my/tasks", summary="The department's own tasks and indicators with its records")
@@ -101,6 +107,21 @@ def my_tasks_api(request: Request, who: Department) -> dict[str, Any]:
     }
 
 
+def _expected_version(request: Request, body_version: int | None) -> int | None:
+    """The version an update was made on: ``expected_version`` in the body, else the ``If-Match``
+    header (``3``, ``"3"`` or ``W/"3"``). Without either the request creates a record, and one that
+    exists already is refused as a conflict (409) rather than overwritten."""
+    if body_version is not None:
+        return body_version
+    header = request.headers.get("if-match", "").strip()
+    if not header:
+        return None
+    tag = header.removeprefix("W/").strip('"')
+    if not tag.isdigit() or int(tag) < 1:
+        raise InvalidInputError(f"If-Match: expected the record's version (a whole number), got {header!r}")
+    return int(tag)
+
+
 @router.post("/tasks/{task_id}/reports", summary="Save (and optionally submit) a task progress report")
 def post_report(request: Request, who: Writer, task: OwnedTask, body: ReportIn) -> Any:
     entry = ReportEntry(
@@ -111,9 +132,9 @@ def post_report(request: Request, who: Writer, task: OwnedTask, body: ReportIn) 
         narrative=body.narrative,
         milestones_met=tuple(body.milestones_met),
         unit_id=body.unit_id,
-        expected_version=body.expected_version,
     )
     try:
+        entry = replace(entry, expected_version=_expected_version(request, body.expected_version))
         ref = service(request).save(actor_of(who), entry, submit=body.submit)
     except CarbonpeakError as exc:
         return _error(request, exc)
@@ -129,9 +150,9 @@ def post_value(request: Request, who: Writer, ind: OwnedIndicator, body: ValueIn
         period=body.period,
         unit_id=body.unit_id,
         data_source=body.data_source,
-        expected_version=body.expected_version,
     )
     try:
+        entry = replace(entry, expected_version=_expected_version(request, body.expected_version))
         ref = service(request).save(actor_of(who), entry, submit=body.submit)
     except CarbonpeakError as exc:
         return _error(request, exc)

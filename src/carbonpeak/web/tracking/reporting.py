@@ -29,6 +29,7 @@ from carbonpeak.web.core.auth import (
     permit,
 )
 from carbonpeak.web.core.downloads import attachment
+from carbonpeak.web.core.errors import with_retry
 from carbonpeak.web.plan.views import indicator_row, task_row, unit_names
 from carbonpeak.web.tracking.views import (
     actor_of,
@@ -152,7 +153,7 @@ def task_report_post(
         context = _task_context(request, who, task, year, period if period in PERIODS else ANNUAL, unit)
         context["error"] = message(request, exc)
         context["form"] = {"status": status, "narrative": narrative, "milestones": milestones or []}
-        return page(request, "report_task.html", context, error_status(exc))
+        return with_retry(page(request, "report_task.html", context, error_status(exc)), exc)
     query = urlencode({"year": year, "period": period, "unit": unit, "saved": 1})
     return RedirectResponse(f"/tasks/{task.id}/report?{query}", 303)
 
@@ -220,7 +221,7 @@ def indicator_report_post(
     except CarbonpeakError as exc:
         context = _indicator_context(request, who, ind, year, unit)
         context["error"] = message(request, exc)
-        return page(request, "report_value.html", context, error_status(exc))
+        return with_retry(page(request, "report_value.html", context, error_status(exc)), exc)
     query = urlencode({"year": year, "unit": unit or "", "saved": 1})
     return RedirectResponse(f"/indicators/{ind.id}/report?{query}", 303)
 
