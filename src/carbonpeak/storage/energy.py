@@ -7,29 +7,20 @@ the same transaction, and an import is one transaction (all or nothing)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Engine, String, Text, func, select
+from sqlalchemy import JSON, Boolean, Engine, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.ledgers.charging import Station
 from carbonpeak.ledgers.energy_projects import EnergyProject
 from carbonpeak.storage.engine import reader
-from carbonpeak.storage.tables import AuditRow, Base, utcnow
+from carbonpeak.storage.tables import AuditRow, Base, EditedProvenance, utcnow
 from carbonpeak.storage.tracking import row_dict
 
 
-class _Provenance:
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    created_by: Mapped[str] = mapped_column(String(120))
-    source: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_by: Mapped[str] = mapped_column(String(120))
-
-
-class EnergyProjectRow(_Provenance, Base):
+class EnergyProjectRow(EditedProvenance, Base):
     __tablename__ = "energy_projects"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -39,7 +30,7 @@ class EnergyProjectRow(_Provenance, Base):
     illustrative: Mapped[bool] = mapped_column(Boolean)
 
 
-class ChargingStationRow(_Provenance, Base):
+class ChargingStationRow(EditedProvenance, Base):
     __tablename__ = "charging_stations"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -48,7 +39,7 @@ class ChargingStationRow(_Provenance, Base):
     illustrative: Mapped[bool] = mapped_column(Boolean)
 
 
-class ChargingAreaRow(_Provenance, Base):
+class ChargingAreaRow(EditedProvenance, Base):
     """An outline in WGS-84 GeoJSON: ``district`` (the boundary) or ``core`` (the core area)."""
 
     __tablename__ = "charging_areas"

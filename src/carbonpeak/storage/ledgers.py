@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     Engine,
     Float,
     ForeignKey,
@@ -22,7 +21,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
-    func,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -31,19 +29,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.ledgers import EnergyReport, Enterprise, ReportLine
 from carbonpeak.storage.engine import reader
-from carbonpeak.storage.tables import AuditRow, Base, utcnow
+from carbonpeak.storage.tables import AuditRow, Base, EditedProvenance, utcnow
 from carbonpeak.storage.tracking import audit, row_dict
 
 
-class _Provenance:
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    created_by: Mapped[str] = mapped_column(String(120))
-    source: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_by: Mapped[str] = mapped_column(String(120))
-
-
-class EnterpriseRow(_Provenance, Base):
+class EnterpriseRow(EditedProvenance, Base):
     __tablename__ = "enterprises"
 
     id: Mapped[str] = mapped_column(String(18), primary_key=True)
@@ -56,7 +46,7 @@ class EnterpriseRow(_Provenance, Base):
     illustrative: Mapped[bool] = mapped_column(Boolean)
 
 
-class EnterpriseReportRow(_Provenance, Base):
+class EnterpriseReportRow(EditedProvenance, Base):
     __tablename__ = "enterprise_reports"
     __table_args__ = (
         UniqueConstraint("enterprise_id", "period"),

@@ -40,6 +40,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class EditedProvenance(Provenance):
+    """Provenance plus who last edited the row and when (ledger rows edited in place)."""
+
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
 class Tracked:
     """Provenance plus last change and a version counter for optimistic locking."""
 
