@@ -41,6 +41,9 @@ from carbonpeak.units import conversion_factor
 Array = NDArray[np.float64]
 CACHE_BYTES = 4_000_000
 FOSSIL = np.array([f in ("coal", "gasoline", "diesel", "other_oil", "lpg", "natural_gas") for f in FUELS])
+# the columns of the Monte Carlo's lean product (lean.py): Engine.lean_matrix's five, then the
+# electricity if all useful energy were electric
+LEAN_AGGREGATES: tuple[str, ...] = ("combustion_co2", "gas", "heat", "electricity", "total", "all_electric")
 SOURCES: tuple[str, ...] = ("fuel_combustion", "gas_chp", "electricity", "heat", "process")
 INDICATORS: dict[str, tuple[str, str]] = {
     # metric code: (unit, description)
@@ -110,7 +113,7 @@ class Inputs:
         return int(max(a.shape[0] for a in self.arrays().values()))
 
     def arrays(self) -> dict[str, Array]:
-        return {k: v for k, v in vars(self).items() if k not in ("years", "history_end")}
+        return {k: v for k, v in vars(self).items() if k not in ("years", "history_end") and k[0] != "_"}
 
     def take(self, lo: int, hi: int) -> Inputs:
         """Samples lo:hi (arrays with one sample are shared)."""
@@ -119,11 +122,27 @@ class Inputs:
 
     @property
     def last_observed(self) -> int:
-        """Index of the last observed year (0: only the base year)."""
+        """Index of the last observed year (0: only the base year); kept for the ``history_end`` and
+        years it was found for (the levers ask for it dozens of times per scenario)."""
+        key = (self.history_end, len(self.years), int(self.years[0]))
+        kept = self.__dict__.get("_last_observed")
+        if kept is not None and kept[0] == key:
+            return int(kept[1])
         if self.history_end is None:
-            return 0
-        found = int(np.searchsorted(self.years, self.history_end, side="right")) - 1
-        return min(max(found, 0), len(self.years) - 1)
+            found = 0
+        else:
+            found = int(np.searchsorted(self.years, self.history_end, side="right")) - 1
+            found = min(max(found, 0), len(self.years) - 1)
+        self.__dict__["_last_observed"] = (key, found)
+        return found
+
+    def copy(self) -> Inputs:
+        """The same inputs with arrays of their own (so that changing one leaves the other)."""
+        return Inputs(
+            years=self.years,
+            history_end=self.history_end,
+            **{k: v.copy() for k, v in self.arrays().items()},
+        )
 
 
 @dataclass
@@ -173,6 +192,23 @@ class AffineWeights:
         if self.at is not None and self.correction is not None:
             full[self.at] += self.correction
         return full
+
+
+def electrification(a: Array, total: Array, elec_full: Array, target: Array) -> Array | None:
+    """The fraction α of non-electric useful energy moved to electricity so that electricity is the
+    share ``target`` (NaN: none) of final energy, from final electricity ``a``, the total and the
+    electricity if all useful energy were electric (closed form, module doc); None when no target
+    moves anything. Elementwise: any layout."""
+    if not np.isfinite(target).any():
+        return None
+    bb = elec_full - a
+    c = total - a
+    t = np.nan_to_num(target, nan=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = (t * (a + c) - a) / ((1.0 - t) * bb + t * c)
+    alpha = np.clip(np.nan_to_num(np.where(np.isfinite(target), alpha, 0.0)), 0.0, 1.0)
+    alpha = np.broadcast_to(alpha, np.broadcast_shapes(a.shape, alpha.shape))
+    return alpha if alpha.any() else None
 
 
 def _as_float(x: Array) -> Array:
@@ -252,7 +288,7 @@ class Engine:
         return self._run(inp, False, weights)
 
     def _run(self, inp: Inputs, keep_energy: bool, weights: Array | AffineWeights | None = None) -> Result:
-        activity = self._shifted_activity(inp)
+        activity = self.shifted_activity(inp)
         useful = activity * (self.useful_intensity * inp.intensity)  # (S, Y, B)
         if weights is None:
             weights = inp.share * self.inv_eff  # (S|1, Y, B, F): final energy per useful energy
@@ -278,28 +314,13 @@ class Engine:
             sinks=sinks,
             co2_by_branch=demand.branch_co2,
             fuel_energy=demand.fuel,
-            indicators={k: np.broadcast_to(v, shape) for k, v in indicators.items()},
+            indicators={
+                k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in indicators.items()
+            },
             energy=demand.energy,
             generation=supply.generation,
             chp_electricity=np.broadcast_to(supply.chp_elec, shape),
         )
-
-    def co2_total(self, inp: Inputs, weights: Array | AffineWeights | None = None) -> Array:
-        """Total CO2 (S, Y) alone — the same figure as ``run(inp).co2`` by the same steps, without the
-        by-branch arrays and the indicators (the Monte Carlo's lean path)."""
-        activity = self._shifted_activity(inp)
-        useful = activity * (self.useful_intensity * inp.intensity)
-        if weights is None:
-            weights = inp.share * self.inv_eff
-        fuel = self._fuel(useful, weights)
-        fuel = self._electrified_fuel(fuel, useful, inp.elec_target)
-        supply = self._supply(fuel, inp)
-        co2 = fuel @ self.ef_comb
-        co2 += supply.chp_in * self.ef[GAS]
-        co2 += supply.purchased * inp.grid
-        co2 += supply.purchased_heat * self.base.heat_factor
-        co2 += (activity @ self.process_per_act) * inp.process_index
-        return co2
 
     def _fuel(self, useful: Array, weights: Array | AffineWeights) -> Array:
         """Final energy by fuel (S, Y, F) of useful energy (S, Y, B) and weights."""
@@ -321,28 +342,7 @@ class Engine:
             np.add.at(fuel.reshape(-1, f), s_p * fuel.shape[1] + y_p, contrib)
         return fuel
 
-    def _electrified_fuel(self, fuel: Array, useful: Array, target: Array) -> Array:
-        """The fuel totals after :meth:`_electrify`'s shift α, without its by-branch arrays: the
-        electricity added is α × Σ_b useful × 1/η_elec, a matrix-vector product."""
-        if not np.isfinite(target).any():
-            return fuel
-        a = fuel[..., ELEC]
-        total = fuel @ np.ones(fuel.shape[-1])
-        elec_full = useful @ self.inv_eff[:, ELEC]  # (S, Y)
-        bb = elec_full - a
-        c = total - a
-        t = np.nan_to_num(target, nan=0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            alpha = (t * (a + c) - a) / ((1.0 - t) * bb + t * c)
-        alpha = np.clip(np.nan_to_num(np.where(np.isfinite(target), alpha, 0.0)), 0.0, 1.0)
-        alpha = np.broadcast_to(alpha, a.shape)
-        if not alpha.any():
-            return fuel
-        out = fuel * (1.0 - alpha)[..., None]
-        out[..., ELEC] += alpha * elec_full
-        return out
-
-    def _shifted_activity(self, inp: Inputs) -> Array:
+    def shifted_activity(self, inp: Inputs) -> Array:
         """Activity after 公转铁: the share ``freight_shift`` of road freight turnover moves to rail."""
         activity = inp.activity
         if self.modal is not None and inp.freight_shift.any():
@@ -397,17 +397,9 @@ class Engine:
         if not np.isfinite(target).any():
             return
         fuel = demand.fuel
-        a = fuel[..., ELEC]
-        total = fuel.sum(axis=-1)
         elec_full = useful * self.inv_eff[:, ELEC]  # (S, Y, B): all useful energy as electricity
-        bb = elec_full.sum(axis=-1) - a
-        c = total - a
-        t = np.nan_to_num(target, nan=0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            alpha = (t * (a + c) - a) / ((1.0 - t) * bb + t * c)
-        alpha = np.clip(np.nan_to_num(np.where(np.isfinite(target), alpha, 0.0)), 0.0, 1.0)
-        alpha = np.broadcast_to(alpha, a.shape)
-        if not alpha.any():
+        alpha = electrification(fuel[..., ELEC], fuel.sum(axis=-1), elec_full.sum(axis=-1), target)
+        if alpha is None:
             return
         keep = 1.0 - alpha
         shift = alpha[..., None] * elec_full
@@ -423,26 +415,51 @@ class Engine:
     def _supply(self, fuel: Array, inp: Inputs) -> Supply:
         """Gas CHP above branch gas demand, local generation after curtailment (storage reduces it) and
         the net purchases of electricity (never below zero: no credit for export) and heat."""
-        base = self.base
-        gas_demand = fuel[..., GAS]
-        chp_in = np.maximum(0.0, np.nan_to_num(inp.gas_target - gas_demand, nan=0.0))  # tce
-        chp_gj = chp_in * self.gj_per_tce
-        chp_elec = chp_gj * base.chp_electric_efficiency / self.gj_per_mwh
-        heat_demand = fuel[..., HEAT] / self.tce_heat
-        chp_heat = np.minimum(chp_gj * base.chp_heat_efficiency, heat_demand)
-        cut = self.curtail * np.maximum(0.0, 1.0 - inp.storage / base.storage_full_ratio)[..., None]
-        generation = inp.capacity * inp.hours * (1.0 - cut)  # (S, Y, T) MWh
+        generation = inp.capacity * inp.hours * self.kept_generation(inp.storage)  # (S, Y, T) MWh
         gen = generation.sum(axis=-1)
-        elec_demand = fuel[..., ELEC] / self.tce_elec
+        gas_demand = fuel[..., GAS]
+        chp_in, chp_elec, purchased, purchased_heat = self.flows(
+            gas_demand, fuel[..., HEAT], fuel[..., ELEC], inp.gas_target, gen
+        )
         return Supply(
             gas_demand=gas_demand,
             chp_in=chp_in,
             chp_elec=chp_elec,
             generation=generation,
             gen=gen,
-            purchased=np.maximum(0.0, elec_demand - gen - chp_elec),
-            purchased_heat=heat_demand - chp_heat,
+            purchased=purchased,
+            purchased_heat=purchased_heat,
         )
+
+    def kept_generation(self, storage: Array) -> Array:
+        """The share of local generation kept after curtailment, (..., T): storage reduces the cut."""
+        return 1.0 - self.curtail * np.maximum(0.0, 1.0 - storage / self.base.storage_full_ratio)[..., None]
+
+    def flows(
+        self, gas: Array, heat: Array, elec: Array, gas_target: Array, gen: Array
+    ) -> tuple[Array, Array, Array, Array]:
+        """Gas burnt in CHP (tce), its electricity (MWh), net purchased electricity (MWh, never below
+        zero: no credit for export) and purchased heat (GJ), from the branches' final gas, heat and
+        electricity (tce), the gas target and local generation (MWh). Elementwise: any layout."""
+        base = self.base
+        chp_in = np.maximum(0.0, np.nan_to_num(gas_target - gas, nan=0.0))  # tce
+        chp_gj = chp_in * self.gj_per_tce
+        chp_elec = chp_gj * base.chp_electric_efficiency / self.gj_per_mwh
+        heat_demand = heat / self.tce_heat
+        chp_heat = np.minimum(chp_gj * base.chp_heat_efficiency, heat_demand)
+        purchased = np.maximum(0.0, elec / self.tce_elec - gen - chp_elec)
+        return chp_in, chp_elec, purchased, heat_demand - chp_heat
+
+    @property
+    def lean_matrix(self) -> Array:
+        """(F, 5): the linear aggregates of a final-energy vector the total CO2 needs — combustion CO2,
+        gas, heat, electricity and the total (the Monte Carlo's lean path, decision note 0214)."""
+        f = len(self.ef)
+        m = np.zeros((f, len(LEAN_AGGREGATES) - 1))
+        m[:, 0] = self.ef_comb
+        m[GAS, 1] = m[HEAT, 2] = m[ELEC, 3] = 1.0
+        m[:, 4] = 1.0
+        return m
 
     def _indicators(
         self, inp: Inputs, activity: Array, demand: Demand, supply: Supply, co2: Array, sinks: Array

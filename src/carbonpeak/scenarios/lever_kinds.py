@@ -21,7 +21,7 @@ from carbonpeak.scenarios.base_year import ELEC, FUELS, GAS, TECHS, BaseYear
 from carbonpeak.scenarios.engine import INPUT_UNITS, Engine, Inputs
 from carbonpeak.scenarios.errors import MissingIndicatorError, Problem
 from carbonpeak.scenarios.lever_table import Lever, lever_table
-from carbonpeak.scenarios.paths import catch_up, path_points, step_rates
+from carbonpeak.scenarios.paths import catch_up, interp_rows, path_points, step_rates
 from carbonpeak.scenarios.quantities import rescale
 from carbonpeak.units import UnitError, conversion_factor
 
@@ -176,9 +176,7 @@ def _branch_shares(ctx: LeverContext, j: int, by_year: Mapping[Any, Any], field:
     xs = [int(years[0]), *sorted(targets)]
     if len(rows) != len(xs):
         return
-    arr = np.array(rows)
-    for k in range(len(FUELS)):
-        inp.share[0, last:, j, k] = np.interp(years, xs, arr[:, k])
+    inp.share[0, last:, j] = interp_rows(years, np.array(xs, dtype=np.float64), np.array(rows))
 
 
 def _energy_years(base: BaseYear, inp: Inputs) -> list[Array]:

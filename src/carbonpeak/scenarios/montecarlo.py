@@ -27,6 +27,7 @@ from carbonpeak.plan import Plan
 from carbonpeak.scenarios.base_year import ELEC
 from carbonpeak.scenarios.engine import AffineWeights, Engine, Inputs
 from carbonpeak.scenarios.errors import Problem, ScenarioDataError
+from carbonpeak.scenarios.lean import ClipRows, LeanSamples
 from carbonpeak.scenarios.peak import peaked_by, peaks
 from carbonpeak.scenarios.results import scenario_inputs
 from carbonpeak.scenarios.scenario_files import Scenario
@@ -169,28 +170,15 @@ def affine_weights(share0: Array, share: Array, speed: Array, inv_eff: Array) ->
     as ``base + speed × delta`` on (1, Y, B, F) arrays, plus a sparse correction where a draw pushes
     a share below zero: there the shares are clipped and renormalised (module doc). The expression is
     linear in the speed, so each (year, branch) row has an interval of speeds inside which no share
-    is clipped; only the (sample, row) pairs outside it are corrected."""
+    is clipped; only the (sample, row) pairs outside it are corrected (lean.ClipRows)."""
     delta = share - share0
     base_w = share0 * inv_eff
     delta_w = delta * inv_eff
-    lo, hi = float(speed.min()), float(speed.max())
-    clipped = np.asarray(
-        ((share0 + lo * delta) < 0.0).any(axis=-1) | ((share0 + hi * delta) < 0.0).any(axis=-1)
-    )
-    if not clipped.any():
+    s_p, y_p, b_p, corr = ClipRows.of(share0, share).pairs(speed)
+    if not len(s_p):
         return AffineWeights(base_w, delta_w, speed[:, None, None])
-    y_k, b_k = np.nonzero(clipped[0])
-    s0, d = share0[0, y_k, b_k], delta[0, y_k, b_k]  # (K, F)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        top = np.where(d < 0.0, s0 / -d, np.inf).min(axis=-1)  # (K,) the speed at which a share hits 0
-        bottom = np.where(d > 0.0, -s0 / d, -np.inf).max(axis=-1)
-    k_p, s_p = np.nonzero((speed[None, :] > top[:, None]) | (speed[None, :] < bottom[:, None]))
-    raw = s0[k_p] + speed[s_p, None] * d[k_p]  # (P, F)
-    fixed = np.maximum(raw, 0.0)
-    fixed /= (fixed @ np.ones(fixed.shape[-1]))[:, None]
-    correction = (fixed - raw) * inv_eff[b_k[k_p]]
     return AffineWeights(
-        base_w, delta_w, speed[:, None, None], at=(s_p, y_k[k_p], b_k[k_p]), correction=correction
+        base_w, delta_w, speed[:, None, None], at=(s_p, y_p, b_p), correction=corr * inv_eff[b_p]
     )
 
 
@@ -220,15 +208,16 @@ def run_samples(
     out = {m: np.empty((n, len(inp.years))) for m in metrics}
     if chunk is None:
         chunk = max(1, CHUNK_BYTES // (inp.activity[0].size * 8))
+    lean = LeanSamples(engine, inp, share0, elec0) if metrics == ("co2_total",) else None
     with np.errstate(divide="ignore"):
         log_int = np.log(inp.intensity)  # once, not per chunk
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
         sub = {k: v[lo:hi] for k, v in values.items()}
-        perturbed, weights = perturb(inp, sub, share0, elec0, engine.inv_eff, log_int)
-        if metrics == ("co2_total",):  # the fan and the peak need nothing else: the lean path
-            out["co2_total"][lo:hi] = engine.co2_total(perturbed, weights)
+        if lean is not None:  # the fan and the peak need nothing else: the lean path (lean.py)
+            out["co2_total"][lo:hi] = lean.co2(sub)
         else:
+            perturbed, weights = perturb(inp, sub, share0, elec0, engine.inv_eff, log_int)
             res = engine.run_weights(perturbed, weights)
             for m in metrics:
                 out[m][lo:hi] = res.indicators[m]

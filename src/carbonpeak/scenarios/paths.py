@@ -20,14 +20,12 @@ def by_year(spec: Mapping[Any, Any] | None) -> dict[int, Any]:
 def step_rates(years: NDArray[np.int64], rates: Mapping[int, float], default: float = 0.0) -> Array:
     """Per-year rate: the rate of key K applies to the years after the previous key up to K; after the
     last key the last rate continues. Element 0 (the base year) is 0."""
-    out = np.full(len(years), default, dtype=np.float64)
-    keys = sorted(rates)
-    lo = int(years[0])
-    for k in keys:
-        out[(years > lo) & (years <= k)] = rates[k]
-        lo = k
-    if keys:
-        out[years > keys[-1]] = rates[keys[-1]]
+    if not rates:
+        out = np.full(len(years), default, dtype=np.float64)
+    else:  # the first key at or after each year; after the last key, the last
+        keys = np.array(sorted(rates))
+        values = np.array([float(rates[int(k)]) for k in keys])
+        out = values[np.minimum(np.searchsorted(keys, years, side="left"), len(keys) - 1)]
     out[0] = 0.0
     return out
 
@@ -75,3 +73,14 @@ def catch_up(
         v = target
         out[x] = v
     return out
+
+
+def interp_rows(years: NDArray[np.int64], xs: Array, rows: Array) -> Array:
+    """``np.interp`` of every column of ``rows`` (len(xs), K) at ``years`` at once, (len(years), K):
+    linear between the points ``xs`` (increasing), held before the first and after the last."""
+    if len(xs) == 1:
+        return np.broadcast_to(rows[0], (len(years), rows.shape[1])).copy()
+    x = np.clip(years.astype(np.float64), xs[0], xs[-1])
+    i = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
+    w = ((x - xs[i]) / (xs[i + 1] - xs[i]))[:, None]
+    return rows[i] * (1.0 - w) + rows[i + 1] * w

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +31,28 @@ class ScenarioRun:
     result: Result
 
 
+_RESOLVED: dict[tuple[int, int], tuple[Scenario, Plan | None, Inputs]] = {}
+_RESOLVED_KEPT = 64  # (scenario, plan) pairs whose resolved inputs are kept: a server's few, a batch's
+_RESOLVED_LOCK = threading.Lock()
+
+
 def scenario_inputs(scn: Scenario, plan: Plan | None) -> Inputs:
-    return build_inputs(scn.base, scn.years, scn.assumptions, scn.levers, plan, scn.id, scn.source)
+    """The scenario's engine inputs on ``plan``: key assumptions, history and every lever resolved
+    (plan indicators looked up, paths caught up). A loaded scenario and a plan are frozen, so the
+    resolution is made once per (scenario, plan) object pair and kept (the objects are held with it,
+    so their ids are not reused while it is; at most ``_RESOLVED_KEPT`` pairs); each call gets its own
+    copy of the arrays."""
+    key = (id(scn), id(plan))
+    with _RESOLVED_LOCK:
+        found = _RESOLVED.get(key)
+    if found is None or found[0] is not scn or found[1] is not plan:
+        inputs = build_inputs(scn.base, scn.years, scn.assumptions, scn.levers, plan, scn.id, scn.source)
+        with _RESOLVED_LOCK:
+            if len(_RESOLVED) >= _RESOLVED_KEPT:
+                _RESOLVED.pop(next(iter(_RESOLVED)))
+            _RESOLVED[key] = (scn, plan, inputs)
+        return inputs.copy()
+    return found[2].copy()
 
 
 def run_scenario(scn: Scenario, plan: Plan | None = None, keep_energy: bool = True) -> ScenarioRun:
