@@ -215,16 +215,22 @@ def _summary(r: AnnualResults, lang: Lang) -> list[str]:
         )
     for s in r.scenarios:
         p = f"{display.percent(s.p_peak_by * 100)}" if s.p_peak_by is not None else display.MISSING
-        out.append(
-            w(
-                lang,
-                f"“{s.title}”情景下预计{s.peak_year}年达峰，峰值{display.quantity(s.peak_co2_t, CO2_UNIT)}，"
-                f"{s.by_year}年前达峰的概率为{p}。",
-                f"Scenario “{s.id}”: peak in {s.peak_year} at "
-                f"{display.quantity(s.peak_co2_t, CO2_UNIT, lang='en')}; "
-                f"P(peak by {s.by_year}) {p}.",
+        peak_zh = display.quantity(s.peak_co2_t, CO2_UNIT)
+        peak_en = display.quantity(s.peak_co2_t, CO2_UNIT, lang="en")
+        if s.peak_observed:  # the peak year is an observed (inventory) year, not a projection
+            zh = (
+                f"“{s.title}”情景下，{s.peak_year}年的实际排放（统计数据，截至{s.observed_until}年）即为峰值，"
+                f"峰值{peak_zh}，此后预计不再超过；{s.by_year}年前达峰的概率为{p}。"
             )
-        )
+            en = (
+                f"Scenario “{s.id}”: the observed {s.peak_year} emissions (inventory data to "
+                f"{s.observed_until}) are the peak, {peak_en}, not exceeded in the projection; "
+                f"P(peak by {s.by_year}) {p}."
+            )
+        else:
+            zh = f"“{s.title}”情景下预计{s.peak_year}年达峰，峰值{peak_zh}，{s.by_year}年前达峰的概率为{p}。"
+            en = f"Scenario “{s.id}”: projected peak in {s.peak_year} at {peak_en}; P(peak by {s.by_year}) {p}."
+        out.append(w(lang, zh, en))
     grades = Counter(a.grade for a in r.assessments)
     shown = "、".join(f"{labels.grade(g, 'zh-CN')}{grades[g]}个" for g in r.grades if grades[g])
     shown_en = ", ".join(f"{labels.grade(g, 'en')}: {grades[g]}" for g in r.grades if grades[g])
@@ -244,6 +250,7 @@ def _scenario_table(r: AnnualResults, lang: Lang) -> Table:
     cols = (
         Column("scenario", "情景", "scenario"),
         Column("peak_year", "峰值年", "peak year", kind="year"),
+        Column("basis", "峰值依据", "peak from"),
         Column("peak", "峰值", "peak", unit=unit, kind="number", decimals=1),
         Column("by", f"{by}年前达峰", f"peaked by {by}"),
         Column("p", f"{by}年前达峰概率", f"P(peak by {by})", kind="percent"),
@@ -255,6 +262,9 @@ def _scenario_table(r: AnnualResults, lang: Lang) -> Table:
         (
             s.title if lang == "zh-CN" else s.id,
             s.peak_year,
+            w(lang, "统计数据（已观测）", "observed (inventory)")
+            if s.peak_observed
+            else w(lang, "情景预测", "projection"),
             co2(s.peak_co2_t),
             s.peaked_by,
             s.p_peak_by,

@@ -15,6 +15,7 @@ import datetime as dt
 import html
 import io
 import logging
+import threading
 
 from carbonpeak.errors import InvalidInputError
 from carbonpeak.reports.document import Document, Figure, Heading, Paragraph, TableBlock, shown
@@ -112,12 +113,23 @@ def html_text(doc: Document) -> str:
     return "\n".join(out) + "\n"
 
 
-def pdf_bytes(doc: Document) -> bytes:
-    """The HTML printed by WeasyPrint (Pango lays out the CJK text with the Noto fonts)."""
-    import weasyprint  # imported here: it loads Pango, which only the PDF needs
+_FONTS = threading.local()  # one WeasyPrint font configuration per thread, reused from PDF to PDF
 
+
+def pdf_bytes(doc: Document) -> bytes:
+    """The HTML printed by WeasyPrint (Pango lays out the CJK text with the Noto fonts). The font
+    configuration (fontconfig's font list, loaded faces) is made once per thread and reused, so a
+    batch of notices does not load the CJK fonts once per file; it is not shared between threads."""
+    import weasyprint  # imported here: it loads Pango, which only the PDF needs
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = getattr(_FONTS, "config", None)
+    if fonts is None:
+        fonts = _FONTS.config = FontConfiguration()
     page = weasyprint.HTML(string=html_text(doc), base_url=None)
-    data: bytes = page.write_pdf(custom_metadata=False, pdf_identifier=b"carbonpeak" + doc.title.encode())
+    data: bytes = page.write_pdf(
+        custom_metadata=False, pdf_identifier=b"carbonpeak" + doc.title.encode(), font_config=fonts
+    )
     return data
 
 

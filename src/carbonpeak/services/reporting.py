@@ -66,6 +66,9 @@ class ScenarioPeak:
     samples: int
     trajectory: dict[int, float]
     bands: dict[str, dict[int, float]]
+    # the inventory's years are data (decision note 0212): a peak among them is an observed maximum
+    observed_until: int | None = None
+    peak_observed: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,8 @@ def scenario_peaks(
                 samples=samples,
                 trajectory={int(y): float(v) for y, v in data["trajectory"].items()},
                 bands=bands,
+                observed_until=int(data["observed_until"]),
+                peak_observed=bool(data["peak_observed"]),
             )
         )
     return out
