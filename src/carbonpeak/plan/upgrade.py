@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-# Words of a version-1 quote or note that mark a value set by the higher level (decision 0007).
+# Words of a version-1 quote or note that mark a value set by the higher level (decision 0008).
 _CITY_WORDS = ("市下达",)
 _NATIONAL_WORDS = ("国家规定",)
 
