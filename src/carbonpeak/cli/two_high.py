@@ -19,7 +19,7 @@ from carbonpeak.ledgers.review_files import read_headroom_file, read_project_fil
 from carbonpeak.ledgers.rules import prohibitions_of_plan
 from carbonpeak.ledgers.two_high_access import TwoHighActor
 from carbonpeak.ledgers.two_high_file import template
-from carbonpeak.reports import write_file
+from carbonpeak.reports import documents, write_file
 from carbonpeak.services.two_high import TwoHighService
 from carbonpeak.settings import Settings
 from carbonpeak.units.display import number, percent, quantity
@@ -122,15 +122,26 @@ def review_command(
         Path | None,
         typer.Option("--headroom", help="District headroom (YAML); default: the bundled 示例数据 one."),
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the review sheet (.pdf, .docx or .html) to this file."),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Review a proposed project: energy on both bases, coal, CO2, benchmark, exemption, tier, result."""
     lang = _lang(ctx)
+    plan = get_plan(ctx, None)
+    sheet_format = documents.document_format(out) if out is not None else None
     result = review(
         read_project_file(project),
         headroom=read_headroom_file(headroom),
-        prohibitions=prohibitions_of_plan(get_plan(ctx, None)),
+        prohibitions=prohibitions_of_plan(plan),
     )
+    if out is not None and sheet_format is not None:
+        doc = documents.review_document(result, plan.plan.district, "en" if lang == "en" else "zh-CN")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(documents.render(doc, sheet_format))
+        typer.echo(f"written {out}", err=True)
     w = WORDS["zh-CN" if lang == "zh-CN" else "en"]
     title = f"节能审查 {result['name']}" if lang == "zh-CN" else f"Energy review: {result['name']}"
     emit(

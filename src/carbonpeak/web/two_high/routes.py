@@ -18,10 +18,11 @@ from carbonpeak.ledgers import LedgerProblems, reportable_fuels
 from carbonpeak.ledgers.projects import label, vocabulary
 from carbonpeak.ledgers.rules import rulebook
 from carbonpeak.ledgers.two_high_access import TwoHighActor
+from carbonpeak.reports import documents
 from carbonpeak.services.two_high import TwoHighService
 from carbonpeak.units.display import number, percent
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
-from carbonpeak.web.core.downloads import table_response
+from carbonpeak.web.core.downloads import attachment, table_response
 from carbonpeak.web.core.render import lang_of, render
 
 pages = APIRouter(include_in_schema=False)
@@ -77,6 +78,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "sheet": ("固定资产投资项目节能审查意见表", "Energy review sheet of an investment project"),
+    "download_pdf": ("下载 PDF", "Download PDF"),
+    "download_docx": ("下载 Word", "Download Word"),
+    "equipment": ("主要用能设备", "Equipment"),
+    "equipment_hint": (
+        "项目新建或使用的下列设备（方案禁止或限制的设备）",
+        "Equipment the project installs (named by the plan's prohibitions)",
+    ),
 }
 
 
@@ -167,7 +175,14 @@ def _form_context(request: Request, **extra: Any) -> dict[str, Any]:
         {"code": code, "name": name, "units": UNIT_CHOICES[FUELS[code].unit]}
         for code, name in reportable_fuels().items()
     ]
-    return {"tw": words(request), "fuels": fuels, "products": list(rulebook().benchmarks), **extra}
+    named = [e for rule in request.app.state.plan.prohibitions for e in rule.equipment]
+    return {
+        "tw": words(request),
+        "fuels": fuels,
+        "products": list(rulebook().benchmarks),
+        "equipment": list(dict.fromkeys(named)),
+        **extra,
+    }
 
 
 @pages.get("/two-high/review", response_class=HTMLResponse)
@@ -180,6 +195,7 @@ def two_high_review_form(request: Request, who: Reviewer) -> Response:
 async def two_high_review_submit(request: Request, who: Reviewer) -> Response:
     form = await request.form()
     fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    equipment = [str(v) for v in form.getlist("equipment") if isinstance(v, str)][:20]
     energy, labels = [], []
     for fuel, name in reportable_fuels().items():
         amount = fields.get(f"amount_{fuel}", "").strip()
@@ -195,6 +211,7 @@ async def two_high_review_submit(request: Request, who: Reviewer) -> Response:
         "start_year": int(year) if year.isdigit() else year,
         "value_added": fields.get("value_added") or None,
         "review_date": fields.get("review_date") or None,
+        "equipment": equipment,
         "energy": energy,
     }
     try:
@@ -206,7 +223,7 @@ async def two_high_review_submit(request: Request, who: Reviewer) -> Response:
             if where.startswith("energy[") and "]" in where:
                 where = labels[int(where[7 : where.index("]")])] + where[where.index("]") + 1 :]
             messages.append(f"{where}: {p.message}")
-        context = _form_context(request, form=fields, problems=messages)
+        context = _form_context(request, form=fields | {"equipment": equipment}, problems=messages)
         return render(request, "two_high_review.html", context, 422)
     return _sheet(request, result)
 
@@ -230,6 +247,24 @@ def two_high_review_sheet(
     if not found:
         raise NotFoundError(f"energy review {review_id} does not exist")
     return _sheet(request, found[0])
+
+
+@pages.get("/two-high/reviews/{review_id}/sheet")
+def two_high_review_download(
+    request: Request,
+    who: Reviewer,
+    review_id: Annotated[int, FastPath(ge=1)],
+    format: Annotated[Literal["pdf", "docx", "html"], Query()] = "pdf",
+) -> Response:
+    """The stored review's sheet as a document written by ``carbonpeak.reports`` (the CLI's
+    ``ledger review --out`` writes the same document)."""
+    found = [r for r in service(request).reviews(actor_of(who)) if r["id"] == review_id]
+    if not found:
+        raise NotFoundError(f"energy review {review_id} does not exist")
+    doc = documents.review_document(found[0], request.app.state.plan.plan.district, lang_of(request))
+    return attachment(
+        documents.render(doc, format), documents.MEDIA[format], f"energy-review-{review_id}.{format}"
+    )
 
 
 @api.get("/two-high/projects")
