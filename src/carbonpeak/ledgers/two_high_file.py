@@ -23,6 +23,8 @@ from carbonpeak.tables import Column, Table
 SHEET = "两高项目"
 INPUT_ROWS = 1000
 YES = {"是", "1", "true", "yes", "y"}
+OPTIONAL = {"equipment"}  # columns a workbook of an older template may lack
+SEPARATORS = ("、", "，", ",", ";", "；")
 NO = {"", "否", "0", "false", "no", "n"}
 
 
@@ -56,6 +58,7 @@ def columns() -> tuple[Column, ...]:
         Column("filing_no", "备案或核准文号", "filing_no", width=24),
         Column("filing_date", "备案或核准日期", "filing_date", kind="date"),
         Column("disposal", "处置类别", "disposal", choices=_labels("disposals")),
+        Column("equipment", "主要用能设备（用、分隔）", "equipment", width=24),
         Column("illustrative", "示例数据", "illustrative", choices=("是", "否")),
     )
 
@@ -87,6 +90,7 @@ def _row(p: TwoHighProject) -> dict[str, Any]:
         "annual_output": p.annual_output,
         "output_unit": p.output_unit,
         "disposal": v["disposals"][p.disposal_category]["zh"],
+        "equipment": "、".join(p.equipment),
         "illustrative": "是" if p.illustrative else "否",
     }
     for line in p.energy:
@@ -125,8 +129,8 @@ def read_ledger(path: str | Path, *, who: str, at: dt.datetime) -> list[TwoHighP
     found = [str(x).strip() for x in raw.iloc[head_row]]
     problems = [
         Problem(f"missing column {h}", file=name, sheet=SHEET, row=head_row + 1)
-        for h in headers
-        if h not in found
+        for h, c in headers.items()
+        if h not in found and c.key not in OPTIONAL
     ]
     if problems:
         raise LedgerProblems(problems)
@@ -142,6 +146,14 @@ def read_ledger(path: str | Path, *, who: str, at: dt.datetime) -> list[TwoHighP
     if problems:
         raise LedgerProblems(problems)
     return out
+
+
+def _names(value: Any) -> list[str]:
+    """``燃煤锅炉、燃气锅炉`` → the names (any of 、，,;； separates)."""
+    text = str(value or "")
+    for sep in SEPARATORS[1:]:
+        text = text.replace(sep, SEPARATORS[0])
+    return [n.strip() for n in text.split(SEPARATORS[0]) if n.strip()]
 
 
 def _blank(value: Any) -> Any:
@@ -201,6 +213,7 @@ def _project(
         "annual_output": _number(values.get("annual_output")),
         "energy": energy,
         "approvals": approvals,
+        "equipment": _names(values.get("equipment")),
         "illustrative": flag in YES,
     }
     disposal = str(values.get("disposal") or "").strip()

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.ledgers.errors import NotAllowedError
+from carbonpeak.ledgers.findings import facts
 from carbonpeak.ledgers.headroom import Headroom
 from carbonpeak.ledgers.projects import TwoHighProject
 from carbonpeak.ledgers.proposed import parse_project
@@ -31,6 +32,7 @@ from carbonpeak.plan import Plan
 from carbonpeak.storage import two_high as repo
 from carbonpeak.storage.two_high import StoredProject
 from carbonpeak.tables import Table
+from carbonpeak.tracking.evaluate import prohibition_findings
 
 log = logging.getLogger(__name__)
 FILTERS = ("stage", "industry", "location", "disposal", "two_high_category")
@@ -55,6 +57,7 @@ class TwoHighService:
     def __init__(self, engine: Engine, headroom: Headroom | None = None, plan: Plan | None = None) -> None:
         self.engine = engine
         self.headroom = headroom
+        self.plan = plan
         # the review checks the served plan's own prohibitions (plan schema 2), else the shipped ones
         self.prohibitions = prohibitions_of_plan(plan) if plan is not None else None
 
@@ -104,6 +107,30 @@ class TwoHighService:
         changed = stored.project.dispose(category, actor.name, dt.datetime.now(dt.UTC), note)
         repo.save_projects(self.engine, [(project_id, changed)], who=actor.name, source=source)
         return self.project(actor, project_id)
+
+    def findings(self, actor: TwoHighActor, **filters: str | None) -> list[dict[str, Any]]:
+        """Which of the projects the actor sees a prohibition or constraint of the served plan covers
+        (tracking's ``prohibition_findings`` on the ledger's facts, ``ledgers.findings``): ``breach``
+        when an approved project went ahead although a forbidding rule covers it; ``predates_plan``
+        when every approval of a covered project is older than the plan. Breaches first."""
+        if self.plan is None:
+            return []
+        stored = {str(s.id): s for s in self.projects(actor, **filters)}
+        issued = self.plan.plan.issue_date
+        rows = {k: facts(s.id, s.project, issued) for k, s in stored.items()}
+        out = []
+        for f in prohibition_findings(self.plan, rows.values()):
+            project = stored[f.project_id].project
+            out.append(
+                f.as_dict()
+                | {
+                    "stage": project.stage,
+                    "approved": rows[f.project_id].approved,
+                    "predates_plan": rows[f.project_id].predates_plan,
+                    "illustrative": project.illustrative,
+                }
+            )
+        return sorted(out, key=lambda r: (not r["breach"], r["effect"] != "forbids"))
 
     def review(
         self,

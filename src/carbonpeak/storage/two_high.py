@@ -52,6 +52,7 @@ class TwoHighProjectRow(Base):
     energy: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     approvals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     disposal: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    equipment: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # null: none declared
     illustrative: Mapped[bool] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -86,11 +87,14 @@ class StoredProject:
 
 def _values(project: TwoHighProject) -> dict[str, Any]:
     data = project.model_dump(mode="json")
-    return {k: data[k] for k in SCALARS} | {k: data[k] for k in ("energy", "approvals", "disposal")}
+    return {k: data[k] for k in SCALARS} | {
+        k: data[k] for k in ("energy", "approvals", "disposal", "equipment")
+    }
 
 
 def _stored(row: TwoHighProjectRow) -> StoredProject:
     data = {k: getattr(row, k) for k in (*SCALARS, "energy", "approvals", "disposal")}
+    data["equipment"] = row.equipment or []
     return StoredProject(
         row.id, TwoHighProject.model_validate(data), row.version, row.updated_at, row.updated_by
     )

@@ -78,6 +78,20 @@ _WORDS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "sheet": ("固定资产投资项目节能审查意见表", "Energy review sheet of an investment project"),
+    "findings": ("方案禁止和限制条款核查", "The plan's prohibitions and constraints"),
+    "findings_note": (
+        "方案禁止或严格控制的行业、设备和燃料所覆盖的台账项目；已批准实施且被禁止性条款覆盖的为违反。",
+        "Ledger projects that an industry, equipment or fuel the plan forbids or restricts covers; an "
+        "approved project a forbidding rule covers is a breach.",
+    ),
+    "clause": ("方案条款", "Clause"),
+    "rule_text": ("条款原文", "The plan's words"),
+    "effect": ("性质", "Effect"),
+    "verdict": ("核查结论", "Finding"),
+    "no_findings": (
+        "台账中没有被禁止或限制条款覆盖的项目。",
+        "No ledger project is covered by a prohibition.",
+    ),
     "download_pdf": ("下载 PDF", "Download PDF"),
     "download_docx": ("下载 Word", "Download Word"),
     "equipment": ("主要用能设备", "Equipment"),
@@ -116,6 +130,21 @@ def project_dict(stored: Any, lang: str) -> dict[str, Any]:
     }
 
 
+def finding_dict(f: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A finding with the words a person reads (no codes)."""
+    zh = lang != "en"
+    if f["breach"]:
+        verdict = "违反禁止性规定" if zh else "breach of a prohibition"
+    elif f["predates_plan"]:
+        verdict = "方案印发前已批（存量）" if zh else "approved before the plan (existing)"
+    elif f["effect"] == "forbids":
+        verdict = "禁止类，不得审批" if zh else "forbidden: not to be approved"
+    else:
+        verdict = "严格控制类，须论证" if zh else "restricted: to be justified"
+    effect = ("禁止" if zh else "forbids") if f["effect"] == "forbids" else ("限制" if zh else "restricts")
+    return f | {"stage_label": label("stages", f["stage"], lang), "effect_label": effect, "verdict": verdict}
+
+
 def _filters(
     stage: str | None, industry: str | None, location: str | None, disposal: str | None
 ) -> dict[str, Any]:
@@ -133,7 +162,9 @@ def two_high_page(
 ) -> Response:
     lang = lang_of(request)
     filters = _filters(stage, industry, location, disposal)
-    rows = [project_dict(s, lang) for s in service(request).projects(actor_of(who), **filters)]
+    svc = service(request)
+    rows = [project_dict(s, lang) for s in svc.projects(actor_of(who), **filters)]
+    found = [finding_dict(f, lang) for f in svc.findings(actor_of(who), **filters)]
     vocab = vocabulary()
     key = "en" if lang == "en" else "zh"
     return render(
@@ -142,6 +173,7 @@ def two_high_page(
         {
             "tw": words(request),
             "rows": rows,
+            "findings": found,
             "filters": filters,
             "stages": {k: v[key] for k, v in vocab["stages"].items()},
             "disposals": {k: v[key] for k, v in vocab["disposals"].items()},
@@ -280,6 +312,21 @@ def api_projects(
     lang = lang_of(request)
     stored = service(request).projects(actor_of(who), **_filters(stage, industry, location, disposal))
     return [project_dict(s, lang) for s in stored]
+
+
+@api.get("/two-high/findings")
+def api_findings(
+    request: Request,
+    who: Reader,
+    stage: Filter = None,
+    industry: Filter = None,
+    location: Filter = None,
+    disposal: Filter = None,
+) -> list[dict[str, Any]]:
+    """The projects the caller sees that a prohibition or constraint of the plan covers, with the
+    clause, its text, forbids/restricts and whether an approved project breaches it."""
+    filters = _filters(stage, industry, location, disposal)
+    return [finding_dict(f, lang_of(request)) for f in service(request).findings(actor_of(who), **filters)]
 
 
 @api.post("/two-high/reviews")
