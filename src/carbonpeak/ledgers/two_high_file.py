@@ -167,14 +167,47 @@ def _date(value: Any) -> str | None:
     return text or None
 
 
+FORM_KEYS = tuple(c.key for c in columns() if c.key not in ("disposal", "illustrative"))
+
+
+def form_values(project: TwoHighProject) -> dict[str, str]:
+    """A project as the edit form's fields (the template's columns but disposal and illustrative)."""
+    row = _row(project)
+    out = {}
+    for key in FORM_KEYS:
+        value = row.get(key)
+        out[key] = "" if value is None else value.isoformat() if isinstance(value, dt.date) else f"{value}"
+    return out
+
+
+def project_from_form(
+    values: dict[str, Any], *, keep: TwoHighProject, who: str, at: dt.datetime
+) -> TwoHighProject:
+    """The edited project from the form's fields (the template's columns), its disposal history and
+    demo flag kept from ``keep``; ``LedgerProblems`` naming each field by its header otherwise."""
+    problems: list[Problem] = []
+    fields = {k: _blank(values.get(k, "")) for k in FORM_KEYS}
+    fields["illustrative"] = "是" if keep.illustrative else "否"
+    project = _project(fields, None, "<form>", who, at, problems, sheet=None)
+    if problems or project is None:
+        raise LedgerProblems(problems)
+    return project.model_copy(update={"disposal": keep.disposal})
+
+
 def _project(
-    values: dict[str, Any], row: int, file: str, who: str, at: dt.datetime, problems: list[Problem]
+    values: dict[str, Any],
+    row: int | None,
+    file: str,
+    who: str,
+    at: dt.datetime,
+    problems: list[Problem],
+    sheet: str | None = SHEET,
 ) -> TwoHighProject | None:
     by_key = {c.key: c.heading() for c in columns()}
     before = len(problems)
 
     def problem(key: str, message: str) -> None:
-        problems.append(Problem(message, file=file, sheet=SHEET, row=row, column=by_key[key]))
+        problems.append(Problem(message, file=file, sheet=sheet, row=row, column=by_key[key]))
 
     energy = []
     for code in reportable_fuels():

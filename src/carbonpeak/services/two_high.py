@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from carbonpeak.errors import NotFoundError
-from carbonpeak.ledgers.errors import NotAllowedError
+from carbonpeak.ledgers.errors import LedgerProblems, NotAllowedError, Problem
 from carbonpeak.ledgers.findings import facts
 from carbonpeak.ledgers.headroom import Headroom
 from carbonpeak.ledgers.projects import TwoHighProject
@@ -27,7 +28,7 @@ from carbonpeak.ledgers.two_high_access import (
     check_may_write,
     may_read,
 )
-from carbonpeak.ledgers.two_high_file import ledger_table, read_ledger, template
+from carbonpeak.ledgers.two_high_file import ledger_table, project_from_form, read_ledger, template
 from carbonpeak.plan import Plan
 from carbonpeak.storage import two_high as repo
 from carbonpeak.storage.two_high import StoredProject
@@ -51,6 +52,12 @@ def _matches(project: TwoHighProject, filters: Mapping[str, str | None]) -> bool
         elif getattr(project, key) != wanted:
             return False
     return True
+
+
+def _plain(exc: ValueError) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+    return str(exc)
 
 
 class TwoHighService:
@@ -100,12 +107,54 @@ class TwoHighService:
         return ledger_table([s.project for s in self.projects(actor, **filters)])
 
     def dispose(
-        self, actor: TwoHighActor, project_id: int, category: str, note: str = "", *, source: str = "web"
+        self,
+        actor: TwoHighActor,
+        project_id: int,
+        category: str,
+        note: str = "",
+        *,
+        source: str = "web",
+        expected_version: int | None = None,
     ) -> StoredProject:
+        """A new disposal category with its reason appended to the project's history (audited)."""
         stored = self.project(actor, project_id)
         check_may_write(actor, stored.project)
-        changed = stored.project.dispose(category, actor.name, dt.datetime.now(dt.UTC), note)
-        repo.save_projects(self.engine, [(project_id, changed)], who=actor.name, source=source)
+        try:
+            changed = stored.project.dispose(category, actor.name, dt.datetime.now(dt.UTC), note)
+        except ValueError as exc:
+            raise LedgerProblems([Problem(_plain(exc), field="category")]) from exc
+        expected = None if expected_version is None else {project_id: expected_version}
+        repo.save_projects(
+            self.engine, [(project_id, changed)], who=actor.name, source=source, expected=expected
+        )
+        return self.project(actor, project_id)
+
+    def update(
+        self,
+        actor: TwoHighActor,
+        project_id: int,
+        values: Mapping[str, Any],
+        *,
+        expected_version: int,
+        source: str = "web",
+    ) -> StoredProject:
+        """The project's fields edited (the template's columns; its disposal history is kept), as the
+        version the editor read: another writer's change in between is a ``ConflictError``. A
+        department edits only what it keeps, before and after (it cannot move a project out of its
+        stages). Every change is audited with before and after."""
+        stored = self.project(actor, project_id)
+        check_may_write(actor, stored.project)
+        edited = project_from_form(
+            dict(values), keep=stored.project, who=actor.name, at=dt.datetime.now(dt.UTC)
+        )
+        check_may_write(actor, edited)
+        repo.save_projects(
+            self.engine,
+            [(project_id, edited)],
+            who=actor.name,
+            source=source,
+            expected={project_id: expected_version},
+        )
         return self.project(actor, project_id)
 
     def findings(self, actor: TwoHighActor, **filters: str | None) -> list[dict[str, Any]]:
