@@ -57,6 +57,10 @@ def test_review_form_sheet_and_errors(server: LiveServer) -> None:
         done = ndrc.post("/two-high/review", data=FORM | {"csrf_token": token})
         assert done.status_code == 200, done.text
         assert "1,457.1" in done.text and "/static/js/two-high.js" in done.text and "通过" in done.text
+        # the district's CO2 room, the project's effect with and without, and where the room comes from
+        # (no inventory stored on this server: the bundled headroom file)
+        assert 'id="co2-room"' in done.text and 'id="effect-energy"' in done.text
+        assert "示例数据" in done.text.split('id="headroom-source"')[1][:400]
         bad = ndrc.post(
             "/two-high/review", data=FORM | {"csrf_token": token, "amount_diesel": "-1", "annual_output": ""}
         )

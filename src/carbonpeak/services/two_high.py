@@ -30,6 +30,7 @@ from carbonpeak.ledgers.two_high_access import (
 )
 from carbonpeak.ledgers.two_high_file import ledger_table, project_from_form, read_ledger, template
 from carbonpeak.plan import Plan
+from carbonpeak.services.headroom import plan_headroom
 from carbonpeak.storage import two_high as repo
 from carbonpeak.storage.two_high import StoredProject
 from carbonpeak.tables import Table
@@ -61,10 +62,20 @@ def _plain(exc: ValueError) -> str:
 
 
 class TwoHighService:
-    def __init__(self, engine: Engine, headroom: Headroom | None = None, plan: Plan | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        headroom: Headroom | None = None,
+        plan: Plan | None = None,
+        *,
+        from_inventory: bool = False,
+    ) -> None:
         self.engine = engine
         self.headroom = headroom
         self.plan = plan
+        # without a headroom given: from the stored inventory and the plan scenario (services.headroom)
+        # when asked and possible, else the bundled headroom file
+        self.from_inventory = from_inventory
         # the review checks the served plan's own prohibitions (plan schema 2), else the shipped ones
         self.prohibitions = prohibitions_of_plan(plan) if plan is not None else None
 
@@ -192,13 +203,26 @@ class TwoHighService:
     ) -> dict[str, Any]:
         """Review a proposed project (plain data, as the YAML file or the form); stored when asked."""
         check_may_review(actor)
-        room = self.headroom or read_headroom_file()
+        room = self.room()
         result = review(parse_project(data, file=file), headroom=room, prohibitions=self.prohibitions)
         if store:
             result["id"] = repo.save_review(
                 self.engine, result, who=actor.name, source=source, illustrative=room.illustrative
             )
         return result
+
+    def room(self) -> Headroom:
+        """The headroom the reviews use: the one given, else (``from_inventory``) the one computed from
+        the stored inventory and the plan scenario, else the bundled headroom file."""
+        if self.headroom is not None:
+            return self.headroom
+        fallback = read_headroom_file()
+        if self.from_inventory and self.plan is not None:
+            try:
+                return plan_headroom(self.engine, self.plan, fallback)
+            except NotFoundError as exc:
+                log.info("headroom from the headroom file: %s", exc)
+        return fallback
 
     def reviews(self, actor: TwoHighActor) -> list[dict[str, Any]]:
         check_may_review(actor)

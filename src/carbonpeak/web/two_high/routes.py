@@ -73,6 +73,18 @@ _WORDS: dict[str, tuple[str, str]] = {
     "benchmark": ("能效水平", "Efficiency level"),
     "no_benchmark": ("无对应标杆", "no benchmark"),
     "headroom": ("区域剩余能耗空间（tce）", "District's remaining energy room (tce)"),
+    "headroom_co2": ("区域剩余碳排放空间（tCO2）", "District's remaining CO2 room (tCO2)"),
+    "co2_share": ("项目占剩余碳排放空间", "Project's share of the CO2 room"),
+    "effect_energy": (
+        "能耗强度累计下降（无项目 / 有项目 / 目标）",
+        "Energy intensity reduction (without / with / target)",
+    ),
+    "effect_co2": (
+        "碳排放强度累计下降（无项目 / 有项目 / 目标）",
+        "CO2 intensity reduction (without / with / target)",
+    ),
+    "effect_nonfossil": ("非化石能源占比（无项目 / 有项目）", "Non-fossil share (without / with)"),
+    "headroom_source": ("空间测算依据", "How the room was computed"),
     "share": ("项目占剩余空间", "Project's share of the room"),
     "edition": ("适用办法", "Rules applied"),
     "yes": ("是", "yes"),
@@ -108,7 +120,7 @@ def words(request: Request) -> dict[str, str]:
 
 
 def service(request: Request) -> TwoHighService:
-    return TwoHighService(request.app.state.engine, plan=request.app.state.plan)
+    return TwoHighService(request.app.state.engine, plan=request.app.state.plan, from_inventory=True)
 
 
 def actor_of(who: Principal) -> TwoHighActor:
