@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from carbonpeak.errors import NotFoundError
+from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.ledgers.errors import LedgerProblems, NotAllowedError, Problem
 from carbonpeak.ledgers.findings import facts
 from carbonpeak.ledgers.headroom import Headroom
@@ -203,8 +203,9 @@ class TwoHighService:
     ) -> dict[str, Any]:
         """Review a proposed project (plain data, as the YAML file or the form); stored when asked."""
         check_may_review(actor)
+        proposed = parse_project(data, file=file)  # a bad project is refused before any computing
         room = self.room()
-        result = review(parse_project(data, file=file), headroom=room, prohibitions=self.prohibitions)
+        result = review(proposed, headroom=room, prohibitions=self.prohibitions)
         if store:
             result["id"] = repo.save_review(
                 self.engine, result, who=actor.name, source=source, illustrative=room.illustrative
@@ -220,7 +221,8 @@ class TwoHighService:
         if self.from_inventory and self.plan is not None:
             try:
                 return plan_headroom(self.engine, self.plan, fallback)
-            except NotFoundError as exc:
+            except (NotFoundError, InvalidInputError) as exc:
+                # no inventory, a year missing, a plan the plan scenario cannot read: the file
                 log.info("headroom from the headroom file: %s", exc)
         return fallback
 
