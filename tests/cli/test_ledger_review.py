@@ -45,3 +45,18 @@ def test_bad_project_is_located_and_nothing_printed(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert "annual_output" in result.stderr and "energy[0].fuel" in result.stderr
     assert "energy[0].amount" in result.stderr and "bad.yaml" in result.stderr
+
+
+def test_headroom_from_the_stored_inventory(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--database", url, "init", "--demo"]).exit_code == 0
+    args = ["--database", url, "ledger", "review", "-p", str(EXAMPLE), "--format", "json"]
+    computed = json.loads(runner.invoke(app, [*args, "--from-inventory"]).stdout)["headroom"]
+    from_file = json.loads(runner.invoke(app, args).stdout)["headroom"]
+    assert computed["source"].startswith("stored inventory") and "待下达" in computed["source"]
+    assert from_file["district"] == "静海区（示例数据）" and computed["district"] == "天津市静海区"
+    assert computed["remaining_energy_tce"] != from_file["remaining_energy_tce"]
+    assert computed["illustrative"] is True  # the demo inventory and the stand-in reductions
+    table = runner.invoke(app, [*args[:-2], "--from-inventory"]).stdout
+    assert "区域剩余碳排放空间" in table and "空间测算依据" in table

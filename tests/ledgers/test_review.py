@@ -104,10 +104,12 @@ def test_coal_limit_only_in_the_2025_edition_and_restricted_division() -> None:
     assert new["coal_t"] == pytest.approx(1200)
     assert new["energy_tce"]["calorific"] == pytest.approx(980.06)
     assert new["result"] == "conditional"
-    kinds = {x["rule"]: x for x in new["reasons"]}
-    assert set(kinds) == {"restricted_industry", "coal_above"}
-    assert kinds["restricted_industry"]["clause"] == "三.(一).4"
-    assert "严禁审批新建“两高”项目" in kinds["restricted_industry"]["zh"]
+    assert {x["rule"] for x in new["reasons"]} == {"restricted_industry", "coal_above"}
+    restricted = [x for x in new["reasons"] if x["rule"] == "restricted_industry"]
+    # a 两高 division (31) and coal burnt: 三.(一).4 and 三.(三) 严格控制新上耗煤项目, each its reason
+    assert [x["clause"] for x in restricted] == ["三.(一).4", "三.(三)"]
+    assert "严禁审批新建“两高”项目" in restricted[0]["zh"]
+    assert "严格控制新上耗煤项目" in restricted[1]["zh"]
 
 
 def test_forbidden_cement_between_benchmark_and_baseline_over_the_headroom() -> None:
@@ -181,7 +183,7 @@ def test_intensities_per_output_and_value_added() -> None:
 
 
 def test_prohibitions_are_an_input() -> None:
-    mine = [Prohibition(clause="X.1", text="禁止金属制品", industries=("33",), effect="forbids")]
+    mine = [Prohibition(id="x1", clause="X.1", text="禁止金属制品", industries=["33"], effect="forbids")]
     r = run(project(), prohibitions=mine)
     assert r["result"] == "reject" and r["reasons"][0]["clause"] == "X.1"
 
@@ -253,10 +255,54 @@ def test_the_plans_own_prohibitions_refuse_new_steel_capacity_and_flag_two_high_
 
     plan = load_plan("jinghai-2023")
     mine = prohibitions_of_plan(plan)
-    assert {p.clause for p in mine} == {"三.(一).3", "三.(一).4"}  # equipment/fuel rules have no code
+    assert [p.clause for p in mine] == ["三.(一).3", "三.(一).4", "三.(三)", "三.(三)"]
     steel = run(project(industry="3120"), prohibitions=mine)  # 炼钢: 311/312 in the plan file
     assert steel["result"] == "reject" and steel["reasons"][0]["clause"] == "三.(一).3"
     # a metal-products project (33) is in none of the six high-energy divisions: not flagged
     assert run(project(), prohibitions=mine)["result"] != "reject"
     chem = run(project(industry="2614"), prohibitions=mine)  # 26 化学原料: one of the six
     assert any(x["clause"] == "三.(一).4" for x in chem["reasons"])
+
+
+def test_the_plans_equipment_and_fuel_prohibitions() -> None:
+    """禁止新建燃煤自备机组和燃煤锅炉 refuses a project that installs one; 严格控制新上耗煤项目 restricts
+    one that burns coal (its energy lines name raw coal), both citing 三.(三)."""
+    from carbonpeak.ledgers.rules import prohibitions_of_plan
+    from carbonpeak.plan import load_plan
+
+    mine = prohibitions_of_plan(load_plan("jinghai-2023"))
+    boiler = run(project(equipment=["燃煤锅炉"]), prohibitions=mine)
+    assert boiler["result"] == "reject"
+    assert [(x["rule"], x["clause"]) for x in boiler["reasons"]] == [("prohibited_industry", "三.(三)")]
+    assert "禁止新建燃煤自备机组和燃煤锅炉" in boiler["reasons"][0]["zh"]
+    assert boiler["equipment"] == ["燃煤锅炉"]
+    coal = project(energy=[{"fuel": "raw_coal", "amount": 100, "unit": "t"}])
+    burns = run(coal, prohibitions=mine)
+    assert burns["result"] == "conditional"
+    restricted = [x for x in burns["reasons"] if x["rule"] == "restricted_industry"]
+    assert [x["clause"] for x in restricted] == ["三.(三)"]
+    assert "严格控制新上耗煤项目" in restricted[0]["zh"]
+    # a gas boiler is not a coal boiler; zero coal is no coal
+    assert run(project(equipment=["燃气锅炉"]), prohibitions=mine)["result"] == "pass"
+    none = project(
+        energy=[
+            {"fuel": "raw_coal", "amount": 0, "unit": "t"},
+            {"fuel": "electricity", "amount": 1, "unit": "万千瓦时"},
+        ]
+    )
+    assert run(none, prohibitions=mine)["result"] == "pass"
+    # a 两高-division project that burns coal is restricted by both clauses, each its own reason
+    both = run(project(industry="2614", energy=coal["energy"]), prohibitions=mine)
+    assert [x["clause"] for x in both["reasons"] if x["rule"] == "restricted_industry"] == [
+        "三.(一).4",
+        "三.(三)",
+    ]
+
+
+def test_equipment_input_is_located() -> None:
+    with pytest.raises(LedgerProblems) as err:
+        parse_project(project(equipment=["燃煤锅炉", "燃煤锅炉", ""]), file="p.yaml")
+    assert [p.field for p in err.value.problems] == ["equipment[1]", "equipment[2]"]
+    with pytest.raises(LedgerProblems) as err:
+        parse_project(project(equipment={"a": 1}), file="p.yaml")
+    assert [p.field for p in err.value.problems] == ["equipment"]

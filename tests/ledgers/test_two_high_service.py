@@ -146,3 +146,52 @@ def test_reviews_are_stored_by_the_reviewing_department(engine: Engine) -> None:
     with pytest.raises(LedgerProblems):
         svc.review(NDRC, data | {"energy": []})
     assert len(svc.reviews(OFFICE)) == 1
+
+
+def test_prohibition_findings_of_the_ledger(engine: Engine) -> None:
+    """The Jinghai plan (issued 2023-06-15) against the demo ledger, by hand: 严禁审批新建“两高”项目
+    covers the three projects classed 两高; the aluminium extension (有色金属冶炼, approved 2024, in
+    construction) breaches it; the steel (approvals 2019) and concrete (2016) plants predate the plan.
+    A planned project with a 燃煤锅炉 and an energy review of 2024 breaches 禁止新建燃煤自备机组和燃煤锅炉
+    and is restricted by 严格控制新上耗煤项目 (it burns raw coal); the same project without approval is
+    covered but no breach."""
+    from carbonpeak.plan import load_plan
+
+    load(engine)
+    svc = TwoHighService(engine, plan=load_plan("jinghai-2023"))
+    rows = [(f["project_name"], f["rule_id"], f["breach"], f["predates_plan"]) for f in svc.findings(OFFICE)]
+    assert rows == [
+        ("示例铝型材扩建项目", "no_new_two_high", True, False),
+        ("示例钢材深加工改造项目", "no_new_two_high", False, True),
+        ("示例商品混凝土搅拌站", "no_new_two_high", False, True),
+    ]
+    planned = demo_projects()[2].model_dump(mode="json", exclude={"six_high", "disposal_category"})
+    boiler = TwoHighProject.model_validate(
+        planned
+        | {
+            "name": "示例燃煤锅炉项目",
+            "equipment": ["燃煤锅炉"],
+            "energy": [*planned["energy"], {"fuel": "raw_coal", "amount": 500, "unit": "t"}],
+            "approvals": [
+                {"kind": "energy_review", "date": "2024-01-05", "document_no": "示例审〔2024〕1号"}
+            ],
+        }
+    )
+    pending = boiler.model_copy(update={"name": "示例未批燃煤锅炉项目", "approvals": ()})
+    svc.add(OFFICE, boiler)
+    svc.add(OFFICE, pending)
+    mine = [(f["project_name"], f["rule_id"], f["effect"], f["breach"]) for f in svc.findings(OFFICE)]
+    assert ("示例燃煤锅炉项目", "no_new_coal_units_boilers", "forbids", True) in mine
+    assert ("示例燃煤锅炉项目", "control_new_coal_projects", "restricts", False) in mine
+    assert ("示例未批燃煤锅炉项目", "no_new_coal_units_boilers", "forbids", False) in mine
+    assert [r[0] for r in mine if r[3]] == ["示例铝型材扩建项目", "示例燃煤锅炉项目"]  # breaches first
+    # a department sees the findings of its stages only (区工信局: 在建, 存量)
+    it = TwoHighActor("工信 孙", "department", "industry_it")
+    assert {f["project_name"] for f in svc.findings(it)} == {
+        "示例铝型材扩建项目",
+        "示例钢材深加工改造项目",
+        "示例商品混凝土搅拌站",
+    }
+    assert TwoHighService(engine).findings(OFFICE) == []  # no plan served: nothing to check
+    stored = {s.project.name: s.project for s in svc.projects(OFFICE)}
+    assert stored["示例燃煤锅炉项目"].equipment == ("燃煤锅炉",)  # equipment is stored and read back

@@ -234,3 +234,29 @@ def test_jinghai_project_structure_and_strengths() -> None:
     words = {"ensure": "确保", "strive": "力争", "in_principle": "原则上"}
     by_id = {i.id: i for i in plan.indicators}
     assert all(words[s] in by_id[i].quote for i, s in strengths.items())
+
+
+def test_jinghai_timetable_rows_link_the_projects_they_schedule() -> None:
+    """专栏8 (货运铁路建设时限安排) schedules named rail works: each row links the projects it names, and
+    only those (the project's name is in the row's words); 专栏9 sets passenger-flow targets and
+    schedules no project."""
+    plan = load_plan("jinghai-2023")
+    projects = {p.id: p for p in plan.projects}
+    links = {m.id: m.projects for m in plan.milestones}
+    assert links == {
+        "rail-tangguantun-station": ["rail-station-tangguantun"],
+        "rail-tangguantun-freight-line": ["rail-line-tangguantun"],
+        "rail-spurs-preparation": ["rail-spur-daqiuzhuang", "rail-spur-ziya"],
+        "rail-spurs-operation": ["rail-spur-daqiuzhuang", "rail-spur-ziya"],
+        "transit-2025": [],
+        "transit-2028": [],
+        "transit-2030": [],
+    }
+    for m in plan.milestones:
+        for pid in m.projects:
+            assert projects[pid].name in m.text and projects[pid].column == m.column
+    # every 专栏8 project is scheduled by a row that names it, and no row names an unlinked one
+    for p in plan.projects:
+        naming = {m.id for m in plan.milestones if p.name in m.text}
+        assert naming == {m.id for m in plan.milestones if p.id in m.projects}
+    assert {projects[p].work for p in links["rail-tangguantun-station"]} == {"retrofit"}

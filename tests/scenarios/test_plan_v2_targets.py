@@ -57,3 +57,39 @@ def test_a_period_target_missed_in_some_years_names_them() -> None:
     assert check["breaches"] == expected
     assert check["met"] is False
     assert check["projected"] == share[2025]
+
+
+def test_a_lever_reads_every_year_of_a_period_target() -> None:
+    """A target held over a period (or from a year on) gives the lever a point in each of its years,
+    not only at its year: 电能占终端用能比重 > 40% read as holding every year 2026–2030 (a made-up
+    reading) puts 40% at 2026..2030, and the electrification path runs higher before 2030 than with
+    the plan's in-year target (the lever still catches up from the observed share at its own pace)."""
+    from carbonpeak.scenarios.lever_table import lever_table
+    from carbonpeak.scenarios.levers import plan_points, target_years
+
+    plan = load_plan("jinghai-2023")
+    scn = load_scenario("plan")
+    inds = {i.id: i for i in plan.indicators}
+    assert target_years(inds["electricity_share_final_2025"]) == [2025]
+    assert target_years(inds["coal_consumption_2025"]) == [2021, 2022, 2023, 2024, 2025]
+    assert target_years(inds["coal_zero_standing"], [2025, 2026, 2027, 2028]) == [2026, 2027, 2028]
+    spec = lever_table().get("electrification")
+    assert spec is not None
+    assert plan_points(plan, ["electricity_share_final"], spec, "plan") == {2025: 38.0, 2030: 40.0}
+    period = inds["electricity_share_final_2030"].model_copy(
+        update={"holds": "every_year", "start_year": 2026}
+    )
+    held = plan.model_copy(
+        update={"indicators": [period if i.id == period.id else i for i in plan.indicators]}
+    )
+    points = plan_points(held, ["electricity_share_final"], spec, "plan")
+    assert points == {2025: 38.0, 2026: 40.0, 2027: 40.0, 2028: 40.0, 2029: 40.0, 2030: 40.0}
+
+    def share(p: object) -> dict[int, float]:
+        run = run_scenario(scn, p)  # type: ignore[arg-type]
+        values = run.result.indicators["electricity_share_final"][0]
+        return {int(y): float(v) for y, v in zip(run.result.years, values, strict=True)}
+
+    in_year, every_year = share(plan), share(held)
+    assert all(every_year[y] >= in_year[y] - 1e-9 for y in range(2026, 2030))
+    assert any(every_year[y] > in_year[y] + 0.05 for y in range(2026, 2030))

@@ -183,3 +183,21 @@ def test_screenshot_of_indicator_over_time(browser: Any, demo: LiveServer) -> No
         assert visit.hosts <= {urlsplit(demo.url).netloc}  # everything from 'self'
     finally:
         visit.close()
+
+
+def test_pending_has_its_own_style(visit: Visit) -> None:
+    """待下达 (a target the city sets, not entered yet) is drawn unlike 无数据: its own colour, dashed."""
+    visit.login("office")
+    visit.goto("/indicators")
+    pending = visit.page.locator(".badge.status-pending").first
+    assert pending.inner_text() == "待下达"
+    style = pending.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.color, s.backgroundColor, s.borderTopStyle]; }"
+    )
+    nodata = visit.page.evaluate(
+        "() => { const e = document.createElement('span'); e.className = 'badge status-no_data';"
+        " document.body.append(e); const s = getComputedStyle(e); return [s.color, s.backgroundColor]; }"
+    )
+    assert style[2] == "dashed"
+    assert style[0] == "rgb(25, 113, 194)" and style[1] == "rgb(255, 255, 255)"
+    assert (style[0], style[1]) != tuple(nodata)

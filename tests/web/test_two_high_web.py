@@ -57,12 +57,21 @@ def test_review_form_sheet_and_errors(server: LiveServer) -> None:
         done = ndrc.post("/two-high/review", data=FORM | {"csrf_token": token})
         assert done.status_code == 200, done.text
         assert "1,457.1" in done.text and "/static/js/two-high.js" in done.text and "通过" in done.text
+        # the district's CO2 room, the project's effect with and without, and where the room comes from
+        # (no inventory stored on this server: the bundled headroom file)
+        assert 'id="co2-room"' in done.text and 'id="effect-energy"' in done.text
+        assert "示例数据" in done.text.split('id="headroom-source"')[1][:400]
         bad = ndrc.post(
             "/two-high/review", data=FORM | {"csrf_token": token, "amount_diesel": "-1", "annual_output": ""}
         )
         assert bad.status_code == 422
         assert "柴油.amount" in bad.text and "annual_output" in bad.text
         assert ndrc.post("/two-high/review", data=FORM).status_code == 403  # no CSRF token
+        # the served plan names 燃煤锅炉 (禁止新建燃煤锅炉, 三.(一)): a check box; ticked, the project is refused
+        form = ndrc.get("/two-high/review").text
+        assert 'name="equipment" value="燃煤锅炉"' in form
+        boiler = ndrc.post("/two-high/review", data=FORM | {"csrf_token": token, "equipment": "燃煤锅炉"})
+        assert boiler.status_code == 200 and "不予通过" in boiler.text and "禁止新建燃煤锅炉" in boiler.text
         assert viewer.get("/two-high/review").status_code == 403  # a viewer does not review
 
 
@@ -87,6 +96,18 @@ def test_api_review_and_sheet(server: LiveServer) -> None:
         sheet = office.get(f"/two-high/reviews/{result['id']}")
         assert sheet.status_code == 200 and "不予通过" in sheet.text and "禁止新增水泥行业产能" in sheet.text
         assert office.get("/two-high/reviews/99999").status_code == 404
+        assert f"/two-high/reviews/{result['id']}/sheet?format=pdf" in sheet.text
+        pdf = office.get(f"/two-high/reviews/{result['id']}/sheet", params={"format": "pdf"})
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert pdf.headers["content-type"] == "application/pdf"
+        docx = office.get(f"/two-high/reviews/{result['id']}/sheet", params={"format": "docx"})
+        assert docx.status_code == 200 and docx.content.startswith(b"PK")
+        html = office.get(f"/two-high/reviews/{result['id']}/sheet", params={"format": "html"}).text
+        assert "不予通过" in html and "三.(二).1" in html and "禁止新增水泥行业产能" in html
+        assert office.get("/two-high/reviews/99999/sheet").status_code == 404
+        viewer = login(server, "viewer")
+        with closing(viewer):  # a viewer does not see reviews
+            assert viewer.get(f"/two-high/reviews/{result['id']}/sheet").status_code == 403
         wrong = office.post(
             "/api/v1/two-high/reviews", json=body | {"energy": []}, headers={"X-CSRF-Token": token}
         )

@@ -19,7 +19,8 @@ from carbonpeak.ledgers.review_files import read_headroom_file, read_project_fil
 from carbonpeak.ledgers.rules import prohibitions_of_plan
 from carbonpeak.ledgers.two_high_access import TwoHighActor
 from carbonpeak.ledgers.two_high_file import template
-from carbonpeak.reports import write_file
+from carbonpeak.reports import documents, write_file
+from carbonpeak.services.headroom import plan_headroom
 from carbonpeak.services.two_high import TwoHighService
 from carbonpeak.settings import Settings
 from carbonpeak.units.display import number, percent, quantity
@@ -42,6 +43,9 @@ WORDS = {
         "no_benchmark": "无对应标杆（no benchmark）",
         "headroom": "区域剩余能耗空间",
         "share": "项目占剩余空间",
+        "headroom_co2": "区域剩余碳排放空间",
+        "effect": "能耗强度累计下降（无项目/有项目/目标）",
+        "source": "空间测算依据",
         "reason": "理由",
         "yes": "是",
         "no": "否",
@@ -64,6 +68,9 @@ WORDS = {
         "no_benchmark": "no benchmark",
         "headroom": "district's remaining energy room",
         "share": "project's share of the room",
+        "headroom_co2": "district's remaining CO2 room",
+        "effect": "energy intensity cut (without/with/target)",
+        "source": "how the room was computed",
         "reason": "reason",
         "yes": "yes",
         "no": "no",
@@ -107,6 +114,17 @@ def sheet_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
         rows.append((w["headroom"] + mark, quantity(room["remaining_energy_tce"], "tce", lang=lang)))
         share = room["energy_share"]
         rows.append((w["share"], percent(None if share is None else share * 100.0)))
+        rows.append((w["headroom_co2"] + mark, quantity(room["remaining_co2_t"], "tCO2", lang=lang)))
+        e = room["effect"]
+        rows.append(
+            (
+                w["effect"],
+                " / ".join(
+                    percent(e[f"energy_intensity_reduction_{k}"] * 100) for k in ("without", "with", "target")
+                ),
+            )
+        )
+        rows.append((w["source"], str(room["source"])))
     rows += [(w["reason"], f"{r[key]}（{r['source']}）") for r in result["reasons"]]
     return [{"field": a, "value": b} for a, b in rows]
 
@@ -122,15 +140,35 @@ def review_command(
         Path | None,
         typer.Option("--headroom", help="District headroom (YAML); default: the bundled 示例数据 one."),
     ] = None,
+    from_inventory: Annotated[
+        bool,
+        typer.Option(
+            "--from-inventory",
+            help="Headroom from the stored inventory and the plan scenario (the database); --headroom "
+            "FILE gives the stand-ins for targets still 待下达.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the review sheet (.pdf, .docx or .html) to this file."),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Review a proposed project: energy on both bases, coal, CO2, benchmark, exemption, tier, result."""
     lang = _lang(ctx)
-    result = review(
-        read_project_file(project),
-        headroom=read_headroom_file(headroom),
-        prohibitions=prohibitions_of_plan(get_plan(ctx, None)),
-    )
+    plan = get_plan(ctx, None)
+    sheet_format = documents.document_format(out) if out is not None else None
+    proposed = read_project_file(project)
+    room = read_headroom_file(headroom)
+    if from_inventory:
+        with migrated_engine(ctx) as engine:
+            room = plan_headroom(engine, plan, room)
+    result = review(proposed, headroom=room, prohibitions=prohibitions_of_plan(plan))
+    if out is not None and sheet_format is not None:
+        doc = documents.review_document(result, plan.plan.district, "en" if lang == "en" else "zh-CN")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(documents.render(doc, sheet_format))
+        typer.echo(f"written {out}", err=True)
     w = WORDS["zh-CN" if lang == "zh-CN" else "en"]
     title = f"节能审查 {result['name']}" if lang == "zh-CN" else f"Energy review: {result['name']}"
     emit(

@@ -96,3 +96,58 @@ class Headroom(BaseModel):
             "non_fossil_share_without": self.non_fossil_tce / e0 if e0 > 0 else 0.0,
             "non_fossil_share_with": self.non_fossil_tce / (e0 + energy_tce) if e0 + energy_tce > 0 else 0.0,
         }
+
+
+class Year(BaseModel):
+    """The district in one year: GDP (万元, base-year prices), energy (tce), CO2 (t), non-fossil share."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: int
+    gdp_10k_yuan: float = Field(gt=0)
+    energy_tce: float = Field(ge=0)
+    co2_t: float = Field(ge=0)
+    non_fossil_share: float = Field(0.0, ge=0, le=1)
+
+
+def projected_headroom(
+    *,
+    district: str,
+    base: Year,
+    latest: Year,
+    scenario_latest: Year,
+    scenario_target: Year,
+    energy_intensity_reduction: float,
+    co2_intensity_reduction: float,
+    approved: tuple[ApprovedProject, ...] = (),
+    source: str = "",
+    illustrative: bool = False,
+) -> Headroom:
+    """The headroom of ``scenario_target.year`` from the stored inventory and the plan scenario: the
+    inventory's base year gives the base intensities, its latest year the levels, and the plan
+    scenario the growth from that year to the target year (each quantity × scenario target /
+    scenario latest), so the room is measured on the office's own statistics and moves as the plan
+    scenario moves. The non-fossil share is the scenario's in the target year."""
+
+    def grown(now: float, then: float, at: float) -> float:
+        return now * (at / then) if then > 0 else now
+
+    gdp = grown(latest.gdp_10k_yuan, scenario_latest.gdp_10k_yuan, scenario_target.gdp_10k_yuan)
+    energy = grown(latest.energy_tce, scenario_latest.energy_tce, scenario_target.energy_tce)
+    co2 = grown(latest.co2_t, scenario_latest.co2_t, scenario_target.co2_t)
+    return Headroom(
+        district=district,
+        target_year=scenario_target.year,
+        basis="calorific",
+        gdp_10k_yuan=gdp,
+        base_energy_intensity=base.energy_tce / base.gdp_10k_yuan,
+        energy_intensity_reduction=energy_intensity_reduction,
+        base_co2_intensity=base.co2_t / base.gdp_10k_yuan,
+        co2_intensity_reduction=co2_intensity_reduction,
+        current_energy_tce=energy,
+        current_co2_t=co2,
+        non_fossil_tce=energy * scenario_target.non_fossil_share,
+        approved=approved,
+        source=source,
+        illustrative=illustrative,
+    )

@@ -84,7 +84,20 @@ class TwoHighProject(BaseModel):
     energy: tuple[ReportLine, ...] = ()
     approvals: tuple[Approval, ...] = ()
     disposal: tuple[DisposalChange, ...] = ()
+    equipment: tuple[str, ...] = Field(
+        (), description="equipment it installs, in the plan's words (燃煤锅炉, 燃煤自备机组)"
+    )
     illustrative: bool = False
+
+    @field_validator("equipment")
+    @classmethod
+    def _equipment(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        names = tuple(v.strip() for v in value)
+        if any(not n or len(n) > 60 for n in names):
+            raise ValueError("expected equipment names of 1–60 characters, such as 燃煤锅炉")
+        if len(set(names)) != len(names):
+            raise ValueError("an equipment name is given twice")
+        return names
 
     @field_validator("company_id")
     @classmethod

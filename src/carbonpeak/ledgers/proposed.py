@@ -33,10 +33,18 @@ class ProposedProject(BaseModel):
     energy: tuple[ReportLine, ...]
     value_added: float | None = Field(None, gt=0, description="annual value added, 万元")
     review_date: dt.date | None = None
+    equipment: tuple[str, ...] = Field(
+        (), description="equipment the project installs, in the plan's words (燃煤锅炉, 燃煤自备机组)"
+    )
 
     @property
     def industry_name(self) -> str:
         return divisions()[self.industry[:2]]
+
+    @property
+    def fuels(self) -> tuple[str, ...]:
+        """The catalogue fuels the project consumes (lines with an amount above zero)."""
+        return tuple(line.fuel for line in self.energy if line.amount > 0)
 
 
 def _output(raw: Any) -> tuple[float | None, str]:
@@ -118,6 +126,7 @@ def parse_project(data: Mapping[str, Any], *, file: str | None = None) -> Propos
             review_date = dt.date.fromisoformat(str(review_date))
         except ValueError:
             problem(f"{review_date!r}: expected a date YYYY-MM-DD", "review_date")
+    equipment = _equipment(data.get("equipment"), problem)
     if problems:
         raise LedgerProblems(problems)
     assert amount is not None
@@ -132,7 +141,33 @@ def parse_project(data: Mapping[str, Any], *, file: str | None = None) -> Propos
         energy=tuple(lines),
         value_added=value_added,
         review_date=review_date,
+        equipment=equipment,
     )
+
+
+EQUIPMENT_MAX = 60
+
+
+def _equipment(raw: Any, problem: Any) -> tuple[str, ...]:
+    """A list of equipment names (or one name); each 1–60 characters, none twice."""
+    if raw in (None, "", []):
+        return ()
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list):
+        problem(f"expected a list of equipment names such as [燃煤锅炉], got {raw!r}", "equipment")
+        return ()
+    out: list[str] = []
+    for i, item in enumerate(items):
+        name = str(item if item is not None else "").strip()
+        if not name or len(name) > EQUIPMENT_MAX or not isinstance(item, str):
+            problem(
+                f"expected an equipment name of 1–{EQUIPMENT_MAX} characters, got {item!r}", f"equipment[{i}]"
+            )
+        elif name in out:
+            problem(f"{name} is already on equipment[{out.index(name)}]", f"equipment[{i}]")
+        else:
+            out.append(name)
+    return tuple(out)
 
 
 def _lines(raw_lines: Any, problem: Any) -> list[ReportLine]:

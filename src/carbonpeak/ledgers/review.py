@@ -19,7 +19,7 @@ from carbonpeak.accounting.catalog import FUELS
 from carbonpeak.ledgers.compute import Method, compute_lines
 from carbonpeak.ledgers.headroom import Headroom
 from carbonpeak.ledgers.proposed import ProposedProject
-from carbonpeak.ledgers.rules import Edition, Prohibition, Rule, RuleBook, rulebook
+from carbonpeak.ledgers.rules import Edition, Prohibition, Rule, RuleBook, fuel_words, rulebook
 from carbonpeak.units import conversion_factor
 from carbonpeak.units.display import number, percent, quantity
 
@@ -82,7 +82,7 @@ def _masks(
     headroom: Headroom | None,
     prohibitions: Sequence[Prohibition],
     book: RuleBook,
-) -> list[tuple[Rule, np.ndarray, list[Prohibition | None]]]:
+) -> list[tuple[Rule, np.ndarray, list[list[Prohibition]]]]:
     """For each rule of the edition, which projects it fires on (and the prohibition that matched)."""
     n = len(projects)
     energy = table["tce_calorific" if edition.basis == "calorific" else "tce_coal_substitution"].to_numpy()
@@ -92,17 +92,18 @@ def _masks(
         if p.product is not None:
             bench[0][i] = book.benchmarks[p.product].benchmark
             bench[1][i] = book.benchmarks[p.product].baseline
-    out: list[tuple[Rule, np.ndarray, list[Prohibition | None]]] = []
+    out: list[tuple[Rule, np.ndarray, list[list[Prohibition]]]] = []
+    hits = [
+        [x for x in prohibitions if x.covers(p.industry, p.equipment, fuel_words(p.fuels))] for p in projects
+    ]
     for rule in edition.rules:
-        matched: list[Prohibition | None] = [None] * n
+        matched: list[list[Prohibition]] = [[] for _ in range(n)]
         if rule.kind in ("prohibited_industry", "restricted_industry"):
             # a forbidding clause supersedes a restricting one: a project is not both
-            for i, p in enumerate(projects):
-                hits = [x for x in prohibitions if x.covers(p.industry)]
-                forbids = [x for x in hits if x.effect == "forbids"]
-                pick = forbids if rule.kind == "prohibited_industry" else ([] if forbids else hits)
-                matched[i] = pick[0] if pick else None
-            mask = np.array([m is not None for m in matched], dtype=bool)
+            for i, found in enumerate(hits):
+                forbids = [x for x in found if x.effect == "forbids"]
+                matched[i] = forbids if rule.kind == "prohibited_industry" else ([] if forbids else found)
+            mask = np.array([bool(m) for m in matched], dtype=bool)
         elif rule.kind == "worse_than_baseline":
             mask = np.nan_to_num(unit, nan=-np.inf) > np.nan_to_num(bench[1], nan=np.inf)
         elif rule.kind == "worse_than_benchmark":
@@ -151,7 +152,7 @@ def review_many(
     table = figures(projects, method)
     days = [p.review_date or today for p in projects]
     editions = {e.id: e for e in (book.edition_on(d) for d in days)}
-    fired: dict[str, list[tuple[Rule, np.ndarray, list[Prohibition | None]]]] = {
+    fired: dict[str, list[tuple[Rule, np.ndarray, list[list[Prohibition]]]]] = {
         eid: _masks(e, table, projects, headroom, prohibitions, book) for eid, e in editions.items()
     }
     rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
@@ -176,7 +177,7 @@ def _result(
     row: dict[str, Any],
     day: dt.date,
     edition: Edition,
-    fired: list[tuple[Rule, np.ndarray, list[Prohibition | None]]],
+    fired: list[tuple[Rule, np.ndarray, list[list[Prohibition]]]],
     i: int,
     headroom: Headroom | None,
     book: RuleBook,
@@ -205,20 +206,22 @@ def _result(
     for rule, mask, matched in fired:
         if not mask[i] or any(r["rule"] == rule.kind for r in reasons):
             continue  # of several thresholds of one kind the first that fires (strictest first in the data)
-        prohibition = matched[i]
-        extra = {"clause": prohibition.clause, "text": prohibition.text} if prohibition else {}
-        if rule.kind == "co2_share_above" and headroom is not None:
-            extra["remaining"] = quantity(headroom.remaining_co2_t, "tCO2")
-        reasons.append(
-            {
-                "rule": rule.kind,
-                "result": rule.result,
-                "zh": rule.zh.format(**{**words, **extra}),
-                "en": rule.en.format(**{**words, **extra}),
-                "source": rule.source,
-                "clause": prohibition.clause if prohibition else None,
-            }
-        )
+        # a prohibition rule gives one reason per clause that covers the project
+        clauses: list[Prohibition | None] = list(matched[i]) or [None]
+        for prohibition in clauses:
+            extra = {"clause": prohibition.clause, "text": prohibition.text} if prohibition else {}
+            if rule.kind == "co2_share_above" and headroom is not None:
+                extra["remaining"] = quantity(headroom.remaining_co2_t, "tCO2")
+            reasons.append(
+                {
+                    "rule": rule.kind,
+                    "result": rule.result,
+                    "zh": rule.zh.format(**{**words, **extra}),
+                    "en": rule.en.format(**{**words, **extra}),
+                    "source": rule.source,
+                    "clause": prohibition.clause if prohibition else None,
+                }
+            )
     code: str = max(
         (str(r["result"]) for r in reasons), key=lambda c: book.results[c]["rank"], default="pass"
     )
@@ -235,6 +238,7 @@ def _result(
     return {
         "name": p.name,
         "industry": p.industry,
+        "equipment": list(p.equipment),
         "industry_name": p.industry_name,
         "review_date": day.isoformat(),
         "edition": {

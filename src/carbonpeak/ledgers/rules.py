@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from carbonpeak.ledgers.enterprises import six_high_divisions
 from carbonpeak.ledgers.errors import LedgerError
-from carbonpeak.plan import Plan
+from carbonpeak.plan import Plan, Prohibition
+
+__all__ = ["Edition", "Prohibition", "Rule", "RuleBook", "fuel_words", "prohibitions_of_plan", "rulebook"]
 
 RuleKind = Literal[
     "prohibited_industry",
@@ -29,18 +32,6 @@ ResultCode = Literal["pass", "conditional", "reject"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Prohibition(_Model):
-    """One prohibition or restriction of the plan (clause, verbatim text, GB/T 4754 code prefixes)."""
-
-    clause: str
-    text: str
-    industries: tuple[str, ...] = Field(min_length=1)
-    effect: Literal["forbids", "restricts"]
-
-    def covers(self, industry: str) -> bool:
-        return any(industry.startswith(prefix) for prefix in self.industries)
 
 
 class Rule(_Model):
@@ -104,6 +95,8 @@ class RuleBook(_Model):
     kgce_per_kgoe: float
     prohibitions: tuple[Prohibition, ...]
     prohibitions_source: str
+    fuel_words: dict[str, tuple[str, ...]]
+    fuel_words_source: str
 
     def edition_on(self, day: dt.date) -> Edition:
         """The edition in force on ``day``."""
@@ -122,8 +115,8 @@ def _data(name: str) -> Any:
 
 
 def load_prohibitions(data: Any) -> tuple[tuple[Prohibition, ...], str]:
-    """Prohibitions from plain data (``{source, prohibitions: [...]}``)."""
-    return tuple(Prohibition(**p) for p in data["prohibitions"]), str(data.get("source", ""))
+    """Prohibitions from plain data (``{source, prohibitions: [...]}``), in the plan's schema."""
+    return tuple(Prohibition.model_validate(p) for p in data["prohibitions"]), str(data.get("source", ""))
 
 
 @functools.cache
@@ -143,25 +136,30 @@ def rulebook() -> RuleBook:
         kgce_per_kgoe=float(bench["kgce_per_kgoe"]["value"]),
         prohibitions=prohibitions,
         prohibitions_source=p_source,
+        fuel_words={str(k): tuple(v) for k, v in rules["fuel_words"]["words"].items()},
+        fuel_words_source=rules["fuel_words"]["source"],
     )
 
 
+def fuel_words(fuels: Iterable[str]) -> tuple[str, ...]:
+    """The plan's words (煤炭) for the catalogue fuels a project consumes (raw_coal, …), as the
+    prohibitions name fuels (``fuel_words`` in data/review_rules.yaml)."""
+    used = set(fuels)
+    return tuple(w for w, codes in rulebook().fuel_words.items() if used & set(codes))
+
+
 def prohibitions_of_plan(plan: Plan) -> tuple[Prohibition, ...]:
-    """The plan's own prohibitions (plan schema 2) in the form the review reads: those that name
-    GB/T 4754 industries as they are; one that covers every project classed 两高 as a restriction on
-    the six high-energy divisions (whether a project is 两高 is the reviewer's determination, which
-    the review flags but cannot make). Prohibitions of equipment or fuels (燃煤锅炉, 耗煤项目) have no
-    industry code and are not checked from a project file (docs/two-high.md). A plan without
+    """The plan's own prohibitions (plan schema 2) in the form the review reads: all of them as they
+    are (industries, equipment, fuels: ``Prohibition.covers``) but one that covers every project
+    classed 两高, which becomes a restriction on the six high-energy divisions (whether a project is
+    两高 is the reviewer's determination, which the review flags but cannot make). A plan without
     prohibitions gives the shipped ``prohibitions.yaml``."""
     if not plan.prohibitions:
         return rulebook().prohibitions
     out = []
     for p in plan.prohibitions:
-        if p.industries:
-            out.append(
-                Prohibition(clause=p.clause, text=p.text, industries=tuple(p.industries), effect=p.effect)
-            )
-        elif p.two_high:
-            divisions = tuple(sorted(six_high_divisions()))
-            out.append(Prohibition(clause=p.clause, text=p.text, industries=divisions, effect="restricts"))
+        if p.two_high:
+            divisions = sorted(six_high_divisions())
+            p = p.model_copy(update={"two_high": False, "industries": divisions, "effect": "restricts"})
+        out.append(p)
     return tuple(out)

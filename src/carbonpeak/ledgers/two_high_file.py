@@ -23,6 +23,8 @@ from carbonpeak.tables import Column, Table
 SHEET = "两高项目"
 INPUT_ROWS = 1000
 YES = {"是", "1", "true", "yes", "y"}
+OPTIONAL = {"equipment"}  # columns a workbook of an older template may lack
+SEPARATORS = ("、", "，", ",", ";", "；")
 NO = {"", "否", "0", "false", "no", "n"}
 
 
@@ -56,6 +58,7 @@ def columns() -> tuple[Column, ...]:
         Column("filing_no", "备案或核准文号", "filing_no", width=24),
         Column("filing_date", "备案或核准日期", "filing_date", kind="date"),
         Column("disposal", "处置类别", "disposal", choices=_labels("disposals")),
+        Column("equipment", "主要用能设备（用、分隔）", "equipment", width=24),
         Column("illustrative", "示例数据", "illustrative", choices=("是", "否")),
     )
 
@@ -87,6 +90,7 @@ def _row(p: TwoHighProject) -> dict[str, Any]:
         "annual_output": p.annual_output,
         "output_unit": p.output_unit,
         "disposal": v["disposals"][p.disposal_category]["zh"],
+        "equipment": "、".join(p.equipment),
         "illustrative": "是" if p.illustrative else "否",
     }
     for line in p.energy:
@@ -125,8 +129,8 @@ def read_ledger(path: str | Path, *, who: str, at: dt.datetime) -> list[TwoHighP
     found = [str(x).strip() for x in raw.iloc[head_row]]
     problems = [
         Problem(f"missing column {h}", file=name, sheet=SHEET, row=head_row + 1)
-        for h in headers
-        if h not in found
+        for h, c in headers.items()
+        if h not in found and c.key not in OPTIONAL
     ]
     if problems:
         raise LedgerProblems(problems)
@@ -144,6 +148,14 @@ def read_ledger(path: str | Path, *, who: str, at: dt.datetime) -> list[TwoHighP
     return out
 
 
+def _names(value: Any) -> list[str]:
+    """``燃煤锅炉、燃气锅炉`` → the names (any of 、，,;； separates)."""
+    text = str(value or "")
+    for sep in SEPARATORS[1:]:
+        text = text.replace(sep, SEPARATORS[0])
+    return [n.strip() for n in text.split(SEPARATORS[0]) if n.strip()]
+
+
 def _blank(value: Any) -> Any:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
@@ -155,14 +167,47 @@ def _date(value: Any) -> str | None:
     return text or None
 
 
+FORM_KEYS = tuple(c.key for c in columns() if c.key not in ("disposal", "illustrative"))
+
+
+def form_values(project: TwoHighProject) -> dict[str, str]:
+    """A project as the edit form's fields (the template's columns but disposal and illustrative)."""
+    row = _row(project)
+    out = {}
+    for key in FORM_KEYS:
+        value = row.get(key)
+        out[key] = "" if value is None else value.isoformat() if isinstance(value, dt.date) else f"{value}"
+    return out
+
+
+def project_from_form(
+    values: dict[str, Any], *, keep: TwoHighProject, who: str, at: dt.datetime
+) -> TwoHighProject:
+    """The edited project from the form's fields (the template's columns), its disposal history and
+    demo flag kept from ``keep``; ``LedgerProblems`` naming each field by its header otherwise."""
+    problems: list[Problem] = []
+    fields = {k: _blank(values.get(k, "")) for k in FORM_KEYS}
+    fields["illustrative"] = "是" if keep.illustrative else "否"
+    project = _project(fields, None, "<form>", who, at, problems, sheet=None)
+    if problems or project is None:
+        raise LedgerProblems(problems)
+    return project.model_copy(update={"disposal": keep.disposal})
+
+
 def _project(
-    values: dict[str, Any], row: int, file: str, who: str, at: dt.datetime, problems: list[Problem]
+    values: dict[str, Any],
+    row: int | None,
+    file: str,
+    who: str,
+    at: dt.datetime,
+    problems: list[Problem],
+    sheet: str | None = SHEET,
 ) -> TwoHighProject | None:
     by_key = {c.key: c.heading() for c in columns()}
     before = len(problems)
 
     def problem(key: str, message: str) -> None:
-        problems.append(Problem(message, file=file, sheet=SHEET, row=row, column=by_key[key]))
+        problems.append(Problem(message, file=file, sheet=sheet, row=row, column=by_key[key]))
 
     energy = []
     for code in reportable_fuels():
@@ -201,6 +246,7 @@ def _project(
         "annual_output": _number(values.get("annual_output")),
         "energy": energy,
         "approvals": approvals,
+        "equipment": _names(values.get("equipment")),
         "illustrative": flag in YES,
     }
     disposal = str(values.get("disposal") or "").strip()

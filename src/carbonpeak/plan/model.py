@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from carbonpeak.errors import NotFoundError
@@ -125,23 +126,13 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
 def covering_prohibitions(
     plan: Plan,
     industry: str | None = None,
-    equipment: tuple[str, ...] | list[str] = (),
-    fuels: tuple[str, ...] | list[str] = (),
+    equipment: Sequence[str] = (),
+    fuels: Sequence[str] = (),
     two_high: bool = False,
 ) -> list[Prohibition]:
-    """The prohibitions and constraints of the plan that cover a proposed project: its GB/T 4754
-    industry code starts with one of the rule's prefixes (for a 两高-only rule: and it is 两高), or it
-    names equipment or a fuel the rule names. Forbidding rules first, in plan order."""
-    code = (industry or "").strip()
-    out = []
-    for rule in plan.prohibitions:
-        by_industry = bool(code) and any(code.startswith(p) for p in rule.industries)
-        if rule.two_high:
-            by_industry = two_high and (by_industry or not rule.industries)
-        by_equipment = any(e in rule.equipment for e in equipment)
-        by_fuel = any(f in rule.fuels for f in fuels)
-        if by_industry or by_equipment or by_fuel:
-            out.append(rule)
+    """The prohibitions and constraints of the plan that cover a proposed project
+    (``Prohibition.covers``). Forbidding rules first, in plan order."""
+    out = [rule for rule in plan.prohibitions if rule.covers(industry, equipment, fuels, two_high)]
     return sorted(out, key=lambda r: r.effect != "forbids")
 
 

@@ -10,6 +10,7 @@ a target: over which years it holds, whether the higher level sets it, and with 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -277,6 +278,26 @@ class Prohibition(_Model):
     fuels: list[str] = Field(default_factory=list, description="fuels it names, e.g. 煤炭")
     task: str | None = Field(None, description="id of the task whose text holds it")
     note: str | None = None
+
+    def covers(
+        self,
+        industry: str | None = None,
+        equipment: Sequence[str] = (),
+        fuels: Sequence[str] = (),
+        two_high: bool = False,
+    ) -> bool:
+        """Does the rule cover a project of GB/T 4754 code ``industry`` that names ``equipment`` and
+        consumes ``fuels`` (in the plan's words, e.g. 煤炭)? By industry: the code starts with one of the
+        rule's prefixes (a 两高-only rule: and the project is 两高; with no prefixes, every 两高 project);
+        by equipment or fuel: the project names one the rule names, verbatim. The one coverage rule:
+        ``covering_prohibitions``, the energy review and tracking's findings all call it."""
+        code = (industry or "").strip()
+        by_industry = bool(code) and any(code.startswith(p) for p in self.industries)
+        if self.two_high:
+            by_industry = two_high and (by_industry or not self.industries)
+        by_equipment = any(e.strip() in self.equipment for e in equipment)
+        by_fuel = any(f.strip() in self.fuels for f in fuels)
+        return by_industry or by_equipment or by_fuel
 
     @model_validator(mode="after")
     def _covers(self) -> Prohibition:

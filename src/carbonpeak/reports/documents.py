@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from carbonpeak.errors import InvalidInputError, Lang
-from carbonpeak.reports import annual, dispatch, notices, period
+from carbonpeak.reports import annual, dispatch, notices, period, review_sheet
 from carbonpeak.reports.document import Document
 from carbonpeak.reports.render import DOCUMENT_FORMATS, MEDIA, document_bytes
 from carbonpeak.reports.xlsx import workbook_bytes
@@ -22,6 +22,7 @@ ZIP_MEDIA = "application/zip"
 annual_document = annual.document
 period_document = period.document
 dispatch_document = dispatch.document
+review_document = review_sheet.document
 
 
 def document_format(path: Path) -> str:
@@ -92,5 +93,6 @@ __all__ = [
     "document_format",
     "notice_list_bytes",
     "render",
+    "review_document",
     "zip_bytes",
 ]

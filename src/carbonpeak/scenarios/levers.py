@@ -9,14 +9,14 @@ the plan changes the scenario.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from carbonpeak.errors import InvalidInputError
-from carbonpeak.plan import Plan
+from carbonpeak.plan import Indicator, Plan
 from carbonpeak.scenarios.assumptions import apply_assumptions
 from carbonpeak.scenarios.base_year import BaseYear
 from carbonpeak.scenarios.engine import Engine, Inputs, frozen_inputs
@@ -28,8 +28,23 @@ from carbonpeak.scenarios.plan_indicators import find_indicators
 from carbonpeak.scenarios.quantities import rescale
 
 
-def plan_points(plan: Plan, refs: list[str], spec: Lever, scenario: str) -> dict[int, float]:
-    """Year → value of the lever from the plan indicators ``refs``, in the lever's unit."""
+def target_years(ind: Indicator, horizon: Sequence[int] = ()) -> list[int]:
+    """The years a plan target gives the lever a point (plan schema 2 ``holds``): its year; every year
+    ``start_year..year`` of an every_year target; for a standing rule (from_year) its year and every
+    later year of the ``horizon``."""
+    if ind.holds == "every_year" and ind.start_year is not None:
+        return list(range(ind.start_year, ind.year + 1))
+    if ind.holds == "from_year":
+        return [ind.year, *(int(y) for y in horizon if int(y) > ind.year)]
+    return [ind.year]
+
+
+def plan_points(
+    plan: Plan, refs: list[str], spec: Lever, scenario: str, horizon: Sequence[int] = ()
+) -> dict[int, float]:
+    """Year → value of the lever from the plan indicators ``refs``, in the lever's unit; a target
+    that holds over a period or from a year on gives a point in each of its years
+    (``target_years``), so the lever meets it from its first year, not only at its year."""
     points: dict[int, float] = {}
     for ref in refs:
         found = [i for i in find_indicators(plan, ref) if i.value is not None]
@@ -40,12 +55,14 @@ def plan_points(plan: Plan, refs: list[str], spec: Lever, scenario: str) -> dict
                 f"the lever to another indicator id in the scenario file, or give the lever's values there"
             )
         for ind in found:
-            points[ind.year] = KINDS[spec.kind].point(spec, ind, scenario)
+            value = KINDS[spec.kind].point(spec, ind, scenario)
+            for year in target_years(ind, horizon):
+                points[year] = value
     return points
 
 
 def lever_points(
-    spec: Lever, settings: Mapping[str, Any], plan: Plan | None, scenario: str
+    spec: Lever, settings: Mapping[str, Any], plan: Plan | None, scenario: str, horizon: Sequence[int] = ()
 ) -> dict[int, float]:
     """The lever's year → value points: the plan's (``from_plan``), overridden by the file's own."""
     refs = settings.get("from_plan") or []
@@ -57,7 +74,7 @@ def lever_points(
         raise MissingIndicatorError(
             f"scenario {scenario!r}, lever {spec.id!r} reads the plan, but no plan was given"
         )
-    return {**plan_points(plan, refs, spec, scenario), **points}
+    return {**plan_points(plan, refs, spec, scenario, horizon), **points}
 
 
 def lever_masks(base: BaseYear, n_years: int) -> dict[str, dict[str, NDArray[np.bool_]]]:
@@ -86,7 +103,8 @@ def apply_levers(
         settings = dict(settings or {})
         if settings.get("enabled", True) is False:
             continue
-        KINDS[spec.kind].apply(spec, ctx, settings, lever_points(spec, settings, plan, scenario))
+        horizon = [int(y) for y in ctx.inp.years]
+        KINDS[spec.kind].apply(spec, ctx, settings, lever_points(spec, settings, plan, scenario, horizon))
     if ctx.problems:
         raise ScenarioDataError(ctx.problems)
 

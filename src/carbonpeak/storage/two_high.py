@@ -7,14 +7,14 @@ transaction, so the history of each field is kept as well as the disposal histor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Engine, Float, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from carbonpeak.errors import NotFoundError
+from carbonpeak.errors import ConflictError, NotFoundError
 from carbonpeak.ledgers.projects import TwoHighProject
 from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import Base, utcnow
@@ -52,6 +52,7 @@ class TwoHighProjectRow(Base):
     energy: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     approvals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     disposal: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    equipment: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # null: none declared
     illustrative: Mapped[bool] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -86,20 +87,30 @@ class StoredProject:
 
 def _values(project: TwoHighProject) -> dict[str, Any]:
     data = project.model_dump(mode="json")
-    return {k: data[k] for k in SCALARS} | {k: data[k] for k in ("energy", "approvals", "disposal")}
+    return {k: data[k] for k in SCALARS} | {
+        k: data[k] for k in ("energy", "approvals", "disposal", "equipment")
+    }
 
 
 def _stored(row: TwoHighProjectRow) -> StoredProject:
     data = {k: getattr(row, k) for k in (*SCALARS, "energy", "approvals", "disposal")}
+    data["equipment"] = row.equipment or []
     return StoredProject(
         row.id, TwoHighProject.model_validate(data), row.version, row.updated_at, row.updated_by
     )
 
 
 def save_projects(
-    engine: Engine, items: Sequence[tuple[int | None, TwoHighProject]], *, who: str, source: str
+    engine: Engine,
+    items: Sequence[tuple[int | None, TwoHighProject]],
+    *,
+    who: str,
+    source: str,
+    expected: Mapping[int, int] | None = None,
 ) -> list[int]:
-    """Insert (id None) or update projects in ONE transaction, all or nothing; returns their ids."""
+    """Insert (id None) or update projects in ONE transaction, all or nothing; returns their ids.
+    ``expected`` (id → the version the editor read): a row at another version is not overwritten
+    (``ConflictError`` naming who changed it and when; docs/decisions/0301)."""
     ids: list[int] = []
     with Session(engine) as session, session.begin():
         for project_id, project in items:
@@ -109,10 +120,19 @@ def save_projects(
                 session.add(row)
                 audit(session, who=who, source=source, action="create", row=row, before=None)
             else:
-                found = session.get(TwoHighProjectRow, project_id)
+                found = session.get(TwoHighProjectRow, project_id, with_for_update=True)
                 if found is None:
                     raise NotFoundError(f"two-high project {project_id} does not exist")
                 row = found
+                want = (expected or {}).get(project_id)
+                if want is not None and row.version != want:
+                    raise ConflictError(
+                        f"两高项目「{row.name}」已被 {row.updated_by} 于 {row.updated_at:%Y-%m-%d %H:%M} 修改"
+                        f"（当前第 {row.version} 版，您编辑的是第 {want} 版），请刷新后重新修改",
+                        message_en=f"two-high project {row.name!r} was changed by {row.updated_by} at "
+                        f"{row.updated_at:%Y-%m-%d %H:%M} (version {row.version}, you edited version "
+                        f"{want}); reload and apply your change again",
+                    )
                 before = row_dict(row)
                 for key, value in values.items():
                     setattr(row, key, value)

@@ -18,10 +18,11 @@ from carbonpeak.ledgers import LedgerProblems, reportable_fuels
 from carbonpeak.ledgers.projects import label, vocabulary
 from carbonpeak.ledgers.rules import rulebook
 from carbonpeak.ledgers.two_high_access import TwoHighActor
+from carbonpeak.reports import documents
 from carbonpeak.services.two_high import TwoHighService
 from carbonpeak.units.display import number, percent
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
-from carbonpeak.web.core.downloads import table_response
+from carbonpeak.web.core.downloads import attachment, table_response
 from carbonpeak.web.core.render import lang_of, render
 
 pages = APIRouter(include_in_schema=False)
@@ -72,11 +73,44 @@ _WORDS: dict[str, tuple[str, str]] = {
     "benchmark": ("能效水平", "Efficiency level"),
     "no_benchmark": ("无对应标杆", "no benchmark"),
     "headroom": ("区域剩余能耗空间（tce）", "District's remaining energy room (tce)"),
+    "headroom_co2": ("区域剩余碳排放空间（tCO2）", "District's remaining CO2 room (tCO2)"),
+    "co2_share": ("项目占剩余碳排放空间", "Project's share of the CO2 room"),
+    "effect_energy": (
+        "能耗强度累计下降（无项目 / 有项目 / 目标）",
+        "Energy intensity reduction (without / with / target)",
+    ),
+    "effect_co2": (
+        "碳排放强度累计下降（无项目 / 有项目 / 目标）",
+        "CO2 intensity reduction (without / with / target)",
+    ),
+    "effect_nonfossil": ("非化石能源占比（无项目 / 有项目）", "Non-fossil share (without / with)"),
+    "headroom_source": ("空间测算依据", "How the room was computed"),
     "share": ("项目占剩余空间", "Project's share of the room"),
     "edition": ("适用办法", "Rules applied"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "sheet": ("固定资产投资项目节能审查意见表", "Energy review sheet of an investment project"),
+    "findings": ("方案禁止和限制条款核查", "The plan's prohibitions and constraints"),
+    "findings_note": (
+        "方案禁止或严格控制的行业、设备和燃料所覆盖的台账项目；已批准实施且被禁止性条款覆盖的为违反。",
+        "Ledger projects that an industry, equipment or fuel the plan forbids or restricts covers; an "
+        "approved project a forbidding rule covers is a breach.",
+    ),
+    "clause": ("方案条款", "Clause"),
+    "rule_text": ("条款原文", "The plan's words"),
+    "effect": ("性质", "Effect"),
+    "verdict": ("核查结论", "Finding"),
+    "no_findings": (
+        "台账中没有被禁止或限制条款覆盖的项目。",
+        "No ledger project is covered by a prohibition.",
+    ),
+    "download_pdf": ("下载 PDF", "Download PDF"),
+    "download_docx": ("下载 Word", "Download Word"),
+    "equipment": ("主要用能设备", "Equipment"),
+    "equipment_hint": (
+        "项目新建或使用的下列设备（方案禁止或限制的设备）",
+        "Equipment the project installs (named by the plan's prohibitions)",
+    ),
 }
 
 
@@ -86,7 +120,7 @@ def words(request: Request) -> dict[str, str]:
 
 
 def service(request: Request) -> TwoHighService:
-    return TwoHighService(request.app.state.engine, plan=request.app.state.plan)
+    return TwoHighService(request.app.state.engine, plan=request.app.state.plan, from_inventory=True)
 
 
 def actor_of(who: Principal) -> TwoHighActor:
@@ -108,6 +142,21 @@ def project_dict(stored: Any, lang: str) -> dict[str, Any]:
     }
 
 
+def finding_dict(f: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A finding with the words a person reads (no codes)."""
+    zh = lang != "en"
+    if f["breach"]:
+        verdict = "违反禁止性规定" if zh else "breach of a prohibition"
+    elif f["predates_plan"]:
+        verdict = "方案印发前已批（存量）" if zh else "approved before the plan (existing)"
+    elif f["effect"] == "forbids":
+        verdict = "禁止类，不得审批" if zh else "forbidden: not to be approved"
+    else:
+        verdict = "严格控制类，须论证" if zh else "restricted: to be justified"
+    effect = ("禁止" if zh else "forbids") if f["effect"] == "forbids" else ("限制" if zh else "restricts")
+    return f | {"stage_label": label("stages", f["stage"], lang), "effect_label": effect, "verdict": verdict}
+
+
 def _filters(
     stage: str | None, industry: str | None, location: str | None, disposal: str | None
 ) -> dict[str, Any]:
@@ -125,7 +174,9 @@ def two_high_page(
 ) -> Response:
     lang = lang_of(request)
     filters = _filters(stage, industry, location, disposal)
-    rows = [project_dict(s, lang) for s in service(request).projects(actor_of(who), **filters)]
+    svc = service(request)
+    rows = [project_dict(s, lang) for s in svc.projects(actor_of(who), **filters)]
+    found = [finding_dict(f, lang) for f in svc.findings(actor_of(who), **filters)]
     vocab = vocabulary()
     key = "en" if lang == "en" else "zh"
     return render(
@@ -134,6 +185,7 @@ def two_high_page(
         {
             "tw": words(request),
             "rows": rows,
+            "findings": found,
             "filters": filters,
             "stages": {k: v[key] for k, v in vocab["stages"].items()},
             "disposals": {k: v[key] for k, v in vocab["disposals"].items()},
@@ -167,7 +219,14 @@ def _form_context(request: Request, **extra: Any) -> dict[str, Any]:
         {"code": code, "name": name, "units": UNIT_CHOICES[FUELS[code].unit]}
         for code, name in reportable_fuels().items()
     ]
-    return {"tw": words(request), "fuels": fuels, "products": list(rulebook().benchmarks), **extra}
+    named = [e for rule in request.app.state.plan.prohibitions for e in rule.equipment]
+    return {
+        "tw": words(request),
+        "fuels": fuels,
+        "products": list(rulebook().benchmarks),
+        "equipment": list(dict.fromkeys(named)),
+        **extra,
+    }
 
 
 @pages.get("/two-high/review", response_class=HTMLResponse)
@@ -180,6 +239,7 @@ def two_high_review_form(request: Request, who: Reviewer) -> Response:
 async def two_high_review_submit(request: Request, who: Reviewer) -> Response:
     form = await request.form()
     fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    equipment = [str(v) for v in form.getlist("equipment") if isinstance(v, str)][:20]
     energy, labels = [], []
     for fuel, name in reportable_fuels().items():
         amount = fields.get(f"amount_{fuel}", "").strip()
@@ -195,6 +255,7 @@ async def two_high_review_submit(request: Request, who: Reviewer) -> Response:
         "start_year": int(year) if year.isdigit() else year,
         "value_added": fields.get("value_added") or None,
         "review_date": fields.get("review_date") or None,
+        "equipment": equipment,
         "energy": energy,
     }
     try:
@@ -206,7 +267,7 @@ async def two_high_review_submit(request: Request, who: Reviewer) -> Response:
             if where.startswith("energy[") and "]" in where:
                 where = labels[int(where[7 : where.index("]")])] + where[where.index("]") + 1 :]
             messages.append(f"{where}: {p.message}")
-        context = _form_context(request, form=fields, problems=messages)
+        context = _form_context(request, form=fields | {"equipment": equipment}, problems=messages)
         return render(request, "two_high_review.html", context, 422)
     return _sheet(request, result)
 
@@ -232,6 +293,24 @@ def two_high_review_sheet(
     return _sheet(request, found[0])
 
 
+@pages.get("/two-high/reviews/{review_id}/sheet")
+def two_high_review_download(
+    request: Request,
+    who: Reviewer,
+    review_id: Annotated[int, FastPath(ge=1)],
+    format: Annotated[Literal["pdf", "docx", "html"], Query()] = "pdf",
+) -> Response:
+    """The stored review's sheet as a document written by ``carbonpeak.reports`` (the CLI's
+    ``ledger review --out`` writes the same document)."""
+    found = [r for r in service(request).reviews(actor_of(who)) if r["id"] == review_id]
+    if not found:
+        raise NotFoundError(f"energy review {review_id} does not exist")
+    doc = documents.review_document(found[0], request.app.state.plan.plan.district, lang_of(request))
+    return attachment(
+        documents.render(doc, format), documents.MEDIA[format], f"energy-review-{review_id}.{format}"
+    )
+
+
 @api.get("/two-high/projects")
 def api_projects(
     request: Request,
@@ -245,6 +324,21 @@ def api_projects(
     lang = lang_of(request)
     stored = service(request).projects(actor_of(who), **_filters(stage, industry, location, disposal))
     return [project_dict(s, lang) for s in stored]
+
+
+@api.get("/two-high/findings")
+def api_findings(
+    request: Request,
+    who: Reader,
+    stage: Filter = None,
+    industry: Filter = None,
+    location: Filter = None,
+    disposal: Filter = None,
+) -> list[dict[str, Any]]:
+    """The projects the caller sees that a prohibition or constraint of the plan covers, with the
+    clause, its text, forbids/restricts and whether an approved project breaches it."""
+    filters = _filters(stage, industry, location, disposal)
+    return [finding_dict(f, lang_of(request)) for f in service(request).findings(actor_of(who), **filters)]
 
 
 @api.post("/two-high/reviews")
