@@ -74,6 +74,7 @@ class ForestParcelRow(Base):
     volume_m3_per_ha: Mapped[float | None] = mapped_column(Float, nullable=True)
     dbh_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
     height_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    stems_per_ha: Mapped[float | None] = mapped_column(Float, nullable=True)
     increment_m3_per_ha: Mapped[float | None] = mapped_column(Float, nullable=True)
     loss_m3: Mapped[float | None] = mapped_column(Float, nullable=True)
     survey_kind: Mapped[str] = mapped_column(String(20))
@@ -105,6 +106,7 @@ _FIELDS = [
     "volume_m3_per_ha",
     "dbh_cm",
     "height_m",
+    "stems_per_ha",
     "increment_m3_per_ha",
     "loss_m3",
     "survey_kind",
