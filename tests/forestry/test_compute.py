@@ -134,7 +134,8 @@ def test_volume_from_diameter_and_height_by_hand(tmp_path: Path) -> None:
     path = tmp_path / "dbh.csv"
     # D: poplar 2 hm², no volume, DBH 20 cm, height 15 m, 600 stems/hm²; E: volume given (wins)
     path.write_text(
-        DBH_HEADER + "D,2024,团泊镇,2,hm²,乔木林,杨树,,20,15,600\nE,2024,团泊镇,1,hm²,乔木林,杨树,50,20,15,600\n",
+        DBH_HEADER
+        + "D,2024,团泊镇,2,hm²,乔木林,杨树,,20,15,600\nE,2024,团泊镇,1,hm²,乔木林,杨树,50,20,15,600\n",
         encoding="utf-8",
     )
     parcels = read_table(path, params)

@@ -113,3 +113,26 @@ def test_demo_zone_is_illustrative_and_not_the_district(engine: Engine) -> None:
         "national-reserve-forest",
         "tuanbo-bird-reserve-restoration",
     }
+
+
+def test_the_offices_wetland_factor_is_stored_audited_and_used(engine: Engine, tmp_path: Path) -> None:
+    svc = _svc(engine)
+    svc.import_file(
+        OFFICE, _file(tmp_path, HEADER + "W,2024,团泊镇,45,亩,湿地,,\n"), area_name="团泊", scope="zone",
+        source="湿地调查",
+    )  # fmt: skip
+    assert svc.wetland_setting(DEPT) is None
+    assert svc.figures(DEPT, "团泊")["sinks"][2024]["wetland_t"] is None  # not set: the page shows —
+    with pytest.raises(NotAllowedError):
+        svc.set_wetland_factor(DEPT, "3", "x")
+    with pytest.raises(InvalidInputError) as info:
+        svc.set_wetland_factor(OFFICE, "abc", "")
+    assert [p.field for p in info.value.problems] == ["t_co2_per_ha_year", "source"]
+    svc.set_wetland_factor(OFFICE, "2.5", "湿地监测报告 2024")
+    fresh = _svc(engine)  # a new service reads the stored setting
+    sink = fresh.figures(DEPT, "团泊")["sinks"][2024]
+    assert sink["wetland_t"] == pytest.approx(3 * 2.5) and sink["wetland_source"] == "湿地监测报告 2024"
+    assert fresh.wetland_setting(DEPT)["updated_by"] == "wang"  # type: ignore[index]
+    with Session(engine) as s:
+        audit = s.scalars(select(AuditRow).where(AuditRow.table_name == "forest_wetland_factor")).all()
+    assert [a.action for a in audit] == ["create"] and audit[0].after["t_co2_per_ha_year"] == 2.5

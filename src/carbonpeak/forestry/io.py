@@ -172,7 +172,11 @@ def parcels_from_records(
                         "without a volume, mean DBH, mean height and stems per hm² are all needed",
                     )
             if coded.get("species") is None:
-                bad("species", "按胸径树高计算蓄积量须填写树种", "the form-factor method needs the species group")
+                bad(
+                    "species",
+                    "按胸径树高计算蓄积量须填写树种",
+                    "the form-factor method needs the species group",
+                )
         if val.get("parcel_id") and year is not None:
             key = (str(val["parcel_id"]), year)
             if key in seen:

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from carbonpeak.forestry import Parcel
+from carbonpeak.forestry import Parcel, WetlandFactor
 from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import Base, utcnow
 from carbonpeak.storage.tracking import audit, row_dict
@@ -80,6 +80,23 @@ class ForestParcelRow(Base):
     survey_kind: Mapped[str] = mapped_column(String(20))
     project: Mapped[str | None] = mapped_column(String(80), nullable=True)
     geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class WetlandFactorRow(Base):
+    """The office's wetland sink factor (tCO2 per hm² and year) with the source it entered; one row
+    (``id`` 1). Every change is audited."""
+
+    __tablename__ = "forest_wetland_factor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    t_co2_per_ha_year: Mapped[float] = mapped_column(Float)
+    factor_source: Mapped[str] = mapped_column(Text)
+    illustrative: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
 
 
 @dataclass(frozen=True)
@@ -192,3 +209,36 @@ def parcels(engine: Engine, area_name: str) -> dict[int, list[Parcel]]:
                 Parcel(survey_year=int(year), **{f: getattr(r, f) for f in _FIELDS})
             )
         return out
+
+
+def save_wetland_factor(
+    engine: Engine, factor: WetlandFactor, *, who: str, source: str
+) -> tuple[WetlandFactor, str, dt.datetime]:
+    """Store the office's wetland factor (audited, one transaction); returns it with who and when."""
+    with Session(engine) as session, session.begin():
+        row = session.get(WetlandFactorRow, 1)
+        before = row_dict(row) if row is not None else None
+        if row is None:
+            row = WetlandFactorRow(id=1, created_by=who)
+            session.add(row)
+        row.t_co2_per_ha_year, row.factor_source = factor.t_co2_per_ha_year, factor.source
+        row.illustrative, row.source, row.updated_by, row.updated_at = (
+            factor.illustrative,
+            source,
+            who,
+            utcnow(),
+        )
+        audit(
+            session, who=who, source=source, action="update" if before else "create", row=row, before=before
+        )
+        return factor, who, row.updated_at
+
+
+def wetland_factor(engine: Engine) -> tuple[WetlandFactor, str, dt.datetime] | None:
+    """The stored wetland factor with who set it and when, or None (not set)."""
+    with Session(reader(engine)) as session:
+        row = session.get(WetlandFactorRow, 1)
+        if row is None:
+            return None
+        factor = WetlandFactor(row.t_co2_per_ha_year, row.factor_source, illustrative=row.illustrative)
+        return factor, row.updated_by, row.updated_at
