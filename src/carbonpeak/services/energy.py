@@ -149,6 +149,17 @@ class EnergyService:
             "illustrative": any(p.illustrative for p in projects) or any(s.illustrative for s in stations),
         }
 
+    def lever_capacity(
+        self, actor: LedgerActor, years: Iterable[int], *, expected: bool = True
+    ) -> dict[int, float]:
+        """Renewable capacity by year (MW) for the scenario's renewable lever ("capacity from the
+        project ledger", ``scenarios.ledger_capacity``): the pipeline's expected series, or the
+        grid-connected one; years with no renewable capacity at all are left out."""
+        series = energy_projects.renewable_lever_mw(
+            self.projects(actor), sorted(set(years)), expected=expected
+        )
+        return {y: mw for y, mw in series.items() if mw > 0}
+
     def computed_values(self, actor: LedgerActor, years: Iterable[int]) -> list[ComputedValue]:
         """The ledgers' roll-ups in the plan's metrics (renewable_capacity 万千瓦, storage_ratio %,
         charging_piles 台) with their inputs, for ``TrackingService.store_computed``."""
