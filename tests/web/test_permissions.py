@@ -30,6 +30,7 @@ SAMPLES = {
     "enterprise_id": "91120118EXAMP0001Y",
     "period": "2025-01",
     "review_id": "1",
+    "project_id": "no-such-project",
     "username": "no-such-user",  # account administration must not change the test users mid-matrix
 }
 OWNER_PARAM = {"task_id", "indicator_id"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +15,17 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine
 
 from carbonpeak.errors import NotFoundError
-from carbonpeak.ledgers import charging, energy_projects, geo
+from carbonpeak.ledgers import charging, energy_projects, energy_tables, geo
 from carbonpeak.ledgers.access import LedgerActor, check_may_edit_energy, check_may_read_energy
 from carbonpeak.ledgers.charging import Station
-from carbonpeak.ledgers.energy_file import read_projects, read_stations
+from carbonpeak.ledgers.energy_file import PROJECT_COLUMNS, project_from_record, read_projects, read_stations
 from carbonpeak.ledgers.energy_projects import EnergyProject
 from carbonpeak.storage import energy as repo
 from carbonpeak.tracking.model import ComputedValue
 
 log = logging.getLogger(__name__)
 SOURCE = "energy and charging ledgers"
+FIXED = ("id", "illustrative")  # not changed by an edit
 
 
 class EnergyService:
@@ -58,6 +59,38 @@ class EnergyService:
         added, changed = repo.save_projects(self.engine, [project], who=actor.name, source=source)
         log.info("%s saved project %s", actor.name, project.id)
         return bool(added or changed)
+
+    def project_version(self, actor: LedgerActor, project_id: str) -> tuple[int, str, str]:
+        """(version, who changed it last, when) of a project: the version an edit must name."""
+        check_may_read_energy(actor)
+        found = repo.project_version(self.engine, project_id)
+        if found is None:
+            raise NotFoundError(f"没有编号为 {project_id} 的项目", message_en=f"no project {project_id}")
+        return found
+
+    def edit_project(
+        self,
+        actor: LedgerActor,
+        project_id: str,
+        changes: Mapping[str, str],
+        *,
+        expected_version: int,
+        source: str = "web form",
+        file: str = "<form>",
+    ) -> tuple[EnergyProject, bool, int]:
+        """Edit one project from the template's columns as text (a form or the API): the same rules as
+        an import, every problem named by field; refused (ConflictError) when the project changed
+        since ``expected_version``. Its id and 示例数据 flag stay. (project, changed, version now)."""
+        check_may_edit_energy(actor)
+        current = self.project(actor, project_id)
+        record = {k: "" if v is None else str(v) for k, v in energy_tables.project_row(current).items()}
+        record |= {k: str(v) for k, v in changes.items() if k in PROJECT_COLUMNS and k not in FIXED}
+        edited = project_from_record(record, file=file)
+        changed, version = repo.save_project_checked(
+            self.engine, edited, expected_version=expected_version, who=actor.name, source=source
+        )
+        log.info("%s edited project %s (version %d)", actor.name, project_id, version)
+        return edited, changed, version
 
     # -- stations and outlines --------------------------------------------------------------------
     def stations(self, actor: LedgerActor) -> list[Station]:

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import Path as FastPath
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
+from carbonpeak.errors import ConflictError
 from carbonpeak.ledgers import energy_tables
 from carbonpeak.ledgers.access import LedgerActor
+from carbonpeak.ledgers.energy_file import PROJECT_COLUMNS
 from carbonpeak.ledgers.energy_projects import kinds, status_labels, timeline
+from carbonpeak.ledgers.errors import LedgerProblems
 from carbonpeak.services.energy import EnergyService
 from carbonpeak.units.registry import convert
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
@@ -24,6 +30,7 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["energy and charging ledgers"])
 
 Reader = Annotated[Principal, Depends(permit("office", "department", "viewer"))]
+Office = Annotated[Principal, Depends(permit("office"))]
 YEARS = range(2020, 2031)
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -58,7 +65,27 @@ _WORDS: dict[str, tuple[str, str]] = {
     "pilot": ("源荷互动试点", "Vehicle-grid pilot"),
     "no_core": ("未设核心区", "no core area"),
     "storage_flag": ("储能配置低于15%（原则上）", "storage below 15% (in principle)"),
+    "edit_title": ("编辑项目", "Edit project"),
+    "edit": ("编辑", "Edit"),
+    "back": ("返回项目台账", "Back to the ledger"),
+    "version": ("版本", "Version"),
+    "last_change": ("最近修改", "Last changed"),
+    "errors": ("未保存，请修改：", "Not saved; please correct:"),
+    "save": ("保存", "Save"),
+    "saved": ("已保存：", "Saved: "),
+    "unchanged": ("未作修改：", "Nothing changed: "),
 }
+# The editable fields of one project, in the template's columns (id and 示例数据 stay as stored).
+EDIT_FIELDS = (
+    *("name", "kind", "capacity", "unit", "location", "owner", "status"),
+    *("planned_on", "approved_on", "construction_on", "expected_commissioning", "actual_commissioning"),
+    *("retired_on", "centralized", "storage_mw", "storage_mwh", "plan_project_id", "task_id", "note"),
+)
+DATE_FIELDS = (
+    *("planned_on", "approved_on", "construction_on", "expected_commissioning", "actual_commissioning"),
+    "retired_on",
+)
+ProjectPath = Annotated[str, FastPath(min_length=1, max_length=64, description="project id")]
 
 
 def words(lang: Lang) -> dict[str, str]:
@@ -128,8 +155,83 @@ def energy_page(request: Request, who: Reader) -> Response:
             "rows": rows,
             "chart": json.dumps(chart, ensure_ascii=False),
             "illustrative": roll["illustrative"],
+            "may_edit": who.role == "office",
+            "saved": request.query_params.get("saved", "")[:64],
+            "unchanged": request.query_params.get("unchanged", "")[:64],
         },
     )
+
+
+def _edit_page(
+    request: Request,
+    who: Principal,
+    project_id: str,
+    *,
+    form: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+    conflict: str = "",
+) -> HTMLResponse:
+    lang = lang_of(request)
+    svc, actor = service(request), actor_of(who)
+    project = svc.project(actor, project_id)
+    version, updated_by, updated_at = svc.project_version(actor, project_id)
+    stored = energy_tables.project_row(project)
+    label = "en" if lang == "en" else "zh"
+    choices = {
+        "kind": [(v["zh"], v[label]) for v in kinds().values()],
+        "status": [(v["zh"], v[label]) for v in status_labels().values()],
+        "centralized": [("否", "否 no"), ("是", "是 yes")],
+    }
+    values = {k: "" if stored.get(k) is None else str(stored[k]) for k in EDIT_FIELDS} | (form or {})
+    fields = [
+        {"key": k, "label": PROJECT_COLUMNS[k], "value": values.get(k, ""), "choices": choices.get(k),
+         "date": k in DATE_FIELDS}
+        for k in EDIT_FIELDS
+    ]  # fmt: skip
+    context = {
+        "nw": words(lang),
+        "p": project,
+        "fields": fields,
+        "version": version if form is None or conflict else form.get("version", version),
+        "updated_by": updated_by,
+        "updated_at": updated_at,
+        "problems": problems or [],
+        "conflict": conflict,
+    }
+    return render(request, "energy_project.html", context, 409 if conflict else 422 if problems else 200)
+
+
+@pages.get("/energy/projects/{project_id}", response_class=HTMLResponse)
+def project_edit_page(request: Request, who: Office, project_id: ProjectPath) -> Response:
+    """The office edits one project (CSRF form, optimistic version, audited)."""
+    return _edit_page(request, who, project_id)
+
+
+@pages.post("/energy/projects/{project_id}", response_class=HTMLResponse)
+async def project_edit(request: Request, who: Office, project_id: ProjectPath) -> Response:
+    form = await request.form()
+    fields = {
+        k: str(v)[:2000] for k, v in form.items() if isinstance(v, str) and k in (*EDIT_FIELDS, "version")
+    }
+    lang = lang_of(request)
+    try:
+        version = int(fields.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        _, changed, _ = service(request).edit_project(
+            actor_of(who),
+            project_id,
+            {k: v for k, v in fields.items() if k != "version"},
+            expected_version=version,
+        )
+    except LedgerProblems as exc:
+        problems = [f"{p.column or p.field or ''}：{p.text(lang)}" for p in exc.problems]
+        return _edit_page(request, who, project_id, form=fields, problems=problems)
+    except ConflictError as exc:
+        return _edit_page(request, who, project_id, form=fields, conflict=exc.describe(lang))
+    key = "saved" if changed else "unchanged"
+    return RedirectResponse(f"/energy?{urlencode({key: project_id})}#projects-table", 303)
 
 
 @pages.get("/energy/export")
@@ -189,6 +291,43 @@ def _map_data(r: dict[str, Any]) -> dict[str, Any]:
 def api_projects(request: Request, who: Reader) -> list[dict[str, Any]]:
     """Every project of the pipeline."""
     return [p.model_dump(mode="json") for p in service(request).projects(actor_of(who))]
+
+
+class ProjectEdit(BaseModel):
+    """An edit of one project: the version read, and the changed fields as the template writes them
+    (kind and status in Chinese or as codes, dates YYYY-MM-DD, 集中式 是/否)."""
+
+    version: int = Field(ge=1, description="the version the edit is based on (GET .../projects/{id})")
+    changes: dict[str, str | float | None] = Field(
+        max_length=len(EDIT_FIELDS), description=f"fields to change: {', '.join(EDIT_FIELDS)}"
+    )
+
+
+@api.get("/energy/projects/{project_id}")
+def api_project(request: Request, who: Reader, project_id: ProjectPath) -> dict[str, Any]:
+    """One project with its version (for an edit)."""
+    svc, actor = service(request), actor_of(who)
+    version, updated_by, updated_at = svc.project_version(actor, project_id)
+    return svc.project(actor, project_id).model_dump(mode="json") | {
+        "version": version, "updated_by": updated_by, "updated_at": updated_at,
+    }  # fmt: skip
+
+
+@api.put("/energy/projects/{project_id}")
+def api_edit_project(request: Request, who: Office, project_id: ProjectPath, body: ProjectEdit) -> Any:
+    """Edit one project (office only, audited); 422 with every problem located, 409 when the project
+    changed since ``version``."""
+    unknown = sorted(set(body.changes) - set(EDIT_FIELDS))
+    if unknown:
+        return JSONResponse({"detail": f"fields not editable: {', '.join(unknown)}"}, 422)
+    changes = {
+        k: "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+        for k, v in body.changes.items()
+    }
+    edited, changed, version = service(request).edit_project(
+        actor_of(who), project_id, changes, expected_version=body.version, source="api", file="<api>"
+    )
+    return edited.model_dump(mode="json") | {"version": version, "changed": changed}
 
 
 @api.get("/energy/rollup")
