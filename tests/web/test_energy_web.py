@@ -144,3 +144,62 @@ def test_office_edits_one_project_with_csrf_version_and_located_errors(users: di
     assert wrong.status_code == 422
     assert wrong.json()["problems"][0]["field"] == "expected_commissioning"
     assert office.get("/api/v1/energy/projects/nope").status_code == 404  # type: ignore[attr-defined]
+
+
+def _square(lon: float, lat: float, d: float) -> dict[str, object]:
+    ring = [
+        [lon - d, lat - d],
+        [lon + d, lat - d],
+        [lon + d, lat + d],
+        [lon - d, lat + d],
+        [lon - d, lat - d],
+    ]
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def test_office_uploads_the_core_area_all_or_nothing(users: dict[str, object]) -> None:
+    office, dept = users["office"], users["dept_a"]
+    assert 'id="outline-form"' in office.get("/charging?cell=2000").text  # type: ignore[attr-defined]
+    assert 'id="outline-form"' not in dept.get("/charging?cell=2000").text  # type: ignore[attr-defined]
+    token = _csrf(office)
+    point = {"type": "FeatureCollection", "features": [
+        _square(116.97, 38.95, 0.02), {"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]}},
+    ]}  # fmt: skip
+    before = office.get("/api/v1/charging/coverage?cell=2000").json()["core"]  # type: ignore[attr-defined]
+    bad = office.post(  # type: ignore[attr-defined]
+        "/charging/areas",
+        data={"csrf_token": token, "area": "core", "crs": "WGS84", "label": "核心区（测试）"},
+        files={"file": ("core.geojson", json.dumps(point).encode(), "application/geo+json")},
+    )
+    assert bad.status_code == 422
+    errors = bad.text.split('id="form-errors"')[1].split("</div>")[0]
+    assert "core.geojson" in errors and "features[1].geometry" in errors
+    assert office.get("/api/v1/charging/coverage?cell=2000").json()["core"] == before  # type: ignore[attr-defined]
+    not_json = office.post(  # type: ignore[attr-defined]
+        "/charging/areas",
+        data={"csrf_token": token, "area": "core", "crs": "WGS84"},
+        files={"file": ("core.geojson", b"{oops", "application/geo+json")},
+    )
+    assert not_json.status_code == 422 and "GeoJSON" in not_json.text
+    refused = dept.post(  # type: ignore[attr-defined]
+        "/charging/areas",
+        data={"csrf_token": _csrf(dept), "area": "core", "crs": "WGS84"},
+        files={
+            "file": ("core.geojson", json.dumps(_square(116.97, 38.95, 0.02)).encode(), "application/json")
+        },
+    )
+    assert refused.status_code == 403
+    done = office.post(  # type: ignore[attr-defined]
+        "/charging/areas",
+        data={"csrf_token": token, "area": "core", "crs": "WGS84", "label": "核心区（测试）"},
+        files={
+            "file": ("core.geojson", json.dumps(_square(116.97, 38.95, 0.02)).encode(), "application/json")
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    page = office.get(done.headers["location"].split("#")[0] + "&cell=2000").text  # type: ignore[attr-defined]
+    assert 'id="outline-saved"' in page
+    core = office.get("/api/v1/charging/coverage?cell=2000").json()["core"]  # type: ignore[attr-defined]
+    assert core["label_zh"] == "核心区（测试）" and core["illustrative"] is False
+    assert core["geojson"]["coordinates"][0][0] == pytest.approx([116.95, 38.93])

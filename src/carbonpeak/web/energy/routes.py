@@ -5,6 +5,7 @@ Enterprises and the public reach none of it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -18,7 +19,8 @@ from carbonpeak.ledgers import energy_tables
 from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.ledgers.energy_file import PROJECT_COLUMNS
 from carbonpeak.ledgers.energy_projects import kinds, status_labels, timeline
-from carbonpeak.ledgers.errors import LedgerProblems
+from carbonpeak.ledgers.errors import LedgerError, LedgerProblems
+from carbonpeak.ledgers.geo import parse_crs
 from carbonpeak.services.energy import EnergyService
 from carbonpeak.units.registry import convert
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
@@ -74,7 +76,22 @@ _WORDS: dict[str, tuple[str, str]] = {
     "save": ("保存", "Save"),
     "saved": ("已保存：", "Saved: "),
     "unchanged": ("未作修改：", "Nothing changed: "),
+    "outline_upload": (
+        "上传区界或核心区（GeoJSON）",
+        "Upload the district boundary or the core area (GeoJSON)",
+    ),
+    "area_kind": ("区域", "Area"),
+    "area_expected": ("应为区界或核心区", "expected the district boundary or the core area"),
+    "crs": ("坐标系", "Coordinates"),
+    "label": ("名称（可选）", "Label (optional)"),
+    "approximate_flag": ("近似边界（非法定边界）", "approximate (not a legal boundary)"),
+    "file": ("文件", "File"),
+    "file_missing": ("请选择 GeoJSON 文件", "choose a GeoJSON file"),
+    "file_large": ("文件超过 5 MB", "file larger than 5 MB"),
+    "upload": ("上传", "Upload"),
+    "uploaded": ("已保存新的边界", "The new outline is stored"),
 }
+MAX_OUTLINE_BYTES = 5 * 1024 * 1024
 # The editable fields of one project, in the template's columns (id and 示例数据 stay as stored).
 EDIT_FIELDS = (
     *("name", "kind", "capacity", "unit", "location", "owner", "status"),
@@ -254,6 +271,17 @@ def energy_export(
 def charging_page(
     request: Request, who: Reader, cell: Annotated[float, Query(ge=100, le=5000)] = 500
 ) -> Response:
+    return _charging(request, who, cell)
+
+
+def _charging(
+    request: Request,
+    who: Principal,
+    cell: float = 500,
+    *,
+    problems: list[str] | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     lang = lang_of(request)
     result = service(request).analysis(actor_of(who), cell_m=cell, proposals=5)
     illustrative = any(s["illustrative"] for s in result["stations"]) or bool(
@@ -269,8 +297,58 @@ def charging_page(
             "district_label": label,
             "map": json.dumps(_map_data(result), ensure_ascii=False),
             "illustrative": illustrative,
+            "may_upload": who.role == "office",
+            "problems": problems or [],
+            "form": form or {},
+            "uploaded": request.query_params.get("uploaded", "") in ("district", "core"),
         },
+        422 if problems else 200,
     )
+
+
+@pages.post("/charging/areas", response_class=HTMLResponse)
+async def charging_area_upload(request: Request, who: Office) -> Response:
+    """The office uploads the district boundary or the core area (GeoJSON): all or nothing, every
+    problem located (file, feature); audited."""
+    async with request.form() as form:
+        fields = {k: str(v)[:200] for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        upload = form.get("file")
+        data, name = b"", ""
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            name = Path(upload.filename).name[:120] or "outline.geojson"
+            data = await upload.read(MAX_OUTLINE_BYTES + 1)
+    lang = lang_of(request)
+    w = words(lang)
+    problems: list[str] = []
+    area = fields.get("area", "")
+    if area not in ("district", "core"):
+        problems.append(f"{w['area_kind']}：{w['area_expected']}")
+    try:
+        crs = parse_crs(fields.get("crs", "WGS84"))
+    except LedgerError as exc:
+        problems.append(f"{w['crs']}：{exc.describe(lang)}")
+        crs = "WGS84"
+    if not name:
+        problems.append(f"{w['file']}：{w['file_missing']}")
+    elif len(data) > MAX_OUTLINE_BYTES:
+        problems.append(f"{name}：{w['file_large']}")
+    if not problems:
+        try:
+            service(request).set_area(
+                actor_of(who),
+                area,
+                data,
+                file=name,
+                crs=crs,
+                label=fields.get("label", "").strip(),
+                approximate=fields.get("approximate") == "1",
+            )
+        except LedgerError as exc:
+            problems = [f"{p.location(lang)}：{p.text(lang)}" if p.location(lang) else p.text(lang)
+                        for p in exc.problems]  # fmt: skip
+    if problems:
+        return _charging(request, who, problems=problems, form=fields)
+    return RedirectResponse(f"/charging?uploaded={area}#outline-upload", 303)
 
 
 def _map_data(r: dict[str, Any]) -> dict[str, Any]:
