@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +45,7 @@ class EnergyService:
         return found
 
     def import_projects(self, actor: LedgerActor, path: str | Path) -> tuple[int, int]:
-        check_may_edit_energy(actor)
-        projects = read_projects(path)
-        added, changed = repo.save_projects(
-            self.engine, projects, who=actor.name, source=f"import {Path(path).name}"
-        )
-        log.info("%s imported projects %s: %d added, %d changed", actor.name, Path(path).name, added, changed)
-        return added, changed
+        return self._import(actor, path, "projects", read_projects, repo.save_projects)
 
     def save_project(self, actor: LedgerActor, project: EnergyProject, *, source: str = "web form") -> bool:
         """Store one edited project (audited); True when something changed."""
@@ -98,12 +92,21 @@ class EnergyService:
         return repo.list_stations(self.engine)
 
     def import_stations(self, actor: LedgerActor, path: str | Path) -> tuple[int, int]:
+        return self._import(actor, path, "stations", read_stations, repo.save_stations)
+
+    def _import(
+        self,
+        actor: LedgerActor,
+        path: str | Path,
+        what: str,
+        read: Callable[[str | Path], Sequence[Any]],
+        save: Callable[..., tuple[int, int]],
+    ) -> tuple[int, int]:
+        """Read a ledger file (all or nothing, located problems) and store it in one transaction."""
         check_may_edit_energy(actor)
-        stations = read_stations(path)
-        added, changed = repo.save_stations(
-            self.engine, stations, who=actor.name, source=f"import {Path(path).name}"
-        )
-        log.info("%s imported stations %s: %d added, %d changed", actor.name, Path(path).name, added, changed)
+        items = read(path)
+        added, changed = save(self.engine, items, who=actor.name, source=f"import {Path(path).name}")
+        log.info("%s imported %s %s: %d added, %d changed", actor.name, what, Path(path).name, added, changed)
         return added, changed
 
     def set_area(
