@@ -136,3 +136,37 @@ def test_the_offices_wetland_factor_is_stored_audited_and_used(engine: Engine, t
     with Session(engine) as s:
         audit = s.scalars(select(AuditRow).where(AuditRow.table_name == "forest_wetland_factor")).all()
     assert [a.action for a in audit] == ["create"] and audit[0].after["t_co2_per_ha_year"] == 2.5
+
+
+def test_a_district_survey_replaces_the_inventorys_sink_line(engine: Engine, tmp_path: Path) -> None:
+    from carbonpeak.accounting import read_activity
+    from carbonpeak.services import inventory as inventory_service
+    from tests.conftest import REPO
+
+    activity = read_activity(REPO / "data" / "demo" / "jinghai-activity-2020-2024.csv")
+    inventory_service.store_activity(engine, activity, file_name="demo.csv", who="wang", source="test")
+
+    def forest_rows() -> dict[int, float]:
+        stored = inventory_service.current(engine)
+        assert stored is not None
+        tidy = stored.inventory.tidy
+        rows = tidy[(tidy["category"] == "co2_sink") & (tidy["sector"] == "land_use|forest")]
+        return {int(y): float(v) for y, v in zip(rows["year"], rows["value"], strict=True)}
+
+    entered = forest_rows()
+    assert entered[2021] == 72100.0 and inventory_service.current(engine).sink_from_database == {}  # type: ignore[union-attr]
+    # a zone's survey never replaces the district's line
+    _svc(engine).import_file(OFFICE, _file(tmp_path), area_name="林海", scope="zone", source="片区")
+    assert forest_rows() == entered
+    _svc(engine).import_file(OFFICE, _file(tmp_path), area_name="静海区", scope="district", source="二类调查")
+    replaced = forest_rows()
+    # the hand-computed stock-difference sink of the three parcels (test_compute: 89.3742 tCO2/yr)
+    # plus the new stand D, in every year 2021–2024; 2020 (no interval ends there) keeps the entered row
+    assert replaced[2020] == entered[2020]
+    database = {r["year"]: r["amount"] for r in _svc(engine).inventory_rows(OFFICE, "静海区")}
+    assert {y: replaced[y] for y in (2021, 2022, 2023, 2024)} == database
+    assert replaced[2021] != entered[2021]
+    notes = inventory_service.current(engine).sink_from_database  # type: ignore[union-attr]
+    assert (
+        sorted(notes) == [2021, 2022, 2023, 2024] and "储量变化法" in notes[2021] and "静海区" in notes[2021]
+    )

@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from carbonpeak.accounting import read_activity
 from carbonpeak.plan import load_plan
 from carbonpeak.plan.loader import resolve_plan
+from carbonpeak.services import inventory as inventory_service
 from carbonpeak.services.forestry import ForestryService, load_demo
 from carbonpeak.tracking.model import Actor
+from tests.conftest import REPO
 from tests.web.conftest import LiveServer, csrf_of, login, start
 
 
@@ -158,3 +161,14 @@ def test_district_cover_chart_against_the_target(forest_live: LiveServer, tmp_pa
         assert chart["targets"] == [{"year": 2025, "value": 10.5}]
         stock = client.get("/api/v1/indicators/forest_stock_2030/evaluation").json()
         assert stock["state"] != "no_data"
+        # the inventory names where its sink line comes from: the database, with the method
+        inventory_service.store_activity(
+            forest_live.engine,
+            read_activity(REPO / "data" / "demo" / "jinghai-activity-2020-2024.csv"),
+            file_name="demo.csv",
+            who="wang",
+            source="test",
+        )
+        page = client.get("/inventory").text
+        flag = page.split('id="inventory-sink-source"')[1].split("</div>")[0]
+        assert "林业碳汇数据库" in flag and "2024：储量变化法" in flag

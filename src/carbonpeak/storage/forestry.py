@@ -242,3 +242,21 @@ def wetland_factor(engine: Engine) -> tuple[WetlandFactor, str, dt.datetime] | N
             return None
         factor = WetlandFactor(row.t_co2_per_ha_year, row.factor_source, illustrative=row.illustrative)
         return factor, row.updated_by, row.updated_at
+
+
+def heads(engine: Engine) -> tuple[tuple[Any, ...], ...]:
+    """What the inventory's cache must see change: every district survey (id, area, year, last
+    change) and the wetland factor's last change — one small query each."""
+    with Session(reader(engine)) as session:
+        rows = session.execute(
+            select(
+                ForestSurveyRow.id,
+                ForestSurveyRow.area_name,
+                ForestSurveyRow.survey_year,
+                ForestSurveyRow.updated_at,
+            )
+            .where(ForestSurveyRow.scope == "district")
+            .order_by(ForestSurveyRow.id)
+        ).all()
+        factor = session.scalar(select(WetlandFactorRow.updated_at).where(WetlandFactorRow.id == 1))
+    return (*(tuple(str(v) for v in r) for r in rows), ("wetland", str(factor)))
