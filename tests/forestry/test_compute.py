@@ -105,3 +105,60 @@ def test_surveys_out_of_order_are_refused(tmp_path: Path) -> None:
         stock_difference_sink(
             _survey(tmp_path, "b.csv", ROWS_2024), _survey(tmp_path, "a.csv", ROWS_2020), load_parameters()
         )
+
+
+DBH_HEADER = "小班号,调查年度,乡镇,面积,面积单位,地类,树种,蓄积量,胸径,树高,每公顷株数\n"
+
+
+def _office_set(tmp_path: Path, form_factor: float | None) -> Path:
+    """The bundled set with a form factor for poplar entered by the office (with its source)."""
+    import yaml
+
+    data = yaml.safe_load(
+        (Path(__file__).parents[2] / "src/carbonpeak/forestry/data/parameters-ipcc2006.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
+    data["id"] = "office-test"
+    if form_factor is not None:
+        data["groups"]["poplar"]["form_factor"] = {"value": form_factor, "source": "test: office entry"}
+    path = tmp_path / "office-params.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_volume_from_diameter_and_height_by_hand(tmp_path: Path) -> None:
+    from carbonpeak.forestry.compute import stand_volume
+
+    params = load_parameters(_office_set(tmp_path, 0.42))
+    path = tmp_path / "dbh.csv"
+    # D: poplar 2 hm², no volume, DBH 20 cm, height 15 m, 600 stems/hm²; E: volume given (wins)
+    path.write_text(
+        DBH_HEADER
+        + "D,2024,团泊镇,2,hm²,乔木林,杨树,,20,15,600\nE,2024,团泊镇,1,hm²,乔木林,杨树,50,20,15,600\n",
+        encoding="utf-8",
+    )
+    parcels = read_table(path, params)
+    volume, derived = stand_volume(parcels, params)
+    # G = 600 × π/4 × 0.2² = 18.849556 m²/hm²; V = G × 15 × 0.42 = 118.752202 m³/hm²
+    assert volume[0] == pytest.approx(600 * 3.141592653589793 / 4 * 0.04 * 15 * 0.42, rel=1e-12)
+    assert volume[0] == pytest.approx(118.752202, rel=1e-8)
+    assert volume[1] == 50.0 and derived.tolist() == [True, False]
+    result = stock(parcels, params)
+    assert result.volume_m3[0] == pytest.approx(2 * 118.752202, rel=1e-8)
+    # AGB 118.752202 × 1.4 × 0.35 = 58.188579 (< 75 → R 0.46); × 1.46 × 2 hm² × 0.47 × 44/12
+    assert result.co2_t[0] == pytest.approx(58.188579 * 1.46 * 2 * 0.47 * 44 / 12, rel=1e-7)
+
+
+def test_diameter_and_height_without_form_factor_or_stems_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dbh.csv"
+    path.write_text(DBH_HEADER + "D,2024,团泊镇,2,hm²,乔木林,杨树,,20,15,600\n", encoding="utf-8")
+    parcels = read_table(path, load_parameters())
+    with pytest.raises(InvalidInputError) as info:
+        stock(parcels, load_parameters())  # the bundled IPCC set has no form factor
+    assert "形数" in str(info.value.problems[0].message)
+    path.write_text(DBH_HEADER + "D,2024,团泊镇,2,hm²,乔木林,杨树,,20,15,\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as info:
+        read_table(path, load_parameters())
+    problem = info.value.problems[0]
+    assert problem.row == 2 and problem.column == "每公顷株数" and "每公顷株数" in problem.message

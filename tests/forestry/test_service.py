@@ -113,3 +113,60 @@ def test_demo_zone_is_illustrative_and_not_the_district(engine: Engine) -> None:
         "national-reserve-forest",
         "tuanbo-bird-reserve-restoration",
     }
+
+
+def test_the_offices_wetland_factor_is_stored_audited_and_used(engine: Engine, tmp_path: Path) -> None:
+    svc = _svc(engine)
+    svc.import_file(
+        OFFICE, _file(tmp_path, HEADER + "W,2024,团泊镇,45,亩,湿地,,\n"), area_name="团泊", scope="zone",
+        source="湿地调查",
+    )  # fmt: skip
+    assert svc.wetland_setting(DEPT) is None
+    assert svc.figures(DEPT, "团泊")["sinks"][2024]["wetland_t"] is None  # not set: the page shows —
+    with pytest.raises(NotAllowedError):
+        svc.set_wetland_factor(DEPT, "3", "x")
+    with pytest.raises(InvalidInputError) as info:
+        svc.set_wetland_factor(OFFICE, "abc", "")
+    assert [p.field for p in info.value.problems] == ["t_co2_per_ha_year", "source"]
+    svc.set_wetland_factor(OFFICE, "2.5", "湿地监测报告 2024")
+    fresh = _svc(engine)  # a new service reads the stored setting
+    sink = fresh.figures(DEPT, "团泊")["sinks"][2024]
+    assert sink["wetland_t"] == pytest.approx(3 * 2.5) and sink["wetland_source"] == "湿地监测报告 2024"
+    assert fresh.wetland_setting(DEPT)["updated_by"] == "wang"  # type: ignore[index]
+    with Session(engine) as s:
+        audit = s.scalars(select(AuditRow).where(AuditRow.table_name == "forest_wetland_factor")).all()
+    assert [a.action for a in audit] == ["create"] and audit[0].after["t_co2_per_ha_year"] == 2.5
+
+
+def test_a_district_survey_replaces_the_inventorys_sink_line(engine: Engine, tmp_path: Path) -> None:
+    from carbonpeak.accounting import read_activity
+    from carbonpeak.services import inventory as inventory_service
+    from tests.conftest import REPO
+
+    activity = read_activity(REPO / "data" / "demo" / "jinghai-activity-2020-2024.csv")
+    inventory_service.store_activity(engine, activity, file_name="demo.csv", who="wang", source="test")
+
+    def forest_rows() -> dict[int, float]:
+        stored = inventory_service.current(engine)
+        assert stored is not None
+        tidy = stored.inventory.tidy
+        rows = tidy[(tidy["category"] == "co2_sink") & (tidy["sector"] == "land_use|forest")]
+        return {int(y): float(v) for y, v in zip(rows["year"], rows["value"], strict=True)}
+
+    entered = forest_rows()
+    assert entered[2021] == 72100.0 and inventory_service.current(engine).sink_from_database == {}  # type: ignore[union-attr]
+    # a zone's survey never replaces the district's line
+    _svc(engine).import_file(OFFICE, _file(tmp_path), area_name="林海", scope="zone", source="片区")
+    assert forest_rows() == entered
+    _svc(engine).import_file(OFFICE, _file(tmp_path), area_name="静海区", scope="district", source="二类调查")
+    replaced = forest_rows()
+    # the hand-computed stock-difference sink of the three parcels (test_compute: 89.3742 tCO2/yr)
+    # plus the new stand D, in every year 2021–2024; 2020 (no interval ends there) keeps the entered row
+    assert replaced[2020] == entered[2020]
+    database = {r["year"]: r["amount"] for r in _svc(engine).inventory_rows(OFFICE, "静海区")}
+    assert {y: replaced[y] for y in (2021, 2022, 2023, 2024)} == database
+    assert replaced[2021] != entered[2021]
+    notes = inventory_service.current(engine).sink_from_database  # type: ignore[union-attr]
+    assert (
+        sorted(notes) == [2021, 2022, 2023, 2024] and "储量变化法" in notes[2021] and "静海区" in notes[2021]
+    )

@@ -137,3 +137,42 @@ def test_demo_is_illustrative_and_loads_twice(engine: Engine) -> None:
     assert roll["illustrative"] is True
     result = svc.analysis(OFFICE, cell_m=500, proposals=3)
     assert 0 < result["core_share"] <= 1 and 0 < result["noncore_share"] <= 1
+
+
+def test_editing_one_project_is_checked_versioned_and_audited(engine: Engine, tmp_path: Path) -> None:
+    from carbonpeak.errors import ConflictError
+
+    path = tmp_path / "projects.csv"
+    path.write_text(PROJECTS, encoding="utf-8")
+    svc = EnergyService(engine)
+    svc.import_projects(OFFICE, path)
+    version, _, _ = svc.project_version(DEPT, "wind-b")
+    assert version == 1
+    with pytest.raises(NotAllowedError):
+        svc.edit_project(DEPT, "wind-b", {"status": "并网"}, expected_version=version)
+    # 并网 without its date: refused, the field and the template's header named, nothing stored
+    with pytest.raises(LedgerProblems) as info:
+        svc.edit_project(OFFICE, "wind-b", {"status": "并网", "capacity": "x"}, expected_version=version)
+    (problem,) = info.value.problems
+    assert problem.field == "capacity" and problem.column == "规模" and "数字" in problem.message
+    with pytest.raises(LedgerProblems) as info:
+        svc.edit_project(OFFICE, "wind-b", {"status": "并网"}, expected_version=version)
+    assert "actual commissioning" in info.value.problems[0].message
+    edited, changed, now = svc.edit_project(
+        OFFICE,
+        "wind-b",
+        {"status": "并网", "actual_commissioning": "2025-11-30", "id": "other", "illustrative": "是"},
+        expected_version=version,
+    )
+    assert changed and now == 2 and edited.id == "wind-b" and not edited.illustrative
+    assert svc.project(DEPT, "wind-b").status == "connected"
+    assert svc.project(DEPT, "wind-b").capacity == 10 and svc.project(DEPT, "wind-b").storage_mw == 5
+    # a second editor who read version 1 is refused, naming who changed it
+    with pytest.raises(ConflictError, match="王主任"):
+        svc.edit_project(OFFICE, "wind-b", {"note": "stale"}, expected_version=1)
+    # nothing changed: no new version
+    assert svc.edit_project(OFFICE, "wind-b", {}, expected_version=2)[1:] == (False, 2)
+    with Session(engine) as s:
+        audit = s.scalars(select(AuditRow).where(AuditRow.table_name == "energy_projects")).all()
+    assert [a.action for a in audit][-1] == "update" and audit[-1].after["version"] == 2
+    assert audit[-1].before is not None and audit[-1].before["status"] == "construction"

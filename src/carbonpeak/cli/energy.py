@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import BaseModel
 
 from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit
@@ -19,6 +20,7 @@ from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.ledgers.geo import parse_crs
 from carbonpeak.services.energy import EnergyService
 from carbonpeak.services.tracking import TrackingService
+from carbonpeak.tables import Table
 from carbonpeak.tracking.model import Actor
 from carbonpeak.units.display import number, percent
 
@@ -56,22 +58,46 @@ def _service(ctx: typer.Context) -> Iterator[EnergyService]:
         yield EnergyService(engine)
 
 
+def _list(
+    ctx: typer.Context,
+    fmt: Format,
+    read: Callable[[EnergyService, LedgerActor], Sequence[BaseModel]],
+    table_of: Callable[[Any], Table],
+    row_of: Callable[[Any], dict[str, Any]],
+    columns: list[Column],
+) -> None:
+    """One ledger's listing: the import template's columns (csv/xlsx read back as an import)."""
+    with _service(ctx) as svc:
+        items = read(svc, _office(None))
+    table = table_of(items)
+    emit(
+        [row_of(i) for i in items],
+        columns,
+        fmt,
+        title=table.title,
+        json_data=[i.model_dump(mode="json") for i in items],
+        table=table,
+    )
+
+
+def _import(
+    ctx: typer.Context,
+    file: Path,
+    user: str | None,
+    load: Callable[[EnergyService, LedgerActor, Path], tuple[int, int]],
+) -> None:
+    """One ledger's import, all or nothing, audited; prints what was added and changed."""
+    with _service(ctx) as svc:
+        added, changed = load(svc, _office(user), file)
+    typer.echo(f"{file}: {added} added, {changed} changed")
+
+
 @app.command("projects")
 @domain_errors
 def projects(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Every project of the pipeline (the import template's columns; csv/xlsx read back as an import)."""
-    with _service(ctx) as svc:
-        items = svc.projects(_office(None))
-    table = energy_tables.projects_table(items)
-    rows = [energy_tables.project_row(p) for p in items]
-    emit(
-        rows,
-        PROJECT_COLUMNS,
-        fmt,
-        title=table.title,
-        json_data=[p.model_dump(mode="json") for p in items],
-        table=table,
-    )
+    _list(ctx, fmt, EnergyService.projects, energy_tables.projects_table, energy_tables.project_row,
+          PROJECT_COLUMNS)  # fmt: skip
 
 
 @app.command("import-projects")
@@ -82,27 +108,15 @@ def import_projects(
     user: UserOption = None,
 ) -> None:
     """Import projects from XLSX/CSV, all or nothing (each problem by row and column), audited."""
-    with _service(ctx) as svc:
-        added, changed = svc.import_projects(_office(user), file)
-    typer.echo(f"{file}: {added} added, {changed} changed")
+    _import(ctx, file, user, EnergyService.import_projects)
 
 
 @app.command("stations")
 @domain_errors
 def stations(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Every charging station (coordinates as entered, with their system)."""
-    with _service(ctx) as svc:
-        items = svc.stations(_office(None))
-    table = energy_tables.stations_table(items)
-    rows = [energy_tables.station_row(s) for s in items]
-    emit(
-        rows,
-        STATION_COLUMNS,
-        fmt,
-        title=table.title,
-        json_data=[s.model_dump(mode="json") for s in items],
-        table=table,
-    )
+    _list(ctx, fmt, EnergyService.stations, energy_tables.stations_table, energy_tables.station_row,
+          STATION_COLUMNS)  # fmt: skip
 
 
 @app.command("import-stations")
@@ -113,9 +127,7 @@ def import_stations(
     user: UserOption = None,
 ) -> None:
     """Import charging stations from XLSX/CSV (WGS-84 or GCJ-02 per row), all or nothing, audited."""
-    with _service(ctx) as svc:
-        added, changed = svc.import_stations(_office(user), file)
-    typer.echo(f"{file}: {added} added, {changed} changed")
+    _import(ctx, file, user, EnergyService.import_stations)
 
 
 @app.command("area")

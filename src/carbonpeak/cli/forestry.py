@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from carbonpeak.cli.common import domain_errors, migrated_engine
+from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, migrated_engine
 from carbonpeak.cli.output import Column, Format, FormatOption, emit, print_json
 from carbonpeak.services.forestry import ForestryService, surveys_of
 from carbonpeak.tracking.model import Actor
@@ -84,12 +84,49 @@ def import_(
         str, typer.Option("--scope", help="district: the survey covers the district; zone: a part of it.")
     ] = "zone",
     user: UserOption = None,
+    plan: PlanOption = None,
 ) -> None:
-    """Import a survey file, all or nothing; a survey year already stored for the area is replaced."""
+    """Import a survey file, all or nothing; a survey year already stored for the area is replaced.
+    A district survey also stores forest_cover and forest_stock of every survey year into tracking."""
     with _service(ctx) as svc:
-        stored = svc.import_file(_office(user), path, area_name=area, scope=scope, source=source)  # type: ignore[arg-type]
+        stored = svc.import_file(
+            _office(user),
+            path,
+            area_name=area,
+            scope=scope,  # type: ignore[arg-type]
+            source=source,
+            plan=get_plan(ctx, plan) if scope == "district" else None,
+        )
     for s in stored:
         typer.echo(f"{s.area_name} {s.survey_year}: {s.parcel_count} parcels")
+    if scope == "district":
+        typer.echo("forest_cover and forest_stock stored into tracking (computed values)")
+
+
+@app.command("wetland-factor")
+@domain_errors
+def wetland_factor(
+    ctx: typer.Context,
+    value: Annotated[
+        str | None, typer.Option("--value", help="The wetland sink factor, tCO2 per hm² and year (≥ 0).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Where the factor comes from (required with --value).")
+    ] = None,
+    user: UserOption = None,
+) -> None:
+    """Show the office's wetland sink factor, or set it with --value and --source (audited)."""
+    with _service(ctx) as svc:
+        if value is not None:
+            svc.set_wetland_factor(_office(user), value, source or "", file="<cli>")
+        setting = svc.wetland_setting(_office(user))
+    if setting is None:
+        typer.echo("湿地碳汇因子未设置 (wetland factor not set): the wetland sink shows —")
+    else:
+        typer.echo(
+            f"{setting['t_co2_per_ha_year']:g} tCO2/hm²/yr — {setting['source']} "
+            f"({setting['updated_by']}, {setting['updated_at'][:19]})"
+        )
 
 
 @app.command("surveys")

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.progress import Progress
 
-from carbonpeak.cli.common import PlanOption, domain_errors, get_plan
+from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, migrated_engine
 from carbonpeak.cli.output import Format, FormatOption, emit, write_table
 from carbonpeak.errors import InvalidInputError
+from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.plan import Plan, PlanNotFoundError
 from carbonpeak.reports import format_of
 from carbonpeak.scenarios import decompose_csv
 from carbonpeak.scenarios.iamc import rows_of_run, to_frame
 from carbonpeak.scenarios.kaya import projection_kaya
+from carbonpeak.scenarios.ledger_capacity import Basis, with_ledger_capacity
 from carbonpeak.scenarios.lever_table import lever_table
 from carbonpeak.scenarios.lmdi import decompose_frame
 from carbonpeak.scenarios.montecarlo import MonteCarlo, monte_carlo
@@ -27,6 +29,7 @@ from carbonpeak.scenarios.seek import SeekResult
 from carbonpeak.scenarios.seek import seek as seek_lever
 from carbonpeak.scenarios.shapley import Attribution
 from carbonpeak.scenarios.shapley import attribute as shapley_attribute
+from carbonpeak.services.energy import EnergyService
 from carbonpeak.tables import Column, Table
 from carbonpeak.units import conversion_factor
 
@@ -75,6 +78,30 @@ BaseYearOption = Annotated[
         "the projection starts there.",
     ),
 ]
+
+
+LedgerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--capacity-from-ledger",
+        help="Feed the renewable lever with the energy-project ledger's capacity by year: expected "
+        "(the pipeline, by expected commissioning) or installed (grid-connected only).",
+    ),
+]
+LEDGER_YEARS = range(2020, 2031)
+
+
+def _from_ledger(ctx: typer.Context, scns: list[Scenario], basis: str | None) -> list[Scenario]:
+    """The scenarios with "capacity from the project ledger" (the database's energy projects)."""
+    if basis is None:
+        return scns
+    if basis not in ("expected", "installed"):
+        raise typer.BadParameter("expected or installed", param_hint="--capacity-from-ledger")
+    with migrated_engine(ctx) as engine:
+        mw = EnergyService(engine).lever_capacity(
+            LedgerActor("cli", "office"), LEDGER_YEARS, expected=basis == "expected"
+        )
+    return [with_ledger_capacity(s, mw, cast(Basis, basis)) for s in scns]
 
 
 def _tag(illustrative: bool) -> str:
@@ -351,11 +378,12 @@ def run(
     activity: ActivityOption = None,
     macro: MacroOption = None,
     base_year: BaseYearOption = None,
+    capacity_from_ledger: LedgerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Run scenarios: peak year and value, trajectory, plan targets met, and with --samples the
     percentile bands and P(peak by 2030)."""
-    scns = _load(scenarios, activity, macro, base_year)
+    scns = _from_ledger(ctx, _load(scenarios, activity, macro, base_year), capacity_from_ledger)
     the_plan = _plan_for(ctx, plan, scns)
     year = peak_target_year(the_plan) if by_year is None else by_year
     out: dict[str, Any] = {

@@ -8,6 +8,9 @@ Stock-difference (IPCC 2006 Vol. 4 Eq. 2.8): ΔC = (C_t2 − C_t1) / (t2 − t1)
 Gain–loss (IPCC 2006 Vol. 4 Eq. 2.7, 2.9–2.12 with the expansion factors of the stock method):
     gain = A × I_v × BEF × WD × (1 + R) × CF ; loss = L_v × BEF × WD × (1 + R) × CF.
 Wetland sinks: area × the office's factor, reported apart from forests.
+Stand volume where only diameter and height were measured (form-factor method):
+    V = N × (π/4) × (D/100)² × H × f1.3                 (m³/hm²; N stems/hm², D cm, H m)
+with the breast-height form factor f1.3 of the species group, a parameter with its source.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class ParcelArrays:
     @classmethod
     def of(cls, parcels: Sequence[Parcel], params: Parameters) -> ParcelArrays:
         n = len(parcels)
+        volume, _ = stand_volume(parcels, params)
         bef, wd = np.zeros(n), np.zeros(n)
         has = np.zeros(n, dtype=bool)
         tables: dict[tuple[tuple[float, ...], tuple[float, ...]], int] = {((float("inf"),), (0.0,)): 0}
@@ -55,7 +59,7 @@ class ParcelArrays:
         return cls(
             ids=tuple(p.parcel_id for p in parcels),
             area_ha=np.array([p.area_ha for p in parcels], dtype=float),
-            volume=np.array([p.volume_m3_per_ha or 0.0 for p in parcels], dtype=float),
+            volume=volume,
             increment=np.array(
                 [np.nan if p.increment_m3_per_ha is None else p.increment_m3_per_ha for p in parcels],
                 dtype=float,
@@ -76,6 +80,32 @@ class ParcelArrays:
             idx = np.searchsorted(np.asarray(b), agb[mask], side="right")
             out[mask] = np.asarray(v)[np.minimum(idx, len(v) - 1)]
         return out
+
+
+def _measured_only(p: Parcel) -> bool:
+    """No volume given, but diameter and height (the form-factor method applies)."""
+    return p.volume_m3_per_ha is None and p.dbh_cm is not None and p.height_m is not None
+
+
+def stand_volume(parcels: Sequence[Parcel], params: Parameters) -> tuple[Array, NDArray[np.bool_]]:
+    """Stand volume (m³/hm²) of each parcel: as surveyed, else from mean DBH, mean height and stems
+    per hm² with the group's form factor (V = N·π/4·D²·H·f1.3); 0 where neither is known. The second
+    array marks the parcels whose volume was derived."""
+    n = len(parcels)
+    given = np.array([p.volume_m3_per_ha or 0.0 for p in parcels], dtype=float)
+    derived = np.array([_measured_only(p) for p in parcels], dtype=bool)
+    if not derived.any():
+        return given, derived
+    dbh = np.array([p.dbh_cm or 0.0 for p in parcels], dtype=float)
+    height = np.array([p.height_m or 0.0 for p in parcels], dtype=float)
+    stems = np.array([p.stems_per_ha or 0.0 for p in parcels], dtype=float)
+    factor = np.zeros(n)
+    for i, p in enumerate(parcels):
+        g = params.groups.get(p.species or "")
+        if derived[i] and g is not None and g.form_factor is not None:
+            factor[i] = g.form_factor.value
+    basal_area = stems * (np.pi / 4.0) * (dbh / 100.0) ** 2  # m²/hm²
+    return np.where(derived, basal_area * height * factor, given), derived
 
 
 @dataclass(frozen=True)
@@ -124,8 +154,30 @@ def _check_params(parcels: Sequence[Parcel], arrays: ParcelArrays, params: Param
             message_en=f"parcel {p.parcel_id}: species group {p.species!r} has no parameters in {params.id}",
         )
         for p, ok in zip(parcels, arrays.has_params, strict=True)
-        if not ok and (p.volume_m3_per_ha or p.increment_m3_per_ha)
+        if not ok and (p.volume_m3_per_ha or p.increment_m3_per_ha or _measured_only(p))
     ]
+    for p, ok in zip(parcels, arrays.has_params, strict=True):
+        if not (ok and _measured_only(p)):
+            continue
+        group = params.groups[p.species or ""]
+        if group.form_factor is None:
+            missing.append(
+                Problem(
+                    f"小班 {p.parcel_id} 只有胸径和树高：参数集“{params.name_zh}”中树种组“{group.name_zh}”"
+                    "没有形数（form_factor），无法计算蓄积量",
+                    field="species",
+                    message_en=f"parcel {p.parcel_id} has only diameter and height: species group "
+                    f"{p.species!r} has no form_factor in {params.id}",
+                )
+            )
+        if not p.stems_per_ha:
+            missing.append(
+                Problem(
+                    f"小班 {p.parcel_id} 只有胸径和树高，须填写每公顷株数",
+                    field="stems_per_ha",
+                    message_en=f"parcel {p.parcel_id} has only diameter and height: stems per hm² needed",
+                )
+            )
     if missing:
         raise InvalidInputError(missing, summary="缺少参数", summary_en="parameters missing")
 

@@ -33,13 +33,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "volume_m3_per_ha": ("蓄积量", "volume_m3_per_ha"),
     "dbh_cm": ("胸径", "dbh_cm"),
     "height_m": ("树高", "height_m"),
+    "stems_per_ha": ("每公顷株数", "stems_per_ha"),
     "increment_m3_per_ha": ("年生长量", "increment_m3_per_ha"),
     "loss_m3": ("采伐量", "loss_m3"),
     "survey_kind": ("调查类型", "survey_kind"),
     "project": ("项目", "project"),
 }
 REQUIRED = ("parcel_id", "survey_year", "town", "area", "area_unit", "land_class")
-NUMBERS = ("volume_m3_per_ha", "dbh_cm", "height_m", "increment_m3_per_ha", "loss_m3")
+NUMBERS = ("volume_m3_per_ha", "dbh_cm", "height_m", "stems_per_ha", "increment_m3_per_ha", "loss_m3")
 AREA_UNITS = {"亩": "亩", "mu": "亩", "hm²": "hectare", "hm2": "hectare", "公顷": "hectare", "ha": "hectare"}
 ERROR_SUMMARY = ("小班数据有误，未导入任何数据", "the parcel data has problems; nothing was imported")
 
@@ -159,6 +160,23 @@ def parcels_from_records(
         is_forest = coded.get("land_class") not in (None, "wetland")
         if is_forest and numbers.get("volume_m3_per_ha") and coded.get("species") is None:
             bad("species", "有蓄积量的小班须填写树种", "a parcel with a volume needs its species group")
+        measured = numbers.get("volume_m3_per_ha") is None and (
+            numbers.get("dbh_cm") is not None or numbers.get("height_m") is not None
+        )
+        if is_forest and measured:
+            for k, zh in (("dbh_cm", "胸径"), ("height_m", "树高"), ("stems_per_ha", "每公顷株数")):
+                if not numbers.get(k):
+                    bad(
+                        k,
+                        f"未填蓄积量时须填写胸径、树高和每公顷株数（缺{zh}）",
+                        "without a volume, mean DBH, mean height and stems per hm² are all needed",
+                    )
+            if coded.get("species") is None:
+                bad(
+                    "species",
+                    "按胸径树高计算蓄积量须填写树种",
+                    "the form-factor method needs the species group",
+                )
         if val.get("parcel_id") and year is not None:
             key = (str(val["parcel_id"]), year)
             if key in seen:
@@ -179,6 +197,7 @@ def parcels_from_records(
                 volume_m3_per_ha=numbers.get("volume_m3_per_ha"),
                 dbh_cm=numbers.get("dbh_cm"),
                 height_m=numbers.get("height_m"),
+                stems_per_ha=numbers.get("stems_per_ha"),
                 increment_m3_per_ha=numbers.get("increment_m3_per_ha"),
                 loss_m3=numbers.get("loss_m3"),
                 survey_kind=coded.get("survey_kind") or "inventory_2",

@@ -33,6 +33,7 @@ class Parcel:
     volume_m3_per_ha: float | None = None
     dbh_cm: float | None = None
     height_m: float | None = None
+    stems_per_ha: float | None = None
     increment_m3_per_ha: float | None = None
     loss_m3: float | None = None
     survey_kind: str = "inventory_2"
@@ -64,6 +65,7 @@ class SpeciesGroup:
     wood_density: Sourced
     bef: Sourced
     root_shoot: RootShoot
+    form_factor: Sourced | None = None  # breast-height form factor f1.3 (V = G × H × f)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,9 @@ def parse_parameters(data: Any, file: str) -> Parameters:
             _sourced(g.get("wood_density"), file, f"groups.{code}.wood_density"),
             _sourced(g.get("bef"), file, f"groups.{code}.bef"),
             shapes[rs_key],
+            None
+            if g.get("form_factor") is None
+            else _sourced(g.get("form_factor"), file, f"groups.{code}.form_factor"),
         )
     ratio = data.get("co2_per_c") or {}
     for key in ("id", "name", "edition"):

@@ -267,3 +267,26 @@ def read_projects(path: str | Path) -> list[EnergyProject]:
 def read_stations(path: str | Path) -> list[Station]:
     """The charging stations of a file; coordinates as entered with their system (WGS-84 or GCJ-02)."""
     return _read(path, STATION_COLUMNS, STATION_REQUIRED, _station, Station)
+
+
+def project_from_record(rec: Mapping[str, str], *, file: str = "<form>") -> EnergyProject:
+    """One project from a record of the template's columns (a web form, as text): the same rules as
+    a file's row; every problem names its field and the template's header."""
+    clean = {k: str(v if v is not None else "").strip() for k, v in rec.items()}
+    problems: list[Problem] = []
+    try:
+        return EnergyProject.model_validate(_project(clean))
+    except _Cell as cell:
+        problems.append(
+            Problem(
+                cell.zh, file=file, column=PROJECT_COLUMNS[cell.column], field=cell.column, message_en=cell.en
+            )
+        )
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else ""
+            message = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(
+                Problem(message, file=file, column=PROJECT_COLUMNS.get(key) or None, field=key or None)
+            )
+    raise LedgerProblems(problems)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +15,17 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine
 
 from carbonpeak.errors import NotFoundError
-from carbonpeak.ledgers import charging, energy_projects, geo
+from carbonpeak.ledgers import charging, energy_projects, energy_tables, geo
 from carbonpeak.ledgers.access import LedgerActor, check_may_edit_energy, check_may_read_energy
 from carbonpeak.ledgers.charging import Station
-from carbonpeak.ledgers.energy_file import read_projects, read_stations
+from carbonpeak.ledgers.energy_file import PROJECT_COLUMNS, project_from_record, read_projects, read_stations
 from carbonpeak.ledgers.energy_projects import EnergyProject
 from carbonpeak.storage import energy as repo
 from carbonpeak.tracking.model import ComputedValue
 
 log = logging.getLogger(__name__)
 SOURCE = "energy and charging ledgers"
+FIXED = ("id", "illustrative")  # not changed by an edit
 
 
 class EnergyService:
@@ -44,13 +45,7 @@ class EnergyService:
         return found
 
     def import_projects(self, actor: LedgerActor, path: str | Path) -> tuple[int, int]:
-        check_may_edit_energy(actor)
-        projects = read_projects(path)
-        added, changed = repo.save_projects(
-            self.engine, projects, who=actor.name, source=f"import {Path(path).name}"
-        )
-        log.info("%s imported projects %s: %d added, %d changed", actor.name, Path(path).name, added, changed)
-        return added, changed
+        return self._import(actor, path, "projects", read_projects, repo.save_projects)
 
     def save_project(self, actor: LedgerActor, project: EnergyProject, *, source: str = "web form") -> bool:
         """Store one edited project (audited); True when something changed."""
@@ -59,18 +54,59 @@ class EnergyService:
         log.info("%s saved project %s", actor.name, project.id)
         return bool(added or changed)
 
+    def project_version(self, actor: LedgerActor, project_id: str) -> tuple[int, str, str]:
+        """(version, who changed it last, when) of a project: the version an edit must name."""
+        check_may_read_energy(actor)
+        found = repo.project_version(self.engine, project_id)
+        if found is None:
+            raise NotFoundError(f"没有编号为 {project_id} 的项目", message_en=f"no project {project_id}")
+        return found
+
+    def edit_project(
+        self,
+        actor: LedgerActor,
+        project_id: str,
+        changes: Mapping[str, str],
+        *,
+        expected_version: int,
+        source: str = "web form",
+        file: str = "<form>",
+    ) -> tuple[EnergyProject, bool, int]:
+        """Edit one project from the template's columns as text (a form or the API): the same rules as
+        an import, every problem named by field; refused (ConflictError) when the project changed
+        since ``expected_version``. Its id and 示例数据 flag stay. (project, changed, version now)."""
+        check_may_edit_energy(actor)
+        current = self.project(actor, project_id)
+        record = {k: "" if v is None else str(v) for k, v in energy_tables.project_row(current).items()}
+        record |= {k: str(v) for k, v in changes.items() if k in PROJECT_COLUMNS and k not in FIXED}
+        edited = project_from_record(record, file=file)
+        changed, version = repo.save_project_checked(
+            self.engine, edited, expected_version=expected_version, who=actor.name, source=source
+        )
+        log.info("%s edited project %s (version %d)", actor.name, project_id, version)
+        return edited, changed, version
+
     # -- stations and outlines --------------------------------------------------------------------
     def stations(self, actor: LedgerActor) -> list[Station]:
         check_may_read_energy(actor)
         return repo.list_stations(self.engine)
 
     def import_stations(self, actor: LedgerActor, path: str | Path) -> tuple[int, int]:
+        return self._import(actor, path, "stations", read_stations, repo.save_stations)
+
+    def _import(
+        self,
+        actor: LedgerActor,
+        path: str | Path,
+        what: str,
+        read: Callable[[str | Path], Sequence[Any]],
+        save: Callable[..., tuple[int, int]],
+    ) -> tuple[int, int]:
+        """Read a ledger file (all or nothing, located problems) and store it in one transaction."""
         check_may_edit_energy(actor)
-        stations = read_stations(path)
-        added, changed = repo.save_stations(
-            self.engine, stations, who=actor.name, source=f"import {Path(path).name}"
-        )
-        log.info("%s imported stations %s: %d added, %d changed", actor.name, Path(path).name, added, changed)
+        items = read(path)
+        added, changed = save(self.engine, items, who=actor.name, source=f"import {Path(path).name}")
+        log.info("%s imported %s %s: %d added, %d changed", actor.name, what, Path(path).name, added, changed)
         return added, changed
 
     def set_area(
@@ -148,6 +184,17 @@ class EnergyService:
             "piles_target": int(geo.energy_reference()["charging"]["public_piles_target"]),
             "illustrative": any(p.illustrative for p in projects) or any(s.illustrative for s in stations),
         }
+
+    def lever_capacity(
+        self, actor: LedgerActor, years: Iterable[int], *, expected: bool = True
+    ) -> dict[int, float]:
+        """Renewable capacity by year (MW) for the scenario's renewable lever ("capacity from the
+        project ledger", ``scenarios.ledger_capacity``): the pipeline's expected series, or the
+        grid-connected one; years with no renewable capacity at all are left out."""
+        series = energy_projects.renewable_lever_mw(
+            self.projects(actor), sorted(set(years)), expected=expected
+        )
+        return {y: mw for y, mw in series.items() if mw > 0}
 
     def computed_values(self, actor: LedgerActor, years: Iterable[int]) -> list[ComputedValue]:
         """The ledgers' roll-ups in the plan's metrics (renewable_capacity 万千瓦, storage_ratio %,

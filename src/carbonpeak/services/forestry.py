@@ -9,13 +9,14 @@ adapter.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
-from carbonpeak.errors import InvalidInputError, NotAllowedError, NotFoundError
+from carbonpeak.errors import InvalidInputError, NotAllowedError, NotFoundError, Problem
 from carbonpeak.forestry import (
     LandArea,
     Parameters,
@@ -38,6 +39,8 @@ from carbonpeak.forestry.summary import (
     project_gains,
     year_figures,
 )
+from carbonpeak.plan import Plan
+from carbonpeak.services.tracking import TrackingService
 from carbonpeak.storage import forestry as repo
 from carbonpeak.tracking.computed import computed_from_metrics
 from carbonpeak.tracking.model import Actor, ComputedValue
@@ -73,7 +76,76 @@ class ForestryService:
         self.engine = engine
         self.params = params or load_parameters()
         self.land = land or land_area()
-        self.wetland = wetland
+        self._wetland = wetland
+
+    @property
+    def wetland(self) -> WetlandFactor | None:
+        """The wetland factor given to the service, else the office's stored setting, else None."""
+        if self._wetland is not None:
+            return self._wetland
+        stored = repo.wetland_factor(self.engine)
+        return None if stored is None else stored[0]
+
+    # --- the office's wetland factor ---
+    def wetland_setting(self, actor: Actor) -> dict[str, Any] | None:
+        """The stored wetland factor with its source, who set it and when (None: not set)."""
+        check_may_read(actor)
+        stored = repo.wetland_factor(self.engine)
+        if stored is None:
+            return None
+        factor, who, when = stored
+        return {
+            "t_co2_per_ha_year": factor.t_co2_per_ha_year,
+            "source": factor.source,
+            "illustrative": factor.illustrative,
+            "updated_by": who,
+            "updated_at": when.isoformat(),
+        }
+
+    def set_wetland_factor(
+        self,
+        actor: Actor,
+        value: str | float,
+        source: str,
+        *,
+        file: str = "<form>",
+        illustrative: bool = False,
+    ) -> WetlandFactor:
+        """Store the office's wetland sink factor (tCO2/hm²/yr) with the source it names (audited);
+        a bad value or a missing source is refused with the field named."""
+        check_may_import(actor)
+        problems: list[Problem] = []
+        number: float | None = None
+        try:
+            number = float(str(value).strip())
+            if not math.isfinite(number) or number < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                Problem(
+                    f"湿地碳汇因子应为非负数（吨二氧化碳/公顷·年），实为“{value}”",
+                    file=file,
+                    field="t_co2_per_ha_year",
+                    message_en=f"expected a non-negative number (tCO2 per hm² and year), got {value!r}",
+                )
+            )
+        text = source.strip()
+        if not text or len(text) > 500:
+            problems.append(
+                Problem(
+                    "须注明因子来源（文献、标准或监测报告，500字以内）",
+                    file=file,
+                    field="source",
+                    message_en="the factor's source is required (publication, standard or monitoring report, "
+                    "at most 500 characters)",
+                )
+            )
+        if problems or number is None:
+            raise InvalidInputError(problems, summary="湿地碳汇因子有误，未保存", summary_en="not saved")
+        factor = WetlandFactor(number, text, illustrative=illustrative)
+        repo.save_wetland_factor(self.engine, factor, who=actor.name, source=f"wetland factor ({file})")
+        log.info("%s set the wetland factor to %s tCO2/hm²/yr (%s)", actor.name, number, text)
+        return factor
 
     # --- writing ---
     def import_file(
@@ -85,8 +157,10 @@ class ForestryService:
         scope: Scope,
         source: str,
         illustrative: bool = False,
+        plan: Plan | None = None,
     ) -> list[repo.StoredSurvey]:
-        """Read, check and store a survey file; all or nothing."""
+        """Read, check and store a survey file; all or nothing. With ``plan``, a district survey also
+        stores its computed values (forest_cover, forest_stock) into tracking at once (``store_computed``)."""
         check_may_import(actor)
         if scope not in ("district", "zone"):
             raise InvalidInputError(
@@ -106,7 +180,22 @@ class ForestryService:
             illustrative=illustrative,
         )
         log.info("%s imported %d parcels of %s (%s)", actor.name, len(parcels), area_name, Path(path).name)
+        if plan is not None and scope == "district":
+            self.store_computed(actor, area_name, plan)
         return stored
+
+    def store_computed(self, actor: Actor, area_name: str, plan: Plan) -> int:
+        """Store forest_cover and forest_stock of every survey year of a district area into tracking
+        (computed values win over reported ones, decision 0304); 0 for a zone."""
+        check_may_import(actor)
+        values = self.computed_values(actor, area_name)
+        if not values:
+            return 0
+        _, _, illustrative = self._area(area_name)
+        tracking = TrackingService(self.engine, plan, source="forestry database")
+        return tracking.store_computed(
+            actor, values, source=f"forestry database: {area_name}", illustrative=illustrative
+        )
 
     # --- reading ---
     def surveys(self, actor: Actor) -> list[repo.StoredSurvey]:
@@ -247,8 +336,13 @@ def _parcel_dict(p: Parcel, vocab: dict[str, Any], params: Parameters) -> dict[s
 
 
 def load_demo(engine: Engine, plan: object) -> list[str]:
-    """The illustrative parcel set (示例数据) of 林海循环经济示范区, as a zone."""
-    svc = ForestryService(engine, wetland=demo_wetland_factor())
+    """The illustrative parcel set (示例数据) of 林海循环经济示范区, as a zone, and the demo's
+    illustrative wetland factor stored as the office's setting (示例数据, shown so)."""
+    svc = ForestryService(engine)
+    factor = demo_wetland_factor()
+    svc.set_wetland_factor(
+        Actor("demo", "office"), factor.t_co2_per_ha_year, factor.source, file="demo", illustrative=True
+    )
     stored = svc.import_file(
         Actor("demo", "office"),
         demo_dir() / DEMO_FILE,

@@ -33,7 +33,9 @@ from carbonpeak.accounting import (
     read_activity,
     read_macro,
 )
+from carbonpeak.accounting.sinks import replace_sink_line
 from carbonpeak.errors import NotFoundError, Problem
+from carbonpeak.services.forestry_sink import district_sink_lines
 from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
 from carbonpeak.storage.activity import (
     BatchHead,
@@ -45,6 +47,7 @@ from carbonpeak.storage.activity import (
     store_activity_batch,
     store_macro_batch,
 )
+from carbonpeak.storage.forestry import heads as forest_heads
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,8 @@ class StoredInventory:
     inventory: Inventory
     batches: list[dict[str, Any]]
     key: tuple[Any, ...]
+    # year → the note of the forest sink row used where the forestry database replaced the entered one
+    sink_from_database: dict[int, str] = field(default_factory=dict)
     _history: tuple[tuple[str, float], ...] | None = field(default=None, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -152,6 +157,7 @@ def current(engine: Engine, batch: int | None = None) -> StoredInventory | None:
         engine.url.render_as_string(hide_password=True),
         batch,
         tuple((h.id, h.kind, h.content_sha256, h.rows_stored) for h in heads),
+        () if batch is not None else forest_heads(engine),
     )
     with _lock:
         if key in _cache:
@@ -160,7 +166,11 @@ def current(engine: Engine, batch: int | None = None) -> StoredInventory | None:
     inputs = _inputs(engine, heads, batch)
     result = None
     if inputs.activity is not None:
-        result = StoredInventory(inventory(inputs.activity, inputs.macro), inputs.batches, key)
+        activity = inputs.activity
+        used: dict[int, str] = {}
+        if batch is None:  # the current inventory: the forestry database's sink line (district surveys)
+            activity, used = replace_sink_line(activity, district_sink_lines(engine))
+        result = StoredInventory(inventory(activity, inputs.macro), inputs.batches, key, used)
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Engine, String, Text, select
+from sqlalchemy import JSON, Boolean, Engine, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from carbonpeak.errors import ConflictError, NotFoundError
 from carbonpeak.ledgers.charging import Station
 from carbonpeak.ledgers.energy_projects import EnergyProject
 from carbonpeak.storage.engine import reader
@@ -21,6 +22,8 @@ from carbonpeak.storage.tracking import row_dict
 
 
 class EnergyProjectRow(EditedProvenance, Base):
+    """A project; ``version`` goes up with every change (optimistic locking of the web edit, 0301)."""
+
     __tablename__ = "energy_projects"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -28,6 +31,7 @@ class EnergyProjectRow(EditedProvenance, Base):
     status: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     illustrative: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class ChargingStationRow(EditedProvenance, Base):
@@ -90,6 +94,8 @@ def _save(
                 for key, value in values.items():
                     setattr(row, key, value)
                 row.updated_by, row.updated_at, row.source = who, utcnow(), source
+                if isinstance(row, EnergyProjectRow):
+                    row.version += 1
                 _audit(session, who=who, source=source, action="update", row=row, before=before, kind=kind)
                 changed += 1
     return added, changed
@@ -116,6 +122,48 @@ def save_stations(engine: Engine, stations: Sequence[Station], *, who: str, sour
         for s in stations
     ]
     return _save(engine, rows, ChargingStationRow, "charging_station", who, source)
+
+
+def save_project_checked(
+    engine: Engine, project: EnergyProject, *, expected_version: int, who: str, source: str
+) -> tuple[bool, int]:
+    """Store an edit of one existing project if nobody changed it since ``expected_version`` was
+    read (one transaction, audited); (changed, the version now). Raises ConflictError otherwise."""
+    with Session(engine) as session, session.begin():
+        row = session.get(EnergyProjectRow, project.id, with_for_update=True)
+        if row is None:
+            raise NotFoundError(f"没有编号为 {project.id} 的项目", message_en=f"no project {project.id}")
+        if row.version != expected_version:
+            raise ConflictError(
+                f"项目 {project.id} 已被 {row.updated_by} 于 {row.updated_at:%Y-%m-%d %H:%M} 修改（版本 "
+                f"{row.version}，您编辑的是版本 {expected_version}），请刷新后重新修改",
+                message_en=f"project {project.id} was changed by {row.updated_by} at "
+                f"{row.updated_at:%Y-%m-%d %H:%M} (version {row.version}, you edited version "
+                f"{expected_version}); reload and apply your change again",
+            )
+        values = {
+            "kind": project.kind,
+            "status": project.status,
+            "illustrative": project.illustrative,
+            "data": project.model_dump(mode="json"),
+        }
+        if all(getattr(row, k) == v for k, v in values.items()):
+            return False, row.version
+        before = row_dict(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_by, row.updated_at, row.source, row.version = who, utcnow(), source, row.version + 1
+        _audit(
+            session, who=who, source=source, action="update", row=row, before=before, kind="energy_project"
+        )
+        return True, row.version
+
+
+def project_version(engine: Engine, project_id: str) -> tuple[int, str, str] | None:
+    """(version, updated_by, updated_at ISO) of a stored project, or None."""
+    with Session(reader(engine)) as session:
+        row = session.get(EnergyProjectRow, project_id)
+        return None if row is None else (row.version, row.updated_by, row.updated_at.isoformat())
 
 
 def list_projects(engine: Engine) -> list[EnergyProject]:

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from carbonpeak.forestry import Parcel
+from carbonpeak.forestry import Parcel, WetlandFactor
 from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import Base, utcnow
 from carbonpeak.storage.tracking import audit, row_dict
@@ -74,11 +74,29 @@ class ForestParcelRow(Base):
     volume_m3_per_ha: Mapped[float | None] = mapped_column(Float, nullable=True)
     dbh_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
     height_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    stems_per_ha: Mapped[float | None] = mapped_column(Float, nullable=True)
     increment_m3_per_ha: Mapped[float | None] = mapped_column(Float, nullable=True)
     loss_m3: Mapped[float | None] = mapped_column(Float, nullable=True)
     survey_kind: Mapped[str] = mapped_column(String(20))
     project: Mapped[str | None] = mapped_column(String(80), nullable=True)
     geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class WetlandFactorRow(Base):
+    """The office's wetland sink factor (tCO2 per hm² and year) with the source it entered; one row
+    (``id`` 1). Every change is audited."""
+
+    __tablename__ = "forest_wetland_factor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    t_co2_per_ha_year: Mapped[float] = mapped_column(Float)
+    factor_source: Mapped[str] = mapped_column(Text)
+    illustrative: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,7 @@ _FIELDS = [
     "volume_m3_per_ha",
     "dbh_cm",
     "height_m",
+    "stems_per_ha",
     "increment_m3_per_ha",
     "loss_m3",
     "survey_kind",
@@ -190,3 +209,54 @@ def parcels(engine: Engine, area_name: str) -> dict[int, list[Parcel]]:
                 Parcel(survey_year=int(year), **{f: getattr(r, f) for f in _FIELDS})
             )
         return out
+
+
+def save_wetland_factor(
+    engine: Engine, factor: WetlandFactor, *, who: str, source: str
+) -> tuple[WetlandFactor, str, dt.datetime]:
+    """Store the office's wetland factor (audited, one transaction); returns it with who and when."""
+    with Session(engine) as session, session.begin():
+        row = session.get(WetlandFactorRow, 1)
+        before = row_dict(row) if row is not None else None
+        if row is None:
+            row = WetlandFactorRow(id=1, created_by=who)
+            session.add(row)
+        row.t_co2_per_ha_year, row.factor_source = factor.t_co2_per_ha_year, factor.source
+        row.illustrative, row.source, row.updated_by, row.updated_at = (
+            factor.illustrative,
+            source,
+            who,
+            utcnow(),
+        )
+        audit(
+            session, who=who, source=source, action="update" if before else "create", row=row, before=before
+        )
+        return factor, who, row.updated_at
+
+
+def wetland_factor(engine: Engine) -> tuple[WetlandFactor, str, dt.datetime] | None:
+    """The stored wetland factor with who set it and when, or None (not set)."""
+    with Session(reader(engine)) as session:
+        row = session.get(WetlandFactorRow, 1)
+        if row is None:
+            return None
+        factor = WetlandFactor(row.t_co2_per_ha_year, row.factor_source, illustrative=row.illustrative)
+        return factor, row.updated_by, row.updated_at
+
+
+def heads(engine: Engine) -> tuple[tuple[Any, ...], ...]:
+    """What the inventory's cache must see change: every district survey (id, area, year, last
+    change) and the wetland factor's last change — one small query each."""
+    with Session(reader(engine)) as session:
+        rows = session.execute(
+            select(
+                ForestSurveyRow.id,
+                ForestSurveyRow.area_name,
+                ForestSurveyRow.survey_year,
+                ForestSurveyRow.updated_at,
+            )
+            .where(ForestSurveyRow.scope == "district")
+            .order_by(ForestSurveyRow.id)
+        ).all()
+        factor = session.scalar(select(WetlandFactorRow.updated_at).where(WetlandFactorRow.id == 1))
+    return (*(tuple(str(v) for v in r) for r in rows), ("wetland", str(factor)))

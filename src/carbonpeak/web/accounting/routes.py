@@ -93,6 +93,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "when": ("导入时间", "When"),
     "kind_col": ("类型", "Kind"),
     "no_rows": ("未保存明细行（0026 之前导入）", "rows not stored (imported before 0026)"),
+    "sink_database": (
+        "碳汇行取自林业碳汇数据库（全区调查），替代导入的森林、湿地碳汇数据",
+        "The sink line is taken from the forestry carbon-sink database (district survey), in place of "
+        "the imported forest and wetland sink rows",
+    ),
+    "sink_entered": (
+        "碳汇行为导入的活动数据（林业碳汇数据库尚无全区调查）",
+        "The sink line is the imported activity data (the forestry database holds no district survey)",
+    ),
     "macro_missing": (
         "尚未导入宏观数据：单位GDP能耗、单位GDP二氧化碳排放等强度指标暂缺。",
         "No macro data imported: the intensity indicators (per unit GDP) are missing.",
@@ -173,6 +182,7 @@ def inventory_page(
             "batch": batch,
             "stored": stored,
             "again": again,
+            "sink_from_database": shown.sink_from_database if shown is not None else {},
         }
     )
     return render(request, "inventory.html", context)

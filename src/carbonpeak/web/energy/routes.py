@@ -5,14 +5,22 @@ Enterprises and the public reach none of it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import Path as FastPath
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
+from carbonpeak.errors import ConflictError
 from carbonpeak.ledgers import energy_tables
 from carbonpeak.ledgers.access import LedgerActor
+from carbonpeak.ledgers.energy_file import PROJECT_COLUMNS
 from carbonpeak.ledgers.energy_projects import kinds, status_labels, timeline
+from carbonpeak.ledgers.errors import LedgerError, LedgerProblems
+from carbonpeak.ledgers.geo import parse_crs
 from carbonpeak.services.energy import EnergyService
 from carbonpeak.units.registry import convert
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
@@ -24,6 +32,7 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["energy and charging ledgers"])
 
 Reader = Annotated[Principal, Depends(permit("office", "department", "viewer"))]
+Office = Annotated[Principal, Depends(permit("office"))]
 YEARS = range(2020, 2031)
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -58,7 +67,42 @@ _WORDS: dict[str, tuple[str, str]] = {
     "pilot": ("源荷互动试点", "Vehicle-grid pilot"),
     "no_core": ("未设核心区", "no core area"),
     "storage_flag": ("储能配置低于15%（原则上）", "storage below 15% (in principle)"),
+    "edit_title": ("编辑项目", "Edit project"),
+    "edit": ("编辑", "Edit"),
+    "back": ("返回项目台账", "Back to the ledger"),
+    "version": ("版本", "Version"),
+    "last_change": ("最近修改", "Last changed"),
+    "errors": ("未保存，请修改：", "Not saved; please correct:"),
+    "save": ("保存", "Save"),
+    "saved": ("已保存：", "Saved: "),
+    "unchanged": ("未作修改：", "Nothing changed: "),
+    "outline_upload": (
+        "上传区界或核心区（GeoJSON）",
+        "Upload the district boundary or the core area (GeoJSON)",
+    ),
+    "area_kind": ("区域", "Area"),
+    "area_expected": ("应为区界或核心区", "expected the district boundary or the core area"),
+    "crs": ("坐标系", "Coordinates"),
+    "label": ("名称（可选）", "Label (optional)"),
+    "approximate_flag": ("近似边界（非法定边界）", "approximate (not a legal boundary)"),
+    "file": ("文件", "File"),
+    "file_missing": ("请选择 GeoJSON 文件", "choose a GeoJSON file"),
+    "file_large": ("文件超过 5 MB", "file larger than 5 MB"),
+    "upload": ("上传", "Upload"),
+    "uploaded": ("已保存新的边界", "The new outline is stored"),
 }
+MAX_OUTLINE_BYTES = 5 * 1024 * 1024
+# The editable fields of one project, in the template's columns (id and 示例数据 stay as stored).
+EDIT_FIELDS = (
+    *("name", "kind", "capacity", "unit", "location", "owner", "status"),
+    *("planned_on", "approved_on", "construction_on", "expected_commissioning", "actual_commissioning"),
+    *("retired_on", "centralized", "storage_mw", "storage_mwh", "plan_project_id", "task_id", "note"),
+)
+DATE_FIELDS = (
+    *("planned_on", "approved_on", "construction_on", "expected_commissioning", "actual_commissioning"),
+    "retired_on",
+)
+ProjectPath = Annotated[str, FastPath(min_length=1, max_length=64, description="project id")]
 
 
 def words(lang: Lang) -> dict[str, str]:
@@ -128,8 +172,83 @@ def energy_page(request: Request, who: Reader) -> Response:
             "rows": rows,
             "chart": json.dumps(chart, ensure_ascii=False),
             "illustrative": roll["illustrative"],
+            "may_edit": who.role == "office",
+            "saved": request.query_params.get("saved", "")[:64],
+            "unchanged": request.query_params.get("unchanged", "")[:64],
         },
     )
+
+
+def _edit_page(
+    request: Request,
+    who: Principal,
+    project_id: str,
+    *,
+    form: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+    conflict: str = "",
+) -> HTMLResponse:
+    lang = lang_of(request)
+    svc, actor = service(request), actor_of(who)
+    project = svc.project(actor, project_id)
+    version, updated_by, updated_at = svc.project_version(actor, project_id)
+    stored = energy_tables.project_row(project)
+    label = "en" if lang == "en" else "zh"
+    choices = {
+        "kind": [(v["zh"], v[label]) for v in kinds().values()],
+        "status": [(v["zh"], v[label]) for v in status_labels().values()],
+        "centralized": [("否", "否 no"), ("是", "是 yes")],
+    }
+    values = {k: "" if stored.get(k) is None else str(stored[k]) for k in EDIT_FIELDS} | (form or {})
+    fields = [
+        {"key": k, "label": PROJECT_COLUMNS[k], "value": values.get(k, ""), "choices": choices.get(k),
+         "date": k in DATE_FIELDS}
+        for k in EDIT_FIELDS
+    ]  # fmt: skip
+    context = {
+        "nw": words(lang),
+        "p": project,
+        "fields": fields,
+        "version": version if form is None or conflict else form.get("version", version),
+        "updated_by": updated_by,
+        "updated_at": updated_at,
+        "problems": problems or [],
+        "conflict": conflict,
+    }
+    return render(request, "energy_project.html", context, 409 if conflict else 422 if problems else 200)
+
+
+@pages.get("/energy/projects/{project_id}", response_class=HTMLResponse)
+def project_edit_page(request: Request, who: Office, project_id: ProjectPath) -> Response:
+    """The office edits one project (CSRF form, optimistic version, audited)."""
+    return _edit_page(request, who, project_id)
+
+
+@pages.post("/energy/projects/{project_id}", response_class=HTMLResponse)
+async def project_edit(request: Request, who: Office, project_id: ProjectPath) -> Response:
+    form = await request.form()
+    fields = {
+        k: str(v)[:2000] for k, v in form.items() if isinstance(v, str) and k in (*EDIT_FIELDS, "version")
+    }
+    lang = lang_of(request)
+    try:
+        version = int(fields.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        _, changed, _ = service(request).edit_project(
+            actor_of(who),
+            project_id,
+            {k: v for k, v in fields.items() if k != "version"},
+            expected_version=version,
+        )
+    except LedgerProblems as exc:
+        problems = [f"{p.column or p.field or ''}：{p.text(lang)}" for p in exc.problems]
+        return _edit_page(request, who, project_id, form=fields, problems=problems)
+    except ConflictError as exc:
+        return _edit_page(request, who, project_id, form=fields, conflict=exc.describe(lang))
+    key = "saved" if changed else "unchanged"
+    return RedirectResponse(f"/energy?{urlencode({key: project_id})}#projects-table", 303)
 
 
 @pages.get("/energy/export")
@@ -152,6 +271,17 @@ def energy_export(
 def charging_page(
     request: Request, who: Reader, cell: Annotated[float, Query(ge=100, le=5000)] = 500
 ) -> Response:
+    return _charging(request, who, cell)
+
+
+def _charging(
+    request: Request,
+    who: Principal,
+    cell: float = 500,
+    *,
+    problems: list[str] | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
     lang = lang_of(request)
     result = service(request).analysis(actor_of(who), cell_m=cell, proposals=5)
     illustrative = any(s["illustrative"] for s in result["stations"]) or bool(
@@ -167,8 +297,58 @@ def charging_page(
             "district_label": label,
             "map": json.dumps(_map_data(result), ensure_ascii=False),
             "illustrative": illustrative,
+            "may_upload": who.role == "office",
+            "problems": problems or [],
+            "form": form or {},
+            "uploaded": request.query_params.get("uploaded", "") in ("district", "core"),
         },
+        422 if problems else 200,
     )
+
+
+@pages.post("/charging/areas", response_class=HTMLResponse)
+async def charging_area_upload(request: Request, who: Office) -> Response:
+    """The office uploads the district boundary or the core area (GeoJSON): all or nothing, every
+    problem located (file, feature); audited."""
+    async with request.form() as form:
+        fields = {k: str(v)[:200] for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        upload = form.get("file")
+        data, name = b"", ""
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            name = Path(upload.filename).name[:120] or "outline.geojson"
+            data = await upload.read(MAX_OUTLINE_BYTES + 1)
+    lang = lang_of(request)
+    w = words(lang)
+    problems: list[str] = []
+    area = fields.get("area", "")
+    if area not in ("district", "core"):
+        problems.append(f"{w['area_kind']}：{w['area_expected']}")
+    try:
+        crs = parse_crs(fields.get("crs", "WGS84"))
+    except LedgerError as exc:
+        problems.append(f"{w['crs']}：{exc.describe(lang)}")
+        crs = "WGS84"
+    if not name:
+        problems.append(f"{w['file']}：{w['file_missing']}")
+    elif len(data) > MAX_OUTLINE_BYTES:
+        problems.append(f"{name}：{w['file_large']}")
+    if not problems:
+        try:
+            service(request).set_area(
+                actor_of(who),
+                area,
+                data,
+                file=name,
+                crs=crs,
+                label=fields.get("label", "").strip(),
+                approximate=fields.get("approximate") == "1",
+            )
+        except LedgerError as exc:
+            problems = [f"{p.location(lang)}：{p.text(lang)}" if p.location(lang) else p.text(lang)
+                        for p in exc.problems]  # fmt: skip
+    if problems:
+        return _charging(request, who, problems=problems, form=fields)
+    return RedirectResponse(f"/charging?uploaded={area}#outline-upload", 303)
 
 
 def _map_data(r: dict[str, Any]) -> dict[str, Any]:
@@ -189,6 +369,43 @@ def _map_data(r: dict[str, Any]) -> dict[str, Any]:
 def api_projects(request: Request, who: Reader) -> list[dict[str, Any]]:
     """Every project of the pipeline."""
     return [p.model_dump(mode="json") for p in service(request).projects(actor_of(who))]
+
+
+class ProjectEdit(BaseModel):
+    """An edit of one project: the version read, and the changed fields as the template writes them
+    (kind and status in Chinese or as codes, dates YYYY-MM-DD, 集中式 是/否)."""
+
+    version: int = Field(ge=1, description="the version the edit is based on (GET .../projects/{id})")
+    changes: dict[str, str | float | None] = Field(
+        max_length=len(EDIT_FIELDS), description=f"fields to change: {', '.join(EDIT_FIELDS)}"
+    )
+
+
+@api.get("/energy/projects/{project_id}")
+def api_project(request: Request, who: Reader, project_id: ProjectPath) -> dict[str, Any]:
+    """One project with its version (for an edit)."""
+    svc, actor = service(request), actor_of(who)
+    version, updated_by, updated_at = svc.project_version(actor, project_id)
+    return svc.project(actor, project_id).model_dump(mode="json") | {
+        "version": version, "updated_by": updated_by, "updated_at": updated_at,
+    }  # fmt: skip
+
+
+@api.put("/energy/projects/{project_id}")
+def api_edit_project(request: Request, who: Office, project_id: ProjectPath, body: ProjectEdit) -> Any:
+    """Edit one project (office only, audited); 422 with every problem located, 409 when the project
+    changed since ``version``."""
+    unknown = sorted(set(body.changes) - set(EDIT_FIELDS))
+    if unknown:
+        return JSONResponse({"detail": f"fields not editable: {', '.join(unknown)}"}, 422)
+    changes = {
+        k: "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+        for k, v in body.changes.items()
+    }
+    edited, changed, version = service(request).edit_project(
+        actor_of(who), project_id, changes, expected_version=body.version, source="api", file="<api>"
+    )
+    return edited.model_dump(mode="json") | {"version": version, "changed": changed}
 
 
 @api.get("/energy/rollup")

@@ -4,12 +4,15 @@ writer; a JSON API. Office, department and viewer read; the service checks the r
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
+from carbonpeak.errors import InvalidInputError
 from carbonpeak.forestry.demo import DEMO_ZONE
 from carbonpeak.services.forestry import ForestryService, surveys_of
 from carbonpeak.tables import Table
@@ -22,6 +25,7 @@ from carbonpeak.web.core.render import lang_of, render
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/forestry", tags=["forestry"])
 Reader = Annotated[Principal, Depends(permit("office", "department", "viewer"))]
+Office = Annotated[Principal, Depends(permit("office"))]
 AreaQuery = Annotated[str, Query(max_length=120, description="surveyed area (静海区, 林海循环经济示范区)")]
 Text = Annotated[str | None, Query(max_length=120)]
 Year = Annotated[int | None, Query(ge=1949, le=2100)]
@@ -73,6 +77,23 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Plan targets (cover and growing stock against each survey year)",
     ),
     "map_by": ("着色", "Colour by"),
+    "wetland_factor": ("湿地碳汇因子", "Wetland sink factor"),
+    "wetland_value": ("因子 (tCO2/hm²·年)", "Factor (tCO2/hm²/yr)"),
+    "wetland_source": ("来源", "Source"),
+    "wetland_unset": (
+        "未设置：湿地碳汇显示为“—”。由双碳办填写因子及其来源。",
+        "Not set: the wetland sink shows “—”. The office enters the factor and its source.",
+    ),
+    "wetland_set_by": ("设置人", "Set by"),
+    "save": ("保存", "Save"),
+    "saved": ("已保存", "Saved"),
+    "errors": ("未保存，请修改：", "Not saved; please correct:"),
+    "cover_chart": ("森林覆盖率变化与目标 (%)", "Forest cover over time against the target (%)"),
+    "cover_target": ("目标", "Target"),
+    "cover_zone": (
+        "片区调查不计算全区森林覆盖率，导入全区调查后显示覆盖率变化图",
+        "A zone's survey gives no district cover; the chart appears once a district survey is imported",
+    ),
     "map_sink": ("碳密度 (tCO2/hm²)", "Carbon density (tCO2/hm²)"),
     "map_note": (
         "区界为近似边界，非法定边界；示例小班位置为示意",
@@ -126,6 +147,18 @@ def forestry_page(
     land_class: Text = None,
     species: Text = None,
 ) -> Response:
+    return render(request, "forestry.html", _context(request, who, area, year, town, land_class, species))
+
+
+def _context(
+    request: Request,
+    who: Principal,
+    area: str | None,
+    year: int | None = None,
+    town: str | None = None,
+    land_class: str | None = None,
+    species: str | None = None,
+) -> dict[str, Any]:
     actor, svc, lang = _actor(who), _svc(request), lang_of(request)
     stored = svc.surveys(actor)
     areas = sorted({s.area_name for s in stored})
@@ -136,6 +169,11 @@ def forestry_page(
         "area": chosen,
         "num": number,
         "pct": percent,
+        "wetland_setting": svc.wetland_setting(actor),
+        "may_set": who.role == "office",
+        "problems": [],
+        "form": {},
+        "saved": request.query_params.get("saved") == "wetland",
     }
     if chosen is not None:
         fig = svc.figures(actor, chosen)
@@ -150,6 +188,7 @@ def forestry_page(
         for p in fig["projects"]:
             p["name"] = names.get(p["project"], p["project"])
         all_rows = svc.parcels(actor, chosen)
+        context["cover_chart"] = _cover_chart(fig, targets)
         context.update(
             fig=fig,
             targets=targets,
@@ -166,7 +205,65 @@ def forestry_page(
                 {"area": chosen, **{k: v for k, v in _filters(year, town, land_class, species).items() if v}}
             ),
         )
-    return render(request, "forestry.html", context)
+    return context
+
+
+@pages.post("/forestry/wetland-factor", response_class=HTMLResponse)
+async def wetland_factor_form(request: Request, who: Office) -> Response:
+    """The office sets the wetland sink factor with its source (CSRF-checked form, audited)."""
+    form = await request.form()
+    fields = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    area = fields.get("area") or None
+    try:
+        _svc(request).set_wetland_factor(
+            _actor(who), fields.get("value", "")[:40], fields.get("source", "")[:2000], file="<form>"
+        )
+    except InvalidInputError as exc:
+        lang = lang_of(request)
+        fw = words(lang)
+        labels = {"t_co2_per_ha_year": fw["wetland_value"], "source": fw["wetland_source"]}
+        context = _context(request, who, area)
+        context["problems"] = [
+            f"{labels.get(p.field or '', p.field or '')}：{p.text(lang)}" for p in exc.problems
+        ]
+        context["form"] = fields
+        return render(request, "forestry.html", context, 422)
+    query = urlencode({"saved": "wetland", **({"area": area} if area else {})})
+    return RedirectResponse(f"/forestry?{query}#wetland-factor", 303)
+
+
+@api.get("/wetland-factor")
+def api_wetland_factor(request: Request, who: Reader) -> dict[str, Any] | None:
+    """The office's wetland sink factor (tCO2/hm²/yr) with its source, or null when not set."""
+    return _svc(request).wetland_setting(_actor(who))
+
+
+class WetlandFactorIn(BaseModel):
+    t_co2_per_ha_year: float = Field(ge=0, description="wetland sink factor, tCO2 per hm² and year")
+    source: str = Field(min_length=1, max_length=500, description="where the factor comes from")
+
+
+@api.put("/wetland-factor")
+def api_set_wetland_factor(request: Request, who: Office, body: WetlandFactorIn) -> dict[str, Any] | None:
+    """Set the wetland sink factor with its source (office only, audited)."""
+    svc = _svc(request)
+    svc.set_wetland_factor(_actor(who), body.t_co2_per_ha_year, body.source, file="<api>")
+    return svc.wetland_setting(_actor(who))
+
+
+def _cover_chart(fig: dict[str, Any], targets: list[dict[str, Any]]) -> str | None:
+    """The cover trend of a district survey with the plan's numeric cover targets (the ``>=`` ones:
+    不低于 10.5% by 2025), for the chart; None for a zone's survey (no district cover)."""
+    if fig["scope"] != "district":
+        return None
+    goals = [
+        {"year": t["year"], "value": t["value"]}
+        for t in targets
+        if t["metric"] == "forest_cover" and t["value"] is not None and t["comparator"] == ">="
+    ]
+    years = [f["year"] for f in fig["years"]]
+    cover = [None if f["cover_percent"] is None else round(f["cover_percent"], 3) for f in fig["years"]]
+    return json.dumps({"years": years, "cover": cover, "targets": goals}, ensure_ascii=False)
 
 
 @pages.get("/forestry/parcels/export")
