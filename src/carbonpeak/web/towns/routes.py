@@ -105,7 +105,12 @@ def _year(year: int | None) -> int:
 
 
 def _page(
-    request: Request, who: Principal, year: int | None, problems: list[str], status_code: int = 200
+    request: Request,
+    who: Principal,
+    year: int | None,
+    problems: list[str],
+    status_code: int = 200,
+    form: dict[str, str] | None = None,
 ) -> Response:
     svc, lang = _svc(request), _lang(request)
     actor = _actor(who)
@@ -122,6 +127,7 @@ def _page(
         "problems": problems,
         "office": who.role == "office",
         "reporter": who.role in ("office", "department"),
+        "form": form or {},  # what a refused form had, shown again
     }
     return render(request, "towns.html", context, status_code)
 
@@ -187,7 +193,7 @@ def _decompose(request: Request, who: Principal, form: FormData) -> Response:
             file=file,
         )
     except InvalidInputError as exc:
-        return _page(request, who, None, _problem_texts(exc, lang), 422)
+        return _page(request, who, None, _problem_texts(exc, lang), 422, fields)
     return RedirectResponse(f"/towns?year={year}", status_code=303)
 
 
