@@ -102,3 +102,12 @@ def test_member_scored_on_its_share_of_a_decomposed_indicator() -> None:
     # indicators 40, tasks 30, quality 15 (support: no timeliness) → 47.06 on the indicator, 0.4 lost
     assert a.score == pytest.approx(100 - 100 * 40 / 85 * 0.4)
     assert any("分解目标" in d.reason for d in a.deductions)
+
+
+def test_each_member_of_a_leading_collective_owes_its_reports() -> None:
+    from carbonpeak.tracking.tasks import task_alerts
+
+    plan = _plan("townships", [])
+    alerts = task_alerts(plan, _reports("town_a"), 2022, AS_OF, RUBRIC)
+    missing = {(a.unit_id, a.period) for a in alerts if a.kind == "missing_report"}
+    assert missing == {("town_b", q) for q in ("Q1", "Q2", "Q3", "Q4")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from carbonpeak.cli.main import app
@@ -76,3 +77,46 @@ def test_decompose_refuses_what_does_not_add_up(database_url: str, tmp_path: Pat
     assert "400" in out and "500" in out
     status = json.loads(cp(database_url, "towns", "status", "--year", "2025", "--format", "json"))
     assert status["decompositions"] == []
+
+
+def test_members_sheet_round_trip(database_url: str, tmp_path: Path) -> None:
+    import shutil
+
+    from carbonpeak.plan import load_plan
+    from carbonpeak.plan.members import collective_members
+    from tests.conftest import REPO
+
+    cp(database_url, "init")
+    sheet = tmp_path / "members.xlsx"
+    cp(database_url, "towns", "list", "-o", str(sheet))
+    rows = [[c.value for c in r] for r in load_workbook(sheet).active.iter_rows()]
+    assert rows[1][:3] == ["名称", "类别", "标识"] and ["团泊镇", "乡镇", "tuanbo_town"] in [
+        r[:3] for r in rows
+    ]
+    # the office adds a street and reads the sheet back into a companion file beside a copy of the plan
+    from openpyxl import load_workbook as open_book
+
+    wb = open_book(sheet)
+    wb.active.append(["示例街道", "街道", "demo_street", "120118001", "各乡镇街道园区"])
+    wb.save(sheet)
+    plan_copy = tmp_path / "jinghai-2023.yaml"
+    shutil.copy(REPO / "data" / "plans" / "jinghai-2023.yaml", plan_copy)
+    companion = tmp_path / "jinghai-2023.members.yaml"
+    cp(database_url, "towns", "import-members", str(sheet), "--to", str(companion), "--plan", str(plan_copy))
+    plan = load_plan(plan_copy)
+    assert "demo_street" in collective_members(plan, "townships_streets_parks")
+    assert "demo_street" not in collective_members(plan, "townships_parks")
+    wb.active.append(["某镇", "村", "", ""])
+    wb.save(sheet)
+    out = cp(
+        database_url,
+        "towns",
+        "import-members",
+        str(sheet),
+        "--to",
+        str(companion),
+        "--plan",
+        str(plan_copy),
+        code=2,
+    )
+    assert "类别" in out and "标识" in out

@@ -150,3 +150,12 @@ def test_roles(towns_live: LiveServer) -> None:
         assert client.get("/towns").status_code == 403
     with contextlib.closing(towns_live.client()) as client:
         assert client.get("/api/v1/towns/members").status_code == 401
+
+
+def test_members_sheet_download(towns_live: LiveServer) -> None:
+    with contextlib.closing(login(towns_live, "viewer")) as client:
+        got = client.get("/towns/members/export")
+        assert got.status_code == 200
+        rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(got.content)).active.iter_rows()]
+        assert "名单不完整" in rows[0][0]
+        assert ["陈官屯镇", "乡镇"] in [r[:2] for r in rows]

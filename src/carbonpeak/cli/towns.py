@@ -13,9 +13,11 @@ from typing import Annotated, Any
 
 import typer
 
-from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, migrated_engine
+from carbonpeak.cli.common import PlanOption, domain_errors, get_plan, migrated_engine, settings
 from carbonpeak.cli.output import Column, Format, FormatOption, emit, language, print_json, write_table
-from carbonpeak.services.townships import TownshipsService
+from carbonpeak.plan import resolve_plan
+from carbonpeak.plan.loader import read_plan
+from carbonpeak.services.townships import TownshipsService, members_file, members_table
 from carbonpeak.townships import METHODS, rules
 from carbonpeak.tracking.model import Actor
 from carbonpeak.units.display import quantity as shown
@@ -78,12 +80,39 @@ def list_(ctx: typer.Context, plan: PlanOption = None, fmt: FormatOption = Forma
     when the list is incomplete and which collectives have no member yet."""
     with _service(ctx, plan) as svc:
         data = svc.members(_lang())
-    emit(data["members"], MEMBER_COLUMNS, fmt, title="集体单位成员 members", json_data=data)
+        table = members_table(svc, _lang())
+    emit(data["members"], MEMBER_COLUMNS, fmt, title="集体单位成员 members", json_data=data, table=table)
     if fmt is Format.table:
         if not data["complete"]:
             typer.echo(f"名单不完整 (incomplete): {data['note'] or ''}", err=True)
         if data["unresolved"]:
             typer.echo(f"未声明成员的集体单位 (no members yet): {'、'.join(data['unresolved'])}", err=True)
+
+
+@app.command("import-members")
+@domain_errors
+def import_members(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="The members sheet: XLSX (sheet 成员) or CSV; see docs/townships.md.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--to", help="The companion file to write, e.g. data/plans/P.members.yaml.")
+    ],
+    complete: Annotated[bool, typer.Option("--complete", help="The sheet lists every member.")] = False,
+    source: Annotated[
+        str, typer.Option("--source", help="Where the list comes from.")
+    ] = "the office's members sheet",
+    plan: PlanOption = None,
+) -> None:
+    """Write the companion members file from a members sheet, all or nothing; the plan's collectives are
+    kept. Check it with carbonpeak plan validate."""
+    loaded = get_plan(ctx, plan)
+    plan_path = resolve_plan(plan or settings(ctx).plan)
+    base, _ = read_plan(plan_path.read_text(encoding="utf-8"), str(plan_path))
+    text = members_file(loaded, base, path, complete=complete, source=source)
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"written {out}")
 
 
 @app.command("decompose")

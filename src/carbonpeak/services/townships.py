@@ -53,6 +53,12 @@ COLUMNS = (
 METHODS_TITLE = "、".join(zh for zh, _ in METHODS.values())
 
 
+def _invalid(problems: list[Problem], what: str) -> InvalidInputError:
+    return InvalidInputError(
+        problems, summary=f"{what}有 {len(problems)} 处问题：", summary_en=f"{len(problems)} problem(s):"
+    )
+
+
 def _lang(lang: str) -> str:
     return "en" if lang == "en" else "zh"
 
@@ -465,3 +471,149 @@ class TownshipsService:
         return Table.of(
             SHEET, cols, records, title=title, name_en="decomposition", title_en=f"{q.name_en} {year}"
         )
+
+
+# -- the members list as a sheet -------------------------------------------------------------------
+
+MEMBER_SHEET = "成员"
+MEMBER_SHEET_COLUMNS = (
+    Column("name", "名称", header_en="name"),
+    Column("kind_label", "类别", header_en="kind"),
+    Column("id", "标识", header_en="id"),
+    Column("division_code", "区划代码", header_en="division code"),
+    Column("collectives", "所属集体单位", header_en="collectives"),
+)
+_KIND_OF_WORD = {w: k for k, pair in KIND_WORDS.items() for w in (*pair, k)}
+
+
+def members_table(svc: TownshipsService, lang: str = "zh") -> Table:
+    """The members as a table for the one writer (the sheet ``members_file`` reads back)."""
+    data = svc.members(lang)
+    rows = [{**m, "collectives": "、".join(m["collectives"])} for m in data["members"]]
+    title = "集体单位成员" + ("（名单不完整）" if not data["complete"] else "")
+    return Table.of(MEMBER_SHEET, MEMBER_SHEET_COLUMNS, rows, title=title, name_en="members")
+
+
+def members_file(
+    plan: Plan,
+    base: Plan,
+    path: Path,
+    *,
+    complete: bool,
+    source: str,
+    name: str | None = None,
+    limits: SheetLimits = DEFAULT_LIMITS,
+) -> str:
+    """The companion members file (YAML) from a members sheet (columns 名称, 类别, 标识, 区划代码),
+    read through the one reader: rows naming a unit of the plan file (``base``) are kept as they are,
+    the others become member units; the collectives of ``plan`` are kept. Every problem located,
+    nothing returned on a problem; the result is checked as the loader checks it."""
+    import yaml
+
+    from carbonpeak.plan.document import LineMap
+    from carbonpeak.plan.members import MEMBERS_SCHEMA_VERSION, check_members
+    from carbonpeak.plan.schema import Collective, Members, ResponsibleUnit
+
+    file = name or path.name
+    if path.suffix.lower() == ".csv":
+        raw: list[tuple[Any, ...]] = list(read_csv_rows(path, limits, file))
+    else:
+        raw = next(iter(read_xlsx(path, (MEMBER_SHEET,), limits, file, first_if_none=True).values()), [])
+    top = next(
+        (i for i, r in enumerate(raw) if any(str(c or "").strip() in ("名称", "name") for c in r)), None
+    )
+    if top is None:
+        raise InvalidInputError(
+            [Problem("缺少列「名称」", file=file, row=1, message_en="column 名称 (name) missing")]
+        )
+    header = [str(h or "").strip() for h in raw[top]]
+    col = {
+        c.key: next((i for i, h in enumerate(header) if h in (c.header, c.header_en)), None)
+        for c in MEMBER_SHEET_COLUMNS
+    }
+    known = {u.name: u for u in base.units}
+    problems: list[Problem] = []
+    units: list[dict[str, Any]] = []
+    belongs: list[tuple[int, str, str]] = []  # (row, member id, collective name) of 所属集体单位
+    for n, cells in enumerate(raw[top + 1 :], start=top + 2):
+
+        def cell(key: str, cells: tuple[Any, ...] = cells) -> str:
+            i = col.get(key)
+            return str(cells[i]).strip() if i is not None and i < len(cells) and cells[i] is not None else ""
+
+        unit_name = cell("name")
+        if not unit_name:
+            continue
+        for coll_name in (c.strip() for c in cell("collectives").replace(",", "、").split("、")):
+            if coll_name:
+                belongs.append((n, known[unit_name].id if unit_name in known else cell("id"), coll_name))
+        if unit_name in known:
+            continue  # a unit of the plan file: its kind and id are the plan's
+        kind = _KIND_OF_WORD.get(cell("kind_label"))
+        if kind is None:
+            problems.append(
+                Problem(
+                    "类别应为 乡镇、街道 或 园区",
+                    file=file,
+                    row=n,
+                    column="类别",
+                    message_en="kind: 乡镇, 街道 or 园区",
+                )
+            )
+        if not cell("id"):
+            problems.append(
+                Problem(
+                    "新成员应填英文标识",
+                    file=file,
+                    row=n,
+                    column="标识",
+                    message_en="a new member needs an id",
+                )
+            )
+        unit = {"id": cell("id"), "name": unit_name, "kind": kind or "township"}
+        if cell("division_code"):
+            unit["division_code"] = cell("division_code")
+        units.append({"row": n, **unit})
+    validated: list[ResponsibleUnit] = []
+    for u in units:
+        row = u.pop("row")
+        try:
+            validated.append(ResponsibleUnit.model_validate(u))
+        except ValueError as exc:
+            problems.append(Problem(f"无效：{exc}", file=file, row=row, message_en=f"invalid: {exc}"))
+    if problems:
+        raise _invalid(problems, "文件")
+    collectives = {c.unit: c for c in (plan.members.collectives if plan.members else [])}
+    kinds = {u.id: u.kind for u in [*base.units, *validated]}
+    for row, member, coll_name in belongs:
+        coll = known.get(coll_name)
+        if coll is None or coll.kind != "collective":
+            problems.append(
+                Problem(
+                    f"「{coll_name}」不是方案的集体单位",
+                    file=file,
+                    row=row,
+                    column="所属集体单位",
+                    message_en=f"{coll_name!r} is no collective unit of the plan",
+                )
+            )
+            continue
+        have = collectives.get(coll.id) or Collective(unit=coll.id)
+        if member not in have.members and kinds.get(member) not in have.kinds:
+            have = have.model_copy(update={"members": [*have.members, member]})
+        collectives[coll.id] = have
+    if problems:
+        raise _invalid(problems, "文件")
+    members = Members(
+        complete=complete, source=source, units=validated, collectives=list(collectives.values())
+    )
+    clash = check_members(base, members, file, LineMap({}))
+    if clash:
+        raise _invalid(clash, "文件")
+    data = {
+        "schema_version": MEMBERS_SCHEMA_VERSION,
+        "plan": plan.plan.id,
+        **members.model_dump(mode="json", exclude_none=True),
+    }
+    header_text = f"# Members of the collective units of {plan.plan.id}, from {file}\n"
+    return header_text + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

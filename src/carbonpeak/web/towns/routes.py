@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 
 from carbonpeak.errors import CarbonpeakError, InvalidInputError
-from carbonpeak.services.townships import TownshipsService
+from carbonpeak.services.townships import TownshipsService, members_table
 from carbonpeak.townships import METHODS, MemberRow, rules
 from carbonpeak.tracking.model import Actor, default_year
 from carbonpeak.units.display import quantity as shown
@@ -81,6 +81,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "illustrative": ("示例数据", "Illustrative data"),
     "problems": ("未保存，请修改：", "Not saved, please correct:"),
     "show": ("查看", "Show"),
+    "members_sheet": ("下载成员名单 (Excel)", "Download the members (Excel)"),
 }
 
 
@@ -236,6 +237,15 @@ def towns_export(
 ) -> Response:
     table = _svc(request).table(_actor(who), quantity, year, _lang(request))
     return table_response(format, table, f"decomposition-{quantity}-{year}", lang_of(request))
+
+
+@pages.get("/towns/members/export")
+def towns_members_export(
+    request: Request, who: Reader, format: Annotated[Literal["xlsx", "csv"], Query()] = "xlsx"
+) -> Response:
+    """The members list as a sheet (the one the office edits and reads back with
+    ``carbonpeak towns import-members``)."""
+    return table_response(format, members_table(_svc(request), _lang(request)), "members", lang_of(request))
 
 
 # -- API -------------------------------------------------------------------------------------------
