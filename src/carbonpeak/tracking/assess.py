@@ -290,7 +290,8 @@ def score_items(unit: str, unit_name: str, items: list[Item], rubric: Rubric) ->
                 lost_total += lost
         components[comp] = {"weight": round(effective, 4), "score": round(effective - lost_total, 4)}
     # max(): losing every point can leave -1e-14 of floating-point noise (hypothesis found it)
-    score = max(0.0, 100.0 - sum(d.points_lost for d in deductions)) if present else 0.0
+    # round(…, 9): losing every point over many items leaves 1e-14 of noise, shown as 4.3e-14
+    score = round(max(0.0, 100.0 - sum(d.points_lost for d in deductions)), 9) if present else 0.0
     deductions.sort(key=lambda d: (-d.points_lost, d.component, d.item))
     return UnitAssessment(unit, unit_name, score, rubric.grade(score), deductions, components)
 

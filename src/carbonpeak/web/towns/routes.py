@@ -251,13 +251,17 @@ def towns_members_export(
 # -- API -------------------------------------------------------------------------------------------
 
 
+# a figure of a town or the district: finite and bounded (no overflow in a sum or a weighted mean)
+Figure = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
+
+
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     member: str = Field(max_length=120, description="member id or name")
-    base: float | None = None
-    weight: float | None = None
-    target: float | None = None
+    base: Figure | None = None
+    weight: Figure | None = None
+    target: Figure | None = None
 
 
 class DecompositionIn(BaseModel):
@@ -266,8 +270,8 @@ class DecompositionIn(BaseModel):
     quantity: str = Field(max_length=60)
     year: int = Field(ge=2000, le=2100)
     method: str = Field(max_length=20)
-    district_target: float
-    district_base: float | None = None
+    district_target: Figure
+    district_base: Figure | None = None
     base_year: int | None = Field(None, ge=2000, le=2100)
     document: str | None = Field(None, max_length=500)
     members: list[LineIn] = Field(max_length=500)
@@ -278,7 +282,7 @@ class ValueIn(BaseModel):
 
     quantity: str = Field(max_length=60)
     year: int = Field(ge=2000, le=2100)
-    value: float
+    value: Figure
     member: str | None = Field(None, max_length=120, description="member id or name; none: the district")
 
 
