@@ -16,6 +16,7 @@ import pytest
 from carbonpeak.plan import Plan, load_plan, plan_dict, validate_file
 from carbonpeak.plan.checks import check_quotes
 from carbonpeak.plan.loader import read_plan
+from carbonpeak.plan.members import member_units
 
 REPO = Path(__file__).resolve().parents[2]
 PLAN_FILE = REPO / "data" / "plans" / "jinghai-2023.yaml"
@@ -27,6 +28,8 @@ EXPECTED_INDICATORS = 73
 EXPECTED_PROJECTS = 56
 EXPECTED_MILESTONES = 7
 EXPECTED_UNITS = 40
+# the towns of the companion file jinghai-2023.members.yaml that are not units of the plan file
+EXPECTED_MEMBER_UNITS = 8
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +148,7 @@ def test_counts(plan: Plan) -> None:
     assert len(plan.indicators) == EXPECTED_INDICATORS
     assert len(plan.projects) == EXPECTED_PROJECTS
     assert len(plan.milestones) == EXPECTED_MILESTONES
-    assert len(plan.units) == EXPECTED_UNITS
+    assert len(plan.units) == EXPECTED_UNITS + EXPECTED_MEMBER_UNITS
 
 
 def test_one_task_per_responsible_list_of_the_source(plan: Plan, seed_text: str) -> None:
@@ -326,7 +329,10 @@ def test_every_unit_of_the_source_lists_is_encoded_and_used(data: dict[str, Any]
             named.add(raw.removesuffix("等有关单位").removesuffix("等"))
     assert named <= set(by_name)
     used = {u for t in data["tasks"] for u in (t["lead"], *t["support"])}
-    assert used == {u["id"] for u in data["units"]}
+    # the towns of the members file are used through the collectives they belong to (各乡镇园区 …)
+    members = {u.id for u in member_units(load_plan(PLAN_FILE))}
+    assert used | members == {u["id"] for u in data["units"]}
+    assert members - used == {u["id"] for u in data["units"][EXPECTED_UNITS:]}
 
 
 def test_unit_kinds(data: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from carbonpeak.cli import (
     plan,
     report,
     scenarios,
+    towns,
     tracking,
     two_high,
     web,
@@ -45,6 +46,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(forestry.app, name="forestry")
 app.add_typer(two_high.app, name="ledger")
 app.add_typer(energy.app, name="energy")
+app.add_typer(towns.app, name="towns")
 output.install(app)  # --output/-o on every command with --format (carbonpeak.cli.output)
 
 

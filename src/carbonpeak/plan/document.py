@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from carbonpeak.plan.errors import PlanError, Problem
 
@@ -52,3 +53,28 @@ def parse_document(text: str, file: str) -> tuple[Any, LineMap]:
     if node is not None:
         _walk(node, (), lines)
     return data, LineMap(lines)
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _field_path(loc: tuple[Any, ...]) -> Path_:
+    # pydantic puts validator names such as 'function-after[...]' in loc for model validators
+    return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "tagged-")))
+
+
+def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        path = _field_path(tuple(err["loc"]))
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field (not in the plan schema)"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        problems.append(Problem(message, file=file, row=lines.line(path), field=_dotted(path)))
+    return problems

@@ -5,42 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
-from carbonpeak.plan.checks import check_plan, check_quotes
-from carbonpeak.plan.document import LineMap, Path_, parse_document
+from carbonpeak.plan.checks import check_plan, check_quotes, normalise_text
+from carbonpeak.plan.document import LineMap, parse_document, validation_problems
 from carbonpeak.plan.errors import PlanError, PlanNotFoundError, Problem
+from carbonpeak.plan.members import MEMBERS_SUFFIX, check_member_quotes, load_companion, read_members
+from carbonpeak.plan.members import companion_path as companion_file
 from carbonpeak.plan.schema import Plan
 from carbonpeak.plan.upgrade import upgrade
 
 DEFAULT_PLAN_ID = "jinghai-2023"
-
-
-def _dotted(path: Path_) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _field_path(loc: tuple[Any, ...]) -> Path_:
-    # pydantic puts validator names such as 'function-after[...]' in loc for model validators
-    return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "tagged-")))
-
-
-def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        path = _field_path(tuple(err["loc"]))
-        message = err["msg"]
-        if err["type"] == "extra_forbidden":
-            message = "unknown field (not in the plan schema)"
-        elif err["type"] == "missing":
-            message = "required field is missing"
-        problems.append(Problem(message, file=file, row=lines.line(path), field=_dotted(path)))
-    return problems
 
 
 def read_plan(text: str, file: str = "<plan>") -> tuple[Plan, LineMap]:
@@ -66,7 +42,7 @@ def load_plan(source: str | Path) -> Plan:
     problems = check_plan(plan, str(path), lines)
     if problems:
         raise PlanError(problems)
-    return plan
+    return load_companion(plan, path, lines)
 
 
 def validate_file(path: str | Path, source_text: str | None = None) -> list[Problem]:
@@ -83,6 +59,16 @@ def validate_file(path: str | Path, source_text: str | None = None) -> list[Prob
     problems = check_plan(plan, file, lines)
     if source_text is not None:
         problems += check_quotes(plan, source_text, file, lines)
+    if problems:
+        return problems
+    try:
+        attached = load_companion(plan, Path(path), lines)
+    except PlanError as exc:
+        return exc.problems
+    companion = companion_file(Path(path))
+    if source_text is not None and attached.members is not None and companion.is_file():
+        members, member_lines = read_members(companion.read_text(encoding="utf-8"), str(companion))
+        problems += check_member_quotes(members, normalise_text(source_text), str(companion), member_lines)
     return problems
 
 
@@ -100,7 +86,8 @@ def bundled_plans() -> dict[str, Path]:
     found: dict[str, Path] = {}
     for folder in _bundled_dirs():
         for file in sorted(folder.glob("*.yaml")):
-            found.setdefault(file.stem, file)
+            if not file.name.endswith(MEMBERS_SUFFIX):  # a companion file, not a plan
+                found.setdefault(file.stem, file)
     return found
 
 

@@ -120,6 +120,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "projects": [p.model_dump(mode="json") for p in plan.projects],
         "milestones": [m.model_dump(mode="json") for m in plan.milestones],
         "prohibitions": [p.model_dump(mode="json") for p in plan.prohibitions],
+        **({"members": plan.members.model_dump(mode="json")} if plan.members is not None else {}),
     }
 
 

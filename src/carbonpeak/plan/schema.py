@@ -20,7 +20,9 @@ SCHEMA_VERSION = 2
 Id = str  # lower-case ASCII, digits, '_', '-', '.'; checked in checks.py
 Comparator = Literal[">=", ">", "<=", "<", "=", "reduce_by", "increase"]
 IndicatorKind = Literal["total", "share", "intensity", "count", "rate", "qualitative"]
-UnitKind = Literal["office", "department", "branch", "township", "park", "enterprise", "collective"]
+UnitKind = Literal["office", "department", "branch", "township", "street", "park", "enterprise", "collective"]
+# The kinds a member of a collective unit (各乡镇街道园区 …) can have: 乡镇, 街道, 园区.
+MemberKind = Literal["township", "street", "park"]
 ProjectKind = Literal["project", "program", "direction"]
 # How firmly the plan commits: the modal word of the sentence (确保/力争/原则上/鼓励/支持/研究/试点).
 Strength = Literal["ensure", "strive", "in_principle", "encourage", "support", "study", "pilot"]
@@ -75,6 +77,12 @@ class ResponsibleUnit(_Model):
     name_en: str | None = None
     kind: UnitKind
     aliases: list[str] = Field(default_factory=list, description="other spellings in the plan text")
+    division_code: str | None = Field(
+        None,
+        pattern=r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$",
+        description="统计用区划代码 (6, 9 or 12 digits), only where a source gives it",
+    )
+    quote: str | None = Field(None, description="the plan's words that name the unit, verbatim")
 
 
 class Action(_Model):
@@ -309,6 +317,30 @@ class Prohibition(_Model):
         return self
 
 
+class Collective(_Model):
+    """Who a collective unit of the plan (各乡镇园区, 各乡镇街道园区 …) stands for: every member of the
+    given kinds, plus the units listed by id. Declared by the office (a companion file or the plan)."""
+
+    unit: str = Field(description="id of a unit of kind collective")
+    kinds: list[MemberKind] = Field(default_factory=list, description="every member of these kinds")
+    members: list[str] = Field(default_factory=list, description="further unit ids, e.g. departments")
+    note: str | None = None
+
+
+class Members(_Model):
+    """The members of the plan's collective units: the towns, streets and parks (added to ``units``
+    on loading) and which of them each collective stands for. ``complete`` stays false until the
+    office has listed every member; an incomplete list is shown as such."""
+
+    complete: bool = Field(False, description="the office has listed every member")
+    source: str | None = Field(None, description="where the list comes from")
+    note: str | None = None
+    units: list[ResponsibleUnit] = Field(
+        default_factory=list, description="members that are not units of the plan already"
+    )
+    collectives: list[Collective] = Field(default_factory=list)
+
+
 class Plan(_Model):
     """A whole plan file."""
 
@@ -320,3 +352,6 @@ class Plan(_Model):
     projects: list[Project] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
     prohibitions: list[Prohibition] = Field(default_factory=list)
+    members: Members | None = Field(
+        None, description="members of the collective units (or a companion <plan>.members.yaml)"
+    )

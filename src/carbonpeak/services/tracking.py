@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from carbonpeak.errors import CarbonpeakError, NotFoundError, control_character_problems
 from carbonpeak.plan import Plan
 from carbonpeak.services.evidence import StoredFile, clean_name, store_file
+from carbonpeak.services.townships import TownshipsService
 from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
 from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
@@ -656,8 +657,10 @@ class TrackingService:
         data = data or self.data()
         evaluations = self.evaluate([year], data)
         metrics = {c.metric for c in data.computed if c.year == year}
+        # a member of a collective is scored on its own share of a decomposed target (协同分解)
+        shares = TownshipsService(self.engine, self.plan).member_status(year)
         return assess(
-            self.plan, year, as_of, evaluations, data.observations, data.reports, metrics, self.rubric
+            self.plan, year, as_of, evaluations, data.observations, data.reports, metrics, self.rubric, shares
         )
 
     # -- sessions ----------------------------------------------------------------------------------

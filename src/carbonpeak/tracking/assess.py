@@ -11,10 +11,12 @@ Components where the unit has no item give their weight to the others in proport
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from carbonpeak.plan import Plan
+from carbonpeak.plan.members import collective_members
 from carbonpeak.plan.model import indicator_responsible
 from carbonpeak.tracking.codes import label as code_label
 from carbonpeak.tracking.evaluate import Evaluation, assessed_indicators
@@ -87,6 +89,11 @@ def _weight(unit: str, units: list[str], rubric: Rubric) -> float:
     return rubric.lead_weight if units and units[0] == unit else rubric.support_weight
 
 
+def _via_collective(members: dict[str, set[str]], unit: str, units: list[str]) -> str | None:
+    """The first collective among ``units`` that ``unit`` is a member of (None: not through one)."""
+    return next((c for c in units if unit in members.get(c, ())), None)
+
+
 @dataclass
 class _Index:
     """What the items of every unit are looked up in, built once per assessment (not per unit)."""
@@ -96,6 +103,7 @@ class _Index:
     reports: dict[tuple[str, str, int, str], TaskReport]
     own_reports: dict[tuple[str, int], list[TaskReport]]
     own_observations: dict[tuple[str, int], list[Observation]]
+    members: dict[str, set[str]] = field(default_factory=dict)  # collective → its members
 
     @classmethod
     def build(
@@ -107,6 +115,7 @@ class _Index:
             {(r.task_id, r.unit_id, r.year, r.period): r for r in reports},
             {},
             {},
+            {u.id: set(collective_members(plan, u.id)) for u in plan.units if u.kind == "collective"},
         )
         for r in reports:
             index.own_reports.setdefault((r.unit_id, r.year), []).append(r)
@@ -133,11 +142,28 @@ def unit_items(
     computed_metrics: set[str],
     rubric: Rubric,
     index: _Index | None = None,
+    member_status: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Item]:
-    """Every scored item of ``unit`` in ``year``."""
+    """Every scored item of ``unit`` in ``year``. A member of a collective unit (各乡镇园区 …) is scored
+    on the tasks the collective carries, on its own reports; on an indicator only through its own
+    share of a decomposed target (``member_status``: (member, indicator) → status code)."""
     ix = index or _Index.build(plan, year, observations, reports)
+    names = {u.id: u.name for u in plan.units}
     items: list[Item] = []
     for ind, units in ix.indicators:
+        share = (member_status or {}).get((unit, ind.id))
+        if share is not None:  # the member's own share of a decomposed target (协同分解)
+            share_of = _via_collective(ix.members, unit, units) or unit
+            items.append(
+                Item(
+                    "indicators",
+                    ind.id,
+                    _weight(share_of, units, rubric) * rubric.strength_weight(ind.strength),
+                    rubric.indicator_points[share],
+                    f"指标「{ind.name}」分解目标 {year}年{code_label('indicator_status', share)}",
+                )
+            )
+            continue
         if unit not in units or (ind.value is None and ind.comparator != "increase"):
             continue  # not the unit's, or a target not set yet (e.g. 按市下达): not scored
         ev = evaluations.get(ind.id)
@@ -163,21 +189,31 @@ def unit_items(
                 )
             )
     for task in plan.tasks:
-        if unit not in task.responsible:
+        # a member of a collective carries the collective's tasks, in its role, on its own reports
+        via = None if unit in task.responsible else _via_collective(ix.members, unit, task.responsible)
+        if unit not in task.responsible and via is None:
             continue
-        task_status = ix.latest_status(task.id, task.lead, year)
-        role = "牵头" if task.lead == unit else "配合"
+        as_unit = via or unit
+        leads = task.lead == as_unit
+        if via:
+            task_status = ix.latest_status(task.id, unit, year)
+        elif task.lead in ix.members:  # a collective leads: the task is as far as its least advanced member
+            statuses = [ix.latest_status(task.id, m, year) for m in ix.members[task.lead]] or ["missing"]
+            task_status = min(statuses, key=lambda st: rubric.task_points[st])
+        else:
+            task_status = ix.latest_status(task.id, task.lead, year)
+        role = ("牵头" if leads else "配合") + (f"，{names.get(via, via)}成员" if via else "")
         label = TASK_STATUS_LABELS.get(task_status, "未报送")
         items.append(
             Item(
                 "tasks",
                 task.id,
-                _weight(unit, task.responsible, rubric) * rubric.strength_weight(task.strength),
+                _weight(as_unit, task.responsible, rubric) * rubric.strength_weight(task.strength),
                 rubric.task_points[task_status],
                 f"任务「{task.title}」{year}年进展：{label} ({role})",
             )
         )
-        if task.lead != unit:
+        if not leads:
             continue
         for quarter in QUARTERS:
             due = report_due(year, quarter, rubric)
@@ -254,7 +290,8 @@ def score_items(unit: str, unit_name: str, items: list[Item], rubric: Rubric) ->
                 lost_total += lost
         components[comp] = {"weight": round(effective, 4), "score": round(effective - lost_total, 4)}
     # max(): losing every point can leave -1e-14 of floating-point noise (hypothesis found it)
-    score = max(0.0, 100.0 - sum(d.points_lost for d in deductions)) if present else 0.0
+    # round(…, 9): losing every point over many items leaves 1e-14 of noise, shown as 4.3e-14
+    score = round(max(0.0, 100.0 - sum(d.points_lost for d in deductions)), 9) if present else 0.0
     deductions.sort(key=lambda d: (-d.points_lost, d.component, d.item))
     return UnitAssessment(unit, unit_name, score, rubric.grade(score), deductions, components)
 
@@ -268,14 +305,28 @@ def assess(
     reports: list[TaskReport],
     computed_metrics: set[str],
     rubric: Rubric,
+    member_status: Mapping[tuple[str, str], str] | None = None,
 ) -> list[UnitAssessment]:
-    """The assessment of every responsible unit with at least one item, best first."""
+    """The assessment of every responsible unit with at least one item, best first. A collective unit
+    is never one row: its members are assessed (``unit_items``); a unit with no item is not ranked."""
     of_year = {e.indicator_id: e for e in evaluations if e.year == year}
     index = _Index.build(plan, year, observations, reports)
     out = []
     for unit in plan.units:
+        if unit.kind == "collective":
+            continue
         items = unit_items(
-            plan, unit.id, year, as_of, of_year, observations, reports, computed_metrics, rubric, index
+            plan,
+            unit.id,
+            year,
+            as_of,
+            of_year,
+            observations,
+            reports,
+            computed_metrics,
+            rubric,
+            index,
+            member_status,
         )
         if items:
             out.append(score_items(unit.id, unit.name, items, rubric))

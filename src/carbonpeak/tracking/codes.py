@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from carbonpeak.errors import InvalidInputError
 
 CODES_FILE = Path(__file__).parent / "data" / "codes.yaml"
-Kind = Literal["indicator_status", "grade", "task_status", "record_state"]
+Kind = Literal["indicator_status", "grade", "task_status", "record_state", "dual_control"]
 _CODE = r"^[a-z][a-z0-9_]*$"
 
 
@@ -38,6 +38,7 @@ class _Table(BaseModel):
     grade: dict[str, _Label]
     task_status: dict[str, _Label]
     record_state: dict[str, _Label]
+    dual_control: dict[str, _Label]
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Code:
 def _table() -> dict[str, dict[str, Code]]:
     table = _Table.model_validate(yaml.safe_load(CODES_FILE.read_text(encoding="utf-8")))
     out: dict[str, dict[str, Code]] = {}
-    for kind in ("indicator_status", "grade", "task_status", "record_state"):
+    for kind in ("indicator_status", "grade", "task_status", "record_state", "dual_control"):
         rows: dict[str, _Label] = getattr(table, kind)
         for code in rows:
             if not re.match(_CODE, code):

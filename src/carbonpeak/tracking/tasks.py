@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from carbonpeak.plan import Milestone, Plan
+from carbonpeak.plan.members import collective_members
 from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.tracking.model import QUARTERS, TaskReport, period_end
 from carbonpeak.tracking.rubric import Rubric
@@ -39,12 +40,14 @@ def report_due(year: int, period: str, rubric: Rubric) -> dt.date:
 
 
 def expected_reports(plan: Plan, year: int, as_of: dt.date, rubric: Rubric) -> list[tuple[str, str, str]]:
-    """(task, lead unit, quarter) of the year whose report is due by ``as_of``: leads report quarterly."""
+    """(task, lead unit, quarter) of the year whose report is due by ``as_of``: leads report quarterly;
+    for a leading collective unit (各乡镇园区 …) each of its members does (none declared: the collective)."""
     out = []
     for task in plan.tasks:
+        leads = collective_members(plan, task.lead) or [task.lead]
         for quarter in QUARTERS:
             if report_due(year, quarter, rubric) <= as_of:
-                out.append((task.id, task.lead, quarter))
+                out += [(task.id, lead, quarter) for lead in leads]
     return out
 
 

@@ -37,6 +37,7 @@ from carbonpeak.web.overview.room import ROOM as OVERVIEW
 from carbonpeak.web.plan.room import ROOM as PLAN
 from carbonpeak.web.reports.room import ROOM as REPORTS
 from carbonpeak.web.scenarios.room import ROOM as SCENARIOS
+from carbonpeak.web.towns.room import ROOM as TOWNS
 from carbonpeak.web.tracking.room import ROOM as TRACKING
 from carbonpeak.web.two_high.room import ROOM as TWO_HIGH
 
@@ -52,6 +53,7 @@ ROOMS: tuple[Room, ...] = (
     ENERGY,
     TWO_HIGH,
     FORESTRY,
+    TOWNS,
     REPORTS,
     ADMIN,
 )

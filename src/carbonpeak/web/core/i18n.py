@@ -45,6 +45,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "enterprise": ("企业", "Enterprise"),
     "enterprises": ("重点用能单位", "Enterprises"),
     "forestry": ("林业碳汇", "Forestry sinks"),
+    "towns": ("乡镇园区", "Towns and parks"),
     "two_high": ("两高项目", "Two-high projects"),
     "energy": ("能源项目", "Energy projects"),
     "charging": ("充电网络", "Charging network"),

@@ -1,0 +1,619 @@
+"""Townships, streets and parks as a service: the members of the collective units, decompositions of
+district targets into member targets (协同分解), members' and the district's values, status against
+each share, the district roll-up and carbon dual control.
+
+Who may do what (enforced here for every adapter): the office decomposes, imports and records any
+value (the district's own figure too); a department account of a member (a town, street or park)
+records and sees only its own values and rows; a viewer reads everything; other departments read the
+district rows only. Every change is audited (``storage.townships``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from carbonpeak.errors import InvalidInputError, NotAllowedError, NotFoundError, Problem
+from carbonpeak.plan import Plan
+from carbonpeak.plan.members import collectives_of, member_units, members_complete, unresolved_collectives
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits, read_csv_rows, read_xlsx
+from carbonpeak.storage import townships as repo
+from carbonpeak.storage.engine import reader
+from carbonpeak.storage.townships import DISTRICT, StoredDecomposition, StoredTarget
+from carbonpeak.tables import Column, Table
+from carbonpeak.townships import (
+    METHODS,
+    MemberRow,
+    decompose,
+    dual_control,
+    quantity,
+    required,
+    rollup,
+    share_status,
+)
+from carbonpeak.tracking.codes import label
+from carbonpeak.tracking.model import Actor
+
+log = logging.getLogger(__name__)
+KIND_WORDS = {"township": ("乡镇", "township"), "street": ("街道", "subdistrict"), "park": ("园区", "park")}
+SHEET = "分解表"
+COLUMNS = (
+    Column("member", "成员", header_en="member"),
+    Column("base", "基准年数值", header_en="base-year value", kind="number"),
+    Column("weight", "权重", header_en="weight", kind="number"),
+    Column("target", "分解目标", header_en="member target", kind="number"),
+)
+
+
+METHODS_TITLE = "、".join(zh for zh, _ in METHODS.values())
+
+
+def _invalid(problems: list[Problem], what: str) -> InvalidInputError:
+    return InvalidInputError(
+        problems, summary=f"{what}有 {len(problems)} 处问题：", summary_en=f"{len(problems)} problem(s):"
+    )
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "zh"
+
+
+class TownshipsService:
+    def __init__(self, engine: Engine, plan: Plan, *, source: str = "carbonpeak", illustrative: bool = False):
+        self.engine = engine
+        self.plan = plan
+        self.plan_id = plan.plan.id
+        self.source = source
+        self.illustrative = illustrative
+        self._members = {u.id: u for u in member_units(plan)}
+        self._names = {u.id: u.name for u in plan.units}
+
+    # -- members -----------------------------------------------------------------------------------
+
+    def name(self, unit_id: str, lang: str = "zh") -> str:
+        if unit_id == DISTRICT:
+            return "全区" if lang != "en" else "district"
+        unit = next((u for u in self.plan.units if u.id == unit_id), None)
+        if unit is None:
+            return unit_id
+        return (unit.name_en or unit.name) if lang == "en" else unit.name
+
+    def members(self, lang: str = "zh") -> dict[str, Any]:
+        """Every member with its kind, division code and collectives; whether the list is complete and
+        which collectives have no member yet."""
+        rows = []
+        for u in self._members.values():
+            zh, en = KIND_WORDS.get(u.kind, (u.kind, u.kind))
+            rows.append(
+                {
+                    "id": u.id,
+                    "name": self.name(u.id, lang),
+                    "kind": u.kind,
+                    "kind_label": en if lang == "en" else zh,
+                    "division_code": u.division_code,
+                    "collectives": [self.name(c, lang) for c in collectives_of(self.plan, u.id)],
+                }
+            )
+        return {
+            "complete": members_complete(self.plan),
+            "note": self.plan.members.note if self.plan.members else None,
+            "members": rows,
+            "unresolved": [self.name(u.id, lang) for u in unresolved_collectives(self.plan)],
+        }
+
+    def _member(self, ref: str) -> str:
+        ref = ref.strip()
+        for u in self._members.values():
+            if ref in (u.id, u.name, *u.aliases):
+                return u.id
+        raise NotFoundError(
+            f"{ref!r} 不是集体单位的成员（乡镇、街道或园区）",
+            message_en=f"{ref!r} is no member of a collective unit",
+        )
+
+    # -- decomposition -----------------------------------------------------------------------------
+
+    def decompose(
+        self,
+        actor: Actor,
+        code: str,
+        year: int,
+        method: str,
+        district_target: float,
+        rows: Sequence[MemberRow],
+        *,
+        base_year: int | None = None,
+        district_base: float | None = None,
+        document: str | None = None,
+        file: str = "<form>",
+    ) -> dict[str, Any]:
+        """Split the district target among ``rows`` by ``method``, check that it adds up, store it
+        (replacing an earlier decomposition of the same quantity and year). Office only."""
+        if actor.role != "office":
+            raise NotAllowedError(
+                f"只有区“双碳”办可以分解目标，{actor.who} 不可以",
+                message_en=f"only the office decomposes targets, not {actor.who}",
+            )
+        problems: list[Problem] = []
+        resolved = []
+        for i, r in enumerate(rows):
+            try:
+                resolved.append(MemberRow(self._member(r.member), r.base, r.weight, r.target, r.row or i + 1))
+            except NotFoundError as exc:
+                problems += [
+                    Problem(p.message, file=file, row=r.row or i + 1, field="member", message_en=p.message_en)
+                    for p in exc.problems
+                ]
+        if problems:
+            raise InvalidInputError(
+                problems,
+                summary=f"分解有 {len(problems)} 处问题：",
+                summary_en=f"{len(problems)} problem(s):",
+            )
+        targets = decompose(code, method, district_target, resolved, file=file)
+        with Session(self.engine) as s, s.begin():
+            repo.save_decomposition(
+                s,
+                plan_id=self.plan_id,
+                quantity=code,
+                year=year,
+                base_year=base_year or self.plan.plan.base_year,
+                method=method,
+                district_target=district_target,
+                district_base=district_base,
+                document=document,
+                targets=[StoredTarget(t.member, t.base, t.weight, t.target) for t in targets],
+                who=actor.who,
+                source=self.source,
+                illustrative=self.illustrative,
+            )
+        log.info("decomposition %s %s by %s: %d members", code, year, method, len(targets))
+        return self.decomposition(actor, code, year)
+
+    def _stored(self) -> list[StoredDecomposition]:
+        with Session(reader(self.engine)) as s:
+            return repo.decompositions(s, self.plan_id)
+
+    def decomposition(self, actor: Actor, code: str, year: int, lang: str = "zh") -> dict[str, Any]:
+        found = next((d for d in self._stored() if d.quantity == code and d.year == year), None)
+        if found is None:
+            raise NotFoundError(
+                f"{year}年「{quantity(code).name}」尚未分解", message_en=f"{code} {year} is not decomposed"
+            )
+        return self._dec_dict(actor, found, lang)
+
+    def _visible(self, actor: Actor, unit_id: str) -> bool:
+        return actor.role in ("office", "viewer") or (actor.role == "department" and actor.unit_id == unit_id)
+
+    def _dec_dict(self, actor: Actor, d: StoredDecomposition, lang: str) -> dict[str, Any]:
+        q = quantity(d.quantity)
+        zh, en = METHODS[d.method]
+        return {
+            "quantity": d.quantity,
+            "name": q.name_en if lang == "en" else q.name,
+            "unit": q.unit,
+            "year": d.year,
+            "base_year": d.base_year,
+            "method": d.method,
+            "method_label": en if lang == "en" else zh,
+            "district_target": d.district_target,
+            "district_base": d.district_base,
+            "document": d.document,
+            "illustrative": d.illustrative,
+            "updated_by": d.updated_by,
+            "members": [
+                {
+                    "member": t.member,
+                    "name": self.name(t.member, lang),
+                    "base": t.base,
+                    "weight": t.weight,
+                    "target": t.target,
+                }
+                for t in d.targets
+                if self._visible(actor, t.member)
+            ],
+        }
+
+    def decompositions(self, actor: Actor, lang: str = "zh") -> list[dict[str, Any]]:
+        return [self._dec_dict(actor, d, lang) for d in self._stored()]
+
+    # -- values ------------------------------------------------------------------------------------
+
+    def record_value(self, actor: Actor, unit: str | None, code: str, year: int, value: float) -> None:
+        """A member's (``unit``) or, with ``unit`` None, the district's own value of a quantity."""
+        quantity(code)
+        if actor.role == "viewer":
+            raise NotAllowedError(f"{actor.who} 只能查看", message_en=f"{actor.who} may only read")
+        unit_id = DISTRICT if unit is None else self._member(unit)
+        if actor.role != "office" and (unit_id == DISTRICT or actor.unit_id != unit_id):
+            raise NotAllowedError(
+                f"{actor.who} 只能填报本单位的数值",
+                message_en=f"{actor.who} may report only its own unit's values",
+            )
+        with Session(self.engine) as s, s.begin():
+            repo.save_value(
+                s,
+                plan_id=self.plan_id,
+                unit_id=unit_id,
+                quantity=code,
+                year=year,
+                value=value,
+                who=actor.who,
+                source=self.source,
+                illustrative=self.illustrative,
+            )
+
+    def _values(self) -> dict[tuple[str, str, int], float]:
+        with Session(reader(self.engine)) as s:
+            return {(v.unit_id, v.quantity, v.year): v.value for v in repo.values(s, self.plan_id)}
+
+    # -- status ------------------------------------------------------------------------------------
+
+    def status(self, actor: Actor, year: int, lang: str = "zh") -> dict[str, Any]:
+        """Every decomposition in ``year``: each member against its own share, the district's own
+        figure, the roll-up of the members compared with it, and carbon dual control."""
+        la = _lang(lang)
+        vals = self._values()
+        decs = self._stored()
+        office_view = actor.role in ("office", "viewer")
+        out = []
+        for d in decs:
+            q = quantity(d.quantity)
+            rows = []
+            for t in d.targets:
+                v = vals.get((t.member, d.quantity, year))
+                st = share_status(q, year, v, d.base_year, t.base, d.year, t.target)
+                if self._visible(actor, t.member):
+                    rows.append(
+                        {
+                            "member": t.member,
+                            "name": self.name(t.member, lang),
+                            "target": t.target,
+                            "required": required(q, year, d.base_year, t.base, d.year, t.target),
+                            "value": v,
+                            "status": st,
+                            "status_label": label("indicator_status", st, la),
+                        }
+                    )
+            member_values = [vals.get((t.member, d.quantity, year)) for t in d.targets]
+            missing = sum(v is None for v in member_values)
+            rolled = (
+                rollup(q, [v for v in member_values if v is not None], [t.weight for t in d.targets])
+                if d.targets and not missing
+                else None
+            )
+            own = vals.get((DISTRICT, d.quantity, year))
+            dst = share_status(q, year, own, d.base_year, d.district_base, d.year, d.district_target)
+            out.append(
+                {
+                    **self._dec_dict(actor, d, lang),
+                    "status_year": year,
+                    "rows": rows,
+                    "district_value": own,
+                    "district_status": dst,
+                    "district_status_label": label("indicator_status", dst, la),
+                    "rollup": rolled if office_view else None,
+                    "rollup_missing": missing if office_view else None,
+                    "rollup_difference": (rolled - own)
+                    if office_view and rolled is not None and own is not None
+                    else None,
+                }
+            )
+        return {
+            "year": year,
+            "complete": members_complete(self.plan),
+            "decompositions": out,
+            "dual_control": self._dual(actor, year, decs, vals, lang),
+            "illustrative": any(d.illustrative for d in decs),
+        }
+
+    def _dual(
+        self,
+        actor: Actor,
+        year: int,
+        decs: list[StoredDecomposition],
+        vals: dict[tuple[str, str, int], float],
+        lang: str,
+    ) -> list[dict[str, Any]]:
+        def pick(part: str) -> StoredDecomposition | None:
+            found = [d for d in decs if quantity(d.quantity).dual == part and d.year >= year]
+            return min(found, key=lambda d: d.year) if found else None
+
+        total, intensity = pick("total"), pick("intensity")
+        if intensity is None:
+            return []
+        qi = quantity(intensity.quantity)
+        qt = quantity(total.quantity) if total else None
+        shares_i = {t.member: t for t in intensity.targets}
+        shares_t = {t.member: t for t in total.targets} if total else {}
+        units = [DISTRICT, *shares_i]
+        out = []
+        for unit in units:
+            if unit != DISTRICT and not self._visible(actor, unit):
+                continue
+            i_target = intensity.district_target if unit == DISTRICT else shares_i[unit].target
+            need = required(qi, year, intensity.base_year, None, intensity.year, i_target)
+            allowed = None
+            if total is not None and qt is not None and (unit == DISTRICT or unit in shares_t):
+                t_target = total.district_target if unit == DISTRICT else shares_t[unit].target
+                t_base = total.district_base if unit == DISTRICT else shares_t[unit].base
+                allowed = required(qt, year, total.base_year, t_base, total.year, t_target)
+            dc = dual_control(
+                unit,
+                year,
+                need,
+                vals.get((unit, intensity.quantity, year)),
+                allowed,
+                vals.get((unit, total.quantity, year)) if total else None,
+            )
+            out.append(
+                {
+                    "unit": unit,
+                    "name": self.name(unit, lang),
+                    "intensity_required": dc.intensity_required,
+                    "intensity_actual": dc.intensity_actual,
+                    "intensity_margin": dc.intensity_margin,
+                    "total_allowed": dc.total_allowed,
+                    "total_used": dc.total_used,
+                    "total_left": dc.total_left,
+                    "status": dc.status,
+                    "status_label": label("dual_control", dc.status, _lang(lang)),
+                }
+            )
+        return out
+
+    def member_status(self, year: int) -> dict[tuple[str, str], str]:
+        """(member, indicator id) → the member's status on its share, for the 考核: every plan
+        indicator whose metric is a decomposed quantity, of the decomposition's target year."""
+        vals = self._values()
+        out: dict[tuple[str, str], str] = {}
+        for d in self._stored():
+            q = quantity(d.quantity)
+            inds = [i for i in self.plan.indicators if q.metric and i.metric == q.metric and i.year == d.year]
+            for t in d.targets:
+                v = vals.get((t.member, d.quantity, year))
+                st = share_status(q, year, v, d.base_year, t.base, d.year, t.target)
+                out.update({(t.member, ind.id): st for ind in inds})
+        return out
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def read_rows(
+        self, path: Path, name: str | None = None, limits: SheetLimits = DEFAULT_LIMITS
+    ) -> list[MemberRow]:
+        """The member rows of a decomposition sheet (XLSX sheet 分解表, or CSV) through the one reader:
+        columns 成员, 基准年数值, 权重, 分解目标; every bad cell located, nothing returned on a problem."""
+        file = name or path.name
+        if path.suffix.lower() == ".csv":
+            raw: list[tuple[Any, ...]] = list(read_csv_rows(path, limits, file))
+        else:
+            sheets = read_xlsx(path, (SHEET,), limits, file, first_if_none=True)
+            raw = next(iter(sheets.values()), [])
+        if not raw:
+            raise InvalidInputError([Problem("文件为空", file=file, message_en="the file is empty")])
+        # the header is the first row naming 成员 (a written table has a title row above it)
+        top = next(
+            (i for i, r in enumerate(raw) if any(str(c or "").strip() in ("成员", "member") for c in r)), 0
+        )
+        header = [str(h or "").strip() for h in raw[top]]
+        wanted = {c.key: (c.header, c.header_en) for c in COLUMNS}
+        index: dict[str, int] = {}
+        for key, names in wanted.items():
+            for i, h in enumerate(header):
+                if h.split("（")[0].split(" (")[0] in names:
+                    index[key] = i
+        if "member" not in index:
+            raise InvalidInputError(
+                [Problem("缺少列「成员」", file=file, row=1, message_en="column 成员 (member) missing")]
+            )
+        problems: list[Problem] = []
+        rows: list[MemberRow] = []
+        for n, cells in enumerate(raw[top + 1 :], start=top + 2):
+            if not any(c not in (None, "") for c in cells):
+                continue
+            got: dict[str, Any] = {}
+            for key, i in index.items():
+                cell = cells[i] if i < len(cells) else None
+                if key == "member":
+                    got[key] = str(cell or "").strip()
+                    continue
+                if cell in (None, ""):
+                    got[key] = None
+                    continue
+                try:
+                    got[key] = float(cell)
+                except (TypeError, ValueError):
+                    problems.append(
+                        Problem(
+                            f"应为数字，而不是 {cell!r}",
+                            file=file,
+                            row=n,
+                            column=wanted[key][0],
+                            message_en=f"expected a number, not {cell!r}",
+                        )
+                    )
+            rows.append(MemberRow(got["member"], got.get("base"), got.get("weight"), got.get("target"), n))
+        if problems:
+            raise InvalidInputError(
+                problems,
+                summary=f"文件有 {len(problems)} 处问题：",
+                summary_en=f"{len(problems)} problem(s):",
+            )
+        return rows
+
+    def table(self, actor: Actor, code: str, year: int, lang: str = "zh") -> Table:
+        """A decomposition as a table (the one writer, ``carbonpeak.reports``, writes the file); with
+        the members of the plan when it is not decomposed yet (a template to fill)."""
+        try:
+            d = self.decomposition(actor, code, year, lang)
+            records = d["members"]
+        except NotFoundError:
+            records = [{"member": self.name(m, lang)} for m in self._members]
+        for r in records:
+            r["member"] = r.get("name", r["member"])
+        q = quantity(code)
+        cols = tuple(
+            Column(
+                c.key,
+                c.header,
+                header_en=c.header_en,
+                kind=c.kind,
+                unit=q.unit if c.key in ("base", "target") else None,
+            )
+            for c in COLUMNS
+        )
+        title = f"{year}年「{q.name}」分解（{METHODS_TITLE}）"
+        return Table.of(
+            SHEET, cols, records, title=title, name_en="decomposition", title_en=f"{q.name_en} {year}"
+        )
+
+
+# -- the members list as a sheet -------------------------------------------------------------------
+
+MEMBER_SHEET = "成员"
+MEMBER_SHEET_COLUMNS = (
+    Column("name", "名称", header_en="name"),
+    Column("kind_label", "类别", header_en="kind"),
+    Column("id", "标识", header_en="id"),
+    Column("division_code", "区划代码", header_en="division code"),
+    Column("collectives", "所属集体单位", header_en="collectives"),
+)
+_KIND_OF_WORD = {w: k for k, pair in KIND_WORDS.items() for w in (*pair, k)}
+
+
+def members_table(svc: TownshipsService, lang: str = "zh") -> Table:
+    """The members as a table for the one writer (the sheet ``members_file`` reads back)."""
+    data = svc.members(lang)
+    rows = [{**m, "collectives": "、".join(m["collectives"])} for m in data["members"]]
+    title = "集体单位成员" + ("（名单不完整）" if not data["complete"] else "")
+    return Table.of(MEMBER_SHEET, MEMBER_SHEET_COLUMNS, rows, title=title, name_en="members")
+
+
+def members_file(
+    plan: Plan,
+    base: Plan,
+    path: Path,
+    *,
+    complete: bool,
+    source: str,
+    name: str | None = None,
+    limits: SheetLimits = DEFAULT_LIMITS,
+) -> str:
+    """The companion members file (YAML) from a members sheet (columns 名称, 类别, 标识, 区划代码),
+    read through the one reader: rows naming a unit of the plan file (``base``) are kept as they are,
+    the others become member units; the collectives of ``plan`` are kept. Every problem located,
+    nothing returned on a problem; the result is checked as the loader checks it."""
+    import yaml
+
+    from carbonpeak.plan.document import LineMap
+    from carbonpeak.plan.members import MEMBERS_SCHEMA_VERSION, check_members
+    from carbonpeak.plan.schema import Collective, Members, ResponsibleUnit
+
+    file = name or path.name
+    if path.suffix.lower() == ".csv":
+        raw: list[tuple[Any, ...]] = list(read_csv_rows(path, limits, file))
+    else:
+        raw = next(iter(read_xlsx(path, (MEMBER_SHEET,), limits, file, first_if_none=True).values()), [])
+    top = next(
+        (i for i, r in enumerate(raw) if any(str(c or "").strip() in ("名称", "name") for c in r)), None
+    )
+    if top is None:
+        raise InvalidInputError(
+            [Problem("缺少列「名称」", file=file, row=1, message_en="column 名称 (name) missing")]
+        )
+    header = [str(h or "").strip() for h in raw[top]]
+    col = {
+        c.key: next((i for i, h in enumerate(header) if h in (c.header, c.header_en)), None)
+        for c in MEMBER_SHEET_COLUMNS
+    }
+    known = {u.name: u for u in base.units}
+    problems: list[Problem] = []
+    units: list[dict[str, Any]] = []
+    belongs: list[tuple[int, str, str]] = []  # (row, member id, collective name) of 所属集体单位
+    for n, cells in enumerate(raw[top + 1 :], start=top + 2):
+
+        def cell(key: str, cells: tuple[Any, ...] = cells) -> str:
+            i = col.get(key)
+            return str(cells[i]).strip() if i is not None and i < len(cells) and cells[i] is not None else ""
+
+        unit_name = cell("name")
+        if not unit_name:
+            continue
+        for coll_name in (c.strip() for c in cell("collectives").replace(",", "、").split("、")):
+            if coll_name:
+                belongs.append((n, known[unit_name].id if unit_name in known else cell("id"), coll_name))
+        if unit_name in known:
+            continue  # a unit of the plan file: its kind and id are the plan's
+        kind = _KIND_OF_WORD.get(cell("kind_label"))
+        if kind is None:
+            problems.append(
+                Problem(
+                    "类别应为 乡镇、街道 或 园区",
+                    file=file,
+                    row=n,
+                    column="类别",
+                    message_en="kind: 乡镇, 街道 or 园区",
+                )
+            )
+        if not cell("id"):
+            problems.append(
+                Problem(
+                    "新成员应填英文标识",
+                    file=file,
+                    row=n,
+                    column="标识",
+                    message_en="a new member needs an id",
+                )
+            )
+        unit = {"id": cell("id"), "name": unit_name, "kind": kind or "township"}
+        if cell("division_code"):
+            unit["division_code"] = cell("division_code")
+        units.append({"row": n, **unit})
+    validated: list[ResponsibleUnit] = []
+    for u in units:
+        row = u.pop("row")
+        try:
+            validated.append(ResponsibleUnit.model_validate(u))
+        except ValueError as exc:
+            problems.append(Problem(f"无效：{exc}", file=file, row=row, message_en=f"invalid: {exc}"))
+    if problems:
+        raise _invalid(problems, "文件")
+    collectives = {c.unit: c for c in (plan.members.collectives if plan.members else [])}
+    kinds = {u.id: u.kind for u in [*base.units, *validated]}
+    for row, member, coll_name in belongs:
+        coll = known.get(coll_name)
+        if coll is None or coll.kind != "collective":
+            problems.append(
+                Problem(
+                    f"「{coll_name}」不是方案的集体单位",
+                    file=file,
+                    row=row,
+                    column="所属集体单位",
+                    message_en=f"{coll_name!r} is no collective unit of the plan",
+                )
+            )
+            continue
+        have = collectives.get(coll.id) or Collective(unit=coll.id)
+        if member not in have.members and kinds.get(member) not in have.kinds:
+            have = have.model_copy(update={"members": [*have.members, member]})
+        collectives[coll.id] = have
+    if problems:
+        raise _invalid(problems, "文件")
+    members = Members(
+        complete=complete, source=source, units=validated, collectives=list(collectives.values())
+    )
+    clash = check_members(base, members, file, LineMap({}))
+    if clash:
+        raise _invalid(clash, "文件")
+    data = {
+        "schema_version": MEMBERS_SCHEMA_VERSION,
+        "plan": plan.plan.id,
+        **members.model_dump(mode="json", exclude_none=True),
+    }
+    header_text = f"# Members of the collective units of {plan.plan.id}, from {file}\n"
+    return header_text + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
