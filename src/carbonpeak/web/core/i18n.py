@@ -91,6 +91,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "strength_pilot": ("试点", "pilot (试点)"),
     "forbidden": ("无权访问", "Access denied"),
     "error": ("无法完成", "Cannot be done"),
+    "alerts_more": ("其余预警条数：", "More alerts:"),
+    "invalid_request": ("填写有误，未保存", "Something entered is not valid; nothing was saved"),
     "forbidden_text": ("您的账号无权查看此页面。", "Your account may not see this page."),
     "not_found": ("未找到", "Not found"),
     "document": ("文号", "Document"),

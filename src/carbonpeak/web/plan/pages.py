@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from carbonpeak.plan import Plan
 from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedTask, Principal, permit
-from carbonpeak.web.core.render import render
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.todo import department_todo, todo_words
 from carbonpeak.web.core.tracking_service import indicator_statuses
 from carbonpeak.web.plan.views import (
     filtered_indicators,
@@ -103,4 +104,7 @@ def my_tasks(
     _, statuses = indicator_statuses(request)
     indicators = [indicator_row(plan, i, statuses) for i in visible_indicators(plan, who)]
     unit = unit_names(plan).get(who.unit_id or "", who.unit_id)
-    return render(request, "my_tasks.html", {"tasks": tasks, "indicators": indicators, "unit": unit})
+    lang = lang_of(request)
+    todo = department_todo(request, who.unit_id or "", lang)
+    context = {"tasks": tasks, "indicators": indicators, "unit": unit, "todo": todo, "tw": todo_words(lang)}
+    return render(request, "my_tasks.html", context)

@@ -21,7 +21,14 @@ from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tables import Table
 from carbonpeak.tracking.codes import codes, label
 from carbonpeak.tracking.errors import ConflictError
-from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData, data_years
+from carbonpeak.tracking.model import (
+    QUARTERS,
+    STATE_LABELS,
+    TASK_STATUS_LABELS,
+    Actor,
+    TrackingData,
+    data_years,
+)
 from carbonpeak.tracking.model import default_year as last_complete_year
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
@@ -102,6 +109,18 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "open_report": ("填报进展", "Report progress"),
     "size": ("大小", "Size"),
+    "value_unit": ("填报单位（计量）", "Unit typed"),
+    "unit_hint": (
+        "可按其他可换算的单位填写，保存时换算为本指标的单位",
+        "A value in another unit that converts is converted to the indicator's unit",
+    ),
+    "number_hint": (
+        "数字可写作 1234、1 234、1,234 或 12.5（12,5 按小数读）",
+        "Write 1234, 1 234, 1,234 or 12.5 (12,5 is read as a decimal)",
+    ),
+    "confirm_value": ("确认数值无误", "The value is right"),
+    "source_hint": ("统计公报 / 部门统计", "statistical bulletin / departmental statistics"),
+    "jump_flag": ("与上年相差10倍以上，已由填报单位确认", "10× off the year before, confirmed by the unit"),
 }
 
 
@@ -116,8 +135,13 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
 
 
 def message(request: Request, exc: Exception) -> str:
+    """The refusal as the person at the desk reads it, in their language (a domain error's own words,
+    Chinese first; a stale version says what to do)."""
+    lang = lang_of(request)
     if isinstance(exc, ConflictError):
-        return f"{words(lang_of(request))['conflict']} ({exc})"
+        return f"{words(lang)['conflict']}（{exc.describe(lang)}）"
+    if isinstance(exc, CarbonpeakError):
+        return exc.describe(lang)
     return str(exc).strip("'\"")
 
 
@@ -210,7 +234,11 @@ def record_rows(
 
 
 def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
+    """The alerts as the office reads them: the item's name instead of its id (``text``), the
+    kind in words, the unit's name."""
     names = unit_names(plan)
+    items = {t.id: t.title for t in plan.tasks} | {i.id: i.name for i in plan.indicators}
+    items |= {m.id: m.text for m in plan.milestones}
     labels = {
         "late_report": "报送逾期",
         "missing_report": "未报送",
@@ -219,14 +247,19 @@ def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
         "stale": "数据陈旧",
         "mismatch": "填报与核算不符",
     }
-    return [
-        {
-            **a.as_dict(),
-            "kind_label": labels.get(a.kind, a.kind),
-            "unit_name": names.get(a.unit_id or "", a.unit_id or ""),
-        }
-        for a in alerts
-    ]
+    out = []
+    for a in alerts:
+        when = f"{a.year}年" + (f"第{'一二三四'[int(a.period[1]) - 1]}季度" if a.period in QUARTERS else "")
+        out.append(
+            {
+                **a.as_dict(),
+                "kind_label": labels.get(a.kind, a.kind),
+                "unit_name": names.get(a.unit_id or "", a.unit_id or ""),
+                "item_name": items.get(a.item, a.item),
+                "text": f"{items.get(a.item, a.item)}（{when}）",
+            }
+        )
+    return out
 
 
 SORT_KEYS = ("score", "grade", "unit_name", "deductions")
