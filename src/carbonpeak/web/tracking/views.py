@@ -118,9 +118,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "数字可写作 1234、1 234、1,234 或 12.5（12,5 按小数读）",
         "Write 1234, 1 234, 1,234 or 12.5 (12,5 is read as a decimal)",
     ),
+    "bulk_approve": ("审核通过所选记录", "Approve the ticked records"),
+    "bulk_done": ("已审核通过的记录数：", "Records approved: "),
+    "pick": ("选择", "Select"),
+    "all": ("全部", "All"),
+    "kind": ("类型", "Type"),
+    "kind_report": ("任务进展", "Task progress"),
+    "kind_value": ("指标数值", "Indicator value"),
+    "filter": ("筛选", "Filter"),
     "confirm_value": ("确认数值无误", "The value is right"),
     "source_hint": ("统计公报 / 部门统计", "statistical bulletin / departmental statistics"),
-    "jump_flag": ("与上年相差10倍以上，已由填报单位确认", "10× off the year before, confirmed by the unit"),
 }
 
 
