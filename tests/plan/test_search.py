@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tests.conftest import REPO
+
 from carbonpeak.plan import load_plan
 from carbonpeak.plan.search import search_plan, search_words
-from tests.conftest import REPO
 
 JINGHAI = REPO / "data" / "plans" / "jinghai-2023.yaml"
 
