@@ -83,7 +83,9 @@ def test_review_filters_and_bulk_approval(lists: LiveServer, users: dict[str, ht
     assert again.status_code == 409 and again.text.count("推动工业领域绿色低碳发展") >= 3
     assert _audits(lists, "approve") == before + 3
     assert office.post("/review/bulk", data={"csrf_token": csrf_of(office)}).status_code == 422
-    assert users["dept_b"].post("/review/bulk", data={"csrf_token": csrf_of(users["dept_b"])}).status_code == 403
+    assert (
+        users["dept_b"].post("/review/bulk", data={"csrf_token": csrf_of(users["dept_b"])}).status_code == 403
+    )
     with Session(lists.engine) as s:
         assert s.scalar(select(func.count()).select_from(IndicatorValueRow)) == 0
 
@@ -99,7 +101,9 @@ def test_audit_log_filters_words_and_pages(lists: LiveServer, users: dict[str, h
     page = office.get("/admin/audit")
     shown = re.sub(r"<[^>]+>", " ", page.text)  # what a reader sees (not the options' codes)
     assert page.status_code == 200 and "登录失败" in shown and "login." not in shown
-    assert "task_reports" not in shown, shown[shown.find("task_reports") - 200 : shown.find("task_reports") + 50]
+    assert "task_reports" not in shown, shown[
+        shown.find("task_reports") - 200 : shown.find("task_reports") + 50
+    ]
     assert 'id="audit-next"' in page.text and 'id="audit-previous"' not in page.text
     second = office.get("/admin/audit", params={"page": 2})
     assert 'id="audit-previous"' in second.text

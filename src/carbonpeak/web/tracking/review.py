@@ -187,7 +187,9 @@ def review_export(request: Request, who: Office, format: Literal["csv", "xlsx"] 
     svc = service(request)
     rows = record_rows(svc, who, state="submitted")
     mark = "（示例数据）" if svc.is_illustrative() else ""
-    content, media = export("review", rows, format, f"{svc.plan.plan.title} — 待审核记录{mark}")
+    title = f"{svc.plan.plan.title} — 待审核记录{mark}"
+    title_en = f"{svc.plan.plan.title} — records awaiting review{' (illustrative)' if mark else ''}"
+    content, media = export("review", rows, format, title, lang_of(request), title_en)
     name = f"{svc.plan_id}-review.{format}"
     return attachment(content, media, name)
 
