@@ -371,7 +371,7 @@ def export(
     """A table as CSV or XLSX (a title row, headers in ``lang``; ``carbonpeak.reports``), with its
     media type. In English the coded columns (grade, state, …) take their English words."""
     sheet_zh, sheet_en, spec = REPORT_TABLES[table]
-    columns = [Column(key, zh, en) for key, zh, en in spec]
+    columns = [Column(key, zh, en, kind="auto") for key, zh, en in spec]
     if lang == "en":
         rows = [{**r, **{k: r.get(f"{k}_en", r.get(k)) for k in _ENGLISH_TWINS if k in r}} for r in rows]
     described = Table.of(sheet_zh, columns, rows, title=title, name_en=sheet_en, title_en=title_en or title)
