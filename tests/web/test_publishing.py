@@ -19,6 +19,7 @@ from carbonpeak.storage.publishing import PublishedIndicatorRow
 from carbonpeak.storage.tables import AuditRow
 from carbonpeak.tracking.errors import NotAllowedError
 from carbonpeak.tracking.model import Actor
+from carbonpeak.units import display
 from tests.web.conftest import USERS, LiveServer, csrf_of, login, start
 
 SHARE = "non_fossil_share_2025"  # 二: 非化石能源消费比重 > 10 %, owned by dev_reform (dept_a)
@@ -96,7 +97,8 @@ def test_publish_shows_approved_values_only_and_unpublish_removes(
         internal = {"unit_id", "responsible", "responsible_names", "comment", "state", "evidence", "note"}
         assert not internal & set(row)
         text = public.get("/public").text
-        assert 'data-indicator="non_fossil_share_2025"' in text and "9.25" in text
+        # the value as the office writes it (carbonpeak.units.display: % with one decimal)
+        assert 'data-indicator="non_fossil_share_2025"' in text and f"2023: {display.number(9.25)}<" in text
         assert "11.75" not in text and "7.125" not in text and "dev_reform" not in text
         assert "11.75" not in public.get("/api/v1/public/indicators").text
 

@@ -40,7 +40,7 @@ def _report(
     year: int,
     period: str,
     status: str = "in_progress",
-    narrative: str = "",
+    narrative: str = "按计划推进",
     step: str = "submit",
     version: str = "",
     files: dict[str, tuple[str, bytes, str]] | None = None,
@@ -188,7 +188,7 @@ def test_optimistic_lock_conflict_is_explained(live: LiveServer, clients: dict[s
     stale = save("9.9", "1")  # the second editor still holds version 1
     assert stale.status_code == 409
     assert "已被他人修改" in stale.text
-    assert "version 2" in stale.text
+    assert "版本 2" in stale.text
     with Session(live.engine) as s:
         row = s.scalars(
             select(IndicatorValueRow).where(
@@ -209,7 +209,7 @@ def test_refused_evidence_leaves_nothing_saved(live: LiveServer, clients: dict[s
         files={"evidence": ("payload.exe", b"MZ\x90\x00\x03\x00\x00\x00", "application/octet-stream")},
     )
     assert bad.status_code == 422
-    assert "not accepted" in bad.text
+    assert "不接受" in bad.text
     assert _count(live, TaskReportRow) == before
 
 

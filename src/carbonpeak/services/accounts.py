@@ -5,6 +5,7 @@ audited by storage; log lines name the account and who acted, never a password o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from carbonpeak.storage.accounts import (
     AuditEntry,
     Role,
     User,
+    audit_choices,
     audit_entries,
     count_demo_users,
     create_user,
@@ -201,6 +203,23 @@ def demo_account_count(engine: Engine) -> int | None:
         return None
 
 
-def audit_log(engine: Engine, limit: int = 200) -> list[AuditEntry]:
-    """The latest audit entries, newest first."""
-    return audit_entries(engine, limit=limit)
+def audit_log(
+    engine: Engine,
+    limit: int = 200,
+    *,
+    offset: int = 0,
+    who: str | None = None,
+    action: str | None = None,
+    table: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[AuditEntry]:
+    """The latest audit entries, newest first, filtered and paged (``storage.accounts.audit_entries``)."""
+    return audit_entries(
+        engine, limit=limit, offset=offset, who=who, action=action, table=table, since=since, until=until
+    )
+
+
+def audit_filter_choices(engine: Engine) -> tuple[list[str], list[str]]:
+    """The actions and object kinds (tables) the audit log holds."""
+    return audit_choices(engine)

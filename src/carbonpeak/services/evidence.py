@@ -70,13 +70,18 @@ class StoredFile:
 def store_file(content: bytes, folder: Path, *, max_bytes: int, allowed: list[str]) -> StoredFile:
     """Check and store ``content`` under ``folder/<sha[:2]>/<sha>``; identical files are stored once."""
     if not content:
-        raise EvidenceError("the evidence file is empty")
+        raise EvidenceError("佐证材料文件为空", message_en="the evidence file is empty")
     if len(content) > max_bytes:
-        raise EvidenceError(f"the evidence file has {len(content)} bytes; at most {max_bytes} are accepted")
+        raise EvidenceError(
+            f"佐证材料文件有 {len(content)} 字节，最多接受 {max_bytes} 字节",
+            message_en=f"the evidence file has {len(content)} bytes; at most {max_bytes} are accepted",
+        )
     kind = sniff(content)
     if kind is None or kind not in allowed:
         raise EvidenceError(
-            f"evidence of type {kind or 'unknown'} is not accepted; accepted: {', '.join(allowed)}"
+            f"不接受 {kind or '未知'} 类型的佐证材料；可接受：{', '.join(allowed)}",
+            message_en=f"evidence of type {kind or 'unknown'} is not accepted; "
+            f"accepted: {', '.join(allowed)}",
         )
     digest = hashlib.sha256(content).hexdigest()
     path = folder / digest[:2] / digest

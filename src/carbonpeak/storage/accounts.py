@@ -89,6 +89,8 @@ class AuditEntry:
     before: Any
     after: Any
     source: str
+    table: str = ""
+    row_id: int = 0
 
 
 def _audit_row(
@@ -328,16 +330,48 @@ def audit(
         session.add(_audit_row(who=who, action=action, obj=obj, before=before, after=after, source=source))
 
 
-def audit_entries(engine: Engine, *, action_prefix: str | None = None, limit: int = 200) -> list[AuditEntry]:
-    """The latest entries, newest first."""
-    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+def audit_entries(
+    engine: Engine,
+    *,
+    action_prefix: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+    who: str | None = None,
+    action: str | None = None,
+    table: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[AuditEntry]:
+    """The latest entries, newest first, optionally of one user (``who`` contained in the name), one
+    action, one table (the object's kind) and a time range [since, until); ``offset`` pages."""
+    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit).offset(offset)
     if action_prefix:
         query = query.where(AuditRow.action.startswith(action_prefix))
+    if who:
+        query = query.where(AuditRow.who.contains(who, autoescape=True))
+    if action:
+        query = query.where(AuditRow.action == action)
+    if table:
+        query = query.where(AuditRow.table_name == table)
+    if since is not None:
+        query = query.where(AuditRow.at >= since)
+    if until is not None:
+        query = query.where(AuditRow.at < until)
     with Session(engine) as session:
         return [
-            AuditEntry(r.at, r.who, r.action, _object(r), r.before, _after(r), r.source)
+            AuditEntry(
+                r.at, r.who, r.action, _object(r), r.before, _after(r), r.source, r.table_name, r.row_id
+            )
             for r in session.scalars(query)
         ]
+
+
+def audit_choices(engine: Engine) -> tuple[list[str], list[str]]:
+    """The distinct actions and tables of the audit log (the filter's choices)."""
+    with Session(engine) as session:
+        actions = sorted(session.scalars(select(AuditRow.action).distinct()))
+        tables = sorted(session.scalars(select(AuditRow.table_name).distinct()))
+    return actions, tables
 
 
 # -- login attempts -------------------------------------------------------------------------------

@@ -68,11 +68,25 @@ def audit(
     )
 
 
+# what a record's table is called on the page (users never see the table name)
+_RECORD_WORDS = {
+    "task_reports": ("任务进展记录", "progress report"),
+    "indicator_values": ("指标数值记录", "indicator value"),
+}
+
+
+def _record_words(row: Record) -> tuple[str, str]:
+    return _RECORD_WORDS.get(row.__tablename__, ("记录", "record"))
+
+
 def check_version(row: Record, expected: int | None) -> None:
     if expected is not None and row.version != expected:
+        zh, en = _record_words(row)
         raise ConflictError(
-            f"{row.__tablename__} #{row.id} was changed by {row.updated_by} at {_plain(row.updated_at)} "
-            f"(version {row.version}, you edited version {expected}); reload and apply your change again"
+            f"该{zh}已由 {row.updated_by} 于 {_plain(row.updated_at)} 修改（当前版本 {row.version}，"
+            f"您修改的是版本 {expected}），请刷新后重新填写",
+            message_en=f"this {en} was changed by {row.updated_by} at {_plain(row.updated_at)} "
+            f"(version {row.version}, you edited version {expected}); reload and apply your change again",
         )
 
 
@@ -158,10 +172,13 @@ def save_record(
         audit(session, who=who, source=source, action="insert", row=new, before=None)
         return new
     if expected_version is None and require_version:
+        zh, en = _record_words(row)
         raise ConflictError(
-            f"{row.__tablename__} #{row.id} already exists: saved by {row.updated_by} at "
+            f"该{zh}已由 {row.updated_by} 于 {_plain(row.updated_at)} 保存（版本 {row.version}），"
+            "您填写的是新记录；请刷新后在该版本上修改",
+            message_en=f"this {en} already exists: saved by {row.updated_by} at "
             f"{_plain(row.updated_at)} (version {row.version}) while you entered a new one; reload "
-            "it and apply your change to that version"
+            "it and apply your change to that version",
         )
     check_version(row, expected_version)
     next_state("edit", row.state)

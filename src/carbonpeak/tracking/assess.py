@@ -37,6 +37,12 @@ COMPONENT_LABELS = {
     "timeliness": "报送及时",
     "quality": "报送质量",
 }
+COMPONENT_LABELS_EN = {
+    "indicators": "Indicators met",
+    "tasks": "Task progress",
+    "timeliness": "Timely reporting",
+    "quality": "Reporting quality",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ class Item:
     weight: float
     points: float  # share kept, 0..1
     reason: str
+    reason_en: str = ""
+    item_name: str = ""  # what the item is, in the plan's words (the item itself is an id)
 
 
 @dataclass(frozen=True)
@@ -54,14 +62,19 @@ class Deduction:
     item: str
     points_lost: float
     reason: str
+    reason_en: str = ""
+    item_name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "component": self.component,
             "component_label": COMPONENT_LABELS[self.component],
+            "component_label_en": COMPONENT_LABELS_EN[self.component],
             "item": self.item,
+            "item_name": self.item_name or self.item,
             "points_lost": round(self.points_lost, 4),
             "reason": self.reason,
+            "reason_en": self.reason_en or self.reason,
         }
 
 
@@ -104,6 +117,8 @@ class _Index:
     own_reports: dict[tuple[str, int], list[TaskReport]]
     own_observations: dict[tuple[str, int], list[Observation]]
     members: dict[str, set[str]] = field(default_factory=dict)  # collective → its members
+    task_titles: dict[str, str] = field(default_factory=dict)
+    indicator_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -116,6 +131,8 @@ class _Index:
             {},
             {},
             {u.id: set(collective_members(plan, u.id)) for u in plan.units if u.kind == "collective"},
+            {t.id: t.title for t in plan.tasks},
+            {i.id: i.name for i in plan.indicators},
         )
         for r in reports:
             index.own_reports.setdefault((r.unit_id, r.year), []).append(r)
@@ -149,6 +166,7 @@ def unit_items(
     share of a decomposed target (``member_status``: (member, indicator) → status code)."""
     ix = index or _Index.build(plan, year, observations, reports)
     names = {u.id: u.name for u in plan.units}
+    names_en = {u.id: u.name_en or u.name for u in plan.units}
     items: list[Item] = []
     for ind, units in ix.indicators:
         share = (member_status or {}).get((unit, ind.id))
@@ -168,7 +186,7 @@ def unit_items(
             continue  # not the unit's, or a target not set yet (e.g. 按市下达): not scored
         ev = evaluations.get(ind.id)
         status = ev.status if ev else "no_data"
-        role = "牵头" if units[0] == unit else "配合"
+        role, role_en = ("牵头", "lead") if units[0] == unit else ("配合", "support")
         items.append(
             Item(
                 "indicators",
@@ -177,6 +195,9 @@ def unit_items(
                 rubric.indicator_points[status],
                 f"指标「{ind.name}」({ind.year}年目标) {year}年"
                 f"{code_label('indicator_status', status)} ({role})",
+                f"indicator 「{ind.name}」 (target {ind.year}) in {year}: "
+                f"{code_label('indicator_status', status, 'en')} ({role_en})",
+                ind.name,
             )
         )
         owes_value = units[0] == unit and not (ind.metric and ind.metric in computed_metrics)
@@ -185,7 +206,15 @@ def unit_items(
             obs = ix.observations.get((ind.id, year, unit, ANNUAL))
             items.append(
                 _timeliness(
-                    ind.id, f"指标「{ind.name}」{year}年数据", obs.submitted_at if obs else None, due, rubric
+                    ind.id,
+                    (
+                        f"指标「{ind.name}」{year}年数据",
+                        f"indicator 「{ind.name}」, value of {year}",
+                        ind.name,
+                    ),
+                    obs.submitted_at if obs else None,
+                    due,
+                    rubric,
                 )
             )
     for task in plan.tasks:
@@ -203,7 +232,11 @@ def unit_items(
         else:
             task_status = ix.latest_status(task.id, task.lead, year)
         role = ("牵头" if leads else "配合") + (f"，{names.get(via, via)}成员" if via else "")
+        role_en = ("lead" if leads else "support") + (f", member of {names_en.get(via, via)}" if via else "")
         label = TASK_STATUS_LABELS.get(task_status, "未报送")
+        label_en = (
+            code_label("task_status", task_status, "en") if task_status in TASK_STATUS_LABELS else "not filed"
+        )
         items.append(
             Item(
                 "tasks",
@@ -211,6 +244,8 @@ def unit_items(
                 _weight(as_unit, task.responsible, rubric) * rubric.strength_weight(task.strength),
                 rubric.task_points[task_status],
                 f"任务「{task.title}」{year}年进展：{label} ({role})",
+                f"task 「{task.title}」, progress in {year}: {label_en} ({role_en})",
+                task.title,
             )
         )
         if not leads:
@@ -223,7 +258,15 @@ def unit_items(
             stamp = found.submitted_at if found and found.state in ("submitted", "approved") else None
             items.append(
                 _timeliness(
-                    f"{task.id}/{quarter}", f"任务「{task.title}」{year}年{quarter}进展", stamp, due, rubric
+                    f"{task.id}/{quarter}",
+                    (
+                        f"任务「{task.title}」{year}年{quarter}进展",
+                        f"task 「{task.title}」, progress of {year} {quarter}",
+                        f"{task.title}（{year}年{quarter}）",
+                    ),
+                    stamp,
+                    due,
+                    rubric,
                 )
             )
     for r in ix.own_reports.get((unit, year), []):
@@ -231,7 +274,11 @@ def unit_items(
             items.append(
                 _quality(
                     f"{r.task_id}/{r.period}",
-                    f"任务 {r.task_id} {r.period} 报告",
+                    (
+                        f"任务「{ix.task_titles.get(r.task_id, r.task_id)}」{r.period} 报告",
+                        f"task 「{ix.task_titles.get(r.task_id, r.task_id)}」, report of {r.period}",
+                        f"{ix.task_titles.get(r.task_id, r.task_id)}（{r.period}）",
+                    ),
                     r.returns,
                     r.evidence_count > 0,
                     rubric,
@@ -239,10 +286,11 @@ def unit_items(
             )
     for o in ix.own_observations.get((unit, year), []):
         if o.submitted_at is not None:
+            name = ix.indicator_names.get(o.indicator_id, o.indicator_id)
             items.append(
                 _quality(
                     f"{o.indicator_id}/{o.period}",
-                    f"指标 {o.indicator_id} {o.year}年数据",
+                    (f"指标「{name}」{o.year}年数据", f"indicator 「{name}」, value of {o.year}", name),
                     o.returns,
                     o.has_evidence,
                     rubric,
@@ -251,24 +299,48 @@ def unit_items(
     return items
 
 
-def _timeliness(item: str, what: str, stamp: dt.datetime | None, due: dt.date, rubric: Rubric) -> Item:
+# (Chinese words, English words, the item's name) of what an item is about
+What = tuple[str, str, str]
+
+
+def _timeliness(item: str, what: What, stamp: dt.datetime | None, due: dt.date, rubric: Rubric) -> Item:
+    zh, en, name = what
     if stamp is None:
-        return Item("timeliness", item, 1.0, 0.0, f"{what}未报送 (应于 {due} 前)")
+        return Item(
+            "timeliness", item, 1.0, 0.0, f"{zh}未报送 (应于 {due} 前)", f"{en}: not filed (due {due})", name
+        )
     if stamp.date() > due:
         return Item(
-            "timeliness", item, 1.0, rubric.late_points, f"{what}逾期报送 ({stamp.date()}，应于 {due} 前)"
+            "timeliness",
+            item,
+            1.0,
+            rubric.late_points,
+            f"{zh}逾期报送 ({stamp.date()}，应于 {due} 前)",
+            f"{en}: filed late ({stamp.date()}, due {due})",
+            name,
         )
-    return Item("timeliness", item, 1.0, 1.0, f"{what}按时报送")
+    return Item("timeliness", item, 1.0, 1.0, f"{zh}按时报送", f"{en}: filed on time", name)
 
 
-def _quality(item: str, what: str, returns: int, evidence: bool, rubric: Rubric) -> Item:
+def _quality(item: str, what: What, returns: int, evidence: bool, rubric: Rubric) -> Item:
+    zh, en, name = what
     points = 1.0 - returns * rubric.return_penalty - (0.0 if evidence else rubric.no_evidence_penalty)
-    reasons = []
+    reasons, reasons_en = [], []
     if returns:
         reasons.append(f"被退回 {returns} 次")
+        reasons_en.append(f"returned {returns} time(s)")
     if not evidence:
         reasons.append("无佐证材料")
-    return Item("quality", item, 1.0, max(0.0, points), f"{what}{'、'.join(reasons) or '质量合格'}")
+        reasons_en.append("no evidence")
+    return Item(
+        "quality",
+        item,
+        1.0,
+        max(0.0, points),
+        f"{zh}{'、'.join(reasons) or '质量合格'}",
+        f"{en}: {', '.join(reasons_en) or 'quality fine'}",
+        name,
+    )
 
 
 def score_items(unit: str, unit_name: str, items: list[Item], rubric: Rubric) -> UnitAssessment:
@@ -286,7 +358,7 @@ def score_items(unit: str, unit_name: str, items: list[Item], rubric: Rubric) ->
         for i in own:
             lost = effective * (i.weight / wsum) * (1.0 - i.points) if wsum else 0.0
             if lost > 1e-9:
-                deductions.append(Deduction(comp, i.item, lost, i.reason))
+                deductions.append(Deduction(comp, i.item, lost, i.reason, i.reason_en, i.item_name))
                 lost_total += lost
         components[comp] = {"weight": round(effective, 4), "score": round(effective - lost_total, 4)}
     # max(): losing every point can leave -1e-14 of floating-point noise (hypothesis found it)

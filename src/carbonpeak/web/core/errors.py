@@ -4,6 +4,8 @@ handlers that turn the domain's errors into statuses (``carbonpeak.errors.HTTP_S
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -84,7 +86,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        return JSONResponse({"detail": jsonable_errors(exc)}, 422)
+        """The API answers the located JSON list; a page answers an error page that says, in the
+        user's language, which field is wrong and what was expected (never a raw JSON 422)."""
+        if is_api(request):
+            return JSONResponse({"detail": jsonable_errors(exc)}, 422)
+        lang = lang_of(request)
+        lines = [validation_text(e, lang) for e in exc.errors()]
+        context = {"title": t("invalid_request", lang), "message": "\n".join(lines)}
+        return render(request, "error.html", context, 422)
 
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
@@ -92,3 +101,49 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
         {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
         for e in exc.errors()
     ]
+
+
+# Field names of the forms and queries, as the pages call them (zh-CN, en); an unknown name is shown
+# as "字段 name" / "field name".
+FIELD_WORDS: dict[str, tuple[str, str]] = {
+    "year": ("年度", "year"),
+    "period": ("期间", "period"),
+    "value": ("数值", "value"),
+    "unit": ("单位", "unit"),
+    "unit_id": ("填报单位", "reporting unit"),
+    "status": ("进展状态", "progress"),
+    "narrative": ("进展情况", "narrative"),
+    "comment": ("审核意见", "comment"),
+    "decision": ("审核决定", "decision"),
+    "step": ("操作", "step"),
+    "format": ("文件格式", "file format"),
+    "page": ("页码", "page"),
+    "q": ("搜索词", "search words"),
+    "sort": ("排序", "sort"),
+    "version": ("版本", "version"),
+}
+
+
+def validation_text(error: Mapping[str, Any], lang: Lang) -> str:
+    """One request-validation error as a sentence: the field's name and what was expected."""
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "form")]
+    name = loc[-1] if loc else ""
+    zh, en = FIELD_WORDS.get(name, (f"字段 {name}", f"field {name}"))
+    ctx = error.get("ctx") or {}
+    kind = str(error.get("type", ""))
+    texts: dict[str, tuple[str, str]] = {
+        "missing": ("必须填写", "is required"),
+        "int_parsing": ("应为整数", "must be a whole number"),
+        "int_type": ("应为整数", "must be a whole number"),
+        "float_parsing": ("应为数字", "must be a number"),
+        "greater_than_equal": (f"不能小于 {ctx.get('ge')}", f"must be at least {ctx.get('ge')}"),
+        "less_than_equal": (f"不能大于 {ctx.get('le')}", f"must be at most {ctx.get('le')}"),
+        "string_too_long": (
+            f"过长（最多 {ctx.get('max_length')} 个字符）",
+            f"is too long (at most {ctx.get('max_length')} characters)",
+        ),
+        "string_pattern_mismatch": ("格式不正确", "has the wrong form"),
+        "literal_error": (f"应为以下之一：{ctx.get('expected')}", f"must be one of {ctx.get('expected')}"),
+    }
+    said = texts.get(kind, (f"无效（{error.get('msg', '')}）", f"is not valid ({error.get('msg', '')})"))
+    return f"{en} {said[1]}" if lang == "en" else f"{zh}{said[0]}"

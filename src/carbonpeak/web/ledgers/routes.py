@@ -50,6 +50,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "six_high": ("六大高耗能行业", "Six high-energy industries"),
     "benchmark": ("能效标杆产品", "Benchmark product"),
     "yes": ("是", "yes"),
+    "not_filed": ("未报送", "not filed"),
     "no": ("否", "no"),
     "reports": ("月度能源报表", "Monthly energy reports"),
     "period": ("月份", "Month"),

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from carbonpeak.plan import Plan
+from carbonpeak.plan.search import search_plan
 from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedTask, Principal, permit
-from carbonpeak.web.core.render import render
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.todo import department_todo, todo_words
 from carbonpeak.web.core.tracking_service import indicator_statuses
 from carbonpeak.web.plan.views import (
     filtered_indicators,
@@ -34,18 +36,44 @@ def _plan(request: Request) -> Plan:
     return plan
 
 
+def _hits(plan: Plan, who: Principal, query: str) -> list[dict[str, str]]:
+    """The search hits the caller may see (a department: its own tasks and indicators, and the
+    projects of its tasks), each with the page it links to."""
+    tasks = {t.id for t in visible_tasks(plan, who)}
+    indicators = {i.id for i in visible_indicators(plan, who)}
+    project_task = {p.id: p.task for p in plan.projects}
+    out = []
+    for hit in search_plan(plan, query):
+        if hit.kind == "task" and hit.id in tasks:
+            link = f"/tasks/{hit.id}"
+        elif hit.kind == "indicator" and hit.id in indicators:
+            link = f"/indicators/{hit.id}"
+        elif hit.kind == "project" and (project_task[hit.id] is None or project_task[hit.id] in tasks):
+            task = project_task[hit.id]
+            link = f"/tasks/{task}" if task else ""
+        else:
+            continue
+        out.append(
+            {"kind": hit.kind, "title": hit.title, "clause": hit.clause, "excerpt": hit.excerpt, "link": link}
+        )
+    return out
+
+
 @router.get("/plan", response_class=HTMLResponse)
-def plan_page(request: Request, who: Reader) -> Response:
+def plan_page(request: Request, who: Reader, q: Annotated[str, Query(max_length=100)] = "") -> Response:
     plan = _plan(request)
     rows = [task_row(plan, t) for t in visible_tasks(plan, who)]
     by_action = [(a, [r for r in rows if r["action"] == a.id]) for a in plan.actions]
     indicators = {i.id: i for i in plan.indicators}
     projects = {p.id: p for p in plan.projects}
-    return render(
-        request,
-        "plan.html",
-        {"by_action": [(a, rs) for a, rs in by_action if rs], "indicators": indicators, "projects": projects},
-    )
+    context = {
+        "by_action": [(a, rs) for a, rs in by_action if rs],
+        "indicators": indicators,
+        "projects": projects,
+        "q": q,
+        "hits": _hits(plan, who, q) if q.strip() else None,
+    }
+    return render(request, "plan.html", context)
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
@@ -103,4 +131,7 @@ def my_tasks(
     _, statuses = indicator_statuses(request)
     indicators = [indicator_row(plan, i, statuses) for i in visible_indicators(plan, who)]
     unit = unit_names(plan).get(who.unit_id or "", who.unit_id)
-    return render(request, "my_tasks.html", {"tasks": tasks, "indicators": indicators, "unit": unit})
+    lang = lang_of(request)
+    todo = department_todo(request, who.unit_id or "", lang)
+    context = {"tasks": tasks, "indicators": indicators, "unit": unit, "todo": todo, "tw": todo_words(lang)}
+    return render(request, "my_tasks.html", context)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from carbonpeak.errors import NotFoundError
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.downloads import attachment
+from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.tracking.views import SORT_KEYS, assessment_rows, default_year, export, page, service
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +49,11 @@ def assessment_export(
     rows = assessment_rows(svc, chosen)
     mark = "（示例数据）" if svc.is_illustrative() else ""
     title = f"{svc.plan.plan.title} — {chosen}年度考核 (评分细则 v{svc.rubric.version}){mark}"
-    content, media = export("assessment", rows, format, title)
+    title_en = (
+        f"{svc.plan.plan.title} — assessment {chosen} (rubric v{svc.rubric.version})"
+        f"{' (illustrative)' if mark else ''}"
+    )
+    content, media = export("assessment", rows, format, title, lang_of(request), title_en)
     name = f"{svc.plan_id}-assessment-{chosen}.{format}"
     return attachment(content, media, name)
 

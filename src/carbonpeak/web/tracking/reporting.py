@@ -15,10 +15,17 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.errors import CarbonpeakError, NotFoundError
+from carbonpeak.errors import CarbonpeakError, InvalidInputError, NotFoundError, Problem
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
 from carbonpeak.services.tracking import Evidence, ReportEntry, ValueEntry
-from carbonpeak.tracking.errors import TrackingError
+from carbonpeak.tracking.entry import (
+    in_unit,
+    jump,
+    jump_problem,
+    narrative_problem,
+    parse_number,
+    value_problems,
+)
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_LABELS, indicator_owner
 from carbonpeak.web.core.auth import (
     READERS,
@@ -30,6 +37,7 @@ from carbonpeak.web.core.auth import (
 )
 from carbonpeak.web.core.downloads import attachment
 from carbonpeak.web.core.errors import with_retry
+from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.plan.views import indicator_row, task_row, unit_names
 from carbonpeak.web.tracking.views import (
     actor_of,
@@ -113,12 +121,14 @@ def _read_upload(upload: UploadFile | None) -> Evidence | None:
     return Evidence(upload.file.read(), upload.filename)
 
 
-def _number(value: str) -> float | None:
-    """The form's value: empty for none, else a number (a located error otherwise)."""
-    try:
-        return float(value) if value.strip() else None
-    except ValueError:
-        raise TrackingError(f"数值 {value!r}: expected a number") from None
+def _field_errors(request: Request, problems: list[Problem]) -> dict[str, str]:
+    """Each problem's message by its form field (one line per problem), in the caller's language."""
+    lang = lang_of(request)
+    out: dict[str, str] = {}
+    for p in problems:
+        key = p.field or ""
+        out[key] = f"{out[key]}；{p.text(lang)}" if key in out else p.text(lang)
+    return out
 
 
 @router.post("/tasks/{task_id}/report", response_class=HTMLResponse)
@@ -137,6 +147,16 @@ def task_report_post(
     evidence: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     unit = unit_id or (who.unit_id if who.role == "department" else task.lead)
+    kept = {"status": status, "narrative": narrative, "milestones": milestones or []}
+    # another unit's form is refused by the service (403) before anything about its content is said
+    own = who.role != "department" or unit == who.unit_id
+    missing = narrative_problem(narrative) if step == "submit" and own else None
+    if missing is not None:
+        context = _task_context(request, who, task, year, period if period in PERIODS else ANNUAL, unit)
+        context["error"] = InvalidInputError(missing).describe(lang_of(request))
+        context["field_errors"] = _field_errors(request, [missing])
+        context["form"] = kept
+        return page(request, "report_task.html", context, 422)
     entry = ReportEntry(
         task.id,
         year,
@@ -152,7 +172,7 @@ def task_report_post(
     except CarbonpeakError as exc:
         context = _task_context(request, who, task, year, period if period in PERIODS else ANNUAL, unit)
         context["error"] = message(request, exc)
-        context["form"] = {"status": status, "narrative": narrative, "milestones": milestones or []}
+        context["form"] = kept
         return with_retry(page(request, "report_task.html", context, error_status(exc)), exc)
     query = urlencode({"year": year, "period": period, "unit": unit, "saved": 1})
     return RedirectResponse(f"/tasks/{task.id}/report?{query}", 303)
@@ -194,13 +214,46 @@ def indicator_report_page(
     return page(request, "report_value.html", _indicator_context(request, who, ind, year, unit))
 
 
+def _previous_value(rows: list[dict[str, Any]], year: int, unit: str) -> float | None:
+    """The unit's value of the year before (the approved one first, else the latest record)."""
+    before = [
+        r for r in rows if r["year"] == year - 1 and r["unit_id"] == unit and r.get("value") is not None
+    ]
+    before.sort(key=lambda r: (r["state"] != "approved", r["period"] != ANNUAL))
+    return float(before[0]["value"]) if before else None
+
+
+def _checked_value(
+    request: Request, who: Principal, ind: Indicator, form: dict[str, str], year: int, unit: str
+) -> tuple[float | None, list[Problem], bool]:
+    """The typed value in the indicator's unit and every problem of it (``checks at entry``), and
+    whether the problem is only the question "ten times off, are you sure?"."""
+    parsed = parse_number(form["value"])
+    if isinstance(parsed, Problem):
+        return None, [parsed], False
+    value = in_unit(parsed.value, form["value_unit"], ind)
+    if isinstance(value, Problem):
+        return None, [value], False
+    problems = value_problems(value, ind)
+    if problems:
+        return value, problems, False
+    rows = record_rows(service(request), who, kind="value", item=ind.id)
+    previous = _previous_value(rows, year, unit)
+    factor = jump(value, previous)
+    if factor is not None and previous is not None and form["confirm"] != "1":
+        return value, [jump_problem(value, previous, factor, ind.unit)], True
+    return value, [], False
+
+
 @router.post("/indicators/{indicator_id}/report", response_class=HTMLResponse)
 def indicator_report_post(
     request: Request,
     who: Writer,
     ind: OwnedIndicator,
     year: Annotated[int, Form(ge=2000, le=2100)],
-    value: Annotated[str, Form(max_length=40)],
+    value: Annotated[str, Form(max_length=40)] = "",
+    value_unit: Annotated[str, Form(max_length=40)] = "",
+    confirm: Annotated[str, Form(max_length=1)] = "",
     data_source: Annotated[str, Form(max_length=500)] = "",
     unit_id: Annotated[str, Form(max_length=80)] = "",
     version: Annotated[str, Form(max_length=12)] = "",
@@ -208,20 +261,34 @@ def indicator_report_post(
     evidence: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     unit = unit_id or (who.unit_id if who.role == "department" else indicator_owner(_plan(request), ind))
+    kept = {"value": value, "value_unit": value_unit, "data_source": data_source, "confirm": confirm}
+    own = who.role != "department" or unit == who.unit_id
+    number, problems, ask = (
+        _checked_value(request, who, ind, kept, year, unit or "") if own else (None, [], False)
+    )
+
+    def again(exc: CarbonpeakError, status: int) -> Response:
+        context = _indicator_context(request, who, ind, year, unit)
+        context["error"] = message(request, exc)
+        context["field_errors"] = _field_errors(request, exc.problems)
+        context["form"] = kept
+        context["ask_confirm"] = ask
+        return with_retry(page(request, "report_value.html", context, status), exc)
+
+    if problems:
+        return again(InvalidInputError(problems), 422)
     try:
         entry = ValueEntry(
             ind.id,
             year,
-            _number(value),
+            number,
             unit_id=unit,
             data_source=data_source.strip() or None,
             expected_version=int(version) if version.isdigit() else None,
         )
         service(request).save(actor_of(who), entry, evidence=_read_upload(evidence), submit=step == "submit")
     except CarbonpeakError as exc:
-        context = _indicator_context(request, who, ind, year, unit)
-        context["error"] = message(request, exc)
-        return with_retry(page(request, "report_value.html", context, error_status(exc)), exc)
+        return again(exc, error_status(exc))
     query = urlencode({"year": year, "unit": unit or "", "saved": 1})
     return RedirectResponse(f"/indicators/{ind.id}/report?{query}", 303)
 

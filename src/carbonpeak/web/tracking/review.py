@@ -3,14 +3,21 @@ decisions — approve, return with a comment, reopen an approved record for revi
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.errors import CarbonpeakError
+from carbonpeak.tracking.entry import jump
+from carbonpeak.tracking.model import PERIODS
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.core.downloads import attachment
+from carbonpeak.web.core.i18n import Lang
+from carbonpeak.web.core.render import lang_of
+from carbonpeak.web.plan.views import unit_names
 from carbonpeak.web.tracking.views import actor_of, error_status, export, message, page, record_rows, service
 
 router = APIRouter(include_in_schema=False)
@@ -18,12 +25,161 @@ router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, Depends(permit("office"))]
 
 
-@router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, who: Office) -> Response:
+KINDS = ("report", "value")
+RECENT_STATES = ("approved", "returned", "draft")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The review page's filters: unit, kind, year, period (the queue and the recent records) and the
+    state of the recent records."""
+
+    unit: str = ""
+    kind: str = ""
+    year: int | None = None
+    period: str = ""
+    state: str = ""
+
+    def keeps(self, r: dict[str, Any]) -> bool:
+        return (
+            (not self.unit or r["unit_id"] == self.unit)
+            and (not self.kind or r["kind"] == self.kind)
+            and (self.year is None or r["year"] == self.year)
+            and (not self.period or r["period"] == self.period)
+        )
+
+    def query(self) -> str:
+        kept = {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+        return urlencode(kept)
+
+
+def _filter_of(query: str) -> QueueFilter:
+    """The filters of the page the bulk form came from (its query string; unknown keys dropped)."""
+    got = dict(parse_qsl(query))
+    year = got.get("year", "")
+    return QueueFilter(
+        unit=got.get("unit", "")[:80],
+        kind=got.get("kind", "") if got.get("kind") in KINDS else "",
+        year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+        period=got.get("period", "") if got.get("period") in PERIODS else "",
+        state=got.get("state", "") if got.get("state") in RECENT_STATES else "",
+    )
+
+
+def _flag_jumps(rows: list[dict[str, Any]], every: list[dict[str, Any]], lang: Lang) -> None:
+    """Mark each value ``jump_factor`` times off the same unit's value of the year before (checks at
+    entry asked the unit to confirm it; the reviewer sees it)."""
+    before = {
+        (r["item"], r["unit_id"], r["year"]): float(r["value"])
+        for r in every
+        if r["kind"] == "value" and r.get("value") is not None and r["period"] == "Y"
+    }
+    for r in rows:
+        r["jump"] = ""
+        if r["kind"] != "value" or r.get("value") is None:
+            continue
+        factor = jump(float(r["value"]), before.get((r["item"], r["unit_id"], r["year"] - 1)))
+        if factor is not None:
+            r["jump"] = (
+                f"与上年相差约 {factor:.0f} 倍（填报单位已确认）"
+                if lang != "en"
+                else f"about {factor:.0f}× off the year before (confirmed by the unit)"
+            )
+
+
+def _context(request: Request, who: Principal, chosen: QueueFilter) -> dict[str, Any]:
     svc = service(request)
-    waiting = record_rows(svc, who, state="submitted")
-    recent = [r for r in record_rows(svc, who) if r["state"] != "submitted"][:50]
-    return page(request, "review.html", {"waiting": waiting, "recent": recent})
+    every = record_rows(svc, who)
+    waiting = [r for r in every if r["state"] == "submitted" and chosen.keeps(r)]
+    recent = [
+        r
+        for r in every
+        if r["state"] != "submitted" and chosen.keeps(r) and (not chosen.state or r["state"] == chosen.state)
+    ][:50]
+    _flag_jumps(waiting, every, lang_of(request))
+    names = unit_names(svc.plan)
+    units = sorted({r["unit_id"] for r in every}, key=lambda u: names.get(u, u))
+    return {
+        "waiting": waiting,
+        "recent": recent,
+        "filter": chosen,
+        "filter_query": chosen.query(),
+        "unit_choices": [(u, names.get(u, u)) for u in units],
+        "year_choices": sorted({int(r["year"]) for r in every}, reverse=True),
+        "periods": PERIODS,
+        "recent_states": RECENT_STATES,
+        "done": None,
+    }
+
+
+UnitQuery = Annotated[str, Query(max_length=80)]
+KindQuery = Annotated[Literal["", "report", "value"], Query()]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+PeriodQuery = Annotated[Literal["", "Y", "Q1", "Q2", "Q3", "Q4"], Query()]
+StateQuery = Annotated[Literal["", "approved", "returned", "draft"], Query()]
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(
+    request: Request,
+    who: Office,
+    unit: UnitQuery = "",
+    kind: KindQuery = "",
+    year: YearQuery = None,
+    period: PeriodQuery = "",
+    state: StateQuery = "",
+    done: Annotated[int | None, Query(ge=0, le=100000)] = None,
+) -> Response:
+    context = _context(request, who, QueueFilter(unit, kind, year, period, state))
+    context["done"] = done
+    return page(request, "review.html", context)
+
+
+def _parse_pick(pick: str) -> tuple[str, int, int | None] | None:
+    """``kind:id:version`` of a check box of the queue."""
+    parts = pick.split(":")
+    if len(parts) != 3 or parts[0] not in KINDS or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1]), int(parts[2]) if parts[2].isdigit() else None
+
+
+@router.post("/review/bulk", response_class=HTMLResponse)
+def review_bulk(
+    request: Request,
+    who: Office,
+    record: Annotated[list[str] | None, Form(max_length=500)] = None,
+    comment: Annotated[str, Form(max_length=5000)] = "",
+    back: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Approve every checked record, each in its own transaction with its own audit row (as one
+    approval at a time); a record the workflow refuses (changed meanwhile, no longer submitted, the
+    reviewer's own) is named on the page and the others still go through."""
+    svc = service(request)
+    actor = actor_of(who)
+    lang = lang_of(request)
+    picks = [p for p in (_parse_pick(x) for x in record or []) if p is not None]
+    every = {(r["kind"], r["id"]): r for r in record_rows(svc, who)}
+    approved, refused = 0, []
+    for kind, record_id, version in picks:
+        try:
+            svc.approve(actor, kind, record_id, comment=comment.strip() or None, expected_version=version)
+            approved += 1
+        except CarbonpeakError as exc:
+            row = every.get((kind, record_id))
+            name = f"{row['item_name']}（{row['unit_name']}，{row['year']}）" if row else "—"
+            refused.append(f"{name}：{exc.describe(lang)}")
+    chosen = _filter_of(back)
+    if not picks:
+        context = _context(request, who, chosen)
+        context["error"] = "请先勾选要审核通过的记录" if lang != "en" else "Tick the records to approve first"
+        return page(request, "review.html", context, 422)
+    if refused:
+        context = _context(request, who, chosen)
+        context["done"] = approved
+        context["error"] = "\n".join(refused)
+        return page(request, "review.html", context, 409)
+    query = urlencode([*parse_qsl(chosen.query()), ("done", str(approved))])
+    return RedirectResponse(f"/review?{query}", 303)
 
 
 @router.get("/review/export")
@@ -31,7 +187,9 @@ def review_export(request: Request, who: Office, format: Literal["csv", "xlsx"] 
     svc = service(request)
     rows = record_rows(svc, who, state="submitted")
     mark = "（示例数据）" if svc.is_illustrative() else ""
-    content, media = export("review", rows, format, f"{svc.plan.plan.title} — 待审核记录{mark}")
+    title = f"{svc.plan.plan.title} — 待审核记录{mark}"
+    title_en = f"{svc.plan.plan.title} — records awaiting review{' (illustrative)' if mark else ''}"
+    content, media = export("review", rows, format, title, lang_of(request), title_en)
     name = f"{svc.plan_id}-review.{format}"
     return attachment(content, media, name)
 
@@ -57,8 +215,7 @@ def review_decide(
         else:
             svc.return_(actor, kind, record_id, comment, expected_version=expected)
     except CarbonpeakError as exc:
-        waiting = record_rows(svc, who, state="submitted")
-        recent = [r for r in record_rows(svc, who) if r["state"] != "submitted"][:50]
-        context = {"waiting": waiting, "recent": recent, "error": message(request, exc)}
+        context = _context(request, who, QueueFilter())
+        context["error"] = message(request, exc)
         return page(request, "review.html", context, error_status(exc))
     return RedirectResponse("/review?saved=1", 303)

@@ -18,10 +18,17 @@ from carbonpeak.errors import HTTP_STATUS, CarbonpeakError
 from carbonpeak.plan import Plan
 from carbonpeak.reports import CSV_MEDIA, XLSX_MEDIA, file_bytes
 from carbonpeak.services.tracking import TrackingService
-from carbonpeak.tables import Table
+from carbonpeak.tables import Column, Table
 from carbonpeak.tracking.codes import codes, label
 from carbonpeak.tracking.errors import ConflictError
-from carbonpeak.tracking.model import STATE_LABELS, TASK_STATUS_LABELS, Actor, TrackingData, data_years
+from carbonpeak.tracking.model import (
+    QUARTERS,
+    STATE_LABELS,
+    TASK_STATUS_LABELS,
+    Actor,
+    TrackingData,
+    data_years,
+)
 from carbonpeak.tracking.model import default_year as last_complete_year
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
@@ -102,6 +109,29 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "open_report": ("填报进展", "Report progress"),
     "size": ("大小", "Size"),
+    "value_unit": ("填报单位（计量）", "Unit typed"),
+    "unit_hint": (
+        "可按其他可换算的单位填写，保存时换算为本指标的单位",
+        "A value in another unit that converts is converted to the indicator's unit",
+    ),
+    "number_hint": (
+        "数字可写作 1234、1 234、1,234 或 12.5（12,5 按小数读）",
+        "Write 1234, 1 234, 1,234 or 12.5 (12,5 is read as a decimal)",
+    ),
+    "component_indicators": ("指标完成", "Indicators met"),
+    "component_tasks": ("任务推进", "Task progress"),
+    "component_timeliness": ("报送及时", "Timely reporting"),
+    "component_quality": ("报送质量", "Reporting quality"),
+    "bulk_approve": ("审核通过所选记录", "Approve the ticked records"),
+    "bulk_done": ("已审核通过的记录数：", "Records approved: "),
+    "pick": ("选择", "Select"),
+    "all": ("全部", "All"),
+    "kind": ("类型", "Type"),
+    "kind_report": ("任务进展", "Task progress"),
+    "kind_value": ("指标数值", "Indicator value"),
+    "filter": ("筛选", "Filter"),
+    "confirm_value": ("确认数值无误", "The value is right"),
+    "source_hint": ("统计公报 / 部门统计", "statistical bulletin / departmental statistics"),
 }
 
 
@@ -116,8 +146,13 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
 
 
 def message(request: Request, exc: Exception) -> str:
+    """The refusal as the person at the desk reads it, in their language (a domain error's own words,
+    Chinese first; a stale version says what to do)."""
+    lang = lang_of(request)
     if isinstance(exc, ConflictError):
-        return f"{words(lang_of(request))['conflict']} ({exc})"
+        return f"{words(lang)['conflict']}（{exc.describe(lang)}）"
+    if isinstance(exc, CarbonpeakError):
+        return exc.describe(lang)
     return str(exc).strip("'\"")
 
 
@@ -197,8 +232,15 @@ def record_rows(
         r["unit_name"] = names.get(r["unit_id"], r["unit_id"])
         r["item_name"] = tasks.get(r["item"]) if r["kind"] == "report" else indicators.get(r["item"])
         r["kind_label"] = "任务进展" if r["kind"] == "report" else "指标数值"
+        r["kind_label_en"] = "Task progress" if r["kind"] == "report" else "Indicator value"
         r["state_label"] = STATE_LABELS.get(r["state"], r["state"])
+        r["state_label_en"] = (
+            label("record_state", r["state"], "en") if r["state"] in STATE_LABELS else r["state"]
+        )
         r["status_label"] = TASK_STATUS_LABELS.get(r.get("status") or "", "")
+        r["status_label_en"] = (
+            label("task_status", r["status"], "en") if r.get("status") in TASK_STATUS_LABELS else ""
+        )
         r["submitted"] = _stamp(r.get("submitted_at"))
         r["updated"] = _stamp(r.get("updated_at"))
         r["evidence"] = files.get(key, [])
@@ -210,7 +252,11 @@ def record_rows(
 
 
 def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
+    """The alerts as the office reads them: the item's name instead of its id (``text``), the
+    kind in words, the unit's name."""
     names = unit_names(plan)
+    items = {t.id: t.title for t in plan.tasks} | {i.id: i.name for i in plan.indicators}
+    items |= {m.id: m.text for m in plan.milestones}
     labels = {
         "late_report": "报送逾期",
         "missing_report": "未报送",
@@ -219,14 +265,19 @@ def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
         "stale": "数据陈旧",
         "mismatch": "填报与核算不符",
     }
-    return [
-        {
-            **a.as_dict(),
-            "kind_label": labels.get(a.kind, a.kind),
-            "unit_name": names.get(a.unit_id or "", a.unit_id or ""),
-        }
-        for a in alerts
-    ]
+    out = []
+    for a in alerts:
+        when = f"{a.year}年" + (f"第{'一二三四'[int(a.period[1]) - 1]}季度" if a.period in QUARTERS else "")
+        out.append(
+            {
+                **a.as_dict(),
+                "kind_label": labels.get(a.kind, a.kind),
+                "unit_name": names.get(a.unit_id or "", a.unit_id or ""),
+                "item_name": items.get(a.item, a.item),
+                "text": f"{items.get(a.item, a.item)}（{when}）",
+            }
+        )
+    return out
 
 
 SORT_KEYS = ("score", "grade", "unit_name", "deductions")
@@ -247,7 +298,9 @@ def assessment_rows(svc: TrackingService, year: int, sort: str = "score") -> lis
             illustrative=illustrative,
             deduction_count=len(d["deductions"]),
             top_reason=d["deductions"][0]["reason"] if d["deductions"] else "",
+            top_reason_en=d["deductions"][0]["reason_en"] if d["deductions"] else "",
             grade_label=label("grade", a.grade),
+            grade_label_en=label("grade", a.grade, "en"),
             grade_rank=list(codes("grade")).index(a.grade),
         )
         for comp, values in d["components"].items():
@@ -265,52 +318,62 @@ def assessment_rows(svc: TrackingService, year: int, sort: str = "score") -> lis
     return rows
 
 
-# Download tables of this module: name → (sheet title, columns (key, header zh-CN)).
-REPORT_TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+# Download tables of this module: name → (sheet title zh, en; columns (key, header zh-CN, header en)).
+REPORT_TABLES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
     "assessment": (
         "考核",
+        "Assessment",
         [
-            ("rank", "名次"),
-            ("unit", "编号"),
-            ("unit_name", "责任单位"),
-            ("score", "得分"),
-            ("grade_label", "等次"),
-            ("component_indicators", "指标完成"),
-            ("component_tasks", "任务推进"),
-            ("component_timeliness", "报送及时"),
-            ("component_quality", "报送质量"),
-            ("deduction_count", "扣分项"),
-            ("top_reason", "主要扣分原因"),
-            ("year", "年度"),
-            ("as_of", "截至"),
+            ("rank", "名次", "Rank"),
+            ("unit", "编号", "Id"),
+            ("unit_name", "责任单位", "Responsible unit"),
+            ("score", "得分", "Score"),
+            ("grade_label", "等次", "Grade"),
+            ("component_indicators", "指标完成", "Indicators met"),
+            ("component_tasks", "任务推进", "Task progress"),
+            ("component_timeliness", "报送及时", "Timely reporting"),
+            ("component_quality", "报送质量", "Reporting quality"),
+            ("deduction_count", "扣分项", "Deductions"),
+            ("top_reason", "主要扣分原因", "Main reason"),
+            ("year", "年度", "Year"),
+            ("as_of", "截至", "As of"),
         ],
     ),
     "review": (
         "审核队列",
+        "Review queue",
         [
-            ("id", "记录号"),
-            ("kind_label", "类型"),
-            ("item", "编号"),
-            ("item_name", "任务/指标"),
-            ("unit_name", "责任单位"),
-            ("year", "年份"),
-            ("period", "期间"),
-            ("status_label", "进展状态"),
-            ("value", "数值"),
-            ("unit", "单位"),
-            ("narrative", "进展情况"),
-            ("evidence_names", "佐证材料"),
-            ("state_label", "状态"),
-            ("submitted", "报送时间"),
-            ("version", "版本"),
+            ("id", "记录号", "Record"),
+            ("kind_label", "类型", "Type"),
+            ("item", "编号", "Id"),
+            ("item_name", "任务/指标", "Task / indicator"),
+            ("unit_name", "责任单位", "Responsible unit"),
+            ("year", "年份", "Year"),
+            ("period", "期间", "Period"),
+            ("status_label", "进展状态", "Progress"),
+            ("value", "数值", "Value"),
+            ("unit", "单位", "Unit"),
+            ("narrative", "进展情况", "Narrative"),
+            ("evidence_names", "佐证材料", "Evidence"),
+            ("state_label", "状态", "State"),
+            ("submitted", "报送时间", "Submitted"),
+            ("version", "版本", "Version"),
         ],
     ),
 }
+# the columns whose words follow the language (their _en twin holds the English words)
+_ENGLISH_TWINS = ("grade_label", "top_reason", "kind_label", "status_label", "state_label")
 
 
-def export(table: str, rows: list[dict[str, Any]], fmt: str, title: str) -> tuple[bytes, str]:
-    """A table as CSV or XLSX (a title row, Chinese headers; ``carbonpeak.reports``), with its
-    media type."""
-    sheet_title, columns = REPORT_TABLES[table]
-    content = file_bytes(Table.of(sheet_title, columns, rows, title=title), fmt)
+def export(
+    table: str, rows: list[dict[str, Any]], fmt: str, title: str, lang: Lang = "zh-CN", title_en: str = ""
+) -> tuple[bytes, str]:
+    """A table as CSV or XLSX (a title row, headers in ``lang``; ``carbonpeak.reports``), with its
+    media type. In English the coded columns (grade, state, …) take their English words."""
+    sheet_zh, sheet_en, spec = REPORT_TABLES[table]
+    columns = [Column(key, zh, en, kind="auto") for key, zh, en in spec]
+    if lang == "en":
+        rows = [{**r, **{k: r.get(f"{k}_en", r.get(k)) for k in _ENGLISH_TWINS if k in r}} for r in rows]
+    described = Table.of(sheet_zh, columns, rows, title=title, name_en=sheet_en, title_en=title_en or title)
+    content = file_bytes(described, fmt, lang)
     return content, CSV_MEDIA if fmt == "csv" else XLSX_MEDIA
