@@ -179,6 +179,9 @@ def unit_items(
                     _weight(share_of, units, rubric) * rubric.strength_weight(ind.strength),
                     rubric.indicator_points[share],
                     f"指标「{ind.name}」分解目标 {year}年{code_label('indicator_status', share)}",
+                    f"indicator 「{ind.name}」, decomposed target in {year}: "
+                    f"{code_label('indicator_status', share, 'en')}",
+                    ind.name,
                 )
             )
             continue
