@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from carbonpeak.errors import CarbonpeakError
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.core.downloads import attachment
+from carbonpeak.web.core.ids import PathId
 from carbonpeak.web.tracking.views import actor_of, error_status, export, message, page, record_rows, service
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +42,7 @@ def review_decide(
     request: Request,
     who: Office,
     kind: Literal["report", "value"],
-    record_id: int,
+    record_id: PathId,
     decision: Annotated[Literal["approve", "return", "reopen"], Form()],
     comment: Annotated[str, Form(max_length=5000)] = "",
     version: Annotated[str, Form(max_length=12)] = "",
