@@ -108,7 +108,11 @@ def test_a_user_changes_their_own_password(server: LiveServer) -> None:
         short = _post(client, "/account/password", current=PASSWORD, new="short", again="short")
         assert short.status_code == 422
         done = _post(
-            client, "/account/password", current=PASSWORD, new="新的密码 0123456 abc", again="新的密码 0123456 abc"
+            client,
+            "/account/password",
+            current=PASSWORD,
+            new="新的密码 0123456 abc",
+            again="新的密码 0123456 abc",
         )
         assert done.status_code == 303 and done.headers["location"] == "/login?changed=1"
         assert client.get("/my/tasks").status_code in (302, 303)  # signed out

@@ -99,7 +99,9 @@ def test_remove_demo_lets_production_start(tmp_path: Path, env: tuple[list[str],
         == 0
     )
     engine = make_engine(url)
-    settings = make_settings(tmp_path, mode="production", secret_key="k3J9-production-secret-of-enough-length-0001")
+    settings = make_settings(
+        tmp_path, mode="production", secret_key="k3J9-production-secret-of-enough-length-0001"
+    )
     ensure_demo_accounts(engine, load_plan(settings.plan))
     engine.dispose()
     code, out = invoke([*base, "users", "remove-demo"])
