@@ -85,7 +85,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        if exc.errors() and all(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+        if any(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
             return no_such_id(request)
         return JSONResponse({"detail": jsonable_errors(exc)}, 422)
 
@@ -98,7 +98,8 @@ NO_SUCH_ID = {
 
 
 def no_such_id(request: Request) -> Response:
-    """404 for a path parameter that fails validation (an id too large, not a number, a bad code)."""
+    """404 when a path parameter fails validation (an id too large, not a number, a bad code):
+    the path names nothing that can exist, whatever else of the request is wrong."""
     lang = lang_of(request)
     if is_api(request):
         return JSONResponse({"detail": NO_SUCH_ID[lang], "kind": "not_found"}, 404)
