@@ -123,11 +123,11 @@ class Settings(BaseSettings):
     )
 
     # overload bounds of `carbonpeak serve` (uvicorn; docs/deployment.md)
-    serve_limit_concurrency: int | None = Field(
+    serve_limit_concurrency: int = Field(
         200,
         ge=1,
         description="most open connections plus requests in progress per worker; past it the server "
-        "answers 503 at once instead of queueing (keep-alive connections count); unset: no limit",
+        "answers 503 at once instead of queueing (keep-alive connections count)",
     )
     serve_backlog: int = Field(
         512, ge=16, description="most TCP connections waiting to be accepted (the listen backlog)"
