@@ -94,8 +94,10 @@ class Settings(BaseSettings):
         ge=60,
         description="a web session ends after this many seconds without a request (checked on the server)",
     )
-    session_cookie_secure: bool = Field(
-        False, description="send the session cookie only over HTTPS (set true behind TLS)"
+    session_cookie_secure: bool | None = Field(
+        None,
+        description="send the session cookie only over HTTPS (Secure) and send HSTS; unset: true in "
+        "production mode, false otherwise; set false in production only for a plain-HTTP intranet site",
     )
     login_max_attempts: int = Field(
         5, ge=1, description="failed logins allowed per client IP and user name within login_window_seconds"
@@ -119,6 +121,29 @@ class Settings(BaseSettings):
         description="addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed "
         "(serve passes them to uvicorn); empty: forwarded headers are ignored, the peer address counts",
     )
+
+    # overload bounds of `carbonpeak serve` (uvicorn; docs/deployment.md)
+    serve_limit_concurrency: int = Field(
+        200,
+        ge=1,
+        description="most open connections plus requests in progress per worker; past it the server "
+        "answers 503 at once instead of queueing (keep-alive connections count)",
+    )
+    serve_backlog: int = Field(
+        512, ge=16, description="most TCP connections waiting to be accepted (the listen backlog)"
+    )
+    serve_timeout_keep_alive: int = Field(
+        5, ge=1, description="seconds an idle keep-alive connection stays open before the server closes it"
+    )
+    serve_timeout_graceful_shutdown: int = Field(
+        30, ge=1, description="seconds a stopping server waits for requests in progress before closing them"
+    )
+
+    def cookie_secure(self) -> bool:
+        """Whether cookies are ``Secure`` (and HSTS sent): the setting, else production mode."""
+        if self.session_cookie_secure is None:
+            return self.mode == "production"
+        return self.session_cookie_secure
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -165,7 +165,7 @@ def test_an_old_demo_enterprise_account_is_rebound_to_the_demo_enterprise(engine
     add_user(
         engine,
         username="enterprise",
-        password="x" * 16,
+        password="Xx-demo-0001-pw",
         role="enterprise",
         display_name="示例企业（示例数据）",
         who="tests",

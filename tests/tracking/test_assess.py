@@ -144,7 +144,9 @@ def test_workflow_and_permissions() -> None:
         next_state("edit", "approved")
     ind = indicator("a", value=10)
     plan = make_plan([ind], [task("t1", "dev_reform", [], ["a"])])
-    check_may_report_indicator(Actor("x", "office"), plan, ind, "industry_it")
+    check_may_report_indicator(Actor("x", "office"), plan, ind, "dev_reform")  # on its behalf
+    with pytest.raises(NotAllowedError, match="only on behalf of a responsible unit"):
+        check_may_report_indicator(Actor("x", "office"), plan, ind, "industry_it")
     check_may_report_indicator(Actor("x", "department", "dev_reform"), plan, ind, "dev_reform")
     with pytest.raises(NotAllowedError):
         check_may_report_indicator(Actor("x", "department", "industry_it"), plan, ind, "industry_it")

@@ -42,12 +42,17 @@ def _note_year(page: str) -> int:
     return int(found.group(1))
 
 
-def _approved(client: httpx.Client, token: str, year: int, value: float) -> None:
-    saved = client.post(
-        "/api/v1/indicators/non_fossil_share_2025/values",
-        json={"year": year, "value": value, "data_source": "区统计局", "submit": True},
-        headers={"X-CSRF-Token": token},
-    )
+def _approved(server: LiveServer, client: httpx.Client, token: str, year: int, value: float) -> None:
+    # the responsible unit (区发改委) reports, the office approves: nobody approves their own entry
+    unit = login(server, "dept_a")
+    try:
+        saved = unit.post(
+            "/api/v1/indicators/non_fossil_share_2025/values",
+            json={"year": year, "value": value, "data_source": "区统计局", "submit": True},
+            headers={"X-CSRF-Token": csrf_of(unit)},
+        )
+    finally:
+        unit.close()
     assert saved.status_code == 200, saved.text
     decided = client.post(
         f"/api/v1/records/value/{saved.json()['id']}/decision",
@@ -62,8 +67,8 @@ def test_one_early_record_does_not_move_the_overview(fresh: LiveServer) -> None:
     try:
         shown = default_year(dt.date.today())
         token = csrf_of(office)
-        _approved(office, token, shown, 12.0)
-        _approved(office, token, shown + 1, 12.5)  # one early record of the current year
+        _approved(fresh, office, token, shown, 12.0)
+        _approved(fresh, office, token, shown + 1, 12.5)  # one early record of the current year
         page = viewer.get("/").text
         assert _note_year(page) == shown
         options = re.findall(r'<option value="(\d{4})"', page[page.index('id="year-select"') :])

@@ -37,11 +37,15 @@ def test_flat_series_is_drawn_inside_the_box_not_divided_by_zero() -> None:
     assert spark["required"] == ""
 
 
+REPORTER: list[httpx.Client] = []  # the signed-in client of the indicator's unit during the test
+
+
 def _value(client: httpx.Client, token: str, year: int, value: float, *, approve: bool) -> None:
-    saved = client.post(
+    # the responsible unit (区发改委, REPORTER) reports, the office approves its submission
+    saved = REPORTER[0].post(
         "/api/v1/indicators/non_fossil_share_2025/values",
         json={"year": year, "value": value, "data_source": "区统计局", "submit": True},
-        headers={"X-CSRF-Token": token},
+        headers={"X-CSRF-Token": csrf_of(REPORTER[0])},
     )
     assert saved.status_code == 200, saved.text
     if approve:
@@ -67,11 +71,13 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 def test_card_draws_the_approved_actuals(fresh: LiveServer) -> None:
     office, viewer = login(fresh, "office"), login(fresh, "viewer")
+    REPORTER[:] = [login(fresh, "dept_a")]
     try:
         _trend_checks(office, viewer)
     finally:
         office.close()
         viewer.close()
+        REPORTER.pop().close()
 
 
 def _trend_checks(office: httpx.Client, viewer: httpx.Client) -> None:

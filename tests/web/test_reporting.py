@@ -317,11 +317,11 @@ def test_overview_shows_the_tracking_status_and_office_alerts(
 ) -> None:
     office = clients["office"]
     token = csrf_of(office)
-    # 非化石能源消费比重 > 10 % by 2025: 12 % reported and approved for 2025 meets the target.
-    saved = office.post(
+    # 非化石能源消费比重 > 10 % by 2025: 12 % reported (by its unit) and approved meets the target.
+    saved = clients["dept_a"].post(
         "/api/v1/indicators/non_fossil_share_2025/values",
         json={"year": 2025, "value": 12, "data_source": "区统计局", "submit": True},
-        headers={"X-CSRF-Token": token},
+        headers={"X-CSRF-Token": csrf_of(clients["dept_a"])},
     )
     assert saved.status_code == 200, saved.text
     ref = saved.json()

@@ -40,10 +40,11 @@ def test_the_sheet_has_the_hand_computed_path_and_the_approved_value(
 ) -> None:
     office = clients["office"]
     token = csrf_of(office)
-    saved = office.post(
+    # the responsible unit reports, the office approves (nobody approves their own entry)
+    saved = clients["dept_b"].post(
         f"/api/v1/indicators/{B_INDICATOR}/values",
         json={"year": 2023, "value": 9.0, "data_source": "区统计局", "submit": True},
-        headers={"X-CSRF-Token": token},
+        headers={"X-CSRF-Token": csrf_of(clients["dept_b"])},
     )
     assert saved.status_code == 200, saved.text
     decided = office.post(

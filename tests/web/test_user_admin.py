@@ -108,11 +108,15 @@ def test_a_user_changes_their_own_password(server: LiveServer) -> None:
         short = _post(client, "/account/password", current=PASSWORD, new="short", again="short")
         assert short.status_code == 422
         done = _post(
-            client, "/account/password", current=PASSWORD, new="新的密码 0123456", again="新的密码 0123456"
+            client,
+            "/account/password",
+            current=PASSWORD,
+            new="新的密码 0123456 abc",
+            again="新的密码 0123456 abc",
         )
         assert done.status_code == 303 and done.headers["location"] == "/login?changed=1"
         assert client.get("/my/tasks").status_code in (302, 303)  # signed out
     finally:
         client.close()
     assert _try_login(server, "dept_b", PASSWORD) == 401
-    assert _try_login(server, "dept_b", "新的密码 0123456") == 303
+    assert _try_login(server, "dept_b", "新的密码 0123456 abc") == 303

@@ -71,16 +71,16 @@ def test_add_list_and_token(env: tuple[list[str], str]) -> None:
     [
         (
             ["users", "add", "x", "--role", "department", "--unit", "区交通局", "--password-stdin"],
-            "long-enough-pw\n",
+            "Long-enough-pw1\n",
             "no responsible unit '区交通局'",
         ),
         (
             ["users", "add", "x", "--role", "department", "--password-stdin"],
-            "long-enough-pw\n",
+            "Long-enough-pw1\n",
             "responsible-unit id",
         ),
-        (["users", "add", "x", "--role", "viewer", "--password-stdin"], "short\n", "at least 10 characters"),
-        (["users", "add", "x", "--role", "root", "--password-stdin"], "long-enough-pw\n", "expected office"),
+        (["users", "add", "x", "--role", "viewer", "--password-stdin"], "short\n", "至少需要 10 个字符"),
+        (["users", "add", "x", "--role", "root", "--password-stdin"], "Long-enough-pw1\n", "expected office"),
         (["users", "token", "nobody"], None, "no user 'nobody'"),
     ],
 )
@@ -99,7 +99,9 @@ def test_remove_demo_lets_production_start(tmp_path: Path, env: tuple[list[str],
         == 0
     )
     engine = make_engine(url)
-    settings = make_settings(tmp_path, mode="production", secret_key="p" * 40)
+    settings = make_settings(
+        tmp_path, mode="production", secret_key="k3J9-production-secret-of-enough-length-0001"
+    )
     ensure_demo_accounts(engine, load_plan(settings.plan))
     engine.dispose()
     code, out = invoke([*base, "users", "remove-demo"])

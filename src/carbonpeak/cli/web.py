@@ -109,6 +109,17 @@ def proxy_options(conf: Settings) -> dict[str, Any]:
     return {"proxy_headers": True, "forwarded_allow_ips": ",".join(conf.trusted_proxies)}
 
 
+def server_options(conf: Settings) -> dict[str, Any]:
+    """uvicorn's overload bounds from the settings (docs/deployment.md): past ``limit_concurrency``
+    connections and requests per worker a request is answered 503 at once rather than queued."""
+    return {
+        "limit_concurrency": conf.serve_limit_concurrency,
+        "backlog": conf.serve_backlog,
+        "timeout_keep_alive": conf.serve_timeout_keep_alive,
+        "timeout_graceful_shutdown": conf.serve_timeout_graceful_shutdown,
+    }
+
+
 def _run(web_app: Any, conf: Settings, *, host: str, port: int, workers: int, log_level: str) -> None:
     """Serve ``web_app`` in this process, or (``workers`` > 1) have uvicorn's supervisor start the
     workers, each building its app from the environment prepared here."""
@@ -128,6 +139,7 @@ def _run(web_app: Any, conf: Settings, *, host: str, port: int, workers: int, lo
             log_level=log_level,
             access_log=False,
             **proxy_options(conf),
+            **server_options(conf),
         )
         return
     web_app.state.engine.dispose()  # the app was built here only to check the settings
@@ -147,4 +159,5 @@ def _run(web_app: Any, conf: Settings, *, host: str, port: int, workers: int, lo
         log_level=log_level,
         access_log=False,
         **proxy_options(conf),
+        **server_options(conf),
     )

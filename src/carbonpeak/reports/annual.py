@@ -229,7 +229,10 @@ def _summary(r: AnnualResults, lang: Lang) -> list[str]:
             )
         else:
             zh = f"“{s.title}”情景下预计{s.peak_year}年达峰，峰值{peak_zh}，{s.by_year}年前达峰的概率为{p}。"
-            en = f"Scenario “{s.id}”: projected peak in {s.peak_year} at {peak_en}; P(peak by {s.by_year}) {p}."
+            en = (
+                f"Scenario “{s.id}”: projected peak in {s.peak_year} at {peak_en}; "
+                f"P(peak by {s.by_year}) {p}."
+            )
         out.append(w(lang, zh, en))
     grades = Counter(a.grade for a in r.assessments)
     shown = "、".join(f"{labels.grade(g, 'zh-CN')}{grades[g]}个" for g in r.grades if grades[g])

@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.plan import Plan, find_unit
+from carbonpeak.services.passwords import check_password_rule
 from carbonpeak.services.signin import (
-    MIN_PASSWORD_LENGTH,
     hash_password,
     new_api_token,
     new_password,
@@ -70,8 +70,7 @@ def add_user(
     is_demo: bool = False,
 ) -> str | None:
     """Create a user with an argon2id password hash; an enterprise also gets an API token (returned)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"user {username!r}: the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    check_password_rule(password, username)
     token = new_api_token() if role == "enterprise" else None
     create_user(
         engine,
@@ -164,8 +163,7 @@ def change_password(engine: Engine, username: str, password: str, *, who: str, s
     user = find_user(engine, username)
     if user is None:
         raise NotFoundError(f"no user {username!r}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"user {username!r}: the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    check_password_rule(password, username)
     set_password_hash(engine, user.id, hash_password(password), who=who, source=source)
     log.info("password of %r changed by %s", username, who)
 

@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine
 
+from carbonpeak.services.passwords import generate_password, rule
 from carbonpeak.storage import sessions
 from carbonpeak.storage.accounts import User as User  # the account type the adapters name
 from carbonpeak.storage.accounts import (
@@ -39,7 +40,7 @@ _HASHER = PasswordHasher()
 # A hash to verify against when the user does not exist, so both paths take the same time.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = rule().min_length  # the whole rule: carbonpeak.services.passwords
 # A session holds the end of the user's password hash: changing the password ends its sessions.
 FINGERPRINT_LENGTH = 16
 
@@ -57,7 +58,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def new_password() -> str:
-    return secrets.token_urlsafe(12)
+    """A random password that the password rule accepts (demo accounts, office resets)."""
+    return generate_password()
 
 
 def new_api_token() -> str:

@@ -250,6 +250,8 @@ class TrackingService:
             require_version=require_version,
         )
         s.flush()
+        if actor.role == "office":  # the office entering a unit's record: audited as on its behalf
+            repo.audit_on_behalf(s, saved, who=actor.who, source=source, step="save")
         return _ref(kind, saved)
 
     def record_value(
@@ -349,6 +351,8 @@ class TrackingService:
             repo.transition(
                 s, row, "submit", who=actor.who, source=self.source, expected_version=expected_version, at=at
             )
+            if actor.role == "office":
+                repo.audit_on_behalf(s, row, who=actor.who, source=self.source, step="submit")
             log.info("%s submitted %s #%d", actor.who, kind, record_id)
             return _ref(kind, row)
 
@@ -410,6 +414,15 @@ class TrackingService:
         check_may_moderate(actor)
         with self._session(session) as s:
             row = repo.get_record(s, kind, record_id)
+            if action == "approve" and actor.who in repo.authors(s, row):
+                raise NotAllowedError(
+                    Problem(
+                        "不能审核通过自己填报或提交的记录，请由双碳办的另一名人员审核",
+                        message_en=f"{actor.who} entered or submitted this record and may not approve "
+                        "it: another member of the office approves it (separation of duties)",
+                        field=f"{kind} #{record_id}",
+                    )
+                )
             repo.transition(
                 s,
                 row,

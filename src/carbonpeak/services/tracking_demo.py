@@ -34,6 +34,8 @@ from carbonpeak.tracking.path import TargetPath, geometric_ok
 
 SOURCE = "illustrative (示例数据) carbonpeak demo"
 DEMO_ACTOR = Actor("示例数据 demo", "office")
+# approvals by another office member: nobody approves what they entered (separation of duties)
+DEMO_REVIEWER = Actor("示例审核 demo reviewer", "office")
 YEARS = (2021, 2022, 2023, 2024)
 # share of the required progress each profile makes
 INDICATOR_PROFILES = {"achieved": 1.6, "on_track": 1.05, "at_risk": 0.82, "late": 0.35}
@@ -134,7 +136,7 @@ def _values(
             if year == 2023 and profile == "at_risk":
                 svc.return_(DEMO_ACTOR, "value", ref.id, "请补充数据来源 (示例)", session=s)
                 svc.submit(DEMO_ACTOR, "value", ref.id, at=_stamp(day + dt.timedelta(days=7)), session=s)
-            svc.approve(DEMO_ACTOR, "value", ref.id, session=s)
+            svc.approve(DEMO_REVIEWER, "value", ref.id, session=s)
             values += 1
     return values
 
@@ -186,7 +188,7 @@ def _reports(svc: TrackingService, s: Session, plan: Plan, evidence_dir: Path) -
                 if (year, quarter) == (2024, "Q4"):
                     reports += 1
                     continue  # awaiting review
-                svc.approve(DEMO_ACTOR, "report", ref.id, session=s)
+                svc.approve(DEMO_REVIEWER, "report", ref.id, session=s)
                 reports += 1
     return reports
 

@@ -224,6 +224,41 @@ def transition(
     return row
 
 
+# audit actions that make a record's content or put it forward: their authors may not approve it
+AUTHOR_ACTIONS = ("insert", "update", "submit", "on_behalf")
+MODERATIONS = ("approve", "return", "reopen")
+
+
+def authors(session: Session, row: Record) -> set[str]:
+    """Who entered, edited or submitted the record since its last moderation (approve, return,
+    reopen), from its audit rows: the people who may not approve it (separation of duties)."""
+    where = (AuditRow.table_name == row.__tablename__, AuditRow.row_id == row.id)
+    since = session.scalars(
+        select(func.max(AuditRow.id)).where(*where, AuditRow.action.in_(MODERATIONS))
+    ).first()
+    query = select(AuditRow.who).where(*where, AuditRow.action.in_(AUTHOR_ACTIONS))
+    if since is not None:
+        query = query.where(AuditRow.id > since)
+    return set(session.scalars(query))
+
+
+def audit_on_behalf(session: Session, row: Record, *, who: str, source: str, step: str) -> None:
+    """An audit row naming both the office member who acted and the unit the record is of, when the
+    office enters or submits a unit's record for it ("on behalf of")."""
+    session.flush()
+    session.add(
+        AuditRow(
+            who=who,
+            source=source,
+            action="on_behalf",
+            table_name=row.__tablename__,
+            row_id=row.id,
+            before=None,
+            after={"on_behalf_of": row.unit_id, "by": who, "step": step},
+        )
+    )
+
+
 def _reopened(session: Session, row: Record) -> bool:
     """Whether the record's latest moderation was a reopening (修订) rather than a return."""
     last = session.scalars(

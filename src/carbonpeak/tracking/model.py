@@ -97,6 +97,12 @@ def check_may_report_indicator(actor: Actor, plan: Plan, indicator: Indicator, u
             raise NotAllowedError(f"{actor.who} may not report for unit {unit_id!r}")
         if unit_id not in indicator_responsible(plan, indicator):
             raise NotAllowedError(f"{actor.who} is not responsible for indicator {indicator.id!r}")
+    elif (responsible := indicator_responsible(plan, indicator)) and unit_id not in responsible:
+        # the office, on a unit's behalf (an indicator no unit answers for is the office's own)
+        raise NotAllowedError(
+            f"unit {unit_id!r} is not responsible for indicator {indicator.id!r}: the office reports "
+            "only on behalf of a responsible unit"
+        )
 
 
 def check_may_report_task(actor: Actor, task: Task, unit_id: str) -> None:
@@ -108,6 +114,11 @@ def check_may_report_task(actor: Actor, task: Task, unit_id: str) -> None:
             raise NotAllowedError(f"{actor.who} may not report for unit {unit_id!r}")
         if unit_id not in task.responsible:
             raise NotAllowedError(f"{actor.who} is not responsible for task {task.id!r}")
+    elif unit_id not in task.responsible:  # the office, on a unit's behalf
+        raise NotAllowedError(
+            f"unit {unit_id!r} is not responsible for task {task.id!r}: the office reports only on "
+            "behalf of a responsible unit"
+        )
 
 
 def check_may_moderate(actor: Actor) -> None:

@@ -25,6 +25,7 @@ from carbonpeak.web.admin.room import ROOM as ADMIN
 from carbonpeak.web.core import filters
 from carbonpeak.web.core.auth import check_declared
 from carbonpeak.web.core.errors import install_error_handlers
+from carbonpeak.web.core.ids import unbounded_integers
 from carbonpeak.web.core.limits import BodyLimitMiddleware, BodyLimits
 from carbonpeak.web.core.request_log import RequestLogMiddleware
 from carbonpeak.web.core.room import ROOM as CORE
@@ -147,6 +148,10 @@ def create_app(settings: Settings, extra_routers: Sequence[APIRouter] = ()) -> F
     if missing:
         engine.dispose()
         raise RuntimeError(f"routes without a permission declaration (deny by default): {missing}")
+    unbounded = unbounded_integers(app)
+    if unbounded:
+        engine.dispose()
+        raise RuntimeError(f"integer parameters without a bound (use web.core.ids.PathId): {unbounded}")
     return app
 
 
@@ -176,10 +181,10 @@ def _middleware(app: FastAPI, settings: Settings, secret: str) -> None:
         session_cookie=SESSION_COOKIE,
         max_age=settings.session_lifetime_seconds,
         same_site="lax",
-        https_only=settings.session_cookie_secure,
+        https_only=settings.cookie_secure(),
     )
     app.add_middleware(BodyLimitMiddleware, limits=BodyLimits.of(settings), language=settings.language)
-    app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure())
     app.add_middleware(RequestLogMiddleware)
 
 

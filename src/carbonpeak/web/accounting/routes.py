@@ -33,6 +33,7 @@ from carbonpeak.services.inventory import (
 from carbonpeak.web.accounting import views as iv
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.downloads import XLSX_MEDIA, attachment, table_response
+from carbonpeak.web.core.ids import QueryCount, QueryId
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.core.uploads import Pending, TooLarge
 
@@ -154,15 +155,15 @@ def _stored(request: Request, batch: int | None) -> StoredInventory | None:
     return current(request.app.state.engine, batch)
 
 
-BatchQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+BatchQuery = QueryId
 
 
 @router.get("/inventory", response_class=HTMLResponse)
 def inventory_page(
     request: Request,
     who: Reader,
-    stored: int | None = None,
-    again: int | None = None,
+    stored: QueryCount = None,
+    again: QueryCount = None,
     batch: BatchQuery = None,
 ) -> Response:
     shown = _stored(request, batch)

@@ -9,15 +9,14 @@ stored. Every change is audited (``web.accounts``)."""
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carbonpeak.errors import InvalidInputError
+from carbonpeak.errors import CarbonpeakError, InvalidInputError, Lang
 from carbonpeak.services import accounts
-from carbonpeak.services.signin import MIN_PASSWORD_LENGTH, check_password
+from carbonpeak.services.signin import MIN_PASSWORD_LENGTH, check_password, new_password
 from carbonpeak.web.core.auth import SIGNED_IN, Principal, permit
 from carbonpeak.web.core.i18n import t
 from carbonpeak.web.core.render import lang_of, render
@@ -65,7 +64,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "bad_enterprise": ("请选择企业账号所属的企业", "Choose the enterprise of an enterprise account"),
     "my_password": ("修改密码", "Change password"),
     "current": ("当前密码", "Current password"),
-    "new": ("新密码（至少 {n} 位）", "New password (at least {n} characters)"),
+    "new": (
+        "新密码（至少 {n} 位，含小写字母、大写字母、数字、其他字符中的三类，不含用户名，不用常见密码）",
+        "New password (at least {n} characters from three of: lower case, upper case, digits, other; "
+        "not containing the user name; not a common password)",
+    ),
     "again": ("再次输入新密码", "New password again"),
     "save": ("保存", "Save"),
     "changed": ("密码已修改，请重新登录。", "Password changed; please sign in again."),
@@ -77,6 +80,12 @@ WORDS: dict[str, tuple[str, str]] = {
 def words(lang: str) -> dict[str, str]:
     i = 1 if lang == "en" else 0
     return {k: v[i] for k, v in WORDS.items()}
+
+
+def problems_text(exc: CarbonpeakError, lang: Lang) -> str:
+    """The problems of ``exc`` as one line in ``lang`` (a form shows them above its fields)."""
+    sep = "；" if lang == "zh-CN" else "; "
+    return sep.join(p.text(lang) for p in exc.problems)
 
 
 def _enterprises(request: Request) -> list[tuple[str, str]]:
@@ -137,7 +146,7 @@ def create_account(
     name = display_name.strip() or (units[unit] if role == "department" else "") or username
     if role == "enterprise":
         name = display_name.strip() or dict(_enterprises(request))[enterprise]
-    password = secrets.token_urlsafe(12)  # 16 characters
+    password = new_password()  # 16 random letters and digits the rule accepts
     try:
         token = accounts.add_user(
             request.app.state.engine,
@@ -151,14 +160,14 @@ def create_account(
             enterprise_id=enterprise if role == "enterprise" else None,
         )
     except InvalidInputError as exc:
-        return _page(request, 422, error=str(exc))
+        return _page(request, 422, error=problems_text(exc, lang_of(request)))
     secret = {"message": ux["created"].format(user=username), "password": password, "token": token}
     return _page(request, secret=secret)
 
 
 @router.post("/admin/users/{username}/password", response_class=HTMLResponse)
 def reset_password(request: Request, who: Office, username: Username) -> Response:
-    password = secrets.token_urlsafe(12)
+    password = new_password()
     accounts.change_password(
         request.app.state.engine, username, password, who=who.username or "", source=_source(request)
     )
@@ -229,7 +238,7 @@ def password_change(
                 request.app.state.engine, user.username, new, who=user.username, source=_source(request)
             )
         except InvalidInputError as exc:
-            error = str(exc)
+            error = problems_text(exc, lang_of(request))
     if error:
         context = {"ux": ux, "error": error, "n": MIN_PASSWORD_LENGTH}
         return render(request, "password.html", context, 422)

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from carbonpeak.errors import HTTP_STATUS, CarbonpeakError, Lang
 from carbonpeak.web.core.auth import Forbidden, NotSignedIn
 from carbonpeak.web.core.i18n import t
+from carbonpeak.web.core.ids import MAX_ID
 from carbonpeak.web.core.render import lang_of, render
 
 log = logging.getLogger(__name__)
@@ -86,14 +87,34 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        """The API answers the located JSON list; a page answers an error page that says, in the
-        user's language, which field is wrong and what was expected (never a raw JSON 422)."""
+        """A path id that cannot exist is a 404; otherwise the API answers the located JSON list and a
+        page answers an error page that says, in the user's language, which field is wrong and what was
+        expected (never a raw JSON 422)."""
+        if any(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+            return no_such_id(request)
         if is_api(request):
             return JSONResponse({"detail": jsonable_errors(exc)}, 422)
         lang = lang_of(request)
         lines = [validation_text(e, lang) for e in exc.errors()]
         context = {"title": t("invalid_request", lang), "message": "\n".join(lines)}
         return render(request, "error.html", context, 422)
+
+
+# A path whose id is not a number or out of range (web.core.ids.MAX_ID) names nothing that can exist.
+NO_SUCH_ID = {
+    "zh-CN": f"没有这个编号的记录（编号应为 1 至 {MAX_ID} 之间的整数）",
+    "en": f"no such record (an id is a whole number from 1 to {MAX_ID})",
+}
+
+
+def no_such_id(request: Request) -> Response:
+    """404 when a path parameter fails validation (an id too large, not a number, a bad code):
+    the path names nothing that can exist, whatever else of the request is wrong."""
+    lang = lang_of(request)
+    if is_api(request):
+        return JSONResponse({"detail": NO_SUCH_ID[lang], "kind": "not_found"}, 404)
+    context = {"title": t("not_found", lang), "message": NO_SUCH_ID[lang]}
+    return render(request, "error.html", context, 404)
 
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:

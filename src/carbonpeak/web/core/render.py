@@ -54,7 +54,9 @@ def render(
     ]
     query = {k: v for k, v in request.query_params.items() if k != "lang"}
     query["lang"] = "en" if lang == "zh-CN" else "zh-CN"
-    switch = request.url.path + "?" + urlencode(query)
+    # "/" + the path without its leading slashes: a path like //evil.example/x (or /\evil.example)
+    # would otherwise make a protocol-relative link to another site
+    switch = "/" + request.url.path.lstrip("/\\") + "?" + urlencode(query)
     base = {
         "who": who,
         "lang": lang,
@@ -68,5 +70,8 @@ def render(
     }
     response = templates.TemplateResponse(request, template, {**base, **(context or {})}, status_code)
     if request.query_params.get("lang") == lang:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
+        secure = request.app.state.settings.cookie_secure()
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True, secure=secure
+        )
     return response

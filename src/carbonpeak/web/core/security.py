@@ -5,20 +5,22 @@ describes each."""
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
+from carbonpeak.services.passwords import secret_key_problem
+
+log = logging.getLogger(__name__)
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-KNOWN_DEFAULT_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development", "demo"})
-MIN_SECRET_LENGTH = 32
 
 CSRF_FIELD = "csrf_token"
 API_PREFIX = "/api/v1/"
@@ -40,14 +42,9 @@ SECURITY_HEADERS = {
 
 
 def secret_problem(secret: str | None) -> str | None:
-    """Why a secret key is unfit for production, or None when it is fit."""
-    if secret is None or not secret.strip():
-        return "CARBONPEAK_SECRET_KEY is not set"
-    if secret.strip().lower() in KNOWN_DEFAULT_SECRETS:
-        return "CARBONPEAK_SECRET_KEY is a known default value"
-    if len(secret) < MIN_SECRET_LENGTH:
-        return f"CARBONPEAK_SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters"
-    return None
+    """Why a secret key is unfit for production (missing, a known default, short, low entropy), or
+    None when it is fit; the rule is data (``carbonpeak.services.passwords.secret_key_problem``)."""
+    return secret_key_problem(secret)
 
 
 def authorization_headers(scope: Scope) -> list[str]:
@@ -166,9 +163,19 @@ async def _plain(send: Send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
+INTERNAL_ERROR_TEXT = (
+    "服务器内部错误，已记录；请稍后再试或联系管理员 (internal server error; it has been logged)"
+)
+
+
 class SecurityHeadersMiddleware:
-    """Adds the security headers to every HTTP response (pages, API, static files, errors); with
-    ``https`` also Strict-Transport-Security (only meaningful when the app is reached over TLS)."""
+    """Adds the security headers to every HTTP response (pages, API, static files, errors, and the
+    500 of an unhandled exception, which it answers itself: it sits outside Starlette's error
+    middleware); with ``https`` also Strict-Transport-Security (only meaningful over TLS).
+
+    Every response but the static files gets ``Cache-Control: no-store`` unless its route set a
+    Cache-Control of its own: pages show one-time passwords and tokens and each user's own data,
+    which no shared or browser cache may keep."""
 
     def __init__(self, app: ASGIApp, https: bool = False) -> None:
         self.app = app
@@ -180,14 +187,27 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cacheable = scope.get("path", "").startswith("/static/")
+        started = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [
+                started = True
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [
                     (k.encode(), v.encode()) for k, v in self.headers.items() if k.encode() not in present
                 ]
-                message["headers"] = [*message.get("headers", []), *extra]
+                if not cacheable and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:
+            log.exception("%s %s: unhandled error", scope.get("method"), scope.get("path"))
+            if started:  # the response is under way: nothing better to send than closing it
+                raise
+            await _plain(with_headers, 500, INTERNAL_ERROR_TEXT)

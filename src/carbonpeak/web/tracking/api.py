@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -26,6 +26,7 @@ from carbonpeak.web.core.auth import (
     principal_of,
 )
 from carbonpeak.web.core.errors import problem_document, with_retry
+from carbonpeak.web.core.ids import PathId
 from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.plan.views import indicator_row, task_row, visible_indicators, visible_tasks
 from carbonpeak.web.tracking.views import (
@@ -172,7 +173,7 @@ def decide(
     request: Request,
     who: Office,
     kind: Literal["report", "value"],
-    record_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    record_id: PathId,
     body: DecisionIn,
 ) -> Any:
     svc = service(request)
@@ -213,7 +214,7 @@ def alerts(request: Request, who: Office, year: YearQuery = None) -> dict[str, A
     return {"year": chosen, "illustrative": svc.is_illustrative(), "alerts": alert_rows(svc.plan, found)}
 
 
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RecordId = PathId
 
 
 def owned_record(request: Request, kind: Literal["report", "value"], record_id: RecordId) -> dict[str, Any]:

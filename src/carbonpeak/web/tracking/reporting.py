@@ -37,6 +37,7 @@ from carbonpeak.web.core.auth import (
 )
 from carbonpeak.web.core.downloads import attachment
 from carbonpeak.web.core.errors import with_retry
+from carbonpeak.web.core.ids import PathId
 from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.plan.views import indicator_row, task_row, unit_names
 from carbonpeak.web.tracking.views import (
@@ -298,7 +299,7 @@ def evidence_file(
     request: Request,
     who: Reader,
     kind: Literal["report", "value"],
-    record_id: int,
+    record_id: PathId,
     sha256: Annotated[str, FastPath(pattern="^[0-9a-f]{64}$")],
 ) -> Response:
     """An evidence file of a record the caller may see (a department: its own unit's records only),

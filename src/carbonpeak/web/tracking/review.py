@@ -16,6 +16,7 @@ from carbonpeak.tracking.model import PERIODS
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.core.downloads import attachment
 from carbonpeak.web.core.i18n import Lang
+from carbonpeak.web.core.ids import PathId
 from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.plan.views import unit_names
 from carbonpeak.web.tracking.views import actor_of, error_status, export, message, page, record_rows, service
@@ -199,7 +200,7 @@ def review_decide(
     request: Request,
     who: Office,
     kind: Literal["report", "value"],
-    record_id: int,
+    record_id: PathId,
     decision: Annotated[Literal["approve", "return", "reopen"], Form()],
     comment: Annotated[str, Form(max_length=5000)] = "",
     version: Annotated[str, Form(max_length=12)] = "",

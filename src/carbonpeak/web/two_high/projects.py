@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.errors import ConflictError
@@ -22,6 +21,7 @@ from carbonpeak.ledgers.projects import label, vocabulary
 from carbonpeak.ledgers.two_high_access import check_may_write
 from carbonpeak.ledgers.two_high_file import FORM_KEYS, columns, form_values
 from carbonpeak.web.core.auth import Principal, permit
+from carbonpeak.web.core.ids import PathId
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.two_high.routes import actor_of, finding_dict, project_dict, service, words
 
@@ -29,7 +29,7 @@ pages = APIRouter(include_in_schema=False)
 
 Reader = Annotated[Principal, Depends(permit("office", "department", "viewer"))]
 Editor = Annotated[Principal, Depends(permit("office", "department"))]
-ProjectId = Annotated[int, FastPath(ge=1, le=2_000_000_000)]
+ProjectId = PathId
 
 _WORDS: dict[str, tuple[str, str]] = {
     "edit": ("修改项目信息", "Edit the project"),

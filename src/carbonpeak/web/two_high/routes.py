@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, Response
 
 from carbonpeak.accounting.catalog import FUELS, UNIT_CHOICES
@@ -23,6 +22,7 @@ from carbonpeak.services.two_high import TwoHighService
 from carbonpeak.units.display import number, percent
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
 from carbonpeak.web.core.downloads import attachment, table_response
+from carbonpeak.web.core.ids import PathId
 from carbonpeak.web.core.render import lang_of, render
 
 pages = APIRouter(include_in_schema=False)
@@ -284,9 +284,7 @@ def _sheet(request: Request, result: dict[str, Any]) -> Response:
 
 
 @pages.get("/two-high/reviews/{review_id}", response_class=HTMLResponse)
-def two_high_review_sheet(
-    request: Request, who: Reviewer, review_id: Annotated[int, FastPath(ge=1)]
-) -> Response:
+def two_high_review_sheet(request: Request, who: Reviewer, review_id: PathId) -> Response:
     found = [r for r in service(request).reviews(actor_of(who)) if r["id"] == review_id]
     if not found:
         raise NotFoundError(f"energy review {review_id} does not exist")
@@ -297,7 +295,7 @@ def two_high_review_sheet(
 def two_high_review_download(
     request: Request,
     who: Reviewer,
-    review_id: Annotated[int, FastPath(ge=1)],
+    review_id: PathId,
     format: Annotated[Literal["pdf", "docx", "html"], Query()] = "pdf",
 ) -> Response:
     """The stored review's sheet as a document written by ``carbonpeak.reports`` (the CLI's
