@@ -12,6 +12,7 @@ from carbonpeak.plan import Plan
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.i18n import t
 from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.tracking_service import year_context
 from carbonpeak.web.overview.views import overview_projection, overview_tracking, sparkline
 from carbonpeak.web.plan.views import (
     headline_indicators,
@@ -52,5 +53,12 @@ def overview(
         "name": t("tasks", lang_of(request)),
     }
     peak = overview_projection(request.app, lang_of(request))
-    context = {"cards": cards, "counts": counts, "chart": chart, "tracking": tracking, "peak": peak}
+    context = {
+        "cards": cards,
+        "counts": counts,
+        "chart": chart,
+        "tracking": tracking,
+        "peak": peak,
+        "year_sel": year_context(request, tracking["year"]),
+    }
     return render(request, "overview.html", context)

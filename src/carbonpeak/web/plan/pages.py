@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from carbonpeak.plan import Plan
 from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedTask, Principal, permit
 from carbonpeak.web.core.render import render
-from carbonpeak.web.core.tracking_service import indicator_statuses
+from carbonpeak.web.core.tracking_service import indicator_statuses, year_context
 from carbonpeak.web.plan.views import (
     filtered_indicators,
     indicator_row,
@@ -27,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 Anyone = Annotated[Principal, Depends(permit(*ALL_ROLES))]
 Reader = Annotated[Principal, Depends(permit(*READERS, scoped=True))]
 Office = Annotated[Principal, Depends(permit("office"))]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 def _plan(request: Request) -> Plan:
@@ -49,17 +50,23 @@ def plan_page(request: Request, who: Reader) -> Response:
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
-def task_page(request: Request, who: Reader, task: OwnedTask) -> Response:
+def task_page(request: Request, who: Reader, task: OwnedTask, year: YearQuery = None) -> Response:
     plan = _plan(request)
     row = task_row(plan, task)
-    _, statuses = indicator_statuses(request)
+    shown, statuses = indicator_statuses(request, year)
     indicators = [indicator_row(plan, i, statuses) for i in plan.indicators if i.id in task.indicators]
     projects = [p for p in plan.projects if p.task == task.id]
     milestones = [m for m in plan.milestones if m.task == task.id]
     return render(
         request,
         "task.html",
-        {"task": row, "indicators": indicators, "projects": projects, "milestones": milestones},
+        {
+            "task": row,
+            "indicators": indicators,
+            "projects": projects,
+            "milestones": milestones,
+            "year_sel": year_context(request, shown),
+        },
     )
 
 
@@ -69,11 +76,14 @@ def indicators_page(
     who: Reader,
     action: Annotated[str | None, Query(max_length=80)] = None,
     unit: Annotated[str | None, Query(max_length=80)] = None,
-    year: Annotated[str | None, Query(max_length=4)] = None,
+    target_year: Annotated[str | None, Query(max_length=4)] = None,
+    year: YearQuery = None,
 ) -> Response:
+    """``target_year`` filters the indicators by the year of their target; ``year`` is the year whose
+    status is shown (the shared year selector; default ``default_year``)."""
     plan = _plan(request)
-    chosen_year = int(year) if year and year.isdigit() else None
-    status_year, statuses = indicator_statuses(request)
+    chosen_year = int(target_year) if target_year and target_year.isdigit() else None
+    status_year, statuses = indicator_statuses(request, year)
     rows = [
         indicator_row(plan, i, statuses)
         for i in filtered_indicators(plan, who, action or None, unit or None, chosen_year)
@@ -90,17 +100,26 @@ def indicators_page(
             "years": sorted({i.year for i in visible}),
             "chosen": {"action": action or "", "unit": unit or "", "year": chosen_year},
             "status_year": status_year,
+            "year_sel": year_context(request, status_year),
         },
     )
 
 
 @router.get("/my/tasks", response_class=HTMLResponse)
 def my_tasks(
-    request: Request, who: Annotated[Principal, Depends(permit("department", scoped=True))]
+    request: Request,
+    who: Annotated[Principal, Depends(permit("department", scoped=True))],
+    year: YearQuery = None,
 ) -> Response:
     plan = _plan(request)
     tasks = [task_row(plan, t) for t in visible_tasks(plan, who)]
-    _, statuses = indicator_statuses(request)
+    shown, statuses = indicator_statuses(request, year)
     indicators = [indicator_row(plan, i, statuses) for i in visible_indicators(plan, who)]
     unit = unit_names(plan).get(who.unit_id or "", who.unit_id)
-    return render(request, "my_tasks.html", {"tasks": tasks, "indicators": indicators, "unit": unit})
+    context = {
+        "tasks": tasks,
+        "indicators": indicators,
+        "unit": unit,
+        "year_sel": year_context(request, shown),
+    }
+    return render(request, "my_tasks.html", context)
