@@ -64,7 +64,8 @@ def _rows(request: Request) -> list[dict[str, Any]]:
     for year in [o.year for o in data.observations] + [r.year for r in data.reports]:
         counts[year] = counts.get(year, 0) + 1
     this_year = dt.date.today().year
-    years = sorted(data_years(data) | set(closed) | {this_year - 1}, reverse=True)
+    since = svc.plan.plan.base_year or this_year - 1  # every year since the plan's base year
+    years = sorted(data_years(data) | set(closed) | set(range(since, this_year)), reverse=True)
     return [
         {
             "year": y,
