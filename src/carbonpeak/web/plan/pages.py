@@ -77,13 +77,15 @@ def indicators_page(
     action: Annotated[str | None, Query(max_length=80)] = None,
     unit: Annotated[str | None, Query(max_length=80)] = None,
     target_year: Annotated[str | None, Query(max_length=4)] = None,
-    year: YearQuery = None,
+    year: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
     """``target_year`` filters the indicators by the year of their target; ``year`` is the year whose
-    status is shown (the shared year selector; default ``default_year``)."""
+    status is shown (the shared year selector; default ``default_year``). An empty field of a
+    filter form is no filter."""
     plan = _plan(request)
     chosen_year = int(target_year) if target_year and target_year.isdigit() else None
-    status_year, statuses = indicator_statuses(request, year)
+    shown = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+    status_year, statuses = indicator_statuses(request, shown)
     rows = [
         indicator_row(plan, i, statuses)
         for i in filtered_indicators(plan, who, action or None, unit or None, chosen_year)

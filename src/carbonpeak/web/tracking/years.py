@@ -6,9 +6,9 @@ the default year of every page and command (``TrackingService.default_year``).""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.errors import CarbonpeakError
@@ -22,7 +22,6 @@ from carbonpeak.web.tracking.views import actor_of, error_status, page, service
 router = APIRouter(include_in_schema=False)
 
 Office = Annotated[Principal, Depends(permit("office"))]
-YearPath = Annotated[int, Path(ge=2000, le=2100)]
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("年度关账", "Closing years"),
@@ -98,15 +97,7 @@ def years_page(request: Request, who: Office) -> Response:
     return _page(request, done=note)
 
 
-@router.post("/years/{year}/{action}", response_class=HTMLResponse)
-def years_act(
-    request: Request,
-    who: Office,
-    year: YearPath,
-    action: Literal["close", "reopen"],
-    confirm: Annotated[str, Form(max_length=8)] = "",
-    comment: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
+def _act(request: Request, who: Principal, action: str, year: int, confirm: str, comment: str) -> Response:
     if confirm != "yes":
         return _page(request, error=_words(request)["confirm_missing"], status=422)
     svc = service(request)
@@ -119,3 +110,24 @@ def years_act(
     except CarbonpeakError as exc:
         return _page(request, error=exc.describe(lang_of(request)), status=error_status(exc))
     return RedirectResponse(f"/years?done={action}&y={year}", 303)
+
+
+YearForm = Annotated[int, Form(ge=2000, le=2100)]
+ConfirmForm = Annotated[str, Form(max_length=8)]
+CommentForm = Annotated[str, Form(max_length=2000)]
+
+
+@router.post("/years/close", response_class=HTMLResponse)
+def years_close(
+    request: Request, who: Office, year: YearForm, confirm: ConfirmForm = "", comment: CommentForm = ""
+) -> Response:
+    """Close ``year`` (the form's ``confirm=yes`` is required)."""
+    return _act(request, who, "close", year, confirm, comment)
+
+
+@router.post("/years/reopen", response_class=HTMLResponse)
+def years_reopen(
+    request: Request, who: Office, year: YearForm, confirm: ConfirmForm = "", comment: CommentForm = ""
+) -> Response:
+    """Reopen a closed ``year`` (the form's ``confirm=yes`` is required)."""
+    return _act(request, who, "reopen", year, confirm, comment)
