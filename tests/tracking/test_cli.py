@@ -198,3 +198,33 @@ def test_without_year_the_last_complete_year(database_url: str) -> None:
     assert {r["year"] for r in assessed} <= {shown}
     for r in assessed:
         assert r["grade_label"] == label("grade", r["grade"])
+
+
+def test_close_year_moves_the_default_of_every_command(database_url: str) -> None:
+    rule = default_year(dt.date.today())
+    closed = rule - 2
+    cp(database_url, "init", *PLAN)
+    assert json.loads(cp(database_url, "track", "years", "-f", "json", *PLAN)) == {
+        "default_year": rule,
+        "closed": [],
+    }
+    viewer = ["--role", "viewer", *PLAN]
+    assert "只有双碳办" in cp(database_url, "track", "close-year", str(closed), *viewer, code=3)
+    assert "尚未结束" in cp(database_url, "track", "close-year", str(dt.date.today().year), *PLAN, code=2)
+    out = cp(database_url, "track", "close-year", str(closed), "--comment", "终审", "--user", "王主任", *PLAN)
+    assert f"default year now {closed}" in out
+    cp(database_url, "track", "close-year", str(closed), *PLAN, code=4)  # already closed
+    listed = json.loads(cp(database_url, "track", "years", "-f", "json", *PLAN))
+    assert listed["default_year"] == closed
+    assert [(c["year"], c["closed_by"].split(" ")[0], c["comment"]) for c in listed["closed"]] == [
+        (closed, "王主任", "终审")
+    ]
+    status = json.loads(cp(database_url, "track", "status", "--format", "json", *PLAN))
+    assert {r["year"] for r in status} == {closed}
+    assert {r["year"] for r in json.loads(cp(database_url, "assess", "-f", "json", *PLAN))} <= {closed}
+    asked = json.loads(cp(database_url, "track", "status", "--year", str(rule), "-f", "json", *PLAN))
+    assert {r["year"] for r in asked} == {rule}
+    assert f"default year now {rule}" in cp(database_url, "track", "reopen-year", str(closed), *PLAN)
+    cp(database_url, "track", "reopen-year", str(closed), *PLAN, code=4)
+    status = json.loads(cp(database_url, "track", "status", "--format", "json", *PLAN))
+    assert {r["year"] for r in status} == {rule}

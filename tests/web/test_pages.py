@@ -85,10 +85,13 @@ def _indicator_ids(html: str) -> list[str]:
         ("?action=industry", [B_INDICATOR]),
         ("?action=energy", ["non_fossil_share_2025", "renewable_capacity_2025"]),
         ("?unit=dev_reform", ["non_fossil_share_2025", "renewable_capacity_2025"]),
-        ("?unit=industry_it&year=2025", ["non_fossil_share_2025", "renewable_capacity_2025", B_INDICATOR]),
-        ("?year=2030", []),
         (
-            "?action=&unit=&year=",
+            "?unit=industry_it&target_year=2025",
+            ["non_fossil_share_2025", "renewable_capacity_2025", B_INDICATOR],
+        ),
+        ("?target_year=2030", []),
+        (
+            "?action=&unit=&target_year=&year=",
             ["non_fossil_share_2025", "renewable_capacity_2025", "energy_intensity_2025", B_INDICATOR],
         ),
     ],

@@ -29,7 +29,6 @@ from carbonpeak.tracking.model import (
     TASK_STATUS_BY_LABEL,
     TASK_STATUS_LABELS,
     Actor,
-    default_year,
 )
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.sheets import csv_template, template_book
@@ -59,13 +58,18 @@ ActingUnitOption = Annotated[
 YearOption = Annotated[int, typer.Option("--year", "-y", help="The year (e.g. 2024).")]
 ShownYearOption = Annotated[
     int | None,
-    typer.Option("--year", "-y", help="The year (e.g. 2024); default: the last complete year."),
+    typer.Option(
+        "--year",
+        "-y",
+        help="The year (e.g. 2024); default: the latest closed year, else the last complete year.",
+    ),
 ]
 
 
-def _shown(year: int | None) -> int:
-    """``--year`` or, without it, the last complete year (the web's default too)."""
-    return year if year is not None else default_year(dt.date.today())
+def _shown(svc: TrackingService, year: int | None) -> int:
+    """``--year`` or, without it, the default year of the web's pages too: the latest year the office
+    has closed, else the last complete year (``TrackingService.default_year``)."""
+    return year if year is not None else svc.default_year()
 
 
 AsOfOption = Annotated[
@@ -141,8 +145,8 @@ def assess(
     """Annual assessment (考核) of every responsible unit: score, grade and the reason for each point lost.
 
     JSON: a list with, for each unit, unit, unit_name, score, grade, components and deductions."""
-    year = _shown(year)
     with _service(ctx, plan, "cli:assess") as svc:
+        year = _shown(svc, year)
         if rubric is not None:
             svc.rubric = load_rubric(rubric)
         day = _as_of(as_of) if as_of else dt.date(year + 1, 1, 31)
@@ -198,8 +202,8 @@ def status(
     year: ShownYearOption = None,
 ) -> None:
     """Every quantified indicator: required value on the path, actual, gap, trend and status."""
-    year = _shown(year)
     with _service(ctx, plan, "cli:track status") as svc:
+        year = _shown(svc, year)
         years = list(range(from_year or year, year + 1))
         evaluations = svc.evaluate(years)
         unit_id = _unit_id(svc, unit)
@@ -247,8 +251,8 @@ def export(
 ) -> None:
     """Write the tracking evaluation of a year (the statisticians' sheet): the same file as the web's
     /tracking/export for the office."""
-    year = _shown(year)
     with _service(ctx, plan, "cli:track export") as svc:
+        year = _shown(svc, year)
         evaluations = svc.evaluate([year])
         table = evaluation_table(
             svc.plan.plan.title, year, evaluations, illustrative=svc.is_illustrative(), lang=language()
@@ -268,8 +272,8 @@ def alerts(
     year: ShownYearOption = None,
 ) -> None:
     """What the office can act on: missing and late reports, overdue milestones, 严重滞后 indicators."""
-    year = _shown(year)
     with _service(ctx, plan, "cli:track alerts") as svc:
+        year = _shown(svc, year)
         found = svc.alerts(year, _as_of(as_of))
         unit_id = _unit_id(svc, unit)
         names = {u.id: u.name for u in svc.plan.units}
@@ -590,3 +594,73 @@ def register(main: typer.Typer) -> None:
     """Add ``carbonpeak track …`` and ``carbonpeak assess`` to the main app."""
     main.add_typer(app, name="track")
     main.command("assess")(assess)
+
+
+YearArgument = Annotated[int, typer.Argument(help="The year (e.g. 2025).", min=2000, max=2100)]
+
+
+@app.command("close-year")
+@domain_errors
+def close_year(
+    ctx: typer.Context,
+    year: YearArgument,
+    comment: Annotated[
+        str | None, typer.Option("--comment", help="Why or on what basis it is closed.")
+    ] = None,
+    user: UserOption = None,
+    role: RoleOption = "office",
+    acting_unit: ActingUnitOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Close a complete year's tracking data (年度数据关账); office only. The latest closed year is then
+    the default year of every page and of --year."""
+    with _service(ctx, plan, "cli:track close-year") as svc:
+        closed = svc.close_year(_actor(user, role, acting_unit), year, comment=comment)
+        typer.echo(f"closed {closed.year} (default year now {svc.default_year()})")
+
+
+@app.command("reopen-year")
+@domain_errors
+def reopen_year(
+    ctx: typer.Context,
+    year: YearArgument,
+    comment: Annotated[str | None, typer.Option("--comment", help="Why it is reopened.")] = None,
+    user: UserOption = None,
+    role: RoleOption = "office",
+    acting_unit: ActingUnitOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Reopen a closed year (e.g. the yearbook revises a figure); office only."""
+    with _service(ctx, plan, "cli:track reopen-year") as svc:
+        svc.reopen_year(_actor(user, role, acting_unit), year, comment=comment)
+        typer.echo(f"reopened {year} (default year now {svc.default_year()})")
+
+
+@app.command("years")
+@domain_errors
+def years(ctx: typer.Context, plan: PlanOption = None, fmt: FormatOption = Format.table) -> None:
+    """The closed years (who closed each, when) and the default year of pages and commands."""
+    with _service(ctx, plan, "cli:track years") as svc:
+        rows = [
+            {
+                "year": c.year,
+                "closed_by": c.closed_by,
+                "closed_at": c.closed_at.isoformat() if c.closed_at else "",
+                "comment": c.comment or "",
+            }
+            for c in svc.closed_years()
+        ]
+        shown = svc.default_year()
+    columns: list[Column] = [
+        ("year", "年度"),
+        ("closed_by", "关闭人"),
+        ("closed_at", "关闭时间"),
+        ("comment", "说明"),
+    ]
+    emit(
+        rows,
+        columns,
+        fmt,
+        title=f"已关闭年度（默认年份 {shown}）",
+        json_data={"default_year": shown, "closed": rows},
+    )

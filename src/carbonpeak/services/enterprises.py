@@ -26,6 +26,7 @@ from carbonpeak.ledgers.errors import NotAllowedError
 from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
 from carbonpeak.storage import ledgers as repo
 from carbonpeak.storage.ledgers import StoredReport
+from carbonpeak.tracking.model import default_year
 
 log = logging.getLogger(__name__)
 
@@ -139,14 +140,22 @@ class EnterpriseService:
         )
         return self._rows([stored])[0]
 
-    def ledger(self, actor: LedgerActor, year: int | None = None) -> tuple[int | None, list[dict[str, Any]]]:
+    def report_years(self, actor: LedgerActor) -> list[int]:
+        """The years in which the enterprises the actor may read have reported, oldest first."""
+        stored = repo.list_reports(self.engine, None if reads_all(actor) else actor.enterprise_id)
+        return sorted({int(r["period"][:4]) for r in self._rows(stored)})
+
+    def ledger(
+        self, actor: LedgerActor, year: int | None = None, closed: Sequence[int] = ()
+    ) -> tuple[int | None, list[dict[str, Any]]]:
         """Every enterprise the actor may read with its latest period and the year-to-date tce (both
-        bases) and CO2 of ``year`` (default: the latest year with any report)."""
+        bases) and CO2 of ``year`` (default: ``tracking.model.default_year`` over the years with a
+        report and the ``closed`` years — never a year opened by one early month)."""
         enterprises = self.enterprises(actor)
         stored = repo.list_reports(self.engine, None if reads_all(actor) else actor.enterprise_id)
         rows = self._rows(stored)
         if year is None and rows:
-            year = max(int(r["period"][:4]) for r in rows)
+            year = default_year(dt.date.today(), {int(r["period"][:4]) for r in rows}, closed)
         out = []
         for ent in enterprises:
             mine = [r for r in rows if r["enterprise_id"] == ent.id]

@@ -20,11 +20,12 @@ from carbonpeak.plan import Plan
 from carbonpeak.services.evidence import StoredFile, clean_name, store_file
 from carbonpeak.services.townships import TownshipsService
 from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
+from carbonpeak.storage import closed_years as closing
 from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
 from carbonpeak.tracking.assess import UnitAssessment, assess
-from carbonpeak.tracking.errors import ImportProblems, NotAllowedError, Problem, TrackingError
+from carbonpeak.tracking.errors import ImportProblems, NotAllowedError, Problem, TrackingError, WorkflowError
 from carbonpeak.tracking.evaluate import Evaluation, evaluate_indicator, evaluate_plan
 from carbonpeak.tracking.model import (
     ANNUAL,
@@ -32,12 +33,15 @@ from carbonpeak.tracking.model import (
     QUARTERS,
     TASK_STATUS_LABELS,
     Actor,
+    ClosedYear,
     ComputedValue,
     Observation,
     TrackingData,
     check_may_moderate,
     check_may_report_indicator,
     check_may_report_task,
+    data_years,
+    default_year,
     indicator_owner,
 )
 from carbonpeak.tracking.rubric import Rubric, load_rubric
@@ -47,7 +51,13 @@ from carbonpeak.tracking.tasks import Alert, indicator_alerts, sort_alerts, task
 log = logging.getLogger(__name__)
 
 # Every change of these tables writes an audit row in its transaction: the latest one stamps the data.
-TRACKED_TABLES = ("indicator_values", "task_reports", "computed_values", "evidence_files")
+TRACKED_TABLES = (
+    "indicator_values",
+    "task_reports",
+    "computed_values",
+    "evidence_files",
+    "closed_years",
+)
 
 
 @dataclass(frozen=True)
@@ -616,6 +626,61 @@ class TrackingService:
     def get(self, kind: str, record_id: int) -> dict[str, Any]:
         with Session(self.engine) as s:
             return repo.row_dict(repo.get_record(s, kind, record_id))
+
+    # -- closing a year ----------------------------------------------------------------------------
+
+    def closed_years(self) -> list[ClosedYear]:
+        """The years whose tracking data the office has closed, oldest first."""
+        with Session(reader(self.engine)) as s:
+            return closing.closed_years(s, self.plan_id)
+
+    def close_year(
+        self, actor: Actor, year: int, *, comment: str | None = None, today: dt.date | None = None
+    ) -> ClosedYear:
+        """The office closes ``year`` (年度数据关账): from then on it is the default year of every page
+        and command (``default_year``). Only a complete year (before ``today``'s) can be closed, and
+        only once; audited."""
+        if actor.role != "office":
+            raise NotAllowedError(
+                f"只有双碳办可以关闭年度数据，{actor.who} 不能",
+                message_en=f"only the office closes a year, not {actor.who}",
+            )
+        today = today or dt.date.today()
+        if year >= today.year:
+            raise TrackingError(
+                f"{year} 年尚未结束，不能关闭（只能关闭 {today.year - 1} 年及以前的年度）",
+                message_en=f"{year} is not over yet: only {today.year - 1} or earlier can be closed",
+            )
+        note = (comment or "").strip() or None
+        with self._session(None) as s:
+            if closing.find(s, self.plan_id, year) is not None:
+                raise WorkflowError(f"{year} 年已关闭", message_en=f"{year} is already closed")
+            closing.close(s, self.plan_id, year, who=actor.who, source=self.source, comment=note)
+        log.info("%s: closed year %d", actor.who, year)
+        return next(c for c in self.closed_years() if c.year == year)
+
+    def reopen_year(self, actor: Actor, year: int, *, comment: str | None = None) -> None:
+        """The office reopens a closed year (e.g. the yearbook revises a figure); audited. The default
+        year falls back to the previous closed year, or the rule without closed years."""
+        if actor.role != "office":
+            raise NotAllowedError(
+                f"只有双碳办可以重新打开年度数据，{actor.who} 不能",
+                message_en=f"only the office reopens a year, not {actor.who}",
+            )
+        with self._session(None) as s:
+            row = closing.find(s, self.plan_id, year)
+            if row is None:
+                raise WorkflowError(f"{year} 年没有关闭，无需重新打开", message_en=f"{year} is not closed")
+            closing.reopen(s, row, who=actor.who, source=self.source, comment=(comment or "").strip() or None)
+        log.info("%s: reopened year %d", actor.who, year)
+
+    def default_year(self, data: TrackingData | None = None, today: dt.date | None = None) -> int:
+        """The year every page and command shows when none is asked for (``tracking.model.default_year``):
+        the latest closed year, or the last complete year (the latest complete one with data while it
+        has none)."""
+        data = data if data is not None else self.data()
+        closed = [c.year for c in self.closed_years()]
+        return default_year(today or dt.date.today(), data_years(data), closed)
 
     # -- reading and evaluating --------------------------------------------------------------------
 

@@ -151,3 +151,16 @@ class AuditRow(Base):
     row_id: Mapped[int] = mapped_column(Integer, index=True)
     before: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+
+
+class ClosedYearRow(Provenance, Base):
+    """A year whose tracking data the office has closed (年度数据关账): the default year of every page
+    and command is the latest closed one. Reopening the year deletes the row (audited)."""
+
+    __tablename__ = "closed_years"
+    __table_args__ = (UniqueConstraint("plan_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[str] = mapped_column(String(80), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)

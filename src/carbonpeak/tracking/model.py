@@ -44,12 +44,17 @@ def period_end(year: int, period: str) -> dt.date:
     return next_first - dt.timedelta(days=1)
 
 
-def default_year(today: dt.date, years_with_data: Iterable[int] = ()) -> int:
-    """The year a page or a command shows when none is asked for: the last complete year (the one
-    before ``today``'s), never a year opened by one early record of the current year. Where
-    ``years_with_data`` is given and the last complete year has none yet, the latest complete year
-    that has data (so that a page shows figures, not only 无数据, while a year's figures come in)."""
+def default_year(today: dt.date, years_with_data: Iterable[int] = (), closed: Iterable[int] = ()) -> int:
+    """The year a page or a command shows when none is asked for: the latest year the office has
+    closed (``closed``, see ``TrackingService.close_year``), or, failing that, the last complete year
+    (the one before ``today``'s), never a year opened by one early record of the current year. Where
+    no year is closed, ``years_with_data`` is given and the last complete year has none yet, the
+    latest complete year that has data (so that a page shows figures, not only 无数据, while a year's
+    figures come in)."""
     last = today.year - 1
+    done = [y for y in closed if y <= last]
+    if done:
+        return max(done)
     known = sorted(y for y in years_with_data if y <= last)
     if known and last not in known:
         return known[-1]
@@ -202,3 +207,13 @@ class TrackingData:
     observations: list[Observation] = field(default_factory=list)
     computed: list[ComputedValue] = field(default_factory=list)
     reports: list[TaskReport] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClosedYear:
+    """A year whose tracking data the office has closed: when, by whom, with what note."""
+
+    year: int
+    closed_at: dt.datetime | None
+    closed_by: str
+    comment: str | None = None

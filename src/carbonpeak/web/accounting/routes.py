@@ -35,6 +35,7 @@ from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.downloads import XLSX_MEDIA, attachment, table_response
 from carbonpeak.web.core.ids import QueryCount, QueryId
 from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.tracking_service import default_year, year_context
 from carbonpeak.web.core.uploads import Pending, TooLarge
 
 router = APIRouter()
@@ -165,7 +166,10 @@ def inventory_page(
     stored: QueryCount = None,
     again: QueryCount = None,
     batch: BatchQuery = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Response:
+    """``year`` is the year the energy-flow chart opens on (default: the default year of the pages
+    where the inventory has it, else its latest year)."""
     shown = _stored(request, batch)
     context: dict[str, Any] = (
         dict(shown.memo("page", _inventory_context))
@@ -186,6 +190,14 @@ def inventory_page(
             "sink_from_database": shown.sink_from_database if shown is not None else {},
         }
     )
+    inventory_years = sorted(int(y) for y in context.get("charts", {}).get("sankey", {}))
+    if inventory_years:
+        wanted = year or default_year(request)
+        chosen = wanted if wanted in inventory_years else inventory_years[-1]
+        context["sankey_year"] = str(chosen)
+        context["year_sel"] = year_context(request, year or chosen, extra=set(inventory_years))
+    else:
+        context["sankey_year"], context["year_sel"] = "", None
     return render(request, "inventory.html", context)
 
 

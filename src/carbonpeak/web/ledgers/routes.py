@@ -28,6 +28,7 @@ from carbonpeak.web.core.downloads import table_response
 from carbonpeak.web.core.errors import problem_document
 from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.tracking_service import closed_years, year_context
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["enterprise ledger"])
@@ -204,7 +205,9 @@ async def enterprise_submit(request: Request, who: Firm) -> Response:
 def enterprises_page(
     request: Request, who: LedgerReader, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
 ) -> Response:
-    used, rows = service(request).ledger(actor_of(who), year)
+    svc = service(request)
+    actor = actor_of(who)
+    used, rows = svc.ledger(actor, year, closed_years(request))
     return render(
         request,
         "enterprises.html",
@@ -212,6 +215,7 @@ def enterprises_page(
             "ew": words(lang_of(request)),
             "rows": rows,
             "year": used,
+            "year_sel": year_context(request, used, extra=set(svc.report_years(actor))) if used else None,
             "illustrative": any(r["illustrative"] for r in rows),
         },
     )
@@ -224,7 +228,7 @@ def enterprises_export(
     format: Annotated[Literal["xlsx", "csv"], Query()] = "xlsx",
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Response:
-    used, rows = service(request).ledger(actor_of(who), year)
+    used, rows = service(request).ledger(actor_of(who), year, closed_years(request))
     return table_response(format, ledger_table(used, rows), f"enterprises-{used or 'all'}")
 
 

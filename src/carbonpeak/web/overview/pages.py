@@ -13,6 +13,7 @@ from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.i18n import t
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.core.todo import office_todo, todo_words
+from carbonpeak.web.core.tracking_service import year_context
 from carbonpeak.web.overview.views import overview_projection, overview_tracking, sparkline
 from carbonpeak.web.plan.views import (
     headline_indicators,
@@ -53,7 +54,14 @@ def overview(
         "name": t("tasks", lang_of(request)),
     }
     peak = overview_projection(request.app, lang_of(request))
-    context = {"cards": cards, "counts": counts, "chart": chart, "tracking": tracking, "peak": peak}
+    context = {
+        "cards": cards,
+        "counts": counts,
+        "chart": chart,
+        "tracking": tracking,
+        "peak": peak,
+        "year_sel": year_context(request, tracking["year"]),
+    }
     if who.role == "office":
         context |= {"office_todo": office_todo(request), "tw": todo_words(lang_of(request))}
     return render(request, "overview.html", context)

@@ -18,16 +18,9 @@ from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tracking.evaluate import Evaluation
 from carbonpeak.tracking.model import TrackingData
 from carbonpeak.web.core.auth import Principal
+from carbonpeak.web.core.tracking_service import default_year
 from carbonpeak.web.scenarios.pages import app_cache, words
-from carbonpeak.web.tracking.views import alert_rows, as_of_for, default_year, service
-
-
-def year_choices(data: TrackingData, year: int) -> list[int]:
-    """The years a year selector offers: every year with a record or a computed value, the default
-    year and the one shown, newest first."""
-    years = {o.year for o in data.observations} | {c.year for c in data.computed}
-    years |= {r.year for r in data.reports} | {default_year(), year}
-    return sorted(years, reverse=True)
+from carbonpeak.web.tracking.views import alert_rows, as_of_for, service
 
 
 def trend_years(data: TrackingData, year: int, span: int = 6) -> list[int]:
@@ -77,17 +70,6 @@ def sparkline(trend: dict[str, Any], width: int = 180, height: int = 40, pad: in
     return out
 
 
-def _default_year(request: Request, svc: Any, stamp: Any) -> int:
-    """The default year (``default_year`` of the stored data), kept until the data change or the day
-    turns, so that the overview does not read every record to find it."""
-    key = (stamp, dt.date.today())
-    cached = getattr(request.app.state, "overview_default_year", None)
-    if cached is None or cached[0] != key:
-        cached = (key, default_year(svc.data()))
-        request.app.state.overview_default_year = cached
-    return int(cached[1])
-
-
 def overview_tracking(request: Request, who: Principal, year: int | None = None) -> dict[str, Any]:
     """What the overview shows from tracking: each indicator's evaluated status for the latest year
     with data, and (for the office) the alerts; ``illustrative`` when demo data are stored.
@@ -96,7 +78,7 @@ def overview_tracking(request: Request, who: Principal, year: int | None = None)
     the most requested page and the evaluation reads every record."""
     svc = service(request)
     stamp = svc.change_stamp()
-    shown = year or _default_year(request, svc, stamp)
+    shown = year or default_year(request)
     key = (stamp, dt.date.today(), shown)
     cached = getattr(request.app.state, "overview_tracking", None)
     if cached is None or cached[0] != key:
@@ -123,7 +105,6 @@ def _overview_result(svc: TrackingService, year: int) -> dict[str, Any]:
     alerts = alert_rows(svc.plan, svc.alerts(year, as_of_for(year), data))
     return {
         "year": year,
-        "years": year_choices(data, year),
         "statuses": statuses,
         "trends": trend_series(evaluations, years),
         "alerts": alerts,

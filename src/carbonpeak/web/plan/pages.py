@@ -13,7 +13,7 @@ from carbonpeak.plan.search import search_plan
 from carbonpeak.web.core.auth import ALL_ROLES, READERS, OwnedTask, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.core.todo import department_todo, todo_words
-from carbonpeak.web.core.tracking_service import indicator_statuses
+from carbonpeak.web.core.tracking_service import indicator_statuses, year_context
 from carbonpeak.web.plan.views import (
     filtered_indicators,
     indicator_row,
@@ -29,6 +29,7 @@ router = APIRouter(include_in_schema=False)
 Anyone = Annotated[Principal, Depends(permit(*ALL_ROLES))]
 Reader = Annotated[Principal, Depends(permit(*READERS, scoped=True))]
 Office = Annotated[Principal, Depends(permit("office"))]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 def _plan(request: Request) -> Plan:
@@ -77,17 +78,23 @@ def plan_page(request: Request, who: Reader, q: Annotated[str, Query(max_length=
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
-def task_page(request: Request, who: Reader, task: OwnedTask) -> Response:
+def task_page(request: Request, who: Reader, task: OwnedTask, year: YearQuery = None) -> Response:
     plan = _plan(request)
     row = task_row(plan, task)
-    _, statuses = indicator_statuses(request)
+    shown, statuses = indicator_statuses(request, year)
     indicators = [indicator_row(plan, i, statuses) for i in plan.indicators if i.id in task.indicators]
     projects = [p for p in plan.projects if p.task == task.id]
     milestones = [m for m in plan.milestones if m.task == task.id]
     return render(
         request,
         "task.html",
-        {"task": row, "indicators": indicators, "projects": projects, "milestones": milestones},
+        {
+            "task": row,
+            "indicators": indicators,
+            "projects": projects,
+            "milestones": milestones,
+            "year_sel": year_context(request, shown),
+        },
     )
 
 
@@ -97,11 +104,16 @@ def indicators_page(
     who: Reader,
     action: Annotated[str | None, Query(max_length=80)] = None,
     unit: Annotated[str | None, Query(max_length=80)] = None,
+    target_year: Annotated[str | None, Query(max_length=4)] = None,
     year: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
+    """``target_year`` filters the indicators by the year of their target; ``year`` is the year whose
+    status is shown (the shared year selector; default ``default_year``). An empty field of a
+    filter form is no filter."""
     plan = _plan(request)
-    chosen_year = int(year) if year and year.isdigit() else None
-    status_year, statuses = indicator_statuses(request)
+    chosen_year = int(target_year) if target_year and target_year.isdigit() else None
+    shown = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+    status_year, statuses = indicator_statuses(request, shown)
     rows = [
         indicator_row(plan, i, statuses)
         for i in filtered_indicators(plan, who, action or None, unit or None, chosen_year)
@@ -118,20 +130,30 @@ def indicators_page(
             "years": sorted({i.year for i in visible}),
             "chosen": {"action": action or "", "unit": unit or "", "year": chosen_year},
             "status_year": status_year,
+            "year_sel": year_context(request, status_year),
         },
     )
 
 
 @router.get("/my/tasks", response_class=HTMLResponse)
 def my_tasks(
-    request: Request, who: Annotated[Principal, Depends(permit("department", scoped=True))]
+    request: Request,
+    who: Annotated[Principal, Depends(permit("department", scoped=True))],
+    year: YearQuery = None,
 ) -> Response:
     plan = _plan(request)
     tasks = [task_row(plan, t) for t in visible_tasks(plan, who)]
-    _, statuses = indicator_statuses(request)
+    shown, statuses = indicator_statuses(request, year)
     indicators = [indicator_row(plan, i, statuses) for i in visible_indicators(plan, who)]
     unit = unit_names(plan).get(who.unit_id or "", who.unit_id)
     lang = lang_of(request)
     todo = department_todo(request, who.unit_id or "", lang)
-    context = {"tasks": tasks, "indicators": indicators, "unit": unit, "todo": todo, "tw": todo_words(lang)}
+    context = {
+        "tasks": tasks,
+        "indicators": indicators,
+        "unit": unit,
+        "todo": todo,
+        "tw": todo_words(lang),
+        "year_sel": year_context(request, shown),
+    }
     return render(request, "my_tasks.html", context)

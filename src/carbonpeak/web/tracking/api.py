@@ -195,7 +195,7 @@ def decide(
 @router.get("/assessment", summary="Scorecards of every responsible unit for a year (考核)")
 def assessment(request: Request, who: AnyReader, year: YearQuery = None) -> dict[str, Any]:
     svc = service(request)
-    chosen = year or default_year(svc.data())
+    chosen = year or default_year(request)
     return {
         "year": chosen,
         "as_of": as_of_for(chosen).isoformat(),
@@ -209,7 +209,7 @@ def assessment(request: Request, who: AnyReader, year: YearQuery = None) -> dict
 def alerts(request: Request, who: Office, year: YearQuery = None) -> dict[str, Any]:
     svc = service(request)
     data = svc.data()
-    chosen = year or default_year(data)
+    chosen = year or default_year(request)
     found = svc.alerts(chosen, as_of_for(chosen), data)
     return {"year": chosen, "illustrative": svc.is_illustrative(), "alerts": alert_rows(svc.plan, found)}
 

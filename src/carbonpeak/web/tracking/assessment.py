@@ -13,6 +13,7 @@ from carbonpeak.errors import NotFoundError
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.downloads import attachment
 from carbonpeak.web.core.render import lang_of
+from carbonpeak.web.core.tracking_service import year_context
 from carbonpeak.web.tracking.views import SORT_KEYS, assessment_rows, default_year, export, page, service
 
 router = APIRouter(include_in_schema=False)
@@ -30,13 +31,20 @@ def assessment_page(
     sort: Annotated[str, Query(max_length=20)] = "score",
 ) -> Response:
     svc = service(request)
-    chosen = year or default_year(svc.data())
+    chosen = year or default_year(request)
     rows = assessment_rows(svc, chosen, sort)
     key = sort.lstrip("-") if sort.lstrip("-") in SORT_KEYS else "score"
     return page(
         request,
         "assessment.html",
-        {"rows": rows, "year": chosen, "sort": sort, "key": key, "rubric_version": svc.rubric.version},
+        {
+            "rows": rows,
+            "year": chosen,
+            "sort": sort,
+            "key": key,
+            "rubric_version": svc.rubric.version,
+            "year_sel": year_context(request, chosen),
+        },
     )
 
 
@@ -45,7 +53,7 @@ def assessment_export(
     request: Request, who: AnyReader, year: YearQuery = None, format: Literal["csv", "xlsx"] = "xlsx"
 ) -> Response:
     svc = service(request)
-    chosen = year or default_year(svc.data())
+    chosen = year or default_year(request)
     rows = assessment_rows(svc, chosen)
     mark = "（示例数据）" if svc.is_illustrative() else ""
     title = f"{svc.plan.plan.title} — {chosen}年度考核 (评分细则 v{svc.rubric.version}){mark}"
@@ -61,8 +69,9 @@ def assessment_export(
 @router.get("/assessment/{unit_id}", response_class=HTMLResponse)
 def assessment_unit_page(request: Request, who: AnyReader, unit_id: str, year: YearQuery = None) -> Response:
     svc = service(request)
-    chosen = year or default_year(svc.data())
+    chosen = year or default_year(request)
     row = next((r for r in assessment_rows(svc, chosen) if r["unit"] == unit_id), None)
     if row is None:
         raise NotFoundError(f"no responsible unit {unit_id!r} assessed in {chosen}")
-    return page(request, "assessment_unit.html", {"row": row, "year": chosen})
+    context = {"row": row, "year": chosen, "year_sel": year_context(request, chosen)}
+    return page(request, "assessment_unit.html", context)

@@ -34,7 +34,7 @@ def tracking_export(
 ) -> Response:
     svc = service(request)
     data = svc.data()
-    year = year or default_year(data)
+    year = year or default_year(request)
     mine = {i.id for i in visible_indicators(svc.plan, who)}
     evaluations = [e for e in svc.evaluate([year], data) if e.indicator_id in mine]
     table = evaluation_table(

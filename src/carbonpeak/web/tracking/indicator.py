@@ -8,7 +8,6 @@ docs/tracking.md); this module only picks the years and arranges the rows.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,9 +15,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from carbonpeak.plan import Indicator, Plan
 from carbonpeak.tracking.evaluate import Evaluation
-from carbonpeak.tracking.model import data_years, default_year
 from carbonpeak.web.core.auth import READERS, OwnedIndicator, Principal, permit
 from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.tracking_service import default_year, year_context
 from carbonpeak.web.plan.views import NO_DATA, STATUSES, indicator_row, target_status, task_row
 from carbonpeak.web.tracking.publishing import publishing
 from carbonpeak.web.tracking.views import service
@@ -203,7 +202,7 @@ def indicator_page(
     tasks = [task_row(plan, t) for t in plan.tasks if t.id in row["tasks"]]
     lang = lang_of(request)
     evaluation = indicator_evaluation(request, ind, lang)
-    shown = year or default_year(dt.date.today(), data_years(service(request).data()))
+    shown = year or default_year(request)
     in_year = [r for r in evaluation["rows"] if r["year"] == shown]
     status = target_status(plan, ind, {ind.id: in_year[0]["status"]} if in_year else {})
     return render(
@@ -214,6 +213,7 @@ def indicator_page(
             "tasks": tasks,
             "status": status,
             "status_year": shown,
+            "year_sel": year_context(request, shown, extra={r["year"] for r in evaluation["rows"]}),
             "ev": evaluation,
             "x": words(lang),
             "published": publishing(request).is_published(ind.id) if who.role == "office" else None,

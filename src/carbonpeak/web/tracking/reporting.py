@@ -83,7 +83,7 @@ def _task_context(
 ) -> dict[str, Any]:
     svc = service(request)
     plan = _plan(request)
-    chosen_year = year or default_year(svc.data())
+    chosen_year = year or default_year(request)
     units = _units_for(who, list(task.responsible), plan)
     chosen_unit = unit if unit in {u for u, _ in units} else units[0][0]
     rows = record_rows(svc, who, kind="report", item=task.id, history=True)
@@ -184,7 +184,7 @@ def _indicator_context(
 ) -> dict[str, Any]:
     svc = service(request)
     plan = _plan(request)
-    chosen_year = year or default_year(svc.data())
+    chosen_year = year or default_year(request)
     units = _units_for(who, indicator_responsible(plan, ind), plan)
     owner = indicator_owner(plan, ind)
     # an indicator no unit reports (a plan-level target, computed from the inventory) has no form

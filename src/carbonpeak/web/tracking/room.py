@@ -12,6 +12,7 @@ from carbonpeak.web.tracking import (
     reporting,
     review,
     sheets,
+    years,
 )
 
 ROOM = Room(
@@ -23,6 +24,7 @@ ROOM = Room(
         sheets.router,
         reporting.router,
         review.router,
+        years.router,
         assessment.router,
         api.router,
         publishing.router,
@@ -31,6 +33,7 @@ ROOM = Room(
     templates=templates_of(__file__),
     navigation=(
         NavLink("review_page", "review", ("office",), 70),
+        NavLink("years_page", "closing_years", ("office",), 75),
         NavLink("assessment_page", "assessment", READERS, 80),
         NavLink("public_page", "public", ALL_ROLES, 120),
         NavLink("publishing_page", "publishing", ("office",), 130),

@@ -127,7 +127,7 @@ def _context(request: Request, who: Principal, **extra: Any) -> dict[str, Any]:
         "x": words(lang_of(request)),
         "units": units,
         "unit": who.unit_id if who.role == "department" else (request.query_params.get("unit") or ""),
-        "year": extra.pop("year", None) or default_year(service(request).data()),
+        "year": extra.pop("year", None) or default_year(request),
         "problems": None,
         "preview": None,
         "imported": request.query_params.get("imported"),

@@ -21,19 +21,12 @@ from carbonpeak.services.tracking import TrackingService
 from carbonpeak.tables import Column, Table
 from carbonpeak.tracking.codes import codes, label
 from carbonpeak.tracking.errors import ConflictError
-from carbonpeak.tracking.model import (
-    QUARTERS,
-    STATE_LABELS,
-    TASK_STATUS_LABELS,
-    Actor,
-    TrackingData,
-    data_years,
-)
-from carbonpeak.tracking.model import default_year as last_complete_year
+from carbonpeak.tracking.model import QUARTERS, STATE_LABELS, TASK_STATUS_LABELS, Actor
 from carbonpeak.tracking.tasks import Alert
 from carbonpeak.web.core.auth import Forbidden, Principal
 from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.core.tracking_service import default_year as default_year
 from carbonpeak.web.core.tracking_service import service as service
 from carbonpeak.web.plan.views import unit_names
 
@@ -45,6 +38,8 @@ ACTION_LABELS = {
     "return": "退回",
     "reopen": "重新打开修订",
     "evidence": "上传佐证材料",
+    "close_year": "关闭年度",
+    "reopen_year": "重新打开年度",
 }
 
 
@@ -166,13 +161,6 @@ def actor_of(who: Principal) -> Actor:
 def error_status(exc: CarbonpeakError) -> int:
     """HTTP status of a domain error, by its kind (carbonpeak.errors.HTTP_STATUS)."""
     return HTTP_STATUS[exc.kind]
-
-
-def default_year(data: TrackingData | None = None) -> int:
-    """The year a page shows without ``?year=``: the last complete year (``tracking.model``), or the
-    latest complete year with data while that one has none; never the year one early record of the
-    current year opened."""
-    return last_complete_year(dt.date.today(), data_years(data) if data is not None else ())
 
 
 def as_of_for(year: int) -> dt.date:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0065"
-down_revision = "0100"
+down_revision = "0060"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0070"
-down_revision = "0100"
+down_revision = "0065"
 branch_labels = None
 depends_on = None
 

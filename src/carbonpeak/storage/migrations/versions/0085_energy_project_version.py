@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0085"
-down_revision = "0106"
+down_revision = "0080"
 branch_labels = None
 depends_on = None
 
