@@ -102,6 +102,10 @@ DATE_FIELDS = (
     *("planned_on", "approved_on", "construction_on", "expected_commissioning", "actual_commissioning"),
     "retired_on",
 )
+# the map's grid, metres: at 250 m the district is ~23,600 cells; a 100 m grid (~147,600 cells) took
+# seconds per request and answered megabytes of uncovered cells, too much for a page or an API call
+# (the analysis itself runs at any cell size: `carbonpeak energy coverage --cell`)
+CELL_MIN_M, CELL_MAX_M = 250, 5000
 ProjectPath = Annotated[str, FastPath(min_length=1, max_length=64, description="project id")]
 
 
@@ -269,7 +273,7 @@ def energy_export(
 
 @pages.get("/charging", response_class=HTMLResponse)
 def charging_page(
-    request: Request, who: Reader, cell: Annotated[float, Query(ge=100, le=5000)] = 500
+    request: Request, who: Reader, cell: Annotated[float, Query(ge=CELL_MIN_M, le=CELL_MAX_M)] = 500
 ) -> Response:
     return _charging(request, who, cell)
 
@@ -423,7 +427,7 @@ def api_stations(request: Request, who: Reader) -> list[dict[str, Any]]:
 
 @api.get("/charging/coverage")
 def api_coverage(
-    request: Request, who: Reader, cell: Annotated[float, Query(ge=100, le=5000)] = 500
+    request: Request, who: Reader, cell: Annotated[float, Query(ge=CELL_MIN_M, le=CELL_MAX_M)] = 500
 ) -> dict[str, Any]:
     """Coverage shares, uncovered area, proposed sites (WGS-84)."""
     result = service(request).analysis(actor_of(who), cell_m=cell, proposals=5)
