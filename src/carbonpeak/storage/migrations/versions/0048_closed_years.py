@@ -1,7 +1,7 @@
 """closed_years: the years whose tracking data the office has closed (the pages' default year)
 
 Revision ID: 0048
-Revises: 0100
+Revises: 0045
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0048"
-down_revision = "0100"
+down_revision = "0045"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ The revision numbers and their provenance stay. The downgrade writes schema 1 ba
 schema 1 cannot say (periods, assignments, strengths other than 力争, prohibitions, project parts).
 
 Revision ID: 0050
-Revises: 0040
+Revises: 0048
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from carbonpeak.plan.upgrade import downgrade_v2_to_v1, upgrade_v1_to_v2
 from carbonpeak.storage.plans import content_digest
 
 revision = "0050"
-down_revision = "0045"
+down_revision = "0048"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """two_high: the 两高 project ledger (two_high_projects) and stored energy reviews (energy_reviews)
 
 Revision ID: 0060
-Revises: 0040
+Revises: 0050
 """
 
 from __future__ import annotations

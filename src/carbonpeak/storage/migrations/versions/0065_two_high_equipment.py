@@ -3,7 +3,7 @@ words, which the plan's prohibitions of equipment read (禁止新建燃煤自备
 rows stored before it (no equipment declared)
 
 Revision ID: 0065
-Revises: 0100
+Revises: 0060
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """townships: decompositions of district targets (协同分解), member targets, member and district values
 
 Revision ID: 0070
-Revises: 0100
+Revises: 0065
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """energy: the energy-project ledger, charging stations and the charging outlines (issue 19)
 
 Revision ID: 0080
-Revises: 0040
+Revises: 0070
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """energy: a version counter on energy_projects (optimistic locking of the web edit, decision 0301)
 
 Revision ID: 0085
-Revises: 0106
+Revises: 0080
 """
 
 from __future__ import annotations

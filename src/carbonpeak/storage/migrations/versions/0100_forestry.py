@@ -1,7 +1,7 @@
 """forestry: surveys (one per area and survey year) and their parcels (小班)
 
 Revision ID: 0100
-Revises: 0050
+Revises: 0085
 """
 
 from __future__ import annotations
