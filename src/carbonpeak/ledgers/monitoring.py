@@ -103,6 +103,7 @@ class Validated:
     quarantine: pd.DataFrame  # the input rows refused, with ``reason``
     resets: pd.DataFrame  # meter, time, value before, value after
     gaps: pd.DataFrame  # meter, after (time), before (time), missing intervals
+    latest: pd.DataFrame  # meter, time, amount: each meter's last usable reading (catalogue unit)
 
 
 def validate(readings: pd.DataFrame, meters: Mapping[str, Meter], received_at: pd.Timestamp) -> Validated:
@@ -181,7 +182,8 @@ def validate(readings: pd.DataFrame, meters: Mapping[str, Meter], received_at: p
         }
     )
     intervals = kept.dropna(subset=["use"]).reset_index(drop=True)
-    return Validated(intervals, quarantine.reset_index(drop=True), resets, gaps)
+    latest = frame.loc[good, ["meter", "time", "amount"]].groupby("meter").tail(1).reset_index(drop=True)
+    return Validated(intervals, quarantine.reset_index(drop=True), resets, gaps, latest)
 
 
 def daily(intervals: pd.DataFrame, meters: Mapping[str, Meter]) -> pd.DataFrame:

@@ -76,6 +76,10 @@ class MonthReviewService:
             return
         check_may_read(reviewer.actor, enterprise_id)
 
+    def supervises(self, reviewer: Reviewer, enterprise_id: str) -> bool:
+        """Whether the reviewer reviews the enterprise (the office: every one)."""
+        return may_review(reviewer, enterprise_id, repo.supervisors(self.engine))
+
     def queue(self, reviewer: Reviewer, state: str | None = "submitted") -> list[dict[str, Any]]:
         """The months the reviewer reviews (default: those waiting, 待审核), oldest first, with the
         enterprise's name and the month's figures."""

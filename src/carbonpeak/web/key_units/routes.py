@@ -25,7 +25,7 @@ from carbonpeak.reports import file_bytes
 from carbonpeak.services.budgets import BudgetService
 from carbonpeak.services.month_files import MonthFileService
 from carbonpeak.services.month_review import MonthReviewService
-from carbonpeak.web.core.auth import Forbidden, Principal, permit
+from carbonpeak.web.core.auth import Forbidden, Principal, permit, principal_of
 from carbonpeak.web.core.errors import problem_document
 from carbonpeak.web.core.i18n import Lang
 from carbonpeak.web.core.render import lang_of, render
@@ -102,6 +102,19 @@ def reviewer_of(who: Principal) -> Reviewer:
     return Reviewer(actor_of(who), who.unit_id)
 
 
+def _supervised(request: Request, enterprise_id: EnterprisePath) -> None:
+    """A department reaches an enterprise's months only if it supervises the enterprise; refused
+    here, before the body is read (the role itself is the route's permission)."""
+    who = principal_of(request)
+    if who.role == "department" and not MonthReviewService(request.app.state.engine).supervises(
+        reviewer_of(who), enterprise_id
+    ):
+        raise Forbidden(f"department {who.unit_id} does not supervise this enterprise")
+
+
+Supervised = Depends(_supervised)
+
+
 def _budgets(request: Request) -> BudgetService:
     return BudgetService(request.app.state.engine, shares=request.app.state.settings.budget_alert_shares)
 
@@ -168,7 +181,11 @@ def api_queue(request: Request, who: ReviewerRole) -> list[dict[str, Any]]:
     return MonthReviewService(request.app.state.engine).queue(reviewer_of(who))
 
 
-@api.post("/key-units/reports/{enterprise_id}/{period}/review", summary="Approve, return or reopen a month")
+@api.post(
+    "/key-units/reports/{enterprise_id}/{period}/review",
+    summary="Approve, return or reopen a month",
+    dependencies=[Supervised],
+)
 def api_review(
     request: Request, who: ReviewerRole, enterprise_id: EnterprisePath, period: PeriodPath, body: ReviewIn
 ) -> Any:
@@ -186,7 +203,11 @@ def api_review(
         return _error(request, exc)
 
 
-@api.get("/key-units/reports/{enterprise_id}/{period}/history", summary="Every version and step of a month")
+@api.get(
+    "/key-units/reports/{enterprise_id}/{period}/history",
+    summary="Every version and step of a month",
+    dependencies=[Supervised],
+)
 def api_history(request: Request, who: HistoryRole, enterprise_id: EnterprisePath, period: PeriodPath) -> Any:
     return MonthReviewService(request.app.state.engine).history(reviewer_of(who), enterprise_id, period)
 
