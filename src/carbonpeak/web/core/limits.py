@@ -39,7 +39,7 @@ FORM_ROOM = 1 * MB
 
 IMPORT_PATHS = (
     re.compile(r"/(?:inventory|reporting|key-units)/import"),
-    re.compile(r"/api/v1/enterprise/import"),
+    re.compile(r"/api/v1/enterprise/(?:import|meters/readings(?:/file)?)"),
 )
 EVIDENCE_PATHS = (
     re.compile(r"/(?:tasks|indicators)/[^/]+/report"),

@@ -147,7 +147,7 @@ def _review_page(request: Request, who: Principal, message: str = "", status: in
 
 
 @pages.get("/key-units/review", response_class=HTMLResponse)
-def review_page(request: Request, who: ReviewerRole) -> Response:
+def key_review_page(request: Request, who: ReviewerRole) -> Response:
     return _review_page(request, who)
 
 
@@ -244,7 +244,7 @@ def _import_page(
 
 
 @pages.get("/key-units/import", response_class=HTMLResponse)
-def import_page(request: Request, who: Importer) -> Response:
+def key_import_page(request: Request, who: Importer) -> Response:
     del who
     return _import_page(request)
 
@@ -309,7 +309,7 @@ def api_import(
 
 
 @pages.get("/key-units/budgets", response_class=HTMLResponse)
-def budgets_page(request: Request, who: BudgetReader, year: YearQuery = None) -> Response:
+def key_budgets_page(request: Request, who: BudgetReader, year: YearQuery = None) -> Response:
     svc, actor, used = _budgets(request), actor_of(who), _year(year)
     rows = svc.progress(actor, used)
     rollup = svc.rollup(actor, used) if who.role in ("office", "viewer") else None
