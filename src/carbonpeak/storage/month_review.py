@@ -16,7 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Engine, ForeignKey, Integer, String, Text, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.errors import NotFoundError
@@ -29,6 +40,7 @@ from carbonpeak.storage.tracking import audit, row_dict
 class MonthReviewRow(EditedProvenance, Base):
     __tablename__ = "enterprise_report_reviews"
     __table_args__ = (
+        UniqueConstraint("enterprise_id", "period"),
         CheckConstraint(
             "state IN ('draft', 'submitted', 'approved', 'returned')",
             name="ck_enterprise_report_reviews_state",
