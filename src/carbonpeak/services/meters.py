@@ -98,16 +98,16 @@ class MeterService:
         frame = readings.reset_index(drop=True).copy()
         frame["meter"] = frame["meter"].astype(str).str.strip()
         frame["time"] = pd.to_datetime(frame["time"], utc=True, errors="coerce", format="ISO8601")
+        unknown = frame.index[~frame["meter"].isin(list(stored))][:200]
         problems = [
             Problem(
-                f"未登记的表计 {m!r}",
-                message_en=f"unknown meter {m!r}",
+                f"未登记的表计 {frame.at[i, 'meter']!r}",
+                message_en=f"unknown meter {frame.at[i, 'meter']!r}",
                 file=file,
-                row=first_row + i,
+                row=first_row + int(i),
                 column="meter",
             )
-            for i, m in enumerate(frame["meter"])
-            if m not in stored
+            for i in unknown
         ]
         problems += [
             Problem(

@@ -172,11 +172,19 @@ def _bulk_intervals(session: Session, frame: pd.DataFrame) -> None:
         ):
             copy.write(buffer.getvalue())
         return
-    records = [
-        {"meter_id": int(m), "time": t.to_pydatetime(), "use": float(u), "batch_id": int(b)}
-        for m, t, u, b in zip(frame["meter_id"], frame["time"], frame["use"], frame["batch_id"], strict=True)
-    ]
-    session.execute(insert(MeterIntervalRow), records)
+    # SQLite: one executemany of the driver, times in SQLAlchemy's own SQLite text form (UTC)
+    times = frame["time"].dt.tz_convert("UTC").dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+    records = zip(
+        frame["meter_id"].astype("int64").tolist(),
+        times.tolist(),
+        frame["use"].astype("float64").tolist(),
+        frame["batch_id"].astype("int64").tolist(),
+        strict=True,
+    )
+    raw_sqlite: Any = connection.connection.driver_connection
+    raw_sqlite.executemany(
+        "INSERT INTO meter_intervals (meter_id, time, use, batch_id) VALUES (?, ?, ?, ?)", records
+    )
 
 
 def _quarantine_row(batch_id: int, r: Mapping[Any, Any]) -> dict[str, Any]:
@@ -245,8 +253,8 @@ def intervals(engine: Engine, enterprise_id: str) -> pd.DataFrame:
         .order_by(MeterRow.code, MeterIntervalRow.time)
     )
     with Session(reader(engine)) as session:
-        rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["meter", "time", "use"])
+        rows = [tuple(r) for r in session.execute(query)]
+    frame = pd.DataFrame.from_records(rows, columns=["meter", "time", "use"])
     frame["time"] = pd.to_datetime(frame["time"], utc=True)
     return frame
 
