@@ -111,3 +111,19 @@ def test_batches_quarantine_and_comparison(engine: Engine, tmp_path: Path) -> No
         svc.quarantine(FIRM_B, A)
     with pytest.raises(NotAllowedError):
         svc.ingest_rows(FIRM_B, A, [], source="api")
+
+
+def test_a_value_that_is_no_number_is_quarantined(engine: Engine, tmp_path: Path) -> None:
+    svc = MeterService(engine, now=NOW)
+    svc.register(FIRM_A, A, {"code": "E1", "kind": "electricity"}, source="test")
+    csv = tmp_path / "r.csv"
+    csv.write_text(
+        "meter,time,value,unit\nE1,2025-03-01T00:00:00+08:00,abc,kWh\nE1,2025-03-01T00:15:00+08:00,,zz\n",
+        encoding="utf-8",
+    )
+    done = svc.ingest_file(FIRM_A, A, csv)
+    assert [(q["row"], q["reason"], q["value"]) for q in done["quarantined"]] == [
+        (2, "negative", None),
+        (3, "unit", None),
+    ]
+    assert svc.ingest_rows(FIRM_A, A, [], source="api")["stored"] == 0

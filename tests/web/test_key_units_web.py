@@ -219,3 +219,24 @@ def test_meter_batches_over_the_api(live: LiveServer) -> None:
         assert unknown.status_code == 422 and unknown.json()["problems"][0]["column"] == "meter"
     with closing(_signed(live, "office")) as office:
         assert office.get(f"/api/v1/key-units/meters/{FIRM_A}/comparison").status_code == 200
+
+
+def test_own_plan_over_the_api(live: LiveServer) -> None:
+    plan = {
+        "title": "碳达峰行动方案（示例数据）",
+        "document": "一企一策.pdf",
+        "adopted_on": "2025-03-01",
+        "measures": [
+            {"name": "余热回收", "expected_saving_tce": 50, "start": "2025-04-01", "due": "2026-03-31"}
+        ],
+    }
+    with _bearer(live, "firm_a") as firm:
+        assert firm.get("/api/v1/enterprise/plan").json() is None
+        saved = firm.put("/api/v1/enterprise/plan", json=plan)
+        assert saved.status_code == 200 and saved.json()["version"] == 1
+        bad = firm.put("/api/v1/enterprise/plan", json={**plan, "adopted_on": "someday"})
+        assert bad.status_code == 422
+        assert firm.get("/api/v1/key-units/plans").status_code == 403
+    with closing(_signed(live, "office")) as office:
+        over = office.get("/api/v1/key-units/plans").json()
+        assert FIRM_A in over["with_plan"] and FIRM_B in over["without_plan"]

@@ -32,7 +32,7 @@ LOCAL_TZ = "Asia/Shanghai"
 REASONS = ("unit", "negative", "duplicate", "clock", "decreasing", "spike")
 REASON_WORDS = {
     "unit": ("计量单位与表计类型不符", "unit does not measure the meter's kind"),
-    "negative": ("读数为负", "negative value"),
+    "negative": ("读数为负、缺失或不是数字", "negative, missing or not a number"),
     "duplicate": ("同一表计同一时刻重复读数", "duplicate reading of the meter and time"),
     "clock": ("时间戳晚于接收时间（时钟偏差）", "stamped after its receipt (clock skew)"),
     "decreasing": ("累计读数减少且不是表计复位", "cumulative value decreased (not a reset)"),

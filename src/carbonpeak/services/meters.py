@@ -98,6 +98,7 @@ class MeterService:
         frame = readings.reset_index(drop=True).copy()
         frame["meter"] = frame["meter"].astype(str).str.strip()
         frame["time"] = pd.to_datetime(frame["time"], utc=True, errors="coerce", format="ISO8601")
+        frame["value"] = pd.to_numeric(frame["value"], errors="coerce")  # not a number: quarantined
         unknown = frame.index[~frame["meter"].isin(list(stored))][:200]
         problems = [
             Problem(
@@ -185,6 +186,8 @@ class MeterService:
                 {
                     **q,
                     "time": q["time"].isoformat() if not pd.isna(q["time"]) else None,
+                    "value": None if pd.isna(q["value"]) else float(q["value"]),
+                    "row": int(q["row"]),
                     "message": REASON_WORDS[q["reason"]][0],
                 }
                 for q in quarantine.to_dict("records")

@@ -13,6 +13,7 @@ from fastapi import Path as FastPath
 from pydantic import BaseModel, Field
 
 from carbonpeak.errors import CarbonpeakError
+from carbonpeak.services.firm_plans import FirmPlanService
 from carbonpeak.services.meters import MeterService
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.key_units.routes import _error, actor_of
@@ -103,3 +104,44 @@ def own_comparison(request: Request, who: Firm) -> list[dict[str, Any]]:
 )
 def comparison(request: Request, who: DistrictReader, enterprise_id: EnterprisePath) -> list[dict[str, Any]]:
     return _svc(request).comparison(actor_of(who), enterprise_id)
+
+
+# -- one plan per firm (一企一策) ------------------------------------------------------------------
+
+
+class MeasureIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    expected_saving_tce: float = Field(ge=0)
+    expected_co2_t: float = Field(0.0, ge=0)
+    start: str = Field(max_length=10, description="YYYY-MM-DD")
+    due: str = Field(max_length=10, description="YYYY-MM-DD")
+    status: Literal["planned", "in_progress", "done", "dropped"] = "planned"
+
+
+class FirmPlanIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    document: str = Field(min_length=1, max_length=255, description="the plan document's file name or 文号")
+    adopted_on: str = Field(max_length=10, description="YYYY-MM-DD")
+    measures: list[MeasureIn] = Field(min_length=1, max_length=200)
+
+
+def _plans(request: Request) -> FirmPlanService:
+    return FirmPlanService(request.app.state.engine)
+
+
+@api.get("/enterprise/plan", summary="The caller's own plan (一企一策), or null")
+def own_plan(request: Request, who: Firm) -> Any:
+    return _plans(request).plan(actor_of(who), who.enterprise_id or "")
+
+
+@api.put("/enterprise/plan", summary="Save (replace) the caller's own plan: document and measures")
+def save_own_plan(request: Request, who: Firm, body: FirmPlanIn) -> Any:
+    try:
+        return _plans(request).save(actor_of(who), who.enterprise_id or "", body.model_dump(), source="api")
+    except CarbonpeakError as exc:
+        return _error(request, exc)
+
+
+@api.get("/key-units/plans", summary="Units with and without their own plan, measures overdue")
+def plans_overview(request: Request, who: DistrictReader) -> dict[str, Any]:
+    return _plans(request).overview(actor_of(who))
