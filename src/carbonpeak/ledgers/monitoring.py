@@ -152,7 +152,7 @@ def validate(readings: pd.DataFrame, meters: Mapping[str, Meter], received_at: p
             resets = pd.DataFrame(
                 {
                     "meter": sub["meter"].to_numpy()[is_reset],
-                    "time": sub["time"].to_numpy()[is_reset],
+                    "time": sub["time"].array[is_reset],
                     "before": prev.to_numpy()[is_reset],
                     "after": sub["amount"].to_numpy()[is_reset],
                 }
@@ -176,8 +176,8 @@ def validate(readings: pd.DataFrame, meters: Mapping[str, Meter], received_at: p
     gaps = pd.DataFrame(
         {
             "meter": kept["meter"].to_numpy()[has_gap],
-            "after": kept["time"].to_numpy()[has_gap],
-            "before": later.to_numpy()[has_gap],
+            "after": kept["time"].array[has_gap],
+            "before": later.array[has_gap],
             "missing": missing.to_numpy()[has_gap].astype("int64"),
         }
     )

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Boolean,
@@ -173,7 +174,8 @@ def _bulk_intervals(session: Session, frame: pd.DataFrame) -> None:
             copy.write(buffer.getvalue())
         return
     # SQLite: one executemany of the driver, times in SQLAlchemy's own SQLite text form (UTC)
-    times = frame["time"].dt.tz_convert("UTC").dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+    naive = frame["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+    times = pd.Series(np.char.replace(np.datetime_as_string(naive, unit="us"), "T", " "))
     records = zip(
         frame["meter_id"].astype("int64").tolist(),
         times.tolist(),
