@@ -20,6 +20,7 @@ from carbonpeak.reports import write_file
 from carbonpeak.services.budgets import BudgetService
 from carbonpeak.services.month_files import MonthFileService
 from carbonpeak.services.month_review import MonthReviewService
+from carbonpeak.units import display
 
 ILLUSTRATIVE = " — 示例数据 (illustrative)"
 UserOption = Annotated[str | None, typer.Option("--user", help="Who acts (default: the login name).")]
@@ -198,7 +199,11 @@ def budgets(ctx: typer.Context, year: YearOption, fmt: FormatOption = Format.tab
             "ytd": r["tce_calorific"]["ytd"],
             "months": r["tce_calorific"]["months"],
             "projection": r["tce_calorific"]["projection"],
-            "projected_share": r["tce_calorific"]["projected_share"],
+            "projected_share": display.percent(
+                None
+                if r["tce_calorific"]["projected_share"] is None
+                else r["tce_calorific"]["projected_share"] * 100
+            ),
             "alert": r["alert_label"],
             "document": r["document"],
         }
