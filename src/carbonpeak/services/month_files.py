@@ -42,7 +42,7 @@ class MonthFileService:
     def template(self, actor: LedgerActor) -> Table:
         """The import template; an enterprise's copy carries its own code."""
         _check_importer(actor)
-        return template(actor.enterprise_id or "" if actor.role == "enterprise" else "")
+        return template((actor.enterprise_id or "") if actor.role == "enterprise" else "")
 
     def _check_scope(
         self, actor: LedgerActor, months: Sequence[ImportedMonth], file: str, sheet: str | None
