@@ -8,7 +8,6 @@ a prepared INSERT on SQLite — never row by row through the ORM (decision 0521)
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -163,15 +162,23 @@ def _bulk_intervals(session: Session, frame: pd.DataFrame) -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        buffer = io.StringIO()
-        out = frame.assign(time=frame["time"].dt.strftime("%Y-%m-%d %H:%M:%S+00"))
-        out[["meter_id", "time", "use", "batch_id"]].to_csv(buffer, sep="\t", header=False, index=False)
+        # COPY's text format: one tab-separated line per row, built column-wise
+        line = (
+            frame["meter_id"].astype("int64").astype(str)
+            + "\t"
+            + frame["time"].dt.tz_convert("UTC").dt.strftime("%Y-%m-%d %H:%M:%S.%f+00")
+            + "\t"
+            + frame["use"].astype("float64").map(repr)
+            + "\t"
+            + frame["batch_id"].astype("int64").astype(str)
+        )
+        text = "\n".join(line.tolist()) + "\n"
         raw: Any = connection.connection.driver_connection
         with (
             raw.cursor() as cursor,
             cursor.copy("COPY meter_intervals (meter_id, time, use, batch_id) FROM STDIN") as copy,
         ):
-            copy.write(buffer.getvalue())
+            copy.write(text)
         return
     # SQLite: one executemany of the driver, times in SQLAlchemy's own SQLite text form (UTC)
     naive = frame["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
