@@ -21,6 +21,7 @@ LOADERS: list[str] = [
     "carbonpeak.storage.activity:load_demo",
     "carbonpeak.services.tracking_demo:load",
     "carbonpeak.services.enterprises_demo:load",
+    "carbonpeak.services.key_units_demo:load",
     "carbonpeak.services.two_high_demo:load",
     "carbonpeak.services.publishing:load_demo",
     "carbonpeak.services.forestry:load_demo",

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     # request body limits, checked before the body is read (docs/web.md)
     form_max_kb: int = Field(256, ge=16, description="largest body of a form or API request, in KB")
     import_max_mb: float = Field(20.0, gt=0, description="largest body of a spreadsheet import upload, in MB")
+    budget_alert_shares: list[float] | None = Field(
+        None,
+        description="shares of a key unit's energy budget at which it is alerted (预警, 超出预算), e.g. "
+        "[0.8, 1.0]; default: carbonpeak/ledgers/data/budgets.yaml (docs/key-units.md)",
+    )
 
     def sheet_limits(self) -> SheetLimits:
         """The caps of every spreadsheet and CSV read of an upload or import."""

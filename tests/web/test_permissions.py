@@ -10,8 +10,11 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
+from carbonpeak.ledgers.access import LedgerActor
+from carbonpeak.ledgers.month_review import Reviewer
 from carbonpeak.plan import load_plan
 from carbonpeak.plan.model import indicator_responsible
+from carbonpeak.services.month_review import MonthReviewService
 from carbonpeak.storage.tables import TaskReportRow
 from carbonpeak.web import create_app
 from carbonpeak.web.core.auth import NON_API_ROUTES, api_routes, check_declared, permit, route_permission
@@ -97,6 +100,11 @@ def _owner_ok(live: LiveServer, user: str, route: APIRoute) -> bool:
         with Session(live.engine) as s:  # a tracking record: only the unit that reported it
             row = s.get(TaskReportRow, int(SAMPLES["record_id"]))
             return row is None or row.unit_id == unit
+    if role == "department" and "enterprise_id" in route.param_convertors and permit_scoped(route):
+        # an enterprise's months: only its supervising department (issue 21, services.month_review)
+        return MonthReviewService(live.engine).supervises(
+            Reviewer(LedgerActor(user, "department"), unit), SAMPLES["enterprise_id"]
+        )
     if role != "department" or not (OWNER_PARAM & set(route.param_convertors)):
         return True
     plan = load_plan(live.settings.plan)

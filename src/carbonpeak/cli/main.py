@@ -13,6 +13,7 @@ from carbonpeak.cli import (
     admin,
     energy,
     forestry,
+    key_units,
     ledgers,
     output,
     plan,
@@ -42,6 +43,7 @@ app.add_typer(admin.users, name="users")
 app.add_typer(scenarios.app, name="scenario")
 app.command("decompose")(scenarios.decompose)
 app.add_typer(ledgers.app, name="enterprises")
+key_units.register(ledgers.app)  # review, month import, budgets (issue 21)
 app.add_typer(report.app, name="report")
 app.add_typer(forestry.app, name="forestry")
 app.add_typer(two_high.app, name="ledger")

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.ledgers import EnergyReport, Enterprise, ReportLine
 from carbonpeak.storage.engine import reader
+from carbonpeak.storage.month_review import record_write
 from carbonpeak.storage.tables import AuditRow, Base, EditedProvenance, utcnow
 from carbonpeak.storage.tracking import audit, row_dict
 
@@ -179,7 +180,13 @@ def _stored(row: EnterpriseReportRow, lines: Sequence[EnterpriseReportLineRow]) 
 
 
 def _write(
-    session: Session, report: EnergyReport, status: str, who: str, source: str, illustrative: bool
+    session: Session,
+    report: EnergyReport,
+    status: str,
+    who: str,
+    source: str,
+    illustrative: bool,
+    role: str = "enterprise",
 ) -> EnterpriseReportRow:
     row = session.scalars(
         select(EnterpriseReportRow)
@@ -224,6 +231,12 @@ def _write(
             )
         )
     audit(session, who=who, source=source, action=action, row=row, before=before)
+    snapshot = {
+        "lines": [[ln.fuel, ln.amount, ln.unit] for ln in report.lines],
+        "output_value": report.output_value,
+        "note": report.note,
+    }  # the review's history keeps every version (storage.month_review)
+    record_write(session, row, status=status, who=who, source=source, snapshot=snapshot, role=role)
     return row
 
 

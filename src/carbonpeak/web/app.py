@@ -33,6 +33,7 @@ from carbonpeak.web.core.rooms import Room
 from carbonpeak.web.core.security import CSRFMiddleware, SecurityHeadersMiddleware, secret_problem
 from carbonpeak.web.energy.room import ROOM as ENERGY
 from carbonpeak.web.forestry.room import ROOM as FORESTRY
+from carbonpeak.web.key_units.room import ROOM as KEY_UNITS
 from carbonpeak.web.ledgers.room import ROOM as LEDGERS
 from carbonpeak.web.overview.room import ROOM as OVERVIEW
 from carbonpeak.web.plan.room import ROOM as PLAN
@@ -51,6 +52,7 @@ ROOMS: tuple[Room, ...] = (
     SCENARIOS,
     TRACKING,
     LEDGERS,
+    KEY_UNITS,
     ENERGY,
     TWO_HIGH,
     FORESTRY,

@@ -37,7 +37,10 @@ MB = 1024 * 1024
 # A form with an evidence file carries other fields too (narrative, value, …): this much above the file.
 FORM_ROOM = 1 * MB
 
-IMPORT_PATHS = (re.compile(r"/(?:inventory|reporting)/import"),)
+IMPORT_PATHS = (
+    re.compile(r"/(?:inventory|reporting|key-units)/import"),
+    re.compile(r"/api/v1/enterprise/(?:import|meters/readings(?:/file)?)"),
+)
 EVIDENCE_PATHS = (
     re.compile(r"/(?:tasks|indicators)/[^/]+/report"),
     re.compile(r"/api/v1/records/[^/]+/[^/]+/evidence"),
