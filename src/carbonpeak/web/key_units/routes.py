@@ -28,6 +28,7 @@ from carbonpeak.services.month_review import MonthReviewService
 from carbonpeak.web.core.auth import Forbidden, Principal, permit, principal_of
 from carbonpeak.web.core.errors import problem_document
 from carbonpeak.web.core.i18n import Lang
+from carbonpeak.web.core.ids import MAX_ID
 from carbonpeak.web.core.render import lang_of, render
 
 pages = APIRouter(include_in_schema=False)
@@ -159,7 +160,7 @@ def review_submit(
     period: Annotated[str, Form(pattern=r"^\d{4}-\d{2}$")],
     step: Annotated[Literal["approve", "return"], Form()],
     comment: Annotated[str, Form(max_length=2000)] = "",
-    version: Annotated[int | None, Form(ge=1)] = None,
+    version: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     try:
         MonthReviewService(request.app.state.engine).review(
@@ -173,7 +174,9 @@ def review_submit(
 class ReviewIn(BaseModel):
     step: Literal["approve", "return", "reopen"]
     comment: str = Field("", max_length=2000)
-    version: int | None = Field(None, ge=1, description="the report version reviewed (refused if it changed)")
+    version: int | None = Field(
+        None, ge=1, le=MAX_ID, description="the report version reviewed (refused if it changed)"
+    )
 
 
 @api.get("/key-units/review-queue", summary="Monthly reports waiting for the caller's review")

@@ -2,7 +2,7 @@
 steps, and the supervising department of each enterprise (decision 0520)
 
 Revision ID: 0090
-Revises: 0100
+Revises: 0085
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0090"
-down_revision = "0100"
+down_revision = "0085"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """forestry: surveys (one per area and survey year) and their parcels (小班)
 
 Revision ID: 0100
-Revises: 0085
+Revises: 0093
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0100"
-down_revision = "0085"
+down_revision = "0093"
 branch_labels = None
 depends_on = None
 
