@@ -16,7 +16,14 @@ import pandas as pd
 
 from carbonpeak.accounting.catalog import FUELS, MACRO_VARIABLES, sector_key
 from carbonpeak.accounting.errors import ImportProblems, Problem
-from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, check_frame, xlsx_frame
+from carbonpeak.sheetfile import (
+    DEFAULT_LIMITS,
+    SheetLimitError,
+    SheetLimits,
+    check_frame,
+    csv_encoding,
+    xlsx_frame,
+)
 from carbonpeak.units import UnitError, conversion_factor
 
 ACTIVITY_COLUMNS = ("year", "sector", "fuel", "amount", "unit")
@@ -73,7 +80,8 @@ def _read_table(path: Path, sheet: str, limits: SheetLimits) -> tuple[pd.DataFra
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return xlsx_frame(path, SHEETS.get(sheet, (sheet,)), limits, str(path)), 0, []
     comments: list[str] = []
-    with path.open(encoding="utf-8-sig") as fh:
+    encoding = csv_encoding(path, str(path))
+    with path.open(encoding=encoding) as fh:
         for line in fh:
             if not line.lstrip().startswith("#"):
                 break
@@ -83,7 +91,7 @@ def _read_table(path: Path, sheet: str, limits: SheetLimits) -> tuple[pd.DataFra
         dtype=str,
         keep_default_na=False,
         skiprows=len(comments),
-        encoding="utf-8-sig",
+        encoding=encoding,
         engine="c",
         nrows=limits.max_rows + 1,
     )

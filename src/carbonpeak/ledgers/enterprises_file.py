@@ -10,7 +10,14 @@ from pydantic import ValidationError
 
 from carbonpeak.ledgers.enterprises import Enterprise
 from carbonpeak.ledgers.errors import LedgerProblems, Problem
-from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, check_frame, xlsx_frame
+from carbonpeak.sheetfile import (
+    DEFAULT_LIMITS,
+    SheetLimitError,
+    SheetLimits,
+    check_frame,
+    csv_encoding,
+    xlsx_frame,
+)
 
 REQUIRED = ("id", "name", "industry")
 OPTIONAL = ("town", "two_high", "two_high_category", "benchmark_product", "illustrative")
@@ -27,7 +34,7 @@ def _frame(path: Path, limits: SheetLimits) -> pd.DataFrame:
             path,
             dtype=str,
             keep_default_na=False,
-            encoding="utf-8-sig",
+            encoding=csv_encoding(path, str(path)),
             comment="#",
             nrows=limits.max_rows + 1,
         )
