@@ -24,7 +24,7 @@ from carbonpeak.storage.tables import (
     TaskReportRow,
     utcnow,
 )
-from carbonpeak.tracking.errors import ConflictError
+from carbonpeak.tracking.errors import ConflictError, VersionRequiredError
 from carbonpeak.tracking.model import ComputedValue, Observation, TaskReport, next_state
 
 Record = IndicatorValueRow | TaskReportRow
@@ -158,10 +158,12 @@ def save_record(
         audit(session, who=who, source=source, action="insert", row=new, before=None)
         return new
     if expected_version is None and require_version:
-        raise ConflictError(
+        raise VersionRequiredError(
             f"{row.__tablename__} #{row.id} already exists: saved by {row.updated_by} at "
             f"{_plain(row.updated_at)} (version {row.version}) while you entered a new one; reload "
-            "it and apply your change to that version"
+            "it and apply your change to that version",
+            record=f"{row.__tablename__} #{row.id}",
+            version=row.version,
         )
     check_version(row, expected_version)
     next_state("edit", row.state)
