@@ -24,6 +24,7 @@ from carbonpeak.reports import write_file
 from carbonpeak.services.computed import computed_values
 from carbonpeak.services.tracking import TrackingService, read_sheet
 from carbonpeak.tracking.codes import label
+from carbonpeak.tracking.errors import VersionRequiredError
 from carbonpeak.tracking.model import (
     STATE_LABELS,
     TASK_STATUS_BY_LABEL,
@@ -31,7 +32,6 @@ from carbonpeak.tracking.model import (
     Actor,
     default_year,
 )
-from carbonpeak.tracking.errors import VersionRequiredError
 from carbonpeak.tracking.rubric import load_rubric
 from carbonpeak.tracking.sheets import csv_template, template_book
 from carbonpeak.tracking.tables import evaluation_table
