@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -193,19 +194,22 @@ def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def check_rows(path: Path, limits: SheetLimits = DEFAULT_LIMITS, name: str | None = None) -> None:
+def check_rows(
+    path: Path, limits: SheetLimits = DEFAULT_LIMITS, name: str | None = None
+) -> dict[str, list[str]]:
     """Refuse a workbook with a worksheet of more than ``max_rows`` rows, counted on the raw XML
     (openpyxl parses a whole sheet once when it opens it, even in read-only mode, to find its size:
-    this count comes first, at C speed, so a tall sheet never reaches it)."""
+    this count comes first, at C speed, so a tall sheet never reaches it). Returns the merged
+    ranges of each sheet (``A2:A5``), which read-only openpyxl does not show."""
     file = name or path.name
     try:
         with zipfile.ZipFile(path) as archive:
             titles = _sheet_titles(archive)
             parts = [i.filename for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
-            counts = {p: _count_rows(archive, p) for p in parts if p.endswith(".xml")}
+            scans = {p: _scan(archive, p) for p in parts if p.endswith(".xml")}
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise _refuse(file, f"不是可读取的 XLSX 文件 ({exc})", f"not a readable XLSX file ({exc})") from exc
-    for part, count in counts.items():
+    for part, (count, _merged) in scans.items():
         if count > limits.max_rows:
             raise _refuse(
                 file,
@@ -214,20 +218,27 @@ def check_rows(path: Path, limits: SheetLimits = DEFAULT_LIMITS, name: str | Non
                 sheet=titles.get(part, part),
                 row=limits.max_rows + 1,
             )
+    return {titles.get(part, part): merged for part, (_count, merged) in scans.items()}
 
 
-def _count_rows(archive: zipfile.ZipFile, part: str) -> int:
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
+
+
+def _scan(archive: zipfile.ZipFile, part: str) -> tuple[int, list[str]]:
     """The ``<row`` elements of a worksheet part, counted on the decompressed bytes as they stream
-    (C speed, nothing kept): a sheet over the row cap is refused before openpyxl parses a row."""
+    (C speed, nothing kept), and its merged ranges: a sheet over the row cap is refused before
+    openpyxl parses a row."""
     count = 0
     tail = b""
+    merged: dict[str, None] = {}
     with archive.open(part) as handle:
         while chunk := handle.read(MB):
             data = tail + chunk
             count += data.count(b"<row ") + data.count(b"<row>")
-            tail = data[-5:]
+            merged.update((m.group(1).decode(), None) for m in _MERGE.finditer(data))
+            tail = data[-64:]
             count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again with the next chunk
-    return count + tail.count(b"<row ") + tail.count(b"<row>")
+    return count + tail.count(b"<row ") + tail.count(b"<row>"), list(merged)
 
 
 def _trim_width(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -251,7 +262,7 @@ def read_xlsx(
 
     file = name or path.name
     check_archive(path, limits, file)
-    check_rows(path, limits, file)
+    merged = check_rows(path, limits, file)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
@@ -262,6 +273,17 @@ def read_xlsx(
         if not wanted and first_if_none and wb.sheetnames:
             wanted = [wb.sheetnames[0]]
         for title in wanted:
+            if merged.get(title):
+                ranges = "、".join(merged[title][:10])
+                raise _refuse(
+                    file,
+                    f"工作表含合并单元格 {ranges}：合并后只有第一格有值，其余各行会被读成空白；"
+                    "请取消合并，并在每一行填写完整后再导入",
+                    f"the sheet has merged cells {', '.join(merged[title][:10])}: only the first cell of a "
+                    "merge holds the value, the other rows would read as blank; unmerge them and fill "
+                    "every row, then import again",
+                    sheet=title,
+                )
             ws = wb[title]
             try:
                 declared = getattr(ws, "max_column", None)  # from the sheet's dimension, if any
