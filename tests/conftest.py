@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests import throwaway_postgres
+from tests.audit_watch import audit_watch
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -47,6 +48,16 @@ def pytest_runtest_makereport(
         report.outcome = "failed"
         report.longrepr = f"tests never skip (docs/decisions/0004-tests-start-their-servers.md): {reason}"
     return report
+
+
+@pytest.fixture(autouse=True)
+def _every_change_audited() -> Iterator[None]:
+    """A test whose code commits a change of data without its audit row in the same transaction
+    fails (tests/audit_watch.py; issue 13)."""
+    with audit_watch() as watch:
+        yield
+    if watch.violations:
+        pytest.fail(f"changes committed without their audit row:\n{watch.describe()}", pytrace=False)
 
 
 @pytest.fixture

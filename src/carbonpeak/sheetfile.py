@@ -5,7 +5,9 @@ to gigabytes (a zip bomb, or shared strings repeated millions of times). So befo
 workbook, ``check_archive`` looks at the archive's directory (entry count, each entry's and the total
 uncompressed size, each entry's compression ratio); then ``read_xlsx`` reads the sheets in openpyxl's
 streaming (read-only) mode and stops at the row and column caps; every text cell is held to the cell
-length cap. CSV files get the same row, column and cell caps. Over a cap → ``SheetLimitError`` naming
+length cap, and a text cell holding a control character XML forbids is refused (it could never be
+exported). CSV files get the same row, column and cell checks, after ``csv_encoding`` found their
+encoding (UTF-8 with or without BOM, UTF-16 with BOM, GBK/GB18030). Over a cap → ``SheetLimitError`` naming
 the file, the sheet, the row or column and the cap, raised before anything is stored.
 
 Python's zip reader never returns more than an entry's declared size (a lying header ends in a CRC
@@ -20,13 +22,14 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from carbonpeak.errors import InvalidInputError, Problem
+from carbonpeak.errors import CONTROL_CHARACTERS, InvalidInputError, Problem
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,8 @@ DEFAULT_LIMITS = SheetLimits()
 
 
 class SheetLimitError(InvalidInputError):
-    """A spreadsheet or CSV file over one of the caps, or not a readable file (nothing stored)."""
+    """A spreadsheet or CSV file over one of the caps, not a readable file, in an unknown encoding
+    or with a control character in a cell (nothing stored)."""
 
 
 def _refuse(file: str, zh: str, en: str, **where: Any) -> SheetLimitError:
@@ -103,7 +107,9 @@ def check_archive(path: Path, limits: SheetLimits = DEFAULT_LIMITS, name: str | 
 
 
 def _check_cell(value: Any, file: str, sheet: str | None, row: int, col: int, limits: SheetLimits) -> None:
-    if isinstance(value, str) and len(value) > limits.max_cell_chars:
+    if not isinstance(value, str):
+        return
+    if len(value) > limits.max_cell_chars:
         raise _refuse(
             file,
             f"单元格内容 {len(value)} 个字符，超过上限 {limits.max_cell_chars}",
@@ -112,6 +118,20 @@ def _check_cell(value: Any, file: str, sheet: str | None, row: int, col: int, li
             row=row,
             column=_letter(col),
         )
+    if found := CONTROL_CHARACTERS.search(value):
+        raise _control(file, value, found.start(), sheet=sheet, row=row, column=_letter(col))
+
+
+def _control(file: str, value: str, at: int, **where: Any) -> SheetLimitError:
+    """A cell holding a control character XML forbids (it could never be exported; issue 12)."""
+    code = f"U+{ord(value[at]):04X}"
+    return _refuse(
+        file,
+        f"单元格第 {at + 1} 个字符是不可见的控制字符 ({code})，请删除后再导入",
+        f"character {at + 1} of the cell is an invisible control character ({code}); remove it and "
+        f"import again",
+        **where,
+    )
 
 
 def _letter(col: int) -> str:
@@ -174,19 +194,22 @@ def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def check_rows(path: Path, limits: SheetLimits = DEFAULT_LIMITS, name: str | None = None) -> None:
+def check_rows(
+    path: Path, limits: SheetLimits = DEFAULT_LIMITS, name: str | None = None
+) -> dict[str, list[str]]:
     """Refuse a workbook with a worksheet of more than ``max_rows`` rows, counted on the raw XML
     (openpyxl parses a whole sheet once when it opens it, even in read-only mode, to find its size:
-    this count comes first, at C speed, so a tall sheet never reaches it)."""
+    this count comes first, at C speed, so a tall sheet never reaches it). Returns the merged
+    ranges of each sheet (``A2:A5``), which read-only openpyxl does not show."""
     file = name or path.name
     try:
         with zipfile.ZipFile(path) as archive:
             titles = _sheet_titles(archive)
             parts = [i.filename for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
-            counts = {p: _count_rows(archive, p) for p in parts if p.endswith(".xml")}
+            scans = {p: _scan(archive, p) for p in parts if p.endswith(".xml")}
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise _refuse(file, f"不是可读取的 XLSX 文件 ({exc})", f"not a readable XLSX file ({exc})") from exc
-    for part, count in counts.items():
+    for part, (count, _merged) in scans.items():
         if count > limits.max_rows:
             raise _refuse(
                 file,
@@ -195,20 +218,27 @@ def check_rows(path: Path, limits: SheetLimits = DEFAULT_LIMITS, name: str | Non
                 sheet=titles.get(part, part),
                 row=limits.max_rows + 1,
             )
+    return {titles.get(part, part): merged for part, (_count, merged) in scans.items()}
 
 
-def _count_rows(archive: zipfile.ZipFile, part: str) -> int:
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
+
+
+def _scan(archive: zipfile.ZipFile, part: str) -> tuple[int, list[str]]:
     """The ``<row`` elements of a worksheet part, counted on the decompressed bytes as they stream
-    (C speed, nothing kept): a sheet over the row cap is refused before openpyxl parses a row."""
+    (C speed, nothing kept), and its merged ranges: a sheet over the row cap is refused before
+    openpyxl parses a row."""
     count = 0
     tail = b""
+    merged: dict[str, None] = {}
     with archive.open(part) as handle:
         while chunk := handle.read(MB):
             data = tail + chunk
             count += data.count(b"<row ") + data.count(b"<row>")
-            tail = data[-5:]
+            merged.update((m.group(1).decode(), None) for m in _MERGE.finditer(data))
+            tail = data[-64:]
             count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again with the next chunk
-    return count + tail.count(b"<row ") + tail.count(b"<row>")
+    return count + tail.count(b"<row ") + tail.count(b"<row>"), list(merged)
 
 
 def _trim_width(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -232,7 +262,7 @@ def read_xlsx(
 
     file = name or path.name
     check_archive(path, limits, file)
-    check_rows(path, limits, file)
+    merged = check_rows(path, limits, file)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
@@ -243,6 +273,17 @@ def read_xlsx(
         if not wanted and first_if_none and wb.sheetnames:
             wanted = [wb.sheetnames[0]]
         for title in wanted:
+            if merged.get(title):
+                ranges = "、".join(merged[title][:10])
+                raise _refuse(
+                    file,
+                    f"工作表含合并单元格 {ranges}：合并后只有第一格有值，其余各行会被读成空白；"
+                    "请取消合并，并在每一行填写完整后再导入",
+                    f"the sheet has merged cells {', '.join(merged[title][:10])}: only the first cell of a "
+                    "merge holds the value, the other rows would read as blank; unmerge them and fill "
+                    "every row, then import again",
+                    sheet=title,
+                )
             ws = wb[title]
             try:
                 declared = getattr(ws, "max_column", None)  # from the sheet's dimension, if any
@@ -266,15 +307,78 @@ def read_xlsx(
         wb.close()
 
 
+# The encodings a CSV may come in (Excel's "CSV" on Chinese Windows writes GBK; its "Unicode text"
+# UTF-16 with a BOM; everything else UTF-8, with or without BOM). GB18030 is GBK's superset.
+CSV_ENCODINGS = ("UTF-8", "UTF-8 (BOM)", "UTF-16 (BOM)", "GBK/GB18030")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def csv_encoding(path: Path, name: str | None = None) -> str:
+    """The Python codec of a CSV file: UTF-8 (BOM or not), UTF-16 with its BOM, else GB18030 (which
+    reads GBK) when the bytes are valid GB18030; anything else → ``SheetLimitError`` naming the file,
+    the byte offset of the first undecodable byte and what to do."""
+    file = name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(file, f"无法读取文件 ({exc})", f"cannot read the file ({exc})") from exc
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise _undecodable(file, codec, exc.start, data=data) from exc
+            return codec
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    nul = data.find(b"\x00", 0, 4096)
+    if nul >= 0:  # UTF-16 without its BOM (or a binary file)
+        raise _refuse(
+            file,
+            f"文件在第 {nul} 字节处含空字节，疑似无 BOM 的 UTF-16 或非文本文件；"
+            f"请另存为“CSV UTF-8（逗号分隔）”",
+            f"the file holds a NUL byte at byte {nul}: UTF-16 without its BOM, or not a "
+            f'text file; save it as "CSV UTF-8 (Comma delimited)"',
+        )
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise _undecodable(file, "utf-8", first_bad, exc.start, data) from exc
+    log.info("CSV %s read as GB18030 (not UTF-8 at byte %d)", file, first_bad)
+    return "gb18030"
+
+
+def _undecodable(
+    file: str, codec: str, offset: int, gbk_offset: int | None = None, data: bytes = b""
+) -> SheetLimitError:
+    expected = "、".join(CSV_ENCODINGS)
+    also = gbk_offset is not None and gbk_offset != offset
+    where = f"第 {offset} 字节（从 0 起）" + (f"（按 GBK 读在第 {gbk_offset} 字节）" if also else "")
+    where_en = f"byte {offset} (counted from 0)" + (f" (byte {gbk_offset} when read as GBK)" if also else "")
+    return _refuse(
+        file,
+        f"无法识别文件编码：{where}不是有效的 {codec.upper()} 字符；应为 {expected}，"
+        f"请在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
+        f"unknown encoding: {where_en} is not valid {codec.upper()}; expected {', '.join(CSV_ENCODINGS)}; "
+        f'save it from Excel as "CSV UTF-8 (Comma delimited)"',
+        row=data[:offset].count(b"\n") + 1 if data else None,
+    )
+
+
 def read_csv_rows(
     path: Path, limits: SheetLimits = DEFAULT_LIMITS, name: str | None = None, skip_comments: bool = False
 ) -> list[tuple[str, ...]]:
-    """The rows of a UTF-8 CSV file (BOM allowed) within the caps; with ``skip_comments`` the
-    leading lines starting with ``#`` are left out."""
+    """The rows of a CSV file (UTF-8 with or without BOM, UTF-16 with BOM, GBK/GB18030:
+    ``csv_encoding``) within the caps; with ``skip_comments`` the leading lines starting with ``#``
+    are left out."""
     file = name or path.name
+    encoding = csv_encoding(path, file)
     line = 0
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding=encoding, newline="") as handle:
             reader = csv.reader(_after_comments(handle) if skip_comments else handle)
 
             def rows() -> Iterator[tuple[str, ...]]:
@@ -286,8 +390,6 @@ def read_csv_rows(
             return _bounded_rows(rows(), file, None, limits, csv_file=True)
     except csv.Error as exc:  # e.g. a field above the csv module's limit (131,072 characters)
         raise _refuse(file, f"CSV 无法读取 ({exc})", f"the CSV cannot be read ({exc})", row=line + 1) from exc
-    except UnicodeDecodeError as exc:
-        raise _refuse(file, "CSV 不是 UTF-8 编码", "the CSV is not UTF-8 encoded") from exc
 
 
 def _after_comments(handle: io.TextIOBase) -> Iterator[str]:
@@ -366,6 +468,7 @@ def check_frame(frame: Any, limits: SheetLimits = DEFAULT_LIMITS, *, file: str, 
             f"more than the cap of {limits.max_rows} rows",
             row=first_row + limits.max_rows,
         )
+    check_text(frame, file=file, first_row=first_row)
     for column in frame.columns:
         lengths = frame[column].astype(str).str.len()
         if len(lengths) and int(lengths.max()) > limits.max_cell_chars:
@@ -378,3 +481,17 @@ def check_frame(frame: Any, limits: SheetLimits = DEFAULT_LIMITS, *, file: str, 
                 row=first_row + at,
                 column=str(column),
             )
+
+
+def check_text(frame: Any, *, file: str, first_row: int = 2) -> None:
+    """Refuse a DataFrame of text holding a control character XML forbids (vectorized per column),
+    located by row and column header (tab, line feed and carriage return are text)."""
+    for column in frame.columns:
+        texts = frame[column].astype(str)
+        hits = texts.str.contains(CONTROL_CHARACTERS.pattern, regex=True).to_numpy()
+        if hits.any():
+            at = int(hits.argmax())
+            value = str(texts.iloc[at])
+            found = CONTROL_CHARACTERS.search(value)
+            assert found is not None
+            raise _control(file, value, found.start(), row=first_row + at, column=str(column))

@@ -15,6 +15,7 @@ from carbonpeak.services.inventory import current, current_inventory, stored_inp
 from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.storage.activity import activity_batches, load_demo, store_activity_batch
 from tests.accounting.helpers import write_csv
+from tests.audit_watch import setup_writes
 
 
 def test_demo_batches_rebuild_the_demo_inventory(database_url: str) -> None:
@@ -80,7 +81,7 @@ def test_batch_from_before_0026_gets_its_rows_on_reimport(tmp_path: Path) -> Non
     act = read_activity(write_csv(tmp_path / "a.csv", [(2022, "industry|other", "diesel", 10, "t", "")]))
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
+        with setup_writes(), engine.begin() as conn:
             conn.execute(
                 text(
                     "INSERT INTO activity_batches (file_name, content_sha256, rows, years, illustrative, "

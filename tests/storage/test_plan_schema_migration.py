@@ -14,6 +14,7 @@ from carbonpeak.plan import Plan
 from carbonpeak.storage import make_engine, upgrade
 from carbonpeak.storage.migrate import alembic_config
 from carbonpeak.storage.plans import content_digest
+from tests.audit_watch import setup_writes
 
 V1_PLAN = Path(__file__).parents[1] / "plan" / "plan-v1.yaml"
 
@@ -41,7 +42,7 @@ def test_stored_v1_revision_becomes_schema_2_and_back(database_url: str) -> None
     engine = make_engine(database_url)
     try:
         content = _v1_content()
-        with engine.begin() as connection:
+        with setup_writes(), engine.begin() as connection:
             connection.execute(
                 sa.text(
                     "INSERT INTO plan_revisions (plan_id, revision, content_sha256, schema_version, title,"

@@ -50,6 +50,8 @@ def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
         "approve",
         "value",
         str(ref["id"]),
+        "--expected-version",
+        "1",
         "--role",
         "department",
         "--acting-unit",
@@ -76,9 +78,20 @@ def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
         code=3,
     )
     assert "not responsible" in out
-    cp(database_url, "track", "submit", "value", str(ref["id"]), *dept)
-    cp(database_url, "track", "return", "value", str(ref["id"]), "--comment", "请附佐证", *PLAN)
-    cp(database_url, "track", "submit", "value", str(ref["id"]), *dept)
+    cp(database_url, "track", "submit", "value", str(ref["id"]), "--expected-version", "1", *dept)
+    cp(
+        database_url,
+        "track",
+        "return",
+        "value",
+        str(ref["id"]),
+        "--comment",
+        "请附佐证",
+        "--expected-version",
+        "2",
+        *PLAN,
+    )
+    cp(database_url, "track", "submit", "value", str(ref["id"]), "--expected-version", "3", *dept)
     done = json.loads(
         cp(database_url, "track", "approve", "value", str(ref["id"]), "--expected-version", "4", *PLAN)
     )
@@ -133,14 +146,65 @@ def test_report_approve_assess(database_url: str, tmp_path: Path) -> None:
     assert {a["period"] for a in alerts if a["kind"] == "missing_report"} == {"Q1", "Q2", "Q3", "Q4"}
     # The office reopens the approved value for revision: back to the unit, not an actual any more.
     assert "reopening an approved record needs a comment" in cp(
-        database_url, "track", "reopen", "value", str(ref["id"]), "--comment", " ", *PLAN, code=2
+        database_url,
+        "track",
+        "reopen",
+        "value",
+        str(ref["id"]),
+        "--comment",
+        " ",
+        "--expected-version",
+        "5",
+        *PLAN,
+        code=2,
     )
     reopened = json.loads(
-        cp(database_url, "track", "reopen", "value", str(ref["id"]), "--comment", "年鉴终值", *PLAN)
+        cp(
+            database_url,
+            "track",
+            "reopen",
+            "value",
+            str(ref["id"]),
+            "--comment",
+            "年鉴终值",
+            "--expected-version",
+            "5",
+            *PLAN,
+        )
     )
     assert reopened == {"kind": "value", "id": ref["id"], "version": 6, "state": "returned"}
     status = json.loads(cp(database_url, "track", "status", "--year", "2024", "--format", "json", *PLAN))
     assert next(r for r in status if r["indicator_id"] == "non_fossil_share_2025")["actual"] is None
+
+
+def test_the_cli_changes_a_record_only_at_the_version_it_names(database_url: str) -> None:
+    """Strict versions (issue 13): a change of a record that exists names --expected-version; without
+    it → exit 2 saying how to pass it, with a stale one → exit 4 (conflict), nothing changed."""
+    cp(database_url, "init", *PLAN)
+    dept = ["--user", "李科长", "--role", "department", "--acting-unit", "dev_reform", *PLAN]
+    value = ["track", "value", "non_fossil_share_2025", "--year", "2024", "--source", "统计公报"]
+    ref = json.loads(cp(database_url, *value, "--value", "9.6", *dept))
+    assert ref["version"] == 1
+    out = cp(database_url, *value, "--value", "9.7", *dept, code=2)
+    assert "--expected-version 1" in out and "track records" in out
+    stale = cp(database_url, *value, "--value", "9.7", "--expected-version", "7", *dept, code=4)
+    assert "version 1" in stale
+    assert (
+        json.loads(cp(database_url, *value, "--value", "9.7", "--expected-version", "1", *dept))["version"]
+        == 2
+    )
+    assert "--expected-version 2" in cp(
+        database_url, "track", "submit", "value", str(ref["id"]), *dept, code=2
+    )
+    cp(database_url, "track", "submit", "value", str(ref["id"]), "--expected-version", "1", *dept, code=4)
+    report = ["track", "report", "energy.1", "--year", "2024", "--period", "Q1", "--status", "推进中"]
+    assert json.loads(cp(database_url, *report, *dept))["version"] == 1
+    assert "--expected-version 1" in cp(database_url, *report, "--narrative", "改", *dept, code=2)
+    records = json.loads(cp(database_url, "track", "records", "--format", "json", *PLAN))
+    assert [(r["kind"], r["version"], r["state"]) for r in records] == [
+        ("value", 2, "draft"),
+        ("report", 1, "draft"),
+    ]
 
 
 def test_template_import_and_db_archive(database_url: str, tmp_path: Path) -> None:

@@ -16,7 +16,15 @@ import pandas as pd
 
 from carbonpeak.accounting.catalog import FUELS, MACRO_VARIABLES, sector_key
 from carbonpeak.accounting.errors import ImportProblems, Problem
-from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, check_frame, xlsx_frame
+from carbonpeak.accounting.plausibility import Range, plausible
+from carbonpeak.sheetfile import (
+    DEFAULT_LIMITS,
+    SheetLimitError,
+    SheetLimits,
+    check_frame,
+    csv_encoding,
+    xlsx_frame,
+)
 from carbonpeak.units import UnitError, conversion_factor
 
 ACTIVITY_COLUMNS = ("year", "sector", "fuel", "amount", "unit")
@@ -73,7 +81,8 @@ def _read_table(path: Path, sheet: str, limits: SheetLimits) -> tuple[pd.DataFra
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return xlsx_frame(path, SHEETS.get(sheet, (sheet,)), limits, str(path)), 0, []
     comments: list[str] = []
-    with path.open(encoding="utf-8-sig") as fh:
+    encoding = csv_encoding(path, str(path))
+    with path.open(encoding=encoding) as fh:
         for line in fh:
             if not line.lstrip().startswith("#"):
                 break
@@ -83,7 +92,7 @@ def _read_table(path: Path, sheet: str, limits: SheetLimits) -> tuple[pd.DataFra
         dtype=str,
         keep_default_na=False,
         skiprows=len(comments),
-        encoding="utf-8-sig",
+        encoding=encoding,
         engine="c",
         nrows=limits.max_rows + 1,
     )
@@ -147,6 +156,18 @@ def _flag(
         problems.extend(
             Problem(str(m), file=file, row=int(r), column=column) for r, m in zip(rows, messages, strict=True)
         )
+
+
+def _implausible(
+    problems: list[Problem], file: str, rowno: np.ndarray, column: str, values: pd.Series, rule: Range
+) -> None:
+    """A problem for each row whose value lies outside the field's plausibility range (vectorized;
+    a negative value has its own problem already)."""
+    raw = values.to_numpy(dtype="float64")
+    bad = rule.outside(np.where(raw < 0, np.nan, raw))
+    for row, value in zip(rowno[bad], values.to_numpy()[bad], strict=True):
+        zh, en = rule.message(f"{float(value):g}")
+        problems.append(Problem(zh, file=file, row=int(row), column=column, message_en=en))
 
 
 def _years(frame: pd.DataFrame, rowno: np.ndarray, file: str, problems: list[Problem]) -> pd.Series:
@@ -281,6 +302,18 @@ def read_activity(path: str | Path, limits: SheetLimits = DEFAULT_LIMITS) -> Act
 
     amount = _numbers(frame, "amount", rowno, file, problems)
     factor = _units(frame, "fuel", {c: f.unit for c, f in FUELS.items()}, rowno, file, problems)
+    valid = year.where((year >= YEAR_RANGE[0]) & (year <= YEAR_RANGE[1]))  # others have their problem
+    _implausible(problems, file, rowno, "year", valid, plausible("activity.year"))
+    in_unit = pd.Series(
+        amount.to_numpy(dtype="float64") * factor.to_numpy(dtype="float64"), index=frame.index
+    )
+    catalogue_unit = frame["fuel"].map({c: f.unit for c, f in FUELS.items()}).astype(object)
+    for unit in sorted({f.unit for f in FUELS.values()}):
+        rows = (catalogue_unit == unit).to_numpy()
+        if rows.any():
+            _implausible(
+                problems, file, rowno[rows], "amount", in_unit[rows], plausible("activity.amount", unit)
+            )
     _duplicates(frame, ["year", "sector", "fuel", "note"], rowno, file, problems)
     if problems:
         raise _located(problems, frame)

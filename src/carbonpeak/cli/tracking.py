@@ -24,6 +24,7 @@ from carbonpeak.reports import write_file
 from carbonpeak.services.computed import computed_values
 from carbonpeak.services.tracking import TrackingService, read_sheet
 from carbonpeak.tracking.codes import label
+from carbonpeak.tracking.errors import VersionRequiredError
 from carbonpeak.tracking.model import (
     STATE_LABELS,
     TASK_STATUS_BY_LABEL,
@@ -85,8 +86,32 @@ KindArgument = Annotated[
 IdArgument = Annotated[int, typer.Argument(help="Record id (see carbonpeak track records).")]
 VersionOption = Annotated[
     int | None,
-    typer.Option("--expected-version", help="The version you read; refused if the record changed since."),
+    typer.Option(
+        "--expected-version",
+        help="The version you read (carbonpeak track records); needed to change a record that exists, "
+        "refused (exit 4) if the record changed since.",
+    ),
 ]
+
+
+def _needs_version(record: str, version: int, command: str) -> InvalidInputError:
+    """Changing a record that exists without --expected-version (exit 2): say how to pass it."""
+    return InvalidInputError(
+        f"{record} 已存在（当前版本 {version}）：修改已有记录须用 --expected-version 写明所读的版本；"
+        f"请先用 carbonpeak track records 核对该记录，再运行 carbonpeak track {command} … "
+        f"--expected-version {version}",
+        message_en=f"{record} exists (version {version}): changing a record needs the version you read, "
+        f"as --expected-version; check it with carbonpeak track records, then run carbonpeak track "
+        f"{command} … --expected-version {version}",
+    )
+
+
+def _expected(svc: TrackingService, kind: str, record_id: int, expected: int | None, command: str) -> int:
+    """The version a workflow step acts on: ``--expected-version``, which it must name."""
+    if expected is not None:
+        return expected
+    current = svc.get(kind, record_id)
+    raise _needs_version(f"{kind} #{record_id}", int(current["version"]), command)
 
 
 @contextlib.contextmanager
@@ -350,17 +375,21 @@ def value(
 ) -> None:
     """Record (as draft) or correct an indicator value; prints the record's kind, id, version, state."""
     with _service(ctx, plan, "cli:track value") as svc:
-        ref = svc.record_value(
-            _actor(user, role, acting_unit),
-            indicator,
-            year,
-            number,
-            period=period,
-            evidence=evidence,
-            data_source=data_source,
-            expected_version=expected_version,
-            unit_id=acting_unit,
-        )
+        try:
+            ref = svc.record_value(
+                _actor(user, role, acting_unit),
+                indicator,
+                year,
+                number,
+                period=period,
+                evidence=evidence,
+                data_source=data_source,
+                expected_version=expected_version,
+                unit_id=acting_unit,
+                require_version=True,
+            )
+        except VersionRequiredError as exc:
+            raise _needs_version(exc.record, exc.version, "value") from exc
     _done(ref)
 
 
@@ -392,17 +421,21 @@ def report(
             f"--status {status_text!r}: expected one of {'/'.join(TASK_STATUS_LABELS.values())}"
         )
     with _service(ctx, plan, "cli:track report") as svc:
-        ref = svc.record_report(
-            _actor(user, role, acting_unit),
-            task,
-            year,
-            period,
-            code,
-            narrative=narrative,
-            milestones_met=milestone or [],
-            expected_version=expected_version,
-            unit_id=acting_unit,
-        )
+        try:
+            ref = svc.record_report(
+                _actor(user, role, acting_unit),
+                task,
+                year,
+                period,
+                code,
+                narrative=narrative,
+                milestones_met=milestone or [],
+                expected_version=expected_version,
+                unit_id=acting_unit,
+                require_version=True,
+            )
+        except VersionRequiredError as exc:
+            raise _needs_version(exc.record, exc.version, "report") from exc
     _done(ref)
 
 
@@ -420,7 +453,8 @@ def submit(
 ) -> None:
     """Submit a draft or returned record to the office (报送)."""
     with _service(ctx, plan, "cli:track submit") as svc:
-        _done(svc.submit(_actor(user, role, acting_unit), kind, record_id, expected_version=expected_version))
+        version = _expected(svc, kind, record_id, expected_version, "submit")
+        _done(svc.submit(_actor(user, role, acting_unit), kind, record_id, expected_version=version))
 
 
 @app.command("approve")
@@ -438,13 +472,10 @@ def approve(
 ) -> None:
     """Approve a submitted record (审核通过); office only."""
     with _service(ctx, plan, "cli:track approve") as svc:
+        version = _expected(svc, kind, record_id, expected_version, "approve")
         _done(
             svc.approve(
-                _actor(user, role, acting_unit),
-                kind,
-                record_id,
-                comment=comment,
-                expected_version=expected_version,
+                _actor(user, role, acting_unit), kind, record_id, comment=comment, expected_version=version
             )
         )
 
@@ -464,10 +495,9 @@ def return_cmd(
 ) -> None:
     """Return a submitted record to its unit with a comment (退回); office only."""
     with _service(ctx, plan, "cli:track return") as svc:
+        version = _expected(svc, kind, record_id, expected_version, "return")
         _done(
-            svc.return_(
-                _actor(user, role, acting_unit), kind, record_id, comment, expected_version=expected_version
-            )
+            svc.return_(_actor(user, role, acting_unit), kind, record_id, comment, expected_version=version)
         )
 
 
@@ -486,11 +516,8 @@ def reopen_cmd(
 ) -> None:
     """Reopen an approved record for revision (修订): it goes back to its unit as returned; office only."""
     with _service(ctx, plan, "cli:track reopen") as svc:
-        _done(
-            svc.reopen(
-                _actor(user, role, acting_unit), kind, record_id, comment, expected_version=expected_version
-            )
-        )
+        version = _expected(svc, kind, record_id, expected_version, "reopen")
+        _done(svc.reopen(_actor(user, role, acting_unit), kind, record_id, comment, expected_version=version))
 
 
 @app.command("evidence")

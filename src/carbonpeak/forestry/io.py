@@ -18,6 +18,7 @@ import pandas as pd
 
 from carbonpeak.errors import InvalidInputError, Problem
 from carbonpeak.forestry.model import Parameters, Parcel, vocabulary
+from carbonpeak.sheetfile import check_text, csv_encoding
 from carbonpeak.units.registry import UnitError, convert
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -208,17 +209,20 @@ def parcels_from_records(
 
 
 def read_table(path: str | Path, params: Parameters) -> list[Parcel]:
-    """Parcels of a CSV (UTF-8, BOM allowed) or XLSX (first sheet) survey table."""
+    """Parcels of a CSV (UTF-8, UTF-16 or GBK: ``csv_encoding``) or XLSX (first sheet) survey table."""
     p = Path(path)
     try:
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(p, dtype=str)
         elif p.suffix.lower() == ".csv":
-            frame = pd.read_csv(p, dtype=str, encoding="utf-8-sig", comment="#")
+            frame = pd.read_csv(p, dtype=str, encoding=csv_encoding(p), comment="#")
         else:
             raise InvalidInputError(
                 Problem("应为 .csv 或 .xlsx 文件", file=p.name, message_en="expected a .csv or .xlsx file")
             )
+        check_text(frame, file=p.name)
+    except InvalidInputError:
+        raise
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(
             Problem(f"无法读取：{exc}", file=p.name, message_en=f"cannot read: {exc}")

@@ -17,6 +17,7 @@ from carbonpeak.ledgers.charging import PileGroup, Station
 from carbonpeak.ledgers.energy_projects import EnergyProject, parse_status
 from carbonpeak.ledgers.errors import LedgerProblems, Problem
 from carbonpeak.ledgers.geo import parse_crs
+from carbonpeak.sheetfile import SheetLimitError, check_text, csv_encoding
 
 TRUE = {"1", "true", "yes", "y", "是", "x", "✓"}
 FALSE = {"", "0", "false", "no", "n", "否"}
@@ -75,7 +76,12 @@ def _frame(path: Path) -> pd.DataFrame:
         return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl", header=None)
     if path.suffix.lower() == ".csv":
         return pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", comment="#", header=None
+            path,
+            dtype=str,
+            keep_default_na=False,
+            encoding=csv_encoding(path),
+            comment="#",
+            header=None,
         )
     raise LedgerProblems(
         [Problem("应为 .csv 或 .xlsx 文件", file=path.name, message_en="expected a .csv or .xlsx file")]
@@ -173,6 +179,9 @@ def _read(
     name = path.name
     try:
         frame = _frame(path)
+        check_text(frame, file=name, first_row=1)  # header=None: the frame's first row is row 1
+    except SheetLimitError as exc:
+        raise LedgerProblems(exc.problems) from exc
     except (OSError, ValueError) as exc:
         if isinstance(exc, LedgerProblems):
             raise

@@ -8,9 +8,17 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from carbonpeak.accounting.plausibility import plausible
 from carbonpeak.ledgers.enterprises import Enterprise
 from carbonpeak.ledgers.errors import LedgerProblems, Problem
-from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, check_frame, xlsx_frame
+from carbonpeak.sheetfile import (
+    DEFAULT_LIMITS,
+    SheetLimitError,
+    SheetLimits,
+    check_frame,
+    csv_encoding,
+    xlsx_frame,
+)
 
 REQUIRED = ("id", "name", "industry")
 OPTIONAL = ("town", "two_high", "two_high_category", "benchmark_product", "illustrative")
@@ -27,7 +35,7 @@ def _frame(path: Path, limits: SheetLimits) -> pd.DataFrame:
             path,
             dtype=str,
             keep_default_na=False,
-            encoding="utf-8-sig",
+            encoding=csv_encoding(path, str(path)),
             comment="#",
             nrows=limits.max_rows + 1,
         )
@@ -69,6 +77,11 @@ def read_registry(path: str | Path, limits: SheetLimits = DEFAULT_LIMITS) -> lis
         for key in ("town", "two_high_category", "benchmark_product"):
             data[key] = rec.get(key, "")
         ok = True
+        name_rule = plausible("enterprise_registry.name")
+        if rec["name"] and name_rule.outside(len(rec["name"])):
+            zh, en = name_rule.message(len(rec["name"]))
+            problems.append(Problem(zh, file=name, row=row_no, column="name", message_en=en))
+            ok = False
         for flag in ("two_high", "illustrative"):
             value = rec.get(flag, "").lower()
             if value not in TRUE | FALSE:

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from carbonpeak.accounting.catalog import FUELS
+from carbonpeak.accounting.plausibility import plausible
 from carbonpeak.ledgers.errors import LedgerProblems, Problem
 from carbonpeak.units import UnitError, conversion_factor
 
@@ -150,7 +151,13 @@ def parse_report(
                 Problem(f"{amount:g} is negative; expected an amount ≥ 0", field=f"{where}.amount")
             )
         if ok and amount is not None:
-            lines.append(ReportLine(fuel=fuel, amount=amount, unit=unit))
+            line = ReportLine(fuel=fuel, amount=amount, unit=unit)
+            rule = plausible("enterprise_report.amount", FUELS[fuel].unit)
+            if rule.outside(line.catalogue_amount):
+                zh, en = rule.message(f"{amount:g} {unit}")
+                problems.append(Problem(zh, field=f"{where}.amount", message_en=en))
+                continue
+            lines.append(line)
     output_value = None
     if data.get("output_value") not in (None, ""):
         output_value = _number(data.get("output_value"))
@@ -160,6 +167,10 @@ def parse_report(
                     f"expected a number ≥ 0 (万元), got {data.get('output_value')!r}", field="output_value"
                 )
             )
+            output_value = None
+        elif plausible("enterprise_report.output_value").outside(output_value):
+            zh, en = plausible("enterprise_report.output_value").message(f"{output_value:g}")
+            problems.append(Problem(zh, field="output_value", message_en=en))
             output_value = None
     note = str(data.get("note") or "")
     if len(note) > 2000:

@@ -277,14 +277,16 @@ class TrackingService:
         data_source: str | None = None,
         expected_version: int | None = None,
         session: Session | None = None,
+        require_version: bool = False,
     ) -> RecordRef:
         """Create or edit (while draft or returned) a unit's value of an indicator for a year/period.
-        ``data_source`` says where the number comes from (e.g. 统计公报); it is kept with the row."""
+        ``data_source`` says where the number comes from (e.g. 统计公报); it is kept with the row.
+        With ``require_version`` an edit needs ``expected_version`` (``VersionRequiredError``)."""
         entry = ValueEntry(
             indicator_id, year, value, period, unit_id, evidence, data_source, expected_version
         )
         with self._session(session) as s:
-            return self._write(s, actor, entry)
+            return self._write(s, actor, entry, require_version=require_version)
 
     def record_report(
         self,
@@ -299,13 +301,15 @@ class TrackingService:
         unit_id: str | None = None,
         expected_version: int | None = None,
         session: Session | None = None,
+        require_version: bool = False,
     ) -> RecordRef:
-        """Create or edit (while draft or returned) a unit's progress report on a task for a period."""
+        """Create or edit (while draft or returned) a unit's progress report on a task for a period
+        (``require_version`` as for ``record_value``)."""
         entry = ReportEntry(
             task_id, year, period, status, narrative, tuple(milestones_met or ()), unit_id, expected_version
         )
         with self._session(session) as s:
-            return self._write(s, actor, entry)
+            return self._write(s, actor, entry, require_version=require_version)
 
     def save(
         self, actor: Actor, entry: Entry, *, evidence: Evidence | None = None, submit: bool = False

@@ -192,6 +192,17 @@ def store_activity_batch(
                 session.execute(insert(ActivityRow), _activity_rows(same.id, activity))
                 same.rows_stored = True
                 same.comments = list(activity.comments)
+                session.add(
+                    AuditRow(
+                        who=who,
+                        source=source,
+                        action="activity.rows",
+                        table_name="activity_batch",
+                        row_id=same.id,
+                        before={"rows_stored": False},
+                        after={"rows_stored": True, "rows": len(activity.frame), "sha256": activity.sha256},
+                    )
+                )
             return StoredBatch(same.id, created=False)
         batch = ActivityBatch(
             kind="activity",

@@ -245,7 +245,8 @@ def save_report(
 ) -> StoredReport:
     """Store a report; for an (enterprise, period) already stored, replace its lines and bump the
     version — one transaction, audited. ``illustrative``: demo data. Raises NotFoundError for an
-    enterprise not in the registry."""
+    enterprise not in the registry. The report returned is the one this transaction wrote (read
+    before its commit), never a later writer's."""
     if status not in ("draft", "submitted"):
         raise InvalidInputError(f"status {status!r}: expected draft or submitted")
     for attempt in range(2):
@@ -253,15 +254,13 @@ def save_report(
             with Session(engine) as session, session.begin():
                 if session.get(EnterpriseRow, report.enterprise_id) is None:
                     raise NotFoundError(f"enterprise {report.enterprise_id} is not in the registry")
-                _write(session, report, status, who, source, illustrative)
-            break
+                row = _write(session, report, status, who, source, illustrative)
+                session.flush()
+                return _load(session, [row])[0]
         except IntegrityError:  # two first submissions of the same month at once: the loser updates
             if attempt:
                 raise
-    found = get_report(engine, report.enterprise_id, report.period)
-    if found is None:  # pragma: no cover - just written
-        raise NotFoundError(f"report {report.enterprise_id} {report.period} vanished")
-    return found
+    raise AssertionError("unreachable: the second attempt returns or raises")  # pragma: no cover
 
 
 def _load(session: Session, rows: Sequence[EnterpriseReportRow]) -> list[StoredReport]:

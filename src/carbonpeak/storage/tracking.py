@@ -24,7 +24,7 @@ from carbonpeak.storage.tables import (
     TaskReportRow,
     utcnow,
 )
-from carbonpeak.tracking.errors import ConflictError
+from carbonpeak.tracking.errors import ConflictError, VersionRequiredError
 from carbonpeak.tracking.model import ComputedValue, Observation, TaskReport, next_state
 
 Record = IndicatorValueRow | TaskReportRow
@@ -173,12 +173,14 @@ def save_record(
         return new
     if expected_version is None and require_version:
         zh, en = _record_words(row)
-        raise ConflictError(
+        raise VersionRequiredError(
             f"该{zh}已由 {row.updated_by} 于 {_plain(row.updated_at)} 保存（版本 {row.version}），"
             "您填写的是新记录；请刷新后在该版本上修改",
             message_en=f"this {en} already exists: saved by {row.updated_by} at "
             f"{_plain(row.updated_at)} (version {row.version}) while you entered a new one; reload "
             "it and apply your change to that version",
+            record=f"{row.__tablename__} #{row.id}",
+            version=row.version,
         )
     check_version(row, expected_version)
     next_state("edit", row.state)

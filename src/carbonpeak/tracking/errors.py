@@ -31,6 +31,15 @@ class ConflictError(TrackingError, _Conflict):
     kind: ClassVar[Kind] = "conflict"
 
 
+class VersionRequiredError(ConflictError):
+    """An edit of a record that exists, made without the version it was made on: refused like a
+    stale version (``record`` is "kind #id", ``version`` the stored one, for the caller's hint)."""
+
+    def __init__(self, message: str, *, record: str, version: int, message_en: str | None = None) -> None:
+        super().__init__(message, message_en=message_en)
+        self.record, self.version = record, version
+
+
 class EvidenceError(TrackingError):
     """An evidence file was refused: too large, a type not allowed, or empty."""
 
