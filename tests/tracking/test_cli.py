@@ -188,7 +188,7 @@ def test_the_cli_changes_a_record_only_at_the_version_it_names(database_url: str
     out = cp(database_url, *value, "--value", "9.7", *dept, code=2)
     assert "--expected-version 1" in out and "track records" in out
     stale = cp(database_url, *value, "--value", "9.7", "--expected-version", "7", *dept, code=4)
-    assert "version 1" in stale
+    assert "当前版本 1" in stale
     assert (
         json.loads(cp(database_url, *value, "--value", "9.7", "--expected-version", "1", *dept))["version"]
         == 2

@@ -70,6 +70,18 @@ OBJECT_WORDS: dict[str, tuple[str, str]] = {
     "plan_revisions": ("方案修订", "plan revision"),
     "computed_values": ("核算值", "computed value"),
     "audit_log": ("审计日志", "audit log"),
+    "closed_years": ("年度关账", "closed year"),
+    "enterprise_report_reviews": ("企业月报审核", "monthly report review"),
+    "enterprise_report_events": ("企业月报审核", "monthly report review"),
+    "enterprise_supervisors": ("主管部门", "supervising department"),
+    "enterprise_budgets": ("用能预算", "energy budget"),
+    "enterprise_meters": ("计量表", "meter"),
+    "meter_batches": ("计量数据批次", "meter readings batch"),
+    "firm_plans": ("一企一策", "firm plan"),
+    "forest_wetland_factor": ("湿地碳汇因子", "wetland sink factor"),
+    "township_decompositions": ("目标分解", "target decomposition"),
+    "township_member_targets": ("分解目标", "member target"),
+    "township_values": ("乡镇园区数值", "member value"),
 }
 
 
