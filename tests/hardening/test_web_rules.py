@@ -286,7 +286,7 @@ def test_nobody_approves_their_own_entry(server: LiveServer, clients: dict[str, 
     assert own.status_code == 403
     assert "不能审核通过自己填报或提交的记录" in own.json()["detail"]
     page = office.post(f"/review/value/{record}", data={"csrf_token": csrf_of(office), "decision": "approve"})
-    assert page.status_code == 403 and "不能审核通过自己填报或提交的记录" in page.text  # the page says why, in Chinese
+    assert page.status_code == 403 and "不能审核通过自己填报或提交的记录" in page.text  # says why
 
     add_user(
         server.engine,
