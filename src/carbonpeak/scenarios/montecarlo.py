@@ -209,8 +209,10 @@ def run_samples(
     if chunk is None:
         chunk = max(1, CHUNK_BYTES // (inp.activity[0].size * 8))
     lean = LeanSamples(engine, inp, share0, elec0) if metrics == ("co2_total",) else None
-    with np.errstate(divide="ignore"):
-        log_int = np.log(inp.intensity)  # once, not per chunk
+    log_int = None
+    if lean is None:  # the full path's log intensity, once, not per chunk (the lean path keeps its own)
+        with np.errstate(divide="ignore"):
+            log_int = np.log(inp.intensity)
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
         sub = {k: v[lo:hi] for k, v in values.items()}
