@@ -151,6 +151,11 @@ def served(url: str, plan: str, port: int, workers: int = 1) -> Iterator[tuple[s
                 if httpx.get(f"{base}/api/v1/health").status_code == 200:
                     break
             except httpx.TransportError:
+                if server.poll() is not None:
+                    raise RuntimeError(
+                        f"carbonpeak serve exited with {server.returncode} before it answered"
+                        " (set BENCH_SERVER_LOG=FILE to keep its output)"
+                    ) from None
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
