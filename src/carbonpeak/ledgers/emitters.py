@@ -288,3 +288,18 @@ STATE_WORDS: Mapping[str, tuple[str, str]] = {
 def state_label(state: str, lang: str = "zh-CN") -> str:
     zh, en = STATE_WORDS[state]
     return en if lang == "en" else zh
+
+
+ALERT_WORDS: Mapping[str, tuple[str, str]] = {
+    "report_missing": ("排放报告缺失", "report missing"),
+    "report_late": ("排放报告逾期", "report late"),
+    "verification_missing": ("核查缺失", "verification missing"),
+    "compliance_missing": ("履约未记录", "compliance not recorded"),
+    "compliance_short": ("清缴不足", "surrender short"),
+    "gap": ("与台账偏差超限", "gap with the ledger"),
+}
+
+
+def alert_label(code: str, lang: str = "zh-CN") -> str:
+    zh, en = ALERT_WORDS[code]
+    return en if lang == "en" else zh

@@ -23,6 +23,7 @@ from carbonpeak.ledgers.access import LedgerActor
 from carbonpeak.ledgers.emitters import (
     EmitterYear,
     LedgerCO2,
+    alert_label,
     assess,
     compliance_label,
     program_label,
@@ -309,6 +310,7 @@ class EmitterService:
                 "enterprise_name": r["enterprise_name"],
                 "year": r["year"],
                 "code": a["code"],
+                "label": alert_label(a["code"], lang),
                 "reason": a[text],
                 "illustrative": r["illustrative"],
             }
