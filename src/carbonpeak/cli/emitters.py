@@ -5,8 +5,10 @@ as the office (or, with ``--unit``, as the supervising department)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +22,6 @@ from carbonpeak.ledgers.month_review import Reviewer
 from carbonpeak.reports import write_file
 from carbonpeak.services.emitters import EmitterService, parse_year
 from carbonpeak.settings import Settings
-from carbonpeak.storage import Engine
 from carbonpeak.units import display
 
 app = typer.Typer(
@@ -49,14 +50,16 @@ def _who(user: str | None, unit: str | None) -> Reviewer:
     return Reviewer(LedgerActor(name, "office"))
 
 
-def _svc(ctx: typer.Context, engine: Engine, tolerance: float | None = None) -> EmitterService:
+@contextlib.contextmanager
+def _service(ctx: typer.Context, tolerance: float | None = None) -> Iterator[EmitterService]:
     conf: Settings = settings(ctx)
-    return EmitterService(
-        engine,
-        tolerance=tolerance,
-        files_dir=conf.resolved_evidence_dir(),
-        max_bytes=int(conf.evidence_max_mb * 1024 * 1024),
-    )
+    with migrated_engine(ctx) as engine:
+        yield EmitterService(
+            engine,
+            tolerance=tolerance,
+            files_dir=conf.resolved_evidence_dir(),
+            max_bytes=int(conf.evidence_max_mb * 1024 * 1024),
+        )
 
 
 def _pct(share: float | None) -> str:
@@ -72,8 +75,7 @@ def list_years(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Each key emitter's years: report, verification, compliance, verified against the ledger's CO2."""
-    with migrated_engine(ctx) as engine:
-        svc = _svc(ctx, engine, tolerance)
+    with _service(ctx, tolerance) as svc:
         rows = svc.years(_who(user, unit), year)
         table = svc.table(_who(user, unit), year) if fmt in (Format.csv, Format.xlsx) else None
     flat = [
@@ -175,8 +177,7 @@ def record(
         "note": note,
     }
     who = _who(user, unit)
-    with migrated_engine(ctx) as engine:
-        svc = _svc(ctx, engine)
+    with _service(ctx) as svc:
         try:
             current = svc.year(who, enterprise_id, year)
             data = {k: current[k] for k in (*given, "illustrative")}
@@ -198,10 +199,8 @@ def import_file(
     unit: UnitOption = None,
 ) -> None:
     """Import key-emitter years, all or nothing: every problem with sheet, row and column."""
-    with migrated_engine(ctx) as engine:
-        added, changed = _svc(ctx, engine).import_file(
-            _who(user, unit), file, limits=settings(ctx).sheet_limits()
-        )
+    with _service(ctx) as svc:
+        added, changed = svc.import_file(_who(user, unit), file, limits=settings(ctx).sheet_limits())
     typer.echo(f"{file}: {added} year(s) added, {changed} changed")
 
 
@@ -227,8 +226,8 @@ def attach(
     """Store a year's report or verification document (type from the content, size limited)."""
     if which not in ("report", "verification"):
         raise typer.BadParameter("report or verification", param_hint="WHICH")
-    with migrated_engine(ctx) as engine:
-        done = _svc(ctx, engine).attach_document(
+    with _service(ctx) as svc:
+        done = svc.attach_document(
             _who(user, unit),
             enterprise_id,
             year,
@@ -250,8 +249,8 @@ def alerts(
 ) -> None:
     """The alerts: a report or verification missing after its deadline, compliance missing or short,
     a gap between the verified tonnes and the ledger's CO2 above the tolerance — each with its reason."""
-    with migrated_engine(ctx) as engine:
-        rows = _svc(ctx, engine, tolerance).alerts(_who(user, unit), year)
+    with _service(ctx, tolerance) as svc:
+        rows = svc.alerts(_who(user, unit), year)
     title = "重点排放单位预警" + (ILLUSTRATIVE if any(r["illustrative"] for r in rows) else "")
     emit(
         rows,
