@@ -22,6 +22,7 @@ LOADERS: list[str] = [
     "carbonpeak.services.tracking_demo:load",
     "carbonpeak.services.enterprises_demo:load",
     "carbonpeak.services.key_units_demo:load",
+    "carbonpeak.services.emitters_demo:load",
     "carbonpeak.services.two_high_demo:load",
     "carbonpeak.services.publishing:load_demo",
     "carbonpeak.services.forestry:load_demo",

@@ -35,6 +35,8 @@ SAMPLES = {
     "period": "2025-01",
     "review_id": "1",
     "project_id": "1",
+    "year": "2025",  # key emitters (emitters)
+    "which": "report",
     "username": "no-such-user",  # account administration must not change the test users mid-matrix
 }
 OWNER_PARAM = {"task_id", "indicator_id"}

@@ -11,6 +11,7 @@ from carbonpeak import __version__
 from carbonpeak.cli import (
     accounting,
     admin,
+    emitters,
     energy,
     forestry,
     key_units,
@@ -44,6 +45,7 @@ app.add_typer(scenarios.app, name="scenario")
 app.command("decompose")(scenarios.decompose)
 app.add_typer(ledgers.app, name="enterprises")
 key_units.register(ledgers.app)  # review, month import, budgets (issue 21)
+ledgers.app.add_typer(emitters.app, name="emitters")  # key emitters (issue 21)
 app.add_typer(report.app, name="report")
 app.add_typer(forestry.app, name="forestry")
 app.add_typer(two_high.app, name="ledger")
