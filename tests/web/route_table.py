@@ -167,6 +167,13 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/enterprise/plan": "e",
     "PUT /api/v1/enterprise/plan": "e",
     "GET /api/v1/key-units/plans": "ov",
+    "GET /key-units/meters": "odev",
+    "GET /key-units/meters/{enterprise_id}": "odv",
+    "POST /key-units/meters/upload": "e",
+    "GET /key-units/plan": "e",
+    "POST /key-units/plan": "e",
+    "GET /key-units/plans": "ov",
+    "GET /key-units/plans/{enterprise_id}/document": "oev",
     # not FastAPI routes: the static files and the OpenAPI document are public
     "GET /static": "odevp",
     "GET /api/v1/openapi.json": "odevp",

@@ -182,6 +182,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "language": ("English", "中文"),
     "csv": ("CSV", "CSV"),
     "xlsx": ("Excel", "Excel"),
+    # --- meters2 ---
+    "key_meters": ("在线监测", "Meters"),
+    "key_plans": ("一企一策", "Firm plans"),
+    "key_plan": ("一企一策", "Our plan"),
 }
 
 
