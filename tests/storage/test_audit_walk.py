@@ -106,6 +106,8 @@ READERS = {
     "firm_plans.FirmPlanService.document_file", "firm_plans.FirmPlanService.overview_rows",
     "firm_plans.document_dict", "meters.MeterService.check_read", "meters.MeterService.overview",
     "meters.MeterService.unit",
+    "benchmark_levels.BenchmarkLevelService.unit_levels", "benchmark_levels.BenchmarkLevelService.district",
+    "benchmark_levels.table_source",
     "month_files.MonthFileService.template",
     "month_review.MonthReviewService.history", "month_review.MonthReviewService.queue",
     "month_review.MonthReviewService.state", "month_review.MonthReviewService.supervises",

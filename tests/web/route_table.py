@@ -174,6 +174,9 @@ ROUTES: dict[str, str] = {
     "POST /key-units/plan": "e",
     "GET /key-units/plans": "ov",
     "GET /key-units/plans/{enterprise_id}/document": "oev",
+    "GET /key-units/benchmarks": "ov",
+    "GET /api/v1/key-units/benchmarks": "ov",
+    "GET /api/v1/enterprise/benchmarks": "e",
     # not FastAPI routes: the static files and the OpenAPI document are public
     "GET /static": "odevp",
     "GET /api/v1/openapi.json": "odevp",

@@ -153,3 +153,53 @@ def test_the_office_sees_units_without_a_plan_and_overdue_measures(live: LiveSer
         assert office.get(f"/key-units/plans/{FIRM_A}/document").status_code == 200
         english = office.get("/key-units/plans?lang=en")
         assert "Units without a plan" in english.text
+
+
+def test_benchmark_levels_on_the_firm_page_and_the_office_list(live: LiveServer) -> None:
+    month = {
+        "period": "2026-09",
+        "lines": [{"fuel": "raw_coal", "amount": 700, "unit": "t"}],  # 700 t × 0.7143 = 500.01 tce
+        "product": "水泥熟料",
+        "product_output": 0.5,
+        "product_unit": "万吨",
+    }
+    with _bearer(live, "firm_b") as api:
+        stored = api.post("/api/v1/enterprise/reports", json=month)
+        assert stored.status_code == 200, stored.text
+        assert stored.json()["product"] == "水泥熟料"
+        bad = api.post("/api/v1/enterprise/reports", json={**month, "product_unit": "kWh"})
+        assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "product_unit"
+        own = api.get("/api/v1/enterprise/benchmarks").json()
+        november = next(m for m in own["months"] if m["period"] == "2026-09")
+        assert november["value"] == pytest.approx(500.01 * 1000 / 5000)  # kgce/t
+        assert november["level"] == "baseline" and november["unit"] == "kgce/t"
+        assert api.get("/api/v1/key-units/benchmarks?year=2026").status_code == 403
+    with closing(login(live, "firm_b")) as firm:
+        page = firm.get("/enterprise")
+        assert (
+            'id="levels-years"' in page.text
+            and '<tr data-period="2026-09" data-level="baseline">' in page.text
+        )
+        assert "基准" in page.text and "发改产业〔2021〕1464号" in page.text
+        token = _csrf(firm, "/enterprise")
+        form = {
+            "csrf_token": token,
+            "period": "2026-10",
+            "amount_raw_coal": "100",
+            "unit_raw_coal": "t",
+            "product": "水泥熟料",
+            "product_output": "1000",
+            "step": "submit",
+        }
+        assert firm.post("/enterprise/reports", data=form).status_code == 303
+        assert (
+            '<tr data-period="2026-10" data-level="benchmark">' in firm.get("/enterprise").text
+        )  # 71.4 kgce/t
+    with closing(login(live, "office")) as office:
+        page = office.get("/key-units/benchmarks?year=2026")
+        assert page.status_code == 200
+        row = re.search(rf'<tr data-enterprise="{FIRM_B}" data-level="(\w+)">', page.text)
+        assert row is not None and row.group(1) == "benchmark"  # (500.01 + 71.43) tce / 6,000 t = 95.2
+        assert office.get("/key-units/benchmarks?year=2026&lang=en").text.count("benchmark") >= 1
+    with _bearer(live, "firm_a") as other:
+        assert other.get("/api/v1/enterprise/benchmarks").json()["months"] == []

@@ -186,6 +186,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "key_meters": ("在线监测", "Meters"),
     "key_plans": ("一企一策", "Firm plans"),
     "key_plan": ("一企一策", "Our plan"),
+    "key_benchmarks": ("能效标杆", "Benchmark levels"),
 }
 
 

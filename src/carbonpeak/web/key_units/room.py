@@ -2,11 +2,19 @@
 office's template, the energy budgets — pages and JSON API."""
 
 from carbonpeak.web.core.rooms import NavLink, Room, templates_of
-from carbonpeak.web.key_units import meter_pages, meters, plan_pages, routes
+from carbonpeak.web.key_units import benchmark_pages, meter_pages, meters, plan_pages, routes
 
 ROOM = Room(
     "key_units",
-    routers=(routes.pages, routes.api, meters.api, meter_pages.pages, plan_pages.pages),
+    routers=(
+        routes.pages,
+        routes.api,
+        meters.api,
+        meter_pages.pages,
+        plan_pages.pages,
+        benchmark_pages.pages,
+        benchmark_pages.api,
+    ),
     templates=templates_of(__file__),
     navigation=(
         NavLink("key_review_page", "key_review", ("office", "department"), 112),
@@ -15,5 +23,6 @@ ROOM = Room(
         NavLink("key_meters_page", "key_meters", ("office", "department", "viewer", "enterprise"), 121),
         NavLink("key_plans_page", "key_plans", ("office", "viewer"), 122),
         NavLink("key_plan_page", "key_plan", ("enterprise",), 123),
+        NavLink("key_benchmarks_page", "key_benchmarks", ("office", "viewer"), 124),
     ),
 )

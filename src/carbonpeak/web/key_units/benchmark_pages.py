@@ -1,0 +1,94 @@
+"""Benchmark levels on the web and the API: the office's list of the units' unit consumption in a
+year against the national benchmark/baseline levels (the firm's own is on its enterprise page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from carbonpeak.services.benchmark_levels import BenchmarkLevelService
+from carbonpeak.services.benchmark_levels import table_source as source
+from carbonpeak.web.core.auth import Principal, permit
+from carbonpeak.web.core.i18n import Lang
+from carbonpeak.web.core.render import lang_of, render
+from carbonpeak.web.key_units.routes import actor_of
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["key energy-using units"])
+DistrictReader = Annotated[Principal, Depends(permit("office", "viewer"))]
+Firm = Annotated[Principal, Depends(permit("enterprise", scoped=True))]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="year (default: last year)")]
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("能效标杆水平对照", "Unit consumption against the benchmark levels"),
+    "year": ("年度", "Year"),
+    "enterprise": ("企业", "Enterprise"),
+    "product": ("产品", "Product"),
+    "months": ("月数", "Months"),
+    "output": ("产品产量", "Output"),
+    "value": ("单位产品能耗", "Unit consumption"),
+    "benchmark": ("标杆水平", "Benchmark level"),
+    "baseline": ("基准水平", "Baseline level"),
+    "level": ("水平", "Level"),
+    "none": ("本年度没有填报产品产量的单位", "No unit reported a product output this year"),
+    "note": (
+        "单位产品能耗 = 本单位综合能耗（当量值；电解铝为电耗）÷ 产品产量，按全年合计计算；未含草稿月份。",
+        "Unit consumption = the unit's energy (calorific; electricity for a kWh norm) / output, over the "
+        "year's totals; drafts left out.",
+    ),
+    "counts": (
+        "标杆 {0} 家，基准 {1} 家，未达基准 {2} 家",
+        "{0} at the benchmark, {1} at the baseline, {2} below",
+    ),
+    "source": ("来源：", "Source: "),
+    "illustrative": ("示例数据（illustrative）", "illustrative (示例数据)"),
+}
+
+
+def words(lang: Lang) -> dict[str, str]:
+    return {k: (en if lang == "en" else zh) for k, (zh, en) in _WORDS.items()}
+
+
+def _year(year: int | None) -> int:
+    return year or dt.date.today().year - 1
+
+
+def _svc(request: Request) -> BenchmarkLevelService:
+    return BenchmarkLevelService(request.app.state.engine)
+
+
+@pages.get("/key-units/benchmarks", response_class=HTMLResponse)
+def key_benchmarks_page(request: Request, who: DistrictReader, year: YearQuery = None) -> Response:
+    lang, used = lang_of(request), _year(year)
+    rows = _svc(request).district(actor_of(who), used)
+    w = words(lang)
+    counts = [sum(r["level"] == k for r in rows) for k in ("benchmark", "baseline", "below_baseline")]
+    return render(
+        request,
+        "key_benchmarks.html",
+        {
+            "bw": w,
+            "rows": rows,
+            "year": used,
+            "counts": w["counts"].format(*counts),
+            "source": source(),
+            "illustrative": any(r["illustrative"] for r in rows),
+        },
+    )
+
+
+@api.get(
+    "/key-units/benchmarks", summary="Every unit's unit consumption of a year against the benchmark levels"
+)
+def api_benchmarks(request: Request, who: DistrictReader, year: YearQuery = None) -> list[dict[str, Any]]:
+    return _svc(request).district(actor_of(who), _year(year))
+
+
+@api.get(
+    "/enterprise/benchmarks", summary="The caller's unit consumption by month and year against the levels"
+)
+def api_own_benchmarks(request: Request, who: Firm) -> dict[str, Any]:
+    return _svc(request).unit_levels(actor_of(who), who.enterprise_id or "")
