@@ -174,6 +174,7 @@ class MeterService:
         old = frame["time"] <= pd.to_datetime(last_time, utc=True)
         before = frame.loc[old, ["row", "meter", "time", "value", "unit"]].assign(reason="duplicate")
         fresh = frame.loc[~old]
+        sent = set(fresh["meter"].unique())  # once: not per stored meter (quadratic on big batches)
         carry = pd.DataFrame(
             [
                 {
@@ -184,7 +185,7 @@ class MeterService:
                     "row": -1,
                 }
                 for k, s in stored.items()
-                if s.meter.mode == "cumulative" and s.last_time is not None and k in set(fresh["meter"])
+                if s.meter.mode == "cumulative" and s.last_time is not None and k in sent
             ],
             columns=["meter", "time", "value", "unit", "row"],
         )

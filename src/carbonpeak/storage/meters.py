@@ -246,10 +246,10 @@ def store_batch(
                 insert(MeterQuarantineRow),
                 [_quarantine_row(batch.id, r) for r in quarantine.to_dict("records")],
             )
-        for meter_id, (time, amount) in last.items():
-            row = session.get(MeterRow, meter_id)
-            if row is not None:
-                row.last_time, row.last_amount = time, amount
+        if last:  # the meters' latest readings: one SELECT of the batch's meters, not one get each
+            rows = session.scalars(select(MeterRow).where(MeterRow.id.in_(list(last)))).all()
+            for row in rows:
+                row.last_time, row.last_amount = last[row.id]
         audit(session, who=who, source=source, action="ingest", row=batch, before=None)
         return batch.id
 
