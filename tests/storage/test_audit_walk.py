@@ -107,7 +107,7 @@ READERS = {
     "firm_plans.document_dict", "meters.MeterService.check_read", "meters.MeterService.overview",
     "meters.MeterService.unit",
     "benchmark_levels.BenchmarkLevelService.unit_levels", "benchmark_levels.BenchmarkLevelService.district",
-    "benchmark_levels.table_source",
+    "benchmark_levels.table_source", "reconcile.ReconcileService.reconcile",
     "month_files.MonthFileService.template",
     "month_review.MonthReviewService.history", "month_review.MonthReviewService.queue",
     "month_review.MonthReviewService.state", "month_review.MonthReviewService.supervises",

@@ -177,6 +177,8 @@ ROUTES: dict[str, str] = {
     "GET /key-units/benchmarks": "ov",
     "GET /api/v1/key-units/benchmarks": "ov",
     "GET /api/v1/enterprise/benchmarks": "e",
+    "GET /key-units/reconcile": "ov",
+    "GET /api/v1/key-units/reconcile": "ov",
     # not FastAPI routes: the static files and the OpenAPI document are public
     "GET /static": "odevp",
     "GET /api/v1/openapi.json": "odevp",

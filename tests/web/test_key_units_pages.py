@@ -11,6 +11,9 @@ from contextlib import closing
 import httpx
 import pytest
 
+from carbonpeak.accounting import read_activity
+from carbonpeak.accounting.demo import ACTIVITY_FILE, demo_dir
+from carbonpeak.services import inventory
 from carbonpeak.services.key_units_demo import load as load_key_units
 from tests.web.conftest import LiveServer, login
 from tests.web.ledger_server import FIRM_A, FIRM_B, ledger_live  # noqa: F401  (module fixture)
@@ -22,6 +25,10 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 @pytest.fixture(scope="module")
 def live(ledger_live: LiveServer) -> LiveServer:  # noqa: F811
     load_key_units(ledger_live.engine, None)  # 区工信局 (industry_it, user dept_b) supervises the demo firms
+    activity = read_activity(demo_dir() / ACTIVITY_FILE)  # the demo inventory, for the reconciliation
+    inventory.store_activity(
+        ledger_live.engine, activity, file_name=ACTIVITY_FILE, who="统计员", source="test"
+    )
     return ledger_live
 
 
@@ -203,3 +210,24 @@ def test_benchmark_levels_on_the_firm_page_and_the_office_list(live: LiveServer)
         assert office.get("/key-units/benchmarks?year=2026&lang=en").text.count("benchmark") >= 1
     with _bearer(live, "firm_a") as other:
         assert other.get("/api/v1/enterprise/benchmarks").json()["months"] == []
+
+
+def test_the_reconciliation_with_the_inventory(live: LiveServer) -> None:
+    with closing(login(live, "office")) as office:
+        page = office.get("/key-units/reconcile?year=2024")
+        assert page.status_code == 200 and 'id="reconcile-table"' in page.text and "示例数据" in page.text
+        assert '<tr data-fuel="natural_gas" data-flag="ok">' in page.text  # an industry line of the inventory
+        assert "占清单工业能耗" in page.text
+        assert "只与清单工业部门" in page.text  # the boundary, said on the page
+        english = office.get("/key-units/reconcile?year=2024&lang=en")
+        assert "industrial energy of" in english.text
+        missing = office.get("/key-units/reconcile?year=2031&lang=zh-CN")
+        assert missing.status_code == 404 and "清单中没有该年度的数据" in missing.text
+    with _bearer(live, "firm_a") as firm:
+        assert firm.get("/api/v1/key-units/reconcile?year=2024").status_code == 403
+    with closing(login(live, "firm_a")) as firm_page:
+        assert firm_page.get("/key-units/reconcile?year=2024").status_code == 403
+    with closing(login(live, "viewer")) as viewer:
+        data = viewer.get("/api/v1/key-units/reconcile?year=2024")
+        assert data.status_code == 200 and data.json()["year"] == 2024
+        assert viewer.get("/api/v1/key-units/reconcile?year=2031").status_code == 404

@@ -187,6 +187,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "key_plans": ("一企一策", "Firm plans"),
     "key_plan": ("一企一策", "Our plan"),
     "key_benchmarks": ("能效标杆", "Benchmark levels"),
+    "key_reconcile": ("清单对照", "Against the inventory"),
 }
 
 

@@ -24,5 +24,6 @@ ROOM = Room(
         NavLink("key_plans_page", "key_plans", ("office", "viewer"), 122),
         NavLink("key_plan_page", "key_plan", ("enterprise",), 123),
         NavLink("key_benchmarks_page", "key_benchmarks", ("office", "viewer"), 124),
+        NavLink("key_reconcile_page", "key_reconcile", ("office", "viewer"), 125),
     ),
 )
