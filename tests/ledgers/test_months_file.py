@@ -52,7 +52,7 @@ def test_template_has_drop_downs_for_fuel_and_unit() -> None:
     assert headers[:5] == ["统一社会信用代码", "月份", "能源品种", "消费量", "计量单位"]
     assert ws["A3"].value == A  # an enterprise's copy carries its own code
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
-    assert {str(dv.sqref).split(":")[0] for dv in lists} == {"C3", "E3"}
+    assert {str(dv.sqref).split(":")[0] for dv in lists} == {"C3", "E3", "H3"}  # fuel, unit, product
 
 
 def test_rows_group_into_reports_and_compute(tmp_path: Path) -> None:

@@ -102,6 +102,12 @@ READERS = {
     "budgets.BudgetService.progress", "budgets.BudgetService.rollup", "budgets.BudgetService.template",
     "firm_plans.FirmPlanService.overview", "firm_plans.FirmPlanService.plan", "firm_plans.plan_dict",
     "meters.MeterService.comparison", "meters.MeterService.meters", "meters.MeterService.quarantine",
+    # --- meters2 ---
+    "firm_plans.FirmPlanService.document_file", "firm_plans.FirmPlanService.overview_rows",
+    "firm_plans.document_dict", "meters.MeterService.check_read", "meters.MeterService.overview",
+    "meters.MeterService.unit",
+    "benchmark_levels.BenchmarkLevelService.unit_levels", "benchmark_levels.BenchmarkLevelService.district",
+    "benchmark_levels.table_source", "reconcile.ReconcileService.reconcile",
     "month_files.MonthFileService.template",
     "month_review.MonthReviewService.history", "month_review.MonthReviewService.queue",
     "month_review.MonthReviewService.state", "month_review.MonthReviewService.supervises",

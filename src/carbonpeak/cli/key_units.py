@@ -20,6 +20,7 @@ from carbonpeak.reports import write_file
 from carbonpeak.services.budgets import BudgetService
 from carbonpeak.services.month_files import MonthFileService
 from carbonpeak.services.month_review import MonthReviewService
+from carbonpeak.services.reconcile import ReconcileService
 from carbonpeak.units import display
 
 ILLUSTRATIVE = " — 示例数据 (illustrative)"
@@ -249,6 +250,31 @@ def budgets_rollup(ctx: typer.Context, year: YearOption, fmt: FormatOption = For
     emit(rows, [("item", "项目"), ("value", "数值")], fmt, title=title, json_data=out)
 
 
+def reconcile(ctx: typer.Context, year: YearOption, fmt: FormatOption = Format.table) -> None:
+    """The key units' reported and metered totals of a year against the inventory's industry by fuel."""
+    with migrated_engine(ctx) as engine:
+        out = ReconcileService(engine).reconcile(_actor(None), year)
+    for sentence in out["words"]["zh-CN"]:
+        if fmt == Format.table:
+            typer.echo(sentence)
+    title = f"重点用能单位与清单工业部门对照 {year}" + (ILLUSTRATIVE if out["illustrative"] else "")
+    emit(
+        out["fuels"],
+        [
+            ("name", "能源品种"),
+            ("unit", "单位"),
+            ("inventory", "清单工业部门"),
+            ("reported", "重点用能单位报送"),
+            ("metered", "在线监测"),
+            ("share", "覆盖比例"),
+            ("difference", "差值（其他工业）"),
+        ],
+        fmt,
+        title=title,
+        json_data=out,
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to the ``enterprises`` group."""
     for name, func in (
@@ -262,5 +288,6 @@ def register(app: typer.Typer) -> None:
         ("budgets-import", budgets_import),
         ("budgets-template", budgets_template),
         ("budgets-rollup", budgets_rollup),
+        ("reconcile", reconcile),
     ):
         app.command(name)(domain_errors(func))

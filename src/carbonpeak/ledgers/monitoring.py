@@ -200,6 +200,17 @@ def daily(intervals: pd.DataFrame, meters: Mapping[str, Meter]) -> pd.DataFrame:
     return out
 
 
+def fuel_days(meter_days: pd.DataFrame) -> pd.DataFrame:
+    """The database's sums by meter and local day (columns enterprise_id, meter, kind, day, use) →
+    use per enterprise, fuel and day, as ``daily`` gives it from the intervals."""
+    kinds = {k: str(v["fuel"]) for k, v in rules()["kinds"].items()}
+    frame = meter_days.assign(fuel=meter_days["kind"].map(kinds))
+    out: pd.DataFrame = frame.groupby(["enterprise_id", "fuel", "day"], as_index=False).agg(
+        use=("use", "sum")
+    )
+    return out
+
+
 def monthly(days: pd.DataFrame) -> pd.DataFrame:
     """Daily use → monthly (``period`` YYYY-MM) per enterprise and fuel."""
     frame = days.assign(period=days["day"].str[:7])

@@ -31,6 +31,10 @@ def _units() -> tuple[str, ...]:
     return tuple(seen)
 
 
+# written once per enterprise and month (the first row of the month's rows)
+ONCE_A_MONTH = ("output_value", "product", "product_output", "product_unit", "note")
+
+
 def columns() -> tuple[Column, ...]:
     return (
         Column("enterprise_id", "统一社会信用代码", "Unified social credit code", width=22),
@@ -42,20 +46,31 @@ def columns() -> tuple[Column, ...]:
             "output_value", "工业总产值", "Output value", unit="万元", kind="number", decimals=2, minimum=0
         ),
         Column("note", "备注", "Note", width=30),
+        # after the note: files filled before these columns read the same
+        Column("product", "产品", "Product", choices=_products(), width=22),
+        Column("product_output", "产品产量", "Product output", kind="number", decimals=3, minimum=0),
+        Column("product_unit", "产量单位", "Output unit", width=10),
     )
+
+
+def _products() -> tuple[str, ...]:
+    """The products of the benchmark table (the energy review's), for the drop-down."""
+    from carbonpeak.ledgers.rules import rulebook
+
+    return tuple(rulebook().benchmarks)
 
 
 def template(enterprise_id: str = "") -> Table:
     """The empty sheet with its drop-downs; for an enterprise its code is filled in on one row."""
     rows: tuple[tuple[Any, ...], ...] = ()
     if enterprise_id:
-        rows = ((enterprise_id, "", "", None, "", None, ""),)
+        rows = ((enterprise_id, "", "", None, "", None, "", "", None, ""),)
     return Table(
         SHEET,
         columns(),
         rows,
         input_rows=INPUT_ROWS,
-        title="月度能源报表导入模板：每行一个企业、一个月份、一种能源；同一企业同一月份的产值与备注填写一次",
+        title="月度能源报表导入模板：每行一个企业、一个月份、一种能源；同一企业同一月份的产值、产品产量与备注填写一次",
         title_en="Monthly energy report template: one row per enterprise, month and fuel",
     )
 
@@ -75,6 +90,9 @@ def reports_table(rows: list[dict[str, Any]]) -> Table:
                     line["unit"],
                     r["output_value"] if i == 0 else None,
                     r["note"] if i == 0 else "",
+                    (r.get("product") or "") if i == 0 else "",
+                    r.get("product_output") if i == 0 else None,
+                    (r.get("product_unit") or "") if i == 0 else "",
                 )
             )
     illustrative = any(r.get("illustrative") for r in rows)
@@ -200,7 +218,7 @@ def read_months(
                 )
             )
             continue
-        group = groups.setdefault((ent, period), {"lines": [], "rows": [], "output_value": "", "note": ""})
+        group = groups.setdefault((ent, period), {"lines": [], "rows": [], **dict.fromkeys(ONCE_A_MONTH, "")})
         fuel = cells.get("fuel", "")
         group["lines"].append(
             {
@@ -210,7 +228,7 @@ def read_months(
             }
         )
         group["rows"].append(row_no)
-        for key in ("output_value", "note"):
+        for key in ONCE_A_MONTH:
             value = cells.get(key, "")
             if value and group[key] and value != group[key]:
                 problems.append(

@@ -58,6 +58,9 @@ class EnergyReport(BaseModel):
     lines: list[ReportLine]
     output_value: float | None = Field(None, ge=0, description="gross output value, 万元 at current prices")
     note: str = ""
+    product: str | None = Field(None, description="a product of the benchmark table (data/benchmarks.yaml)")
+    product_output: float | None = Field(None, gt=0, description="the month's output of ``product``")
+    product_unit: str | None = Field(None, description="the unit of ``product_output``")
 
     @property
     def year(self) -> int:
@@ -175,8 +178,62 @@ def parse_report(
     note = str(data.get("note") or "")
     if len(note) > 2000:
         problems.append(Problem(f"{len(note)} characters; at most 2000", field="note"))
+    product = _product(data, problems)
     if problems:
         raise LedgerProblems(problems)
     return EnergyReport(
-        enterprise_id=enterprise_id, period=period, lines=lines, output_value=output_value, note=note
+        enterprise_id=enterprise_id,
+        period=period,
+        lines=lines,
+        output_value=output_value,
+        note=note,
+        product=product[0] if product else None,
+        product_output=product[1] if product else None,
+        product_unit=product[2] if product else None,
     )
+
+
+def _product(data: Mapping[str, Any], problems: list[Problem]) -> tuple[str, float, str] | None:
+    """The month's product output (product of the benchmark table, quantity > 0, a unit that
+    converts to the table's output unit), or None when none is given; problems appended."""
+    from carbonpeak.ledgers.rules import rulebook  # the energy review's table, loaded once
+
+    name = str(data.get("product") or "").strip()
+    raw_output, raw_unit = data.get("product_output"), str(data.get("product_unit") or "").strip()
+    if not name and raw_output in (None, "") and not raw_unit:
+        return None
+    table = rulebook().benchmarks
+    if name not in table:
+        problems.append(
+            Problem(
+                f"未知产品 {name!r}；应为能效标杆水平表中的产品：{'、'.join(table)}",
+                message_en=f"unknown product {name!r}; expected a product of the benchmark table",
+                field="product",
+            )
+        )
+        return None
+    bench = table[name]
+    unit = raw_unit or bench.output_unit
+    output = _number(raw_output)
+    if output is None or output <= 0:
+        problems.append(
+            Problem(
+                f"产品产量应为大于 0 的数（{bench.output_unit}），实际为 {raw_output!r}",
+                message_en=f"expected an output > 0 ({bench.output_unit}), got {raw_output!r}",
+                field="product_output",
+            )
+        )
+        return None
+    if unit != bench.output_unit:
+        try:
+            conversion_factor(unit, bench.output_unit)
+        except UnitError:
+            problems.append(
+                Problem(
+                    f"产量单位 {unit!r} 不能换算为 {name} 的单位 {bench.output_unit}",
+                    message_en=f"the output unit {unit!r} does not convert to {bench.output_unit} of {name}",
+                    field="product_unit",
+                )
+            )
+            return None
+    return name, output, unit

@@ -19,12 +19,14 @@ from sqlalchemy import Engine
 
 from carbonpeak.accounting.catalog import FUELS
 from carbonpeak.errors import NotFoundError
-from carbonpeak.ledgers.access import LedgerActor, check_may_read
+from carbonpeak.ledgers.access import LedgerActor, check_may_read, reads_all
 from carbonpeak.ledgers.errors import LedgerError, LedgerProblems, NotAllowedError, Problem
-from carbonpeak.ledgers.monitoring import REASON_WORDS, Meter, compare, daily, monthly, validate
+from carbonpeak.ledgers.monitoring import REASON_WORDS, Meter, compare, fuel_days, monthly, validate
 from carbonpeak.services.enterprises import EnterpriseService
 from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, read_csv_rows
+from carbonpeak.storage import ledgers as ledger_repo
 from carbonpeak.storage import meters as repo
+from carbonpeak.storage.month_review import supervisors
 
 log = logging.getLogger(__name__)
 COLUMNS = ("meter", "time", "value", "unit")
@@ -43,6 +45,49 @@ class MeterService:
     def __init__(self, engine: Engine, *, now: dt.datetime | None = None) -> None:
         self.engine = engine
         self.now = now
+
+    def check_read(self, actor: LedgerActor, enterprise_id: str, unit_id: str | None = None) -> None:
+        """The office and viewers read every unit, an enterprise its own, a department (``unit_id``)
+        the units it supervises (主管部门, named by the office)."""
+        if actor.role == "department":
+            if unit_id and supervisors(self.engine).get(enterprise_id) == unit_id:
+                return
+            raise NotAllowedError(
+                f"{actor.name} 不是企业 {enterprise_id} 的主管部门",
+                message_en=f"department {unit_id} does not supervise enterprise {enterprise_id}",
+            )
+        check_may_read(actor, enterprise_id)
+
+    def unit(self, actor: LedgerActor, enterprise_id: str, unit_id: str | None = None) -> dict[str, Any]:
+        """The name of a unit the actor reads (and whether it is demo data)."""
+        self.check_read(actor, enterprise_id, unit_id)
+        ent = ledger_repo.get_enterprise(self.engine, enterprise_id)
+        if ent is None:
+            raise NotFoundError(f"enterprise {enterprise_id} is not in the registry")
+        return {"id": ent.id, "name": ent.name, "illustrative": ent.illustrative}
+
+    def overview(self, actor: LedgerActor, unit_id: str | None = None) -> list[dict[str, Any]]:
+        """Each unit the actor reads (a department: those it supervises): its meters, the latest
+        reading, the readings quarantined."""
+        if actor.role == "department":
+            mine = {e for e, u in supervisors(self.engine).items() if unit_id and u == unit_id}
+        elif reads_all(actor):
+            mine = None
+        else:
+            raise NotAllowedError(f"{actor.role} {actor.name} may not read every unit's meters")
+        counts, held = repo.meter_counts(self.engine), repo.quarantine_counts(self.engine)
+        return [
+            {
+                "enterprise_id": e.id,
+                "enterprise_name": e.name,
+                "illustrative": e.illustrative,
+                "meters": counts.get(e.id, (0, None))[0],
+                "last_time": (lambda t: t.isoformat() if t else None)(counts.get(e.id, (0, None))[1]),
+                "quarantined": held.get(e.id, 0),
+            }
+            for e in ledger_repo.list_enterprises(self.engine)
+            if mine is None or e.id in mine
+        ]
 
     def register(
         self, actor: LedgerActor, enterprise_id: str, data: Mapping[str, Any], *, source: str
@@ -64,8 +109,10 @@ class MeterService:
             raise LedgerError("表计编号须为 1–40 个字符", message_en="meter code: 1 to 40 characters")
         return repo.save_meter(self.engine, meter, who=actor.name, source=source)
 
-    def meters(self, actor: LedgerActor, enterprise_id: str) -> list[dict[str, Any]]:
-        check_may_read(actor, enterprise_id)
+    def meters(
+        self, actor: LedgerActor, enterprise_id: str, unit_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        self.check_read(actor, enterprise_id, unit_id)
         return [
             {
                 "code": s.meter.meter_id,
@@ -127,6 +174,7 @@ class MeterService:
         old = frame["time"] <= pd.to_datetime(last_time, utc=True)
         before = frame.loc[old, ["row", "meter", "time", "value", "unit"]].assign(reason="duplicate")
         fresh = frame.loc[~old]
+        sent = set(fresh["meter"].unique())  # once: not per stored meter (quadratic on big batches)
         carry = pd.DataFrame(
             [
                 {
@@ -137,7 +185,7 @@ class MeterService:
                     "row": -1,
                 }
                 for k, s in stored.items()
-                if s.meter.mode == "cumulative" and s.last_time is not None and k in set(fresh["meter"])
+                if s.meter.mode == "cumulative" and s.last_time is not None and k in sent
             ],
             columns=["meter", "time", "value", "unit", "row"],
         )
@@ -248,25 +296,33 @@ class MeterService:
         frame = pd.DataFrame([list(r[:4]) + [""] * (4 - len(r[:4])) for r in rows[1:]], columns=list(COLUMNS))
         return self.ingest(actor, enterprise_id, frame, source=f"file {file}", file=file, first_row=2)
 
-    def quarantine(self, actor: LedgerActor, enterprise_id: str) -> list[dict[str, Any]]:
-        check_may_read(actor, enterprise_id)
+    def quarantine(
+        self, actor: LedgerActor, enterprise_id: str, unit_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        self.check_read(actor, enterprise_id, unit_id)
         return [
-            {**q, "message": REASON_WORDS[q["reason"]][0]}
+            {**q, "message": REASON_WORDS[q["reason"]][0], "message_en": REASON_WORDS[q["reason"]][1]}
             for q in repo.quarantined(self.engine, enterprise_id)
         ]
 
     def comparison(
-        self, actor: LedgerActor, enterprise_id: str, tolerance: float | None = None
+        self,
+        actor: LedgerActor,
+        enterprise_id: str,
+        tolerance: float | None = None,
+        unit_id: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Each metered fuel and month: meter use, reported amount (catalogue units), difference, flag."""
-        check_may_read(actor, enterprise_id)
+        """Each metered fuel and month: meter use, reported amount (catalogue units), difference, flag.
+        The days are summed in the database (``storage.meters.meter_days``)."""
+        self.check_read(actor, enterprise_id, unit_id)
         stored = repo.meters(self.engine, enterprise_id)
         if not stored:
             raise NotFoundError(f"enterprise {enterprise_id} has no meters")
         meters = {s.meter.meter_id: s.meter for s in stored}
-        metered = monthly(daily(repo.intervals(self.engine, enterprise_id), meters))
+        metered = monthly(fuel_days(repo.meter_days(self.engine, [enterprise_id])))
         fuels = {m.fuel for m in meters.values()}
-        reports = EnterpriseService(self.engine).reports(actor, enterprise_id)
+        reader = actor if actor.role != "department" else LedgerActor(actor.name, "viewer")  # checked above
+        reports = EnterpriseService(self.engine).reports(reader, enterprise_id)
         reported = pd.DataFrame(
             [
                 (enterprise_id, line["fuel"], r["period"], line["amount"] * _factor(line))

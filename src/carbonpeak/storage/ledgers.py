@@ -62,6 +62,10 @@ class EnterpriseReportRow(EditedProvenance, Base):
     output_value: Mapped[float | None] = mapped_column(Float, nullable=True)
     note: Mapped[str] = mapped_column(Text)
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)  # demo data (示例数据)
+    # the month's product output for the benchmark levels (migration 0121)
+    product: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    product_output: Mapped[float | None] = mapped_column(Float, nullable=True)
+    product_unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class EnterpriseReportLineRow(Base):
@@ -172,6 +176,9 @@ def _stored(row: EnterpriseReportRow, lines: Sequence[EnterpriseReportLineRow]) 
         lines=[ReportLine(fuel=ln.fuel, amount=ln.amount, unit=ln.unit) for ln in lines],
         output_value=row.output_value,
         note=row.note,
+        product=row.product,
+        product_output=row.product_output,
+        product_unit=row.product_unit,
     )
     updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=dt.UTC)
     return StoredReport(
@@ -204,6 +211,9 @@ def _write(
             version=1,
             output_value=report.output_value,
             note=report.note,
+            product=report.product,
+            product_output=report.product_output,
+            product_unit=report.product_unit,
             illustrative=illustrative,
             created_by=who,
             source=source,
@@ -221,6 +231,8 @@ def _write(
         session.execute(delete(EnterpriseReportLineRow).where(EnterpriseReportLineRow.report_id == row.id))
         row.status, row.version = status, row.version + 1
         row.output_value, row.note = report.output_value, report.note
+        row.product, row.product_output = report.product, report.product_output
+        row.product_unit = report.product_unit
         row.updated_by, row.updated_at, row.source = who, utcnow(), source
         row.illustrative = illustrative
         action = "replace"
@@ -235,6 +247,7 @@ def _write(
         "lines": [[ln.fuel, ln.amount, ln.unit] for ln in report.lines],
         "output_value": report.output_value,
         "note": report.note,
+        "product": [report.product, report.product_output, report.product_unit] if report.product else None,
     }  # the review's history keeps every version (storage.month_review)
     record_write(session, row, status=status, who=who, source=source, snapshot=snapshot, role=role)
     return row

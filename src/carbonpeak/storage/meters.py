@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    func,
     insert,
     select,
 )
@@ -245,10 +246,10 @@ def store_batch(
                 insert(MeterQuarantineRow),
                 [_quarantine_row(batch.id, r) for r in quarantine.to_dict("records")],
             )
-        for meter_id, (time, amount) in last.items():
-            row = session.get(MeterRow, meter_id)
-            if row is not None:
-                row.last_time, row.last_amount = time, amount
+        if last:  # the meters' latest readings: one SELECT of the batch's meters, not one get each
+            rows = session.scalars(select(MeterRow).where(MeterRow.id.in_(list(last)))).all()
+            for row in rows:
+                row.last_time, row.last_amount = last[row.id]
         audit(session, who=who, source=source, action="ingest", row=batch, before=None)
         return batch.id
 
@@ -296,3 +297,59 @@ def batch_ids(engine: Engine, enterprise_id: str) -> Sequence[int]:
         return session.scalars(
             select(MeterBatchRow.id).where(MeterBatchRow.enterprise_id == enterprise_id)
         ).all()
+
+
+def meter_days(
+    engine: Engine, enterprise_ids: Sequence[str] | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """The stored interval use summed by meter and local day (China Standard Time, UTC+8 all year:
+    the interval ending at a reading's time counts on the day it ended), in the database: columns
+    enterprise_id, meter (code), kind, day (YYYY-MM-DD), use. ``year``: the local days of that year."""
+    dialect = engine.dialect.name
+    if dialect == "postgresql":
+        day = func.to_char(func.timezone("Asia/Shanghai", MeterIntervalRow.time), "YYYY-MM-DD")
+    else:  # SQLite keeps the UTC time as text; the local day is 8 hours later
+        day = func.strftime("%Y-%m-%d", MeterIntervalRow.time, "+8 hours")
+    query = (
+        select(
+            MeterRow.enterprise_id,
+            MeterRow.code,
+            MeterRow.kind,
+            day.label("day"),
+            func.sum(MeterIntervalRow.use),
+        )
+        .join(MeterRow, MeterRow.id == MeterIntervalRow.meter_id)
+        .group_by(MeterRow.enterprise_id, MeterRow.code, MeterRow.kind, day)
+    )
+    if enterprise_ids is not None:
+        query = query.where(MeterRow.enterprise_id.in_(list(enterprise_ids)))
+    if year is not None and dialect == "postgresql":  # the local year, on the (meter, time) key
+        start = dt.datetime(year - 1, 12, 31, 16, tzinfo=dt.UTC)
+        end = dt.datetime(year, 12, 31, 16, tzinfo=dt.UTC)
+        query = query.where(MeterIntervalRow.time >= start, MeterIntervalRow.time < end)
+    elif year is not None:
+        query = query.where(day.between(f"{year}-01-01", f"{year}-12-31"))
+    with Session(reader(engine)) as session:
+        rows = [tuple(r) for r in session.execute(query)]
+    frame = pd.DataFrame.from_records(rows, columns=["enterprise_id", "meter", "kind", "day", "use"])
+    return frame.astype({"use": "float64"})
+
+
+def meter_counts(engine: Engine) -> dict[str, tuple[int, dt.datetime | None]]:
+    """Enterprise id → (meters registered, the latest reading of any of them)."""
+    query = select(MeterRow.enterprise_id, func.count(MeterRow.id), func.max(MeterRow.last_time)).group_by(
+        MeterRow.enterprise_id
+    )
+    with Session(reader(engine)) as session:
+        return {e: (int(n), _aware(last)) for e, n, last in session.execute(query)}
+
+
+def quarantine_counts(engine: Engine) -> dict[str, int]:
+    """Enterprise id → readings quarantined (every batch)."""
+    query = (
+        select(MeterBatchRow.enterprise_id, func.count(MeterQuarantineRow.id))
+        .join(MeterBatchRow, MeterBatchRow.id == MeterQuarantineRow.batch_id)
+        .group_by(MeterBatchRow.enterprise_id)
+    )
+    with Session(reader(engine)) as session:
+        return {e: int(n) for e, n in session.execute(query)}

@@ -217,6 +217,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "em_submit": ("报送", "Submit"),
     "em_tolerance": ("允许偏差", "Tolerance"),
     "em_illustrative": ("示例数据（illustrative）", "illustrative (示例数据)"),
+    # --- meters2 ---
+    "key_meters": ("在线监测", "Meters"),
+    "key_plans": ("一企一策", "Firm plans"),
+    "key_plan": ("一企一策", "Our plan"),
+    "key_benchmarks": ("能效标杆", "Benchmark levels"),
+    "key_reconcile": ("清单对照", "Against the inventory"),
 }
 
 

@@ -39,11 +39,13 @@ FORM_ROOM = 1 * MB
 
 IMPORT_PATHS = (
     re.compile(r"/(?:inventory|reporting|key-units)/import"),
+    re.compile(r"/key-units/meters/upload"),
     re.compile(r"/api/v1/enterprise/(?:import|meters/readings(?:/file)?)"),
 )
 EVIDENCE_PATHS = (
     re.compile(r"/(?:tasks|indicators)/[^/]+/report"),
     re.compile(r"/api/v1/records/[^/]+/[^/]+/evidence"),
+    re.compile(r"/key-units/plan"),
 )
 
 WORDS = {

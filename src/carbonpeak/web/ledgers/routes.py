@@ -21,7 +21,9 @@ from carbonpeak.accounting.catalog import FUELS, UNIT_CHOICES
 from carbonpeak.errors import NotFoundError
 from carbonpeak.ledgers import LedgerProblems, reportable_fuels
 from carbonpeak.ledgers.access import LedgerActor
+from carbonpeak.ledgers.rules import rulebook
 from carbonpeak.ledgers.tables import ledger_table
+from carbonpeak.services.benchmark_levels import BenchmarkLevelService
 from carbonpeak.services.enterprises import EnterpriseService, enterprise_dict
 from carbonpeak.web.core.auth import Forbidden, Principal, permit
 from carbonpeak.web.core.downloads import table_response
@@ -100,6 +102,24 @@ _WORDS: dict[str, tuple[str, str]] = {
     "illustrative": ("示例数据（illustrative）", "illustrative (示例数据)"),
     "download_xlsx": ("下载 XLSX", "Download XLSX"),
     "download_csv": ("下载 CSV", "Download CSV"),
+    # --- meters2: product output and benchmark levels ---
+    "product": ("产品（能效标杆水平表）", "Product (benchmark table)"),
+    "product_none": ("不填报产品产量", "no product output"),
+    "product_output": ("产品产量", "Product output"),
+    "product_unit": ("产量单位（默认为表中单位）", "Output unit (default: the table's)"),
+    "levels": ("能效标杆水平对照", "Against the benchmark levels"),
+    "levels_note": (
+        "单位产品能耗 = 本单位当月综合能耗（当量值；电解铝为电耗）÷ 产品产量；"
+        "本单位还生产其他产品时为上限值。",
+        "Unit consumption = the unit's energy of the month (calorific; electricity for a kWh norm) / "
+        "output; an upper bound where the unit makes other products too.",
+    ),
+    "months_n": ("月数", "Months"),
+    "unit_consumption": ("单位产品能耗", "Unit consumption"),
+    "benchmark_level": ("标杆水平", "Benchmark level"),
+    "baseline": ("基准水平", "Baseline level"),
+    "level": ("水平", "Level"),
+    "levels_source": ("来源：", "Source: "),
 }
 
 
@@ -143,8 +163,11 @@ def _enterprise_context(request: Request, actor: LedgerActor, enterprise_id: str
     ent = svc.enterprise(actor, enterprise_id)
     rows = svc.reports(actor, enterprise_id)
     w = words(lang_of(request))
+    levels = BenchmarkLevelService(request.app.state.engine).unit_levels(actor, enterprise_id)
     return {
         "ent": enterprise_dict(ent),
+        "levels": levels,
+        "products": list(rulebook().benchmarks),
         "reports": rows,
         "chart": _chart(rows, w),
         "method": svc.method_sources(sorted({int(r["period"][:4]) for r in rows})),
@@ -183,7 +206,8 @@ async def enterprise_submit(request: Request, who: Firm) -> Response:
         if amount:
             lines.append({"fuel": fuel, "amount": amount, "unit": fields.get(f"unit_{fuel}", "")})
             labels.append(f"{name} ({fuel})")
-    data = {k: fields.get(k, "") for k in ("period", "output_value", "note")} | {"lines": lines}
+    keys = ("period", "output_value", "note", "product", "product_output", "product_unit")
+    data = {k: fields.get(k, "") for k in keys} | {"lines": lines}
     status = "draft" if fields.get("step") == "save" else "submitted"
     try:
         stored = service(request).submit(
@@ -259,6 +283,9 @@ class ReportIn(BaseModel):
     output_value: float | None = Field(None, description="gross output value, 万元 at current prices")
     note: str = Field("", max_length=2000)
     status: Literal["draft", "submitted"] = "submitted"
+    product: str | None = Field(None, max_length=80, description="a product of the benchmark table")
+    product_output: float | None = Field(None, description="the month's output of the product")
+    product_unit: str | None = Field(None, max_length=40, description="its unit (default: the table's)")
 
 
 def _problems(request: Request, exc: LedgerProblems) -> JSONResponse:
