@@ -21,7 +21,6 @@ from carbonpeak.web.key_units.routes import actor_of
 
 pages = APIRouter(include_in_schema=False)
 DistrictReader = Annotated[Principal, Depends(permit("office", "viewer"))]
-FileReader = Annotated[Principal, Depends(permit("office", "viewer", "enterprise", scoped=True))]
 Firm = Annotated[Principal, Depends(permit("enterprise", scoped=True))]
 EnterprisePath = Annotated[str, FastPath(max_length=18, min_length=18, description="统一社会信用代码")]
 BLANK_ROWS = 3  # empty measure rows offered below the stored ones
@@ -202,8 +201,14 @@ def key_plans_page(request: Request, who: DistrictReader) -> Response:
 
 
 @pages.get("/key-units/plans/{enterprise_id}/document")
-def key_plan_document(request: Request, who: FileReader, enterprise_id: EnterprisePath) -> Response:
-    """The plan's uploaded file, as an attachment with the type detected when it was stored (an
-    enterprise: its own only)."""
+def key_plan_document(request: Request, who: DistrictReader, enterprise_id: EnterprisePath) -> Response:
+    """A unit's uploaded plan file, as an attachment with the type detected when it was stored."""
     path, name, media = service(request).document_file(actor_of(who), enterprise_id)
+    return attachment(path.read_bytes(), media, name)
+
+
+@pages.get("/key-units/plan/document")
+def key_own_plan_document(request: Request, who: Firm) -> Response:
+    """The caller's own uploaded plan file."""
+    path, name, media = service(request).document_file(actor_of(who), who.enterprise_id or "")
     return attachment(path.read_bytes(), media, name)
