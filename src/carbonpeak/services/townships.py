@@ -233,6 +233,10 @@ class TownshipsService:
             )
         )
 
+    @property
+    def member_ids(self) -> list[str]:
+        return list(self._members)
+
     def supervises(self, actor: Actor) -> list[str]:
         """The members the actor's unit supervises (a park administration's park …)."""
         return supervised(self.plan, actor.unit_id) if actor.role == "department" and actor.unit_id else []
@@ -281,11 +285,13 @@ class TownshipsService:
         *,
         expected_version: int | None = None,
         submit: bool = False,
+        evidence: tuple[bytes, str] | None = None,
     ) -> dict[str, Any]:
         """A member's (``unit``) or, with ``unit`` None, the district's own value of a quantity. A
         member's value is saved as a draft (or edits a draft or returned one, on ``expected_version``)
         and, with ``submit``, submitted for review; the district's own figure (office) counts as
-        entered. Returns the value's id, version and state."""
+        entered. ``evidence`` (content, file name) is attached in the same transaction, before the
+        submission: all or nothing. Returns the value's id, version and state."""
         quantity(code)
         if actor.role == "viewer":
             raise NotAllowedError(f"{actor.who} 只能查看", message_en=f"{actor.who} may only read")
@@ -309,6 +315,8 @@ class TownshipsService:
                 reviewed=unit_id != DISTRICT,
                 expected_version=expected_version,
             )
+            if evidence is not None and unit_id != DISTRICT:
+                self._attach(s, actor, row, *evidence)
             if submit and unit_id != DISTRICT:
                 repo.transition(s, row, "submit", who=actor.who, source=self.source)
             ref = {"id": row.id, "version": row.version, "state": row.state}
@@ -402,32 +410,37 @@ class TownshipsService:
     def attach_evidence(self, actor: Actor, value_id: int, content: bytes, filename: str) -> dict[str, Any]:
         """Store an evidence file (type from the content, size limited, by sha256) for a draft or
         returned value the actor may change; audited."""
+        with Session(self.engine) as s, s.begin():
+            row = self._owned(s, actor, value_id)
+            return self._attach(s, actor, row, content, filename)
+
+    def _attach(
+        self, s: Session, actor: Actor, row: repo.TownshipValueRow, content: bytes, filename: str
+    ) -> dict[str, Any]:
         if self.evidence_dir is None:
             raise EvidenceError(
                 "未配置佐证材料目录（evidence_dir）", message_en="no evidence folder configured"
             )
-        with Session(self.engine) as s, s.begin():
-            row = self._owned(s, actor, value_id)
-            if row.state not in ("draft", "returned"):
-                raise EvidenceError(
-                    f"数值处于「{STATE_LABELS.get(row.state, row.state)}」状态，不能再附佐证材料",
-                    message_en=f"the value is {row.state}: evidence is attached to a draft or returned value",
-                )
-            stored: StoredFile = store_file(
-                content, self.evidence_dir, max_bytes=self.evidence_max_bytes, allowed=self.evidence_types
+        if row.state not in ("draft", "returned"):
+            raise EvidenceError(
+                f"数值处于「{STATE_LABELS.get(row.state, row.state)}」状态，不能再附佐证材料",
+                message_en=f"the value is {row.state}: evidence is attached to a draft or returned value",
             )
-            tracking_repo.add_evidence(
-                s,
-                kind=EVIDENCE_KIND,
-                owner_id=row.id,
-                sha256=stored.sha256,
-                size=stored.size,
-                media_type=stored.media_type,
-                display_name=clean_name(filename),
-                who=actor.who,
-                source=self.source,
-                illustrative=self.illustrative,
-            )
+        stored: StoredFile = store_file(
+            content, self.evidence_dir, max_bytes=self.evidence_max_bytes, allowed=self.evidence_types
+        )
+        tracking_repo.add_evidence(
+            s,
+            kind=EVIDENCE_KIND,
+            owner_id=row.id,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=stored.media_type,
+            display_name=clean_name(filename),
+            who=actor.who,
+            source=self.source,
+            illustrative=self.illustrative,
+        )
         return {"sha256": stored.sha256, "size": stored.size, "media_type": stored.media_type}
 
     def evidence_file(self, actor: Actor, value_id: int, sha256: str) -> tuple[Path, str, str]:
@@ -457,7 +470,9 @@ class TownshipsService:
             )
         return self._records(actor, [stored], lang)[0]
 
-    def value_records(self, actor: Actor, state: str | None = None, lang: str = "zh") -> list[dict[str, Any]]:
+    def value_records(
+        self, actor: Actor, state: str | None = None, lang: str = "zh", *, year: int | None = None
+    ) -> list[dict[str, Any]]:
         """The member values the actor may see (optionally of one state), newest change first, each
         with its state, reason of a return, version, evidence, and whether the actor may review it."""
         with Session(reader(self.engine)) as s:
@@ -466,6 +481,7 @@ class TownshipsService:
                 for v in repo.values(s, self.plan_id)
                 if v.unit_id != DISTRICT
                 and (state is None or v.state == state)
+                and (year is None or v.year == year)
                 and self._visible(actor, v.unit_id)
             ]
         stored.sort(key=lambda v: v.id, reverse=True)
