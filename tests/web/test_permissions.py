@@ -35,6 +35,7 @@ SAMPLES = {
     "period": "2025-01",
     "review_id": "1",
     "project_id": "1",
+    "value_id": "1",
     "username": "no-such-user",  # account administration must not change the test users mid-matrix
 }
 OWNER_PARAM = {"task_id", "indicator_id"}
