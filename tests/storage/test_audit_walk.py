@@ -98,6 +98,8 @@ READERS = {
     "townships.TownshipsService.name", "townships.TownshipsService.read_rows",
     "townships.TownshipsService.status", "townships.TownshipsService.table", "townships.members_table",
     "townships.members_file",  # writes the members companion file (plan data, not the database)
+    "townships.TownshipsService.evidence_file", "townships.TownshipsService.supervises",
+    "townships.TownshipsService.value_record", "townships.TownshipsService.value_records",
     "budgets.BudgetService.alerts", "budgets.BudgetService.budgets", "budgets.BudgetService.check_read",
     "budgets.BudgetService.progress", "budgets.BudgetService.rollup", "budgets.BudgetService.template",
     "firm_plans.FirmPlanService.overview", "firm_plans.FirmPlanService.plan", "firm_plans.plan_dict",
@@ -144,6 +146,9 @@ DRIVEN_IN_THEIR_TESTS = {  # the writer: (the test file, what in it drives the w
         "tests/ledgers/test_emitter_service.py",
         "svc.attach_document(",
     ),
+    "townships.TownshipsService.submit_value": ("tests/townships/test_review.py", "submit_value("),
+    "townships.TownshipsService.review_value": ("tests/townships/test_review.py", "review_value("),
+    "townships.TownshipsService.attach_evidence": ("tests/townships/test_review.py", "attach_evidence("),
     "two_high.TwoHighService.update": (
         "tests/web/test_two_high_projects_web.py",
         'office.post(f"/two-high/projects/{pid}"',

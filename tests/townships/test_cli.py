@@ -42,8 +42,30 @@ def test_list_decompose_record_status(database_url: str, tmp_path: Path) -> None
         "130",
         "--member",
         "团泊镇",
+        "--submit",
+        "--user",
+        "录入员",
     )
     cp(database_url, "towns", "record", "--quantity", "charging_piles", "--year", "2025", "480")
+    # submitted, not approved: it does not count yet and is shown apart (待审核)
+    status = json.loads(cp(database_url, "towns", "status", "--year", "2025", "--format", "json"))
+    (dec,) = status["decompositions"]
+    assert [(r["name"], r["status"], r["pending"]) for r in dec["rows"]] == [
+        ("团泊镇", "no_data", 130.0),
+        ("王口镇", "no_data", None),
+    ]
+    (listed,) = json.loads(cp(database_url, "towns", "values", "--state", "submitted", "--format", "json"))
+    assert (listed["name"], listed["state"], listed["version"]) == ("团泊镇", "submitted", 2)
+    vid = str(listed["id"])
+    # who entered it may not approve it; a return needs its reason
+    refused = cp(database_url, "towns", "review", vid, "approve", "--user", "录入员", code=3)
+    assert "不能审核通过自己填报" in refused
+    assert "原因" in cp(database_url, "towns", "review", vid, "return", "--user", "审核员", code=2)
+    stale = cp(database_url, "towns", "review", vid, "approve", "--version", "1", "--user", "审核员", code=4)
+    assert "版本" in stale
+    assert "approved" in cp(
+        database_url, "towns", "review", vid, "approve", "--version", "2", "--user", "审核员"
+    )
     status = json.loads(cp(database_url, "towns", "status", "--year", "2025", "--format", "json"))
     (dec,) = status["decompositions"]
     assert [(r["name"], r["status"]) for r in dec["rows"]] == [("团泊镇", "met"), ("王口镇", "no_data")]

@@ -24,6 +24,14 @@ OFFICE = Actor("王主任", "office")
 TOWN = Actor("李镇长", "department", "tuanbo_town")
 OTHER = Actor("赵镇长", "department", "wangkou")
 VIEWER = Actor("领导", "viewer")
+REVIEWER = Actor("审核员", "office")
+
+
+def _counted(svc: TownshipsService, actor: Actor, unit: str, code: str, year: int, value: float) -> int:
+    """A member's value entered and submitted by ``actor``, approved by another office member."""
+    ref = svc.record_value(actor, unit, code, year, value, submit=True)
+    svc.review_value(REVIEWER, ref["id"], "approve", expected_version=ref["version"])
+    return int(ref["id"])
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +82,11 @@ def _co2(svc: TownshipsService) -> None:
 def test_decompose_record_status_and_dual_control(engine: Engine, plan: Plan) -> None:
     svc = TownshipsService(engine, plan)
     _co2(svc)
-    svc.record_value(TOWN, "tuanbo_town", "co2_total", 2025, 210.0)
-    svc.record_value(OFFICE, "王口镇", "co2_total", 2025, 90.0)
-    svc.record_value(OFFICE, None, "co2_total", 2025, 301.0)
-    svc.record_value(TOWN, "tuanbo_town", "co2_intensity_reduction", 2025, 19.0)
-    svc.record_value(OTHER, "wangkou", "co2_intensity_reduction", 2025, 17.0)
+    _counted(svc, TOWN, "tuanbo_town", "co2_total", 2025, 210.0)
+    _counted(svc, OFFICE, "王口镇", "co2_total", 2025, 90.0)
+    svc.record_value(OFFICE, None, "co2_total", 2025, 301.0)  # the district's own figure counts as entered
+    _counted(svc, TOWN, "tuanbo_town", "co2_intensity_reduction", 2025, 19.0)
+    _counted(svc, OTHER, "wangkou", "co2_intensity_reduction", 2025, 17.0)
     status = svc.status(OFFICE, 2025)
     total = next(d for d in status["decompositions"] if d["quantity"] == "co2_total")
     rows = {r["member"]: r for r in total["rows"]}

@@ -45,3 +45,43 @@ def test_decomposition_form_in_the_browser(browser: Any, towns_live: LiveServer)
         assert visit.hosts == {towns_live.url.removeprefix("http://")}
     finally:
         visit.close()
+
+
+def test_review_of_a_member_value_in_the_browser(browser: Any, towns_live: LiveServer) -> None:  # noqa: F811
+    """A town saves and submits a value; the office sees it 待审核 (not counted), returns it with the
+    reason; the town sees the reason, submits again; the office approves and the value counts."""
+    town, office = Visit(browser, towns_live), Visit(browser, towns_live)
+    try:
+        town.login("town_tb")
+        office.login("office")
+        town.goto("/towns?year=2025")
+        form = town.page.locator("#towns-value-form")
+        form.locator('select[name="quantity"]').select_option("energy_intensity_reduction")
+        form.locator('input[name="value"]').fill("13")
+        form.locator('button[value="submit"]').click()
+        town.page.wait_for_selector("#towns-records tr[data-state='submitted']")
+        office.goto("/towns?year=2025")
+        assert office.page.locator("#towns-approved-only").is_visible()
+        row = office.page.locator("#towns-records tr[data-state='submitted']").filter(
+            has_text="单位地区生产总值能耗"
+        )
+        row.locator('input[name="comment"]').fill("请补充统计部门数据来源")
+        row.locator('button[value="return"]').click()
+        office.page.wait_for_selector("#towns-records tr[data-state='returned']")
+        town.goto("/towns?year=2025")
+        row = town.page.locator("#towns-records tr[data-state='returned']")
+        assert "请补充统计部门数据来源" in row.inner_text()
+        row.locator('button:has-text("提交审核")').click()
+        town.page.wait_for_selector("#towns-records tr[data-state='submitted']")
+        office.goto("/towns?year=2025")
+        row = office.page.locator("#towns-records tr[data-state='submitted']").filter(
+            has_text="单位地区生产总值能耗"
+        )
+        row.locator('button[value="approve"]').click()
+        office.page.wait_for_selector("#towns-records tr[data-state='approved']")
+        office.shot("towns-review")
+        assert town.errors == [] and office.errors == []
+        assert town.hosts | office.hosts == {towns_live.url.removeprefix("http://")}
+    finally:
+        town.close()
+        office.close()

@@ -37,6 +37,7 @@ SAMPLES = {
     "project_id": "1",
     "year": "2025",  # key emitters (emitters)
     "which": "report",
+    "value_id": "1",
     "username": "no-such-user",  # account administration must not change the test users mid-matrix
 }
 OWNER_PARAM = {"task_id", "indicator_id"}

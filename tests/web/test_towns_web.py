@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from carbonpeak.services.accounts import add_user
+from tests.townships.supervised import SUPERVISOR, supervised_plan
 from tests.web.conftest import CSRF, PASSWORD, LiveServer, login, start
 
 
@@ -19,6 +20,24 @@ from tests.web.conftest import CSRF, PASSWORD, LiveServer, login, start
 def towns_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     for server in start(tmp_path_factory.mktemp("towns"), secret_key="t" * 40, plan="jinghai-2023"):
         for name, unit in (("town_tb", "tuanbo_town"), ("town_wk", "wangkou")):
+            add_user(
+                server.engine,
+                username=name,
+                password=PASSWORD,
+                role="department",
+                display_name=name,
+                who="tests",
+                source="tests/web/test_towns_web.py",
+                unit_id=unit,
+            )
+        yield server
+
+
+@pytest.fixture(scope="module")
+def supervised_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    plan = supervised_plan(tmp_path_factory.mktemp("plan"))
+    for server in start(tmp_path_factory.mktemp("towns-sup"), secret_key="s" * 40, plan=str(plan)):
+        for name, unit in (("town_zy", "ziya_town"), ("town_tb", "tuanbo_town"), ("admin_zy", SUPERVISOR)):
             add_user(
                 server.engine,
                 username=name,
@@ -93,9 +112,29 @@ def test_a_members_account_sees_and_reports_only_its_own(towns_live: LiveServer)
         token = _csrf(page.text)
         own = town.post(
             "/towns/values",
-            data={"csrf_token": token, "quantity": "renewable_capacity", "year": "2025", "value": "215"},
+            data={"csrf_token": token, "quantity": "renewable_capacity", "year": "2025", "value": "215",
+                  "step": "submit"},
+            files={"evidence": ("", b"")},
+        )  # fmt: skip
+        assert own.status_code == 303, own.text
+        (mine,) = town.get("/api/v1/towns/values", params={"year": 2025}).json()
+        assert mine["state"] == "submitted"
+        refused = town.post(
+            f"/api/v1/towns/values/{mine['id']}/review",
+            json={"step": "approve", "version": mine["version"]},
+            headers={"X-CSRF-Token": token},
         )
-        assert own.status_code == 303
+        assert refused.status_code == 403  # a town reviews nobody, its own value least
+    with contextlib.closing(login(towns_live, "office")) as office:
+        token = _csrf(office.get("/towns").text)
+        done = office.post(
+            f"/api/v1/towns/values/{mine['id']}/review",
+            json={"step": "approve", "version": mine["version"]},
+            headers={"X-CSRF-Token": token},
+        )
+        assert done.status_code == 200 and done.json()["state"] == "approved", done.text
+    with contextlib.closing(login(towns_live, "town_tb")) as town:
+        token = _csrf(town.get("/towns").text)
         other = town.post(
             "/api/v1/towns/values",
             json={"quantity": "renewable_capacity", "year": 2025, "value": 1, "member": "wangkou"},
@@ -159,3 +198,102 @@ def test_members_sheet_download(towns_live: LiveServer) -> None:
         rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(got.content)).active.iter_rows()]
         assert "名单不完整" in rows[0][0]
         assert ["陈官屯镇", "乡镇"] in [r[:2] for r in rows]
+
+
+PDF = b"%PDF-1.4\n% evidence\n"
+
+
+def _submit(client: object, quantity: str, value: str, evidence: bytes = b"") -> dict[str, object]:
+    """Post a value with the page's form (saved and submitted), return it as the API lists it."""
+    assert hasattr(client, "get") and hasattr(client, "post")
+    token = _csrf(client.get("/towns").text)
+    files = {"evidence": ("验收单.pdf", evidence) if evidence else ("", b"")}
+    data = {"csrf_token": token, "quantity": quantity, "year": "2025", "value": value, "step": "submit"}
+    done = client.post("/towns/values", data=data, files=files)
+    assert done.status_code == 303, done.text
+    listed = client.get("/api/v1/towns/values", params={"year": 2025}).json()
+    return next(r for r in listed if r["quantity"] == quantity)
+
+
+def test_review_on_the_page_with_evidence_and_reason(towns_live: LiveServer) -> None:
+    with contextlib.closing(login(towns_live, "town_wk")) as town:
+        mine = _submit(town, "charging_piles", "150", PDF)
+        assert mine["state"] == "submitted" and [e["name"] for e in mine["evidence"]] == ["验收单.pdf"]
+        link = f"/towns/values/{mine['id']}/evidence/{mine['evidence'][0]['sha256']}"
+        assert town.get(link).content == PDF
+        page = town.get("/towns", params={"year": 2025}).text
+        assert 'id="towns-approved-only"' in page and "待审核" in page
+    with contextlib.closing(login(towns_live, "town_tb")) as other:
+        assert other.get(link).status_code == 403
+        assert other.get(f"/api/v1/towns/values/{mine['id']}").status_code == 403
+    with contextlib.closing(login(towns_live, "office")) as office:
+        page = office.get("/towns", params={"year": 2025}).text
+        row = page.split(f'data-record="{mine["id"]}"')[1].split("</tr>")[0]
+        assert "已报送" in row and "审核通过" in row and "验收单.pdf" in row
+        token = _csrf(page)
+        back = office.post(
+            f"/towns/values/{mine['id']}/review",
+            data={
+                "csrf_token": token,
+                "step": "return",
+                "comment": "请附盖章的验收单",
+                "version": mine["version"],
+            },
+        )
+        assert back.status_code == 303, back.text
+        # the office enters a value for a member: it may not approve it itself
+        ref = office.post(
+            "/api/v1/towns/values",
+            json={
+                "quantity": "charging_piles",
+                "year": 2025,
+                "value": 90,
+                "member": "团泊镇",
+                "submit": True,
+            },
+            headers={"X-CSRF-Token": token},
+        ).json()
+        refused = office.post(
+            f"/towns/values/{ref['id']}/review",
+            data={"csrf_token": token, "step": "approve", "version": ref["version"]},
+        )
+        assert refused.status_code == 403 and "不能审核通过自己" in refused.text
+    with contextlib.closing(login(towns_live, "town_wk")) as town:
+        (row,) = [r for r in town.get("/api/v1/towns/values").json() if r["id"] == mine["id"]]
+        assert (row["state"], row["comment"]) == ("returned", "请附盖章的验收单")
+        assert "请附盖章的验收单" in town.get("/towns", params={"year": 2025}).text
+
+
+def test_the_supervisor_sees_and_reviews_only_its_members(supervised_live: LiveServer) -> None:
+    with contextlib.closing(login(supervised_live, "town_zy")) as town:
+        ziya = _submit(town, "charging_piles", "40", PDF)
+    with contextlib.closing(login(supervised_live, "town_tb")) as town:
+        tuanbo = _submit(town, "charging_piles", "50", PDF)
+    with contextlib.closing(login(supervised_live, "admin_zy")) as admin:
+        page = admin.get("/towns", params={"year": 2025})
+        assert page.status_code == 200 and 'id="towns-supervises"' in page.text
+        assert 'id="towns-value-form"' not in page.text  # it reviews, it does not report
+        token = _csrf(page.text)
+        assert [r["member"] for r in admin.get("/api/v1/towns/values").json()] == ["ziya_town"]
+        # another member's value: 403 on every route and id
+        other = tuanbo["id"]
+        assert admin.get(f"/api/v1/towns/values/{other}").status_code == 403
+        sha = tuanbo["evidence"][0]["sha256"]  # type: ignore[index]
+        assert admin.get(f"/towns/values/{other}/evidence/{sha}").status_code == 403
+        body = {"step": "approve", "version": tuanbo["version"]}
+        assert (
+            admin.post(
+                f"/api/v1/towns/values/{other}/review", json=body, headers={"X-CSRF-Token": token}
+            ).status_code
+            == 403
+        )
+        form = {"csrf_token": token, "step": "approve", "version": str(tuanbo["version"])}
+        assert admin.post(f"/towns/values/{other}/review", data=form).status_code == 403
+        assert admin.post(f"/towns/values/{other}/submit", data={"csrf_token": token}).status_code == 403
+        assert admin.get("/api/v1/towns/values/99999").status_code == 404
+        # its own member's value: reviewed
+        body = {"step": "approve", "version": ziya["version"]}
+        done = admin.post(
+            f"/api/v1/towns/values/{ziya['id']}/review", json=body, headers={"X-CSRF-Token": token}
+        )
+        assert done.status_code == 200 and done.json()["state"] == "approved", done.text

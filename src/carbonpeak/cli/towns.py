@@ -33,6 +33,9 @@ QuantityOption = Annotated[
     str, typer.Option("--quantity", "-q", help=f"What is decomposed: {', '.join(rules().quantities)}.")
 ]
 YearOption = Annotated[int, typer.Option("--year", "-y", help="The target year (e.g. 2025).")]
+VersionOption = Annotated[
+    int | None, typer.Option("--version", help="The version the change is made on (optimistic locking).")
+]
 
 MEMBER_COLUMNS: list[Column] = [
     ("name", "成员 member"),
@@ -62,7 +65,15 @@ DUAL_COLUMNS: list[Column] = [
 @contextlib.contextmanager
 def _service(ctx: typer.Context, plan: str | None) -> Iterator[TownshipsService]:
     with migrated_engine(ctx) as engine:
-        yield TownshipsService(engine, get_plan(ctx, plan), source="cli")
+        conf = settings(ctx)
+        yield TownshipsService(
+            engine,
+            get_plan(ctx, plan),
+            source="cli",
+            evidence_dir=conf.resolved_evidence_dir(),
+            evidence_max_bytes=int(conf.evidence_max_mb * 1024 * 1024),
+            evidence_types=conf.evidence_types,
+        )
 
 
 def _office(user: str | None) -> Actor:
@@ -183,13 +194,97 @@ def record(
         str | None,
         typer.Option("--member", help="The member (name or id); without it the district's own figure."),
     ] = None,
+    submit: Annotated[bool, typer.Option("--submit", help="Submit the member's value for review.")] = False,
+    version: VersionOption = None,
     user: UserOption = None,
     plan: PlanOption = None,
 ) -> None:
-    """Record a member's (or the district's own) value of a quantity in a year; audited."""
+    """Record a member's (or the district's own) value of a quantity in a year; audited. A member's
+    value is a draft until submitted and approved (only approved values count)."""
     with _service(ctx, plan) as svc:
-        svc.record_value(_office(user), member, code, year, value)
-    typer.echo("saved")
+        ref = svc.record_value(
+            _office(user), member, code, year, value, expected_version=version, submit=submit
+        )
+    typer.echo(f"saved: value #{ref['id']} {ref['state']} (version {ref['version']})")
+
+
+VALUE_COLUMNS: list[Column] = [
+    ("id", "编号 id"),
+    ("name", "成员 member"),
+    ("quantity_name", "指标 quantity"),
+    ("year", "年度 year"),
+    ("value", "数值 value"),
+    ("state_label", "状态 state"),
+    ("version", "版本 version"),
+    ("comment", "退回原因 reason"),
+]
+
+
+@app.command("values")
+@domain_errors
+def values(
+    ctx: typer.Context,
+    state: Annotated[
+        str | None,
+        typer.Option("--state", help="Only values in this state: draft, submitted, approved, returned."),
+    ] = None,
+    plan: PlanOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The members' values with their review state (待审核: submitted), version and reason of a return."""
+    with _service(ctx, plan) as svc:
+        rows = svc.value_records(_office(None), state, _lang())
+    emit(rows, VALUE_COLUMNS, fmt, title="成员数值审核 member values")
+
+
+@app.command("submit")
+@domain_errors
+def submit_(
+    ctx: typer.Context,
+    value_id: Annotated[int, typer.Argument(help="The value's id (carbonpeak towns values).", min=1)],
+    version: VersionOption = None,
+    user: UserOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Submit a draft or returned member value for review (the office for the member)."""
+    with _service(ctx, plan) as svc:
+        ref = svc.submit_value(_office(user), value_id, expected_version=version)
+    typer.echo(f"value #{ref['id']} {ref['state']} (version {ref['version']})")
+
+
+@app.command("review")
+@domain_errors
+def review(
+    ctx: typer.Context,
+    value_id: Annotated[int, typer.Argument(help="The value's id (carbonpeak towns values).", min=1)],
+    step: Annotated[str, typer.Argument(help="approve, return or reopen.")],
+    comment: Annotated[
+        str | None, typer.Option("--comment", help="The reason (required to return or reopen).")
+    ] = None,
+    version: VersionOption = None,
+    user: UserOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Approve, return (with the reason) or reopen a submitted member value; nobody approves a value
+    they entered or submitted."""
+    with _service(ctx, plan) as svc:
+        ref = svc.review_value(_office(user), value_id, step, comment=comment, expected_version=version)
+    typer.echo(f"value #{ref['id']} {ref['state']} (version {ref['version']})")
+
+
+@app.command("attach")
+@domain_errors
+def attach(
+    ctx: typer.Context,
+    value_id: Annotated[int, typer.Argument(help="The value's id (carbonpeak towns values).", min=1)],
+    path: Annotated[Path, typer.Argument(help="The evidence file (PDF, image, XLSX, DOCX, CSV, text).")],
+    user: UserOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Attach an evidence file to a draft or returned member value."""
+    with _service(ctx, plan) as svc:
+        got = svc.attach_evidence(_office(user), value_id, path.read_bytes(), path.name)
+    typer.echo(f"attached {got['sha256'][:12]} ({got['size']} bytes)")
 
 
 def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:

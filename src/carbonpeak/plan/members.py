@@ -62,12 +62,17 @@ def check_members(
     at: tuple[str | int, ...]
     ids = {u.id for u in plan.units}
     names = {n for u in plan.units for n in (u.name, *u.aliases)}
+    supervisors = set(members.supervised_by.values())
     for i, unit in enumerate(members.units):
         at = (*prefix, "units", i)
-        if unit.kind not in MEMBER_KINDS:
+        if unit.kind not in MEMBER_KINDS and not (unit.kind == "department" and unit.id in supervisors):
             out.append(
                 _problem(
-                    file, lines, (*at, "kind"), f"a member is a township, street or park, not {unit.kind!r}"
+                    file,
+                    lines,
+                    (*at, "kind"),
+                    f"a member is a township, street or park, not {unit.kind!r} (a department only as "
+                    "a supervisor named in supervised_by)",
                 )
             )
         if unit.id in ids:
@@ -97,6 +102,13 @@ def check_members(
                 out.append(
                     _problem(file, lines, (*at, "members", j), f"{member!r} is itself a collective unit")
                 )
+    for member, supervisor in members.supervised_by.items():
+        at = (*prefix, "supervised_by", member)
+        if kinds.get(member) not in MEMBER_KINDS:
+            out.append(_problem(file, lines, at, f"{member!r} is no township, street or park"))
+        if kinds.get(supervisor) in (None, "collective"):
+            what = "unknown unit" if supervisor not in kinds else "a collective unit"
+            out.append(_problem(file, lines, at, f"supervisor {supervisor!r}: {what}"))
     return out
 
 
@@ -201,6 +213,19 @@ def member_units(plan: Plan) -> list[ResponsibleUnit]:
 def unresolved_collectives(plan: Plan) -> list[ResponsibleUnit]:
     """Collective units without any declared member (they are not assessed; the office declares them)."""
     return [u for u in plan.units if u.kind == "collective" and not collective_members(plan, u.id)]
+
+
+def supervisor_of(plan: Plan, unit_id: str) -> str | None:
+    """The unit that supervises the member ``unit_id`` (``supervised_by`` of the members), if any."""
+    return plan.members.supervised_by.get(unit_id) if plan.members else None
+
+
+def supervised(plan: Plan, supervisor: str) -> list[str]:
+    """The members the unit ``supervisor`` supervises, in the plan's order."""
+    if plan.members is None:
+        return []
+    mine = {m for m, s in plan.members.supervised_by.items() if s == supervisor}
+    return [u.id for u in plan.units if u.id in mine]
 
 
 def members_complete(plan: Plan) -> bool:

@@ -339,6 +339,11 @@ class Members(_Model):
         default_factory=list, description="members that are not units of the plan already"
     )
     collectives: list[Collective] = Field(default_factory=list)
+    supervised_by: dict[str, str] = Field(
+        default_factory=dict,
+        description="member id → the unit that supervises it (e.g. a park's 管委会): that unit's accounts "
+        "see and review the member's values",
+    )
 
 
 class Plan(_Model):

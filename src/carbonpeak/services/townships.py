@@ -4,8 +4,15 @@ each share, the district roll-up and carbon dual control.
 
 Who may do what (enforced here for every adapter): the office decomposes, imports and records any
 value (the district's own figure too); a department account of a member (a town, street or park)
-records and sees only its own values and rows; a viewer reads everything; other departments read the
-district rows only. Every change is audited (``storage.townships``).
+records and sees only its own values and rows; the department that supervises members (the members
+file's ``supervised_by``, e.g. a park's 管委会) sees and reviews only those members' values; a viewer
+reads everything; other departments read the district rows only. Every change is audited
+(``storage.townships``).
+
+A member's value is reviewed as tracking's records are (decision 0312): draft → submitted → approved
+or returned with a reason, evidence files attached, a version read for every change, nobody approving
+what they entered or submitted. Only approved values count in the status, the roll-up, the dual
+control and the 考核; the others are shown apart as 待审核.
 """
 
 from __future__ import annotations
@@ -20,11 +27,20 @@ from sqlalchemy.orm import Session
 
 from carbonpeak.errors import InvalidInputError, NotAllowedError, NotFoundError, Problem
 from carbonpeak.plan import Plan
-from carbonpeak.plan.members import collectives_of, member_units, members_complete, unresolved_collectives
+from carbonpeak.plan.members import (
+    collectives_of,
+    member_units,
+    members_complete,
+    supervised,
+    supervisor_of,
+    unresolved_collectives,
+)
+from carbonpeak.services.evidence import StoredFile, clean_name, store_file
 from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits, read_csv_rows, read_xlsx
 from carbonpeak.storage import townships as repo
+from carbonpeak.storage import tracking as tracking_repo
 from carbonpeak.storage.engine import reader
-from carbonpeak.storage.townships import DISTRICT, StoredDecomposition, StoredTarget
+from carbonpeak.storage.townships import DISTRICT, StoredDecomposition, StoredTarget, StoredValue
 from carbonpeak.tables import Column, Table
 from carbonpeak.townships import (
     METHODS,
@@ -37,9 +53,11 @@ from carbonpeak.townships import (
     share_status,
 )
 from carbonpeak.tracking.codes import label
-from carbonpeak.tracking.model import Actor
+from carbonpeak.tracking.errors import EvidenceError
+from carbonpeak.tracking.model import STATE_LABELS, Actor
 
 log = logging.getLogger(__name__)
+EVIDENCE_KIND = "township_value"  # evidence_files.owner_kind of a member's value
 KIND_WORDS = {"township": ("乡镇", "township"), "street": ("街道", "subdistrict"), "park": ("园区", "park")}
 SHEET = "分解表"
 COLUMNS = (
@@ -64,12 +82,25 @@ def _lang(lang: str) -> str:
 
 
 class TownshipsService:
-    def __init__(self, engine: Engine, plan: Plan, *, source: str = "carbonpeak", illustrative: bool = False):
+    def __init__(
+        self,
+        engine: Engine,
+        plan: Plan,
+        *,
+        source: str = "carbonpeak",
+        illustrative: bool = False,
+        evidence_dir: Path | None = None,
+        evidence_max_bytes: int = 20 * 1024 * 1024,
+        evidence_types: Sequence[str] = ("pdf", "png", "jpeg", "xlsx", "docx", "csv", "txt"),
+    ):
         self.engine = engine
         self.plan = plan
         self.plan_id = plan.plan.id
         self.source = source
         self.illustrative = illustrative
+        self.evidence_dir = evidence_dir
+        self.evidence_max_bytes = evidence_max_bytes
+        self.evidence_types = list(evidence_types)
         self._members = {u.id: u for u in member_units(plan)}
         self._names = {u.id: u.name for u in plan.units}
 
@@ -188,7 +219,27 @@ class TownshipsService:
         return self._dec_dict(actor, found, lang)
 
     def _visible(self, actor: Actor, unit_id: str) -> bool:
-        return actor.role in ("office", "viewer") or (actor.role == "department" and actor.unit_id == unit_id)
+        """The office and viewers see every member; a department its own unit and the members it
+        supervises."""
+        if actor.role in ("office", "viewer"):
+            return True
+        return (
+            actor.role == "department"
+            and actor.unit_id is not None
+            and actor.unit_id
+            in (
+                unit_id,
+                supervisor_of(self.plan, unit_id),
+            )
+        )
+
+    @property
+    def member_ids(self) -> list[str]:
+        return list(self._members)
+
+    def supervises(self, actor: Actor) -> list[str]:
+        """The members the actor's unit supervises (a park administration's park …)."""
+        return supervised(self.plan, actor.unit_id) if actor.role == "department" and actor.unit_id else []
 
     def _dec_dict(self, actor: Actor, d: StoredDecomposition, lang: str) -> dict[str, Any]:
         q = quantity(d.quantity)
@@ -224,8 +275,23 @@ class TownshipsService:
 
     # -- values ------------------------------------------------------------------------------------
 
-    def record_value(self, actor: Actor, unit: str | None, code: str, year: int, value: float) -> None:
-        """A member's (``unit``) or, with ``unit`` None, the district's own value of a quantity."""
+    def record_value(
+        self,
+        actor: Actor,
+        unit: str | None,
+        code: str,
+        year: int,
+        value: float,
+        *,
+        expected_version: int | None = None,
+        submit: bool = False,
+        evidence: tuple[bytes, str] | None = None,
+    ) -> dict[str, Any]:
+        """A member's (``unit``) or, with ``unit`` None, the district's own value of a quantity. A
+        member's value is saved as a draft (or edits a draft or returned one, on ``expected_version``)
+        and, with ``submit``, submitted for review; the district's own figure (office) counts as
+        entered. ``evidence`` (content, file name) is attached in the same transaction, before the
+        submission: all or nothing. Returns the value's id, version and state."""
         quantity(code)
         if actor.role == "viewer":
             raise NotAllowedError(f"{actor.who} 只能查看", message_en=f"{actor.who} may only read")
@@ -236,7 +302,7 @@ class TownshipsService:
                 message_en=f"{actor.who} may report only its own unit's values",
             )
         with Session(self.engine) as s, s.begin():
-            repo.save_value(
+            row = repo.save_value(
                 s,
                 plan_id=self.plan_id,
                 unit_id=unit_id,
@@ -246,11 +312,227 @@ class TownshipsService:
                 who=actor.who,
                 source=self.source,
                 illustrative=self.illustrative,
+                reviewed=unit_id != DISTRICT,
+                expected_version=expected_version,
             )
+            if evidence is not None and unit_id != DISTRICT:
+                self._attach(s, actor, row, *evidence)
+            if submit and unit_id != DISTRICT:
+                repo.transition(s, row, "submit", who=actor.who, source=self.source)
+            ref = {"id": row.id, "version": row.version, "state": row.state}
+        log.info("%s saved %s %s %s (%s)", actor.who, unit_id, code, year, ref["state"])
+        return ref
 
-    def _values(self) -> dict[tuple[str, str, int], float]:
+    # -- review ------------------------------------------------------------------------------------
+
+    def _owned(self, s: Session, actor: Actor, value_id: int) -> repo.TownshipValueRow:
+        """The member value ``value_id`` if the actor may change it: the office, or the member itself."""
+        row = repo.get_value(s, self.plan_id, value_id)
+        if actor.role == "office" or (actor.role == "department" and actor.unit_id == row.unit_id):
+            return row
+        raise NotAllowedError(
+            f"{actor.who} 只能提交本单位的数值",
+            message_en=f"{actor.who} may submit only its own unit's values",
+        )
+
+    def _reviewable(self, s: Session, actor: Actor, value_id: int) -> repo.TownshipValueRow:
+        """The member value ``value_id`` if the actor reviews it: the office, or the department that
+        supervises the member."""
+        row = repo.get_value(s, self.plan_id, value_id)
+        sup = supervisor_of(self.plan, row.unit_id)
+        if actor.role == "office" or (
+            actor.role == "department" and sup is not None and actor.unit_id == sup
+        ):
+            return row
+        raise NotAllowedError(
+            f"只有区“双碳”办或该成员的主管单位可以审核，{actor.who} 不可以",
+            message_en=f"only the office or the supervising unit reviews the values, not {actor.who}",
+        )
+
+    def submit_value(
+        self, actor: Actor, value_id: int, *, expected_version: int | None = None
+    ) -> dict[str, Any]:
+        """The member (or the office for it) submits a draft or returned value for review."""
+        with Session(self.engine) as s, s.begin():
+            row = self._owned(s, actor, value_id)
+            repo.transition(
+                s, row, "submit", who=actor.who, source=self.source, expected_version=expected_version
+            )
+            return {"id": row.id, "version": row.version, "state": row.state}
+
+    def review_value(
+        self,
+        actor: Actor,
+        value_id: int,
+        step: str,
+        *,
+        comment: str | None = None,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Approve, return (with the reason) or reopen (approved → returned, with the reason) a
+        member's value: the office or the member's supervising unit, never who entered or submitted it."""
+        if step not in ("approve", "return", "reopen"):
+            raise InvalidInputError(
+                f"审核操作应为 approve、return 或 reopen，而不是 {step!r}",
+                message_en=f"review step: approve, return or reopen, not {step!r}",
+            )
+        comment = (comment or "").strip() or None
+        if step != "approve" and comment is None:
+            raise InvalidInputError(
+                Problem(
+                    "退回或重新打开须填写原因",
+                    field="comment",
+                    message_en="a return or reopening needs a reason",
+                )
+            )
+        with Session(self.engine) as s, s.begin():
+            row = self._reviewable(s, actor, value_id)
+            if step == "approve" and actor.who in repo.authors(s, row):
+                raise NotAllowedError(
+                    Problem(
+                        "不能审核通过自己填报或提交的数值，请由另一名人员审核",
+                        message_en=f"{actor.who} entered or submitted this value and may not approve it "
+                        "(separation of duties)",
+                    )
+                )
+            repo.transition(
+                s,
+                row,
+                step,
+                who=actor.who,
+                source=self.source,
+                comment=comment,
+                expected_version=expected_version,
+            )
+            log.info("%s: %s township value #%d", actor.who, step, value_id)
+            return {"id": row.id, "version": row.version, "state": row.state}
+
+    def attach_evidence(self, actor: Actor, value_id: int, content: bytes, filename: str) -> dict[str, Any]:
+        """Store an evidence file (type from the content, size limited, by sha256) for a draft or
+        returned value the actor may change; audited."""
+        with Session(self.engine) as s, s.begin():
+            row = self._owned(s, actor, value_id)
+            return self._attach(s, actor, row, content, filename)
+
+    def _attach(
+        self, s: Session, actor: Actor, row: repo.TownshipValueRow, content: bytes, filename: str
+    ) -> dict[str, Any]:
+        if self.evidence_dir is None:
+            raise EvidenceError(
+                "未配置佐证材料目录（evidence_dir）", message_en="no evidence folder configured"
+            )
+        if row.state not in ("draft", "returned"):
+            raise EvidenceError(
+                f"数值处于「{STATE_LABELS.get(row.state, row.state)}」状态，不能再附佐证材料",
+                message_en=f"the value is {row.state}: evidence is attached to a draft or returned value",
+            )
+        stored: StoredFile = store_file(
+            content, self.evidence_dir, max_bytes=self.evidence_max_bytes, allowed=self.evidence_types
+        )
+        tracking_repo.add_evidence(
+            s,
+            kind=EVIDENCE_KIND,
+            owner_id=row.id,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=stored.media_type,
+            display_name=clean_name(filename),
+            who=actor.who,
+            source=self.source,
+            illustrative=self.illustrative,
+        )
+        return {"sha256": stored.sha256, "size": stored.size, "media_type": stored.media_type}
+
+    def evidence_file(self, actor: Actor, value_id: int, sha256: str) -> tuple[Path, str, str]:
+        """(path, media type, display name) of an evidence file of a value the actor may see."""
         with Session(reader(self.engine)) as s:
-            return {(v.unit_id, v.quantity, v.year): v.value for v in repo.values(s, self.plan_id)}
+            stored = repo.value(s, self.plan_id, value_id)
+            files = tracking_repo.evidence_files(s, EVIDENCE_KIND, [value_id])[value_id]
+        if not self._visible(actor, stored.unit_id):
+            raise NotAllowedError(
+                f"{actor.who} 无权查看该数值", message_en=f"{actor.who} may not see this value"
+            )
+        found = next((f for f in files if f["sha256"] == sha256), None)
+        path = self.evidence_dir / sha256[:2] / sha256 if self.evidence_dir else None
+        if found is None or path is None or not path.is_file():
+            raise NotFoundError(
+                "该数值没有此佐证材料", message_en=f"no evidence file {sha256} on value #{value_id}"
+            )
+        return path, found["media_type"], found["name"]
+
+    def value_record(self, actor: Actor, value_id: int, lang: str = "zh") -> dict[str, Any]:
+        """One member value with its state, reason, version and evidence, if the actor may see it."""
+        with Session(reader(self.engine)) as s:
+            stored = repo.value(s, self.plan_id, value_id)
+        if not self._visible(actor, stored.unit_id):
+            raise NotAllowedError(
+                f"{actor.who} 无权查看该数值", message_en=f"{actor.who} may not see this value"
+            )
+        return self._records(actor, [stored], lang)[0]
+
+    def value_records(
+        self, actor: Actor, state: str | None = None, lang: str = "zh", *, year: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The member values the actor may see (optionally of one state), newest change first, each
+        with its state, reason of a return, version, evidence, and whether the actor may review it."""
+        with Session(reader(self.engine)) as s:
+            stored = [
+                v
+                for v in repo.values(s, self.plan_id)
+                if v.unit_id != DISTRICT
+                and (state is None or v.state == state)
+                and (year is None or v.year == year)
+                and self._visible(actor, v.unit_id)
+            ]
+        stored.sort(key=lambda v: v.id, reverse=True)
+        return self._records(actor, stored, lang)
+
+    def _records(self, actor: Actor, stored: list[StoredValue], lang: str) -> list[dict[str, Any]]:
+        with Session(reader(self.engine)) as s:
+            files = tracking_repo.evidence_files(s, EVIDENCE_KIND, [v.id for v in stored])
+        out = []
+        for v in stored:
+            q = quantity(v.quantity)
+            sup = supervisor_of(self.plan, v.unit_id)
+            reviewer = actor.role == "office" or (
+                actor.role == "department" and sup is not None and actor.unit_id == sup
+            )
+            out.append(
+                {
+                    "id": v.id,
+                    "member": v.unit_id,
+                    "name": self.name(v.unit_id, lang),
+                    "quantity": v.quantity,
+                    "quantity_name": q.name_en if lang == "en" else q.name,
+                    "unit": q.unit,
+                    "year": v.year,
+                    "value": v.value,
+                    "state": v.state,
+                    "state_label": label("record_state", v.state, _lang(lang)),
+                    "version": v.version,
+                    "comment": v.comment,
+                    "returns": v.returns,
+                    "updated_by": v.updated_by,
+                    "illustrative": v.illustrative,
+                    "evidence": files.get(v.id, []),
+                    "may_review": reviewer,
+                    "may_edit": (actor.role == "office" or actor.unit_id == v.unit_id)
+                    and v.state in ("draft", "returned"),
+                }
+            )
+        return out
+
+    def _all_values(self) -> list[StoredValue]:
+        with Session(reader(self.engine)) as s:
+            return repo.values(s, self.plan_id)
+
+    def _values(self, stored: list[StoredValue] | None = None) -> dict[tuple[str, str, int], float]:
+        """The values that count: the district's own figure and the members' approved values."""
+        return {
+            (v.unit_id, v.quantity, v.year): v.value
+            for v in (self._all_values() if stored is None else stored)
+            if v.state == "approved"
+        }
 
     # -- status ------------------------------------------------------------------------------------
 
@@ -258,7 +540,9 @@ class TownshipsService:
         """Every decomposition in ``year``: each member against its own share, the district's own
         figure, the roll-up of the members compared with it, and carbon dual control."""
         la = _lang(lang)
-        vals = self._values()
+        stored = self._all_values()
+        vals = self._values(stored)
+        pending = {(v.unit_id, v.quantity, v.year): v for v in stored if v.state != "approved"}
         decs = self._stored()
         office_view = actor.role in ("office", "viewer")
         out = []
@@ -278,6 +562,7 @@ class TownshipsService:
                             "value": v,
                             "status": st,
                             "status_label": label("indicator_status", st, la),
+                            **self._pending_of(pending.get((t.member, d.quantity, year)), lang),
                         }
                     )
             member_values = [vals.get((t.member, d.quantity, year)) for t in d.targets]
@@ -310,6 +595,16 @@ class TownshipsService:
             "decompositions": out,
             "dual_control": self._dual(actor, year, decs, vals, lang),
             "illustrative": any(d.illustrative for d in decs),
+        }
+
+    def _pending_of(self, v: StoredValue | None, lang: str) -> dict[str, Any]:
+        """A value not yet approved (待审核), shown apart from the value that counts."""
+        if v is None:
+            return {"pending": None, "pending_state": None, "pending_label": None}
+        return {
+            "pending": v.value,
+            "pending_state": v.state,
+            "pending_label": label("record_state", v.state, _lang(lang)),
         }
 
     def _dual(

@@ -1,15 +1,18 @@
 """Townships, streets and parks on the web: the members list, the decomposition form (one line per
 member, or an XLSX/CSV sheet) and table, each member's status against its share, the district roll-up
-and carbon dual control; a JSON API. The office decomposes and records any value; a member's own
-account (a department account of a town, street or park) records and sees only its own rows; the
-service checks every role again."""
+and carbon dual control, the review of members' values (submit, approve, return with the reason,
+evidence files); a JSON API. The office decomposes and records any value; a member's own account (a
+department account of a town, street or park) records and sees only its own rows; a supervising
+department sees and reviews only its members' values; the service checks every role and object id
+again."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
@@ -20,7 +23,8 @@ from carbonpeak.townships import METHODS, MemberRow, rules
 from carbonpeak.tracking.model import Actor, default_year
 from carbonpeak.units.display import quantity as shown
 from carbonpeak.web.core.auth import Principal, permit
-from carbonpeak.web.core.downloads import table_response
+from carbonpeak.web.core.downloads import attachment, table_response
+from carbonpeak.web.core.ids import PathId
 from carbonpeak.web.core.render import lang_of, render
 from carbonpeak.web.core.uploads import Pending, TooLarge
 
@@ -82,6 +86,27 @@ _WORDS: dict[str, tuple[str, str]] = {
     "problems": ("未保存，请修改：", "Not saved, please correct:"),
     "show": ("查看", "Show"),
     "members_sheet": ("下载成员名单 (Excel)", "Download the members (Excel)"),
+    "approved_only": (
+        "只有审核通过的成员数值计入状态、成员合计、碳排放双控和考核；待审核（草稿、已报送、已退回）的数值单列。",
+        "Only approved member values count in the status, the roll-up, dual control and the assessment; "
+        "values awaiting review (draft, submitted, returned) are shown apart.",
+    ),
+    "pending": ("待审核数值", "Awaiting review"),
+    "review": ("成员数值审核", "Review of member values"),
+    "no_records": ("本年度尚无成员填报的数值", "No member value reported for this year"),
+    "state": ("审核状态", "Review state"),
+    "reason": ("原因", "Reason"),
+    "evidence": ("佐证材料", "Evidence"),
+    "evidence_add": ("佐证材料", "Evidence file"),
+    "actions": ("操作", "Actions"),
+    "submit": ("提交审核", "Submit for review"),
+    "attach": ("上传", "Upload"),
+    "approve": ("审核通过", "Approve"),
+    "return": ("退回", "Return"),
+    "reopen": ("重新打开", "Reopen"),
+    "save_draft": ("保存草稿", "Save draft"),
+    "save_submit": ("保存并提交审核", "Save and submit"),
+    "supervises": ("本单位主管的成员", "Members your unit supervises"),
 }
 
 
@@ -94,7 +119,15 @@ def _actor(who: Principal) -> Actor:
 
 
 def _svc(request: Request, source: str = "web") -> TownshipsService:
-    return TownshipsService(request.app.state.engine, request.app.state.plan, source=source)
+    conf = request.app.state.settings
+    return TownshipsService(
+        request.app.state.engine,
+        request.app.state.plan,
+        source=source,
+        evidence_dir=conf.resolved_evidence_dir(),
+        evidence_max_bytes=int(conf.evidence_max_mb * 1024 * 1024),
+        evidence_types=conf.evidence_types,
+    )
 
 
 def _lang(request: Request) -> str:
@@ -119,6 +152,8 @@ def _page(
         "tw": words(lang),
         "members": svc.members(lang),
         "status": svc.status(actor, _year(year), lang),
+        "records": svc.value_records(actor, lang=lang, year=_year(year)),
+        "supervises": [svc.name(m, lang) for m in svc.supervises(actor)],
         "year": _year(year),
         "quantities": {
             c: (q.name_en if lang == "en" else q.name, q.unit) for c, q in rules().quantities.items()
@@ -127,7 +162,7 @@ def _page(
         "shown": shown,
         "problems": problems,
         "office": who.role == "office",
-        "reporter": who.role in ("office", "department"),
+        "reporter": who.role == "office" or (who.role == "department" and who.unit_id in svc.member_ids),
         "form": form or {},  # what a refused form had, shown again
     }
     return render(request, "towns.html", context, status_code)
@@ -213,18 +248,107 @@ def _form_number(fields: dict[str, str], key: str) -> float | None:
 @pages.post("/towns/values", response_class=HTMLResponse)
 async def towns_value(request: Request, who: Reporter) -> Response:
     form = await request.form()
+    try:
+        return _value(request, who, form)
+    finally:
+        await form.close()
+
+
+def _value(request: Request, who: Principal, form: FormData) -> Response:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    lang = _lang(request)
+    lang, svc = _lang(request), _svc(request)
     try:
         value = _form_number(fields, "value")
         year_text = fields.get("year", "")
         if value is None or not year_text.isdigit():
             raise InvalidInputError("应填年度和数值", message_en="year and value are required")
         member = fields.get("member") or (who.unit_id if who.role == "department" else None)
-        _svc(request).record_value(_actor(who), member, fields.get("quantity", ""), int(year_text), value)
-    except InvalidInputError as exc:
-        return _page(request, who, None, _problem_texts(exc, lang), 422)
+        version = fields.get("version", "")
+        upload = form.get("evidence")
+        evidence = None
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            evidence = (upload.file.read(svc.evidence_max_bytes + 1), upload.filename)
+        svc.record_value(
+            _actor(who),
+            member,
+            fields.get("quantity", ""),
+            int(year_text),
+            value,
+            expected_version=int(version) if version.isdigit() else None,
+            submit=fields.get("step") == "submit",
+            evidence=evidence,
+        )
+    except CarbonpeakError as exc:
+        return _page(request, who, None, _problem_texts(exc, lang), _status_of(exc))
     return RedirectResponse(f"/towns?year={year_text}", status_code=303)
+
+
+def _status_of(exc: CarbonpeakError) -> int:
+    return {"not_allowed": 403, "not_found": 404, "conflict": 409}.get(exc.kind, 422)
+
+
+Version = Annotated[str, Form(max_length=12)]
+
+
+def _version(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+@pages.post("/towns/values/{value_id}/submit", response_class=HTMLResponse)
+def towns_value_submit(request: Request, who: Reporter, value_id: PathId, version: Version = "") -> Response:
+    """The member (or the office for it) submits a draft or returned value for review."""
+    svc = _svc(request)
+    try:
+        record = svc.value_record(_actor(who), value_id)
+        svc.submit_value(_actor(who), value_id, expected_version=_version(version))
+    except CarbonpeakError as exc:
+        return _page(request, who, None, _problem_texts(exc, _lang(request)), _status_of(exc))
+    return RedirectResponse(f"/towns?year={record['year']}#towns-review", status_code=303)
+
+
+@pages.post("/towns/values/{value_id}/review", response_class=HTMLResponse)
+def towns_value_review(
+    request: Request,
+    who: Reporter,
+    value_id: PathId,
+    step: Annotated[Literal["approve", "return", "reopen"], Form()],
+    comment: Annotated[str, Form(max_length=1000)] = "",
+    version: Version = "",
+) -> Response:
+    """The office or the member's supervising department approves, returns (with the reason) or
+    reopens a value; nobody approves what they entered or submitted."""
+    svc = _svc(request)
+    try:
+        record = svc.value_record(_actor(who), value_id)
+        svc.review_value(_actor(who), value_id, step, comment=comment, expected_version=_version(version))
+    except CarbonpeakError as exc:
+        return _page(request, who, None, _problem_texts(exc, _lang(request)), _status_of(exc))
+    return RedirectResponse(f"/towns?year={record['year']}#towns-review", status_code=303)
+
+
+@pages.post("/towns/values/{value_id}/evidence", response_class=HTMLResponse)
+def towns_value_evidence(
+    request: Request, who: Reporter, value_id: PathId, evidence: Annotated[UploadFile, File()]
+) -> Response:
+    """Attach an evidence file to a draft or returned value (the member, or the office for it)."""
+    svc = _svc(request)
+    try:
+        record = svc.value_record(_actor(who), value_id)
+        content = evidence.file.read(svc.evidence_max_bytes + 1)
+        svc.attach_evidence(_actor(who), value_id, content, evidence.filename or "evidence")
+    except CarbonpeakError as exc:
+        return _page(request, who, None, _problem_texts(exc, _lang(request)), _status_of(exc))
+    return RedirectResponse(f"/towns?year={record['year']}#towns-review", status_code=303)
+
+
+Sha = Annotated[str, FastPath(pattern="^[0-9a-f]{64}$")]
+
+
+@pages.get("/towns/values/{value_id}/evidence/{sha256}")
+def towns_value_evidence_file(request: Request, who: Reader, value_id: PathId, sha256: Sha) -> Response:
+    """An evidence file of a value the caller may see (a member: its own; a supervisor: its members')."""
+    path, media, name = _svc(request).evidence_file(_actor(who), value_id, sha256)
+    return attachment(path.read_bytes(), media, name)
 
 
 @pages.get("/towns/export")
@@ -284,6 +408,21 @@ class ValueIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     value: Figure
     member: str | None = Field(None, max_length=120, description="member id or name; none: the district")
+    version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="the version edited (a draft or returned one)"
+    )
+    submit: bool = Field(False, description="submit the member's value for review")
+
+
+class StepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(None, ge=1, le=2**31 - 1, description="the version the step is made on")
+
+
+class ReviewIn(StepIn):
+    step: Literal["approve", "return", "reopen"]
+    comment: str | None = Field(None, max_length=1000, description="the reason (return, reopen)")
 
 
 @api.get("/members")
@@ -318,8 +457,62 @@ def api_decompose(request: Request, who: Office, body: DecompositionIn) -> dict[
 
 
 @api.post("/values")
-def api_value(request: Request, who: Reporter, body: ValueIn) -> dict[str, str]:
-    """Record a member's value (a member's account: its own only) or, office only, the district's."""
+def api_value(request: Request, who: Reporter, body: ValueIn) -> dict[str, Any]:
+    """Record a member's value (a member's account: its own only; a draft until submitted and
+    approved) or, office only, the district's own figure. Returns id, version and state."""
     member = body.member or (who.unit_id if who.role == "department" else None)
-    _svc(request, "api").record_value(_actor(who), member, body.quantity, body.year, body.value)
-    return {"saved": "ok"}
+    ref = _svc(request, "api").record_value(
+        _actor(who),
+        member,
+        body.quantity,
+        body.year,
+        body.value,
+        expected_version=body.version,
+        submit=body.submit,
+    )
+    return {"saved": "ok", **ref}
+
+
+@api.get("/values")
+def api_values(
+    request: Request,
+    who: Reader,
+    state: Annotated[Literal["draft", "submitted", "approved", "returned"] | None, Query()] = None,
+    year: Year = None,
+) -> list[dict[str, Any]]:
+    """The members' values the caller may see, with review state, version, reason and evidence."""
+    return _svc(request, "api").value_records(_actor(who), state, _lang(request), year=year)
+
+
+@api.get("/values/{value_id}")
+def api_value_record(request: Request, who: Reader, value_id: PathId) -> dict[str, Any]:
+    """One member value (403 for a value the caller may not see)."""
+    return _svc(request, "api").value_record(_actor(who), value_id, _lang(request))
+
+
+@api.post("/values/{value_id}/submit")
+def api_value_submit(request: Request, who: Reporter, value_id: PathId, body: StepIn) -> dict[str, Any]:
+    """Submit a draft or returned member value for review."""
+    return _svc(request, "api").submit_value(_actor(who), value_id, expected_version=body.version)
+
+
+@api.post("/values/{value_id}/review")
+def api_value_review(request: Request, who: Reporter, value_id: PathId, body: ReviewIn) -> dict[str, Any]:
+    """Approve, return (with the reason) or reopen a member value: the office or the member's
+    supervising department, never who entered or submitted it."""
+    return _svc(request, "api").review_value(
+        _actor(who), value_id, body.step, comment=body.comment, expected_version=body.version
+    )
+
+
+@api.post("/values/{value_id}/evidence")
+def api_value_evidence(
+    request: Request,
+    who: Reporter,
+    value_id: PathId,
+    file: Annotated[UploadFile, File(description="PDF, image, XLSX, DOCX, CSV or text")],
+) -> dict[str, Any]:
+    """Attach an evidence file (multipart field ``file``) to a draft or returned member value."""
+    svc = _svc(request, "api")
+    content = file.file.read(svc.evidence_max_bytes + 1)
+    return svc.attach_evidence(_actor(who), value_id, content, file.filename or "evidence")

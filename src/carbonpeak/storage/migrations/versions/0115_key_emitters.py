@@ -2,7 +2,7 @@
 report, verification, compliance and the uploaded documents
 
 Revision ID: 0115
-Revises: 0106
+Revises: 0110
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0115"
-down_revision = "0106"
+down_revision = "0110"
 branch_labels = None
 depends_on = None
 
