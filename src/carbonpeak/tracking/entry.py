@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from carbonpeak.errors import Lang, Problem
+from carbonpeak.errors import InvalidInputError, Lang, Problem
 from carbonpeak.plan import Indicator
 from carbonpeak.units import UnitError, convert, display
 
@@ -31,6 +31,7 @@ _SPACED = re.compile(r"^[+-]?\d{1,3}([\s\u00a0\u2009\u202f\u3000']\d{3})+([.,]\d
 Action = Literal["refuse", "confirm", "flag"]
 ACTIONS: tuple[Action, ...] = ("refuse", "confirm", "flag")
 RULES = ("negative", "share_max", "jump")
+RULES_FILE = "tracking/data/entry_checks.yaml"
 # what each rule is called where a user reads it (the review queue, an API answer)
 RULE_WORDS: dict[str, tuple[str, str]] = {
     "negative": ("不能为负数", "no negative value"),
@@ -52,16 +53,28 @@ class EntryRules:
     actions: dict[str, Action]
 
 
-def _rules_of(raw: dict[str, Any]) -> EntryRules:
+def rules_of(raw: dict[str, Any]) -> EntryRules:
+    """Entry rules from the parsed YAML of ``entry_checks.yaml`` (an unknown rule or action is refused)."""
     rules = raw["rules"]
     unknown = sorted(set(rules) - set(RULES))
     if unknown:
-        raise ValueError(f"entry_checks.yaml: unknown rule(s) {', '.join(unknown)}; expected {RULES}")
+        raise InvalidInputError(
+            Problem(
+                f"未知的规则 {', '.join(unknown)}；应为 {'、'.join(RULES)}", file=RULES_FILE, field="rules"
+            )
+        )
     actions: dict[str, Action] = {}
     for name in RULES:
         action = rules[name]["action"]
         if action not in ACTIONS:
-            raise ValueError(f"entry_checks.yaml: rule {name}: action {action!r}, expected one of {ACTIONS}")
+            raise InvalidInputError(
+                Problem(
+                    f"规则 {name} 的 action 为 {action!r}，应为 {' | '.join(ACTIONS)}",
+                    message_en=f"rule {name}: action {action!r}, expected one of {' | '.join(ACTIONS)}",
+                    file=RULES_FILE,
+                    field=f"rules.{name}.action",
+                )
+            )
         actions[name] = action
     return EntryRules(
         version=int(raw["version"]),
@@ -78,7 +91,7 @@ def _rules_of(raw: dict[str, Any]) -> EntryRules:
 def entry_rules() -> EntryRules:
     """The rules of ``tracking/data/entry_checks.yaml`` (read once)."""
     text = resources.files("carbonpeak.tracking").joinpath("data/entry_checks.yaml").read_text("utf-8")
-    return _rules_of(yaml.safe_load(text))
+    return rules_of(yaml.safe_load(text))
 
 
 @dataclass(frozen=True)
@@ -224,8 +237,10 @@ _HOW_TO_CONFIRM: dict[Channel, tuple[str, str]] = {
 }
 
 
-def _finding(rule: str, message: str, message_en: str, expected: str, expected_en: str) -> EntryProblem:
-    action = entry_rules().actions[rule]
+def _finding(
+    rule: str, message: str, message_en: str, expected: str, expected_en: str, rules: EntryRules | None = None
+) -> EntryProblem:
+    action = (rules or entry_rules()).actions[rule]
     return EntryProblem(
         message,
         message_en=message_en,
@@ -238,10 +253,10 @@ def _finding(rule: str, message: str, message_en: str, expected: str, expected_e
     )
 
 
-def value_problems(value: float, indicator: Indicator) -> list[EntryProblem]:
+def value_problems(value: float, indicator: Indicator, rules: EntryRules | None = None) -> list[EntryProblem]:
     """What the rules find about a value in the indicator's unit on its own: negative where its kind
     forbids, a share above the rules' maximum (each with the rule's action)."""
-    rules = entry_rules()
+    rules = rules or entry_rules()
     out = []
     if value < 0 and indicator.kind in rules.no_negative:
         out.append(
@@ -251,6 +266,7 @@ def value_problems(value: float, indicator: Indicator) -> list[EntryProblem]:
                 "this indicator's value cannot be negative",
                 "不小于 0 的数",
                 "a number of at least 0",
+                rules,
             )
         )
     if indicator.kind == "share" and (indicator.unit or "") in rules.share_units and value > rules.share_max:
@@ -262,35 +278,43 @@ def value_problems(value: float, indicator: Indicator) -> list[EntryProblem]:
                 f"a share cannot exceed {limit} %",
                 f"0 至 {limit} 之间的百分数",
                 f"a percentage from 0 to {limit}",
+                rules,
             )
         )
     return out
 
 
-def jump(value: float, previous: float | None) -> float | None:
+def jump(value: float, previous: float | None, rules: EntryRules | None = None) -> float | None:
     """The factor by which ``value`` differs from the year before when it is at least the rules'
     ``jump_factor`` (either way), else None. No previous value, or zero on either side, is no jump."""
     if previous is None or previous == 0 or value == 0 or (value < 0) != (previous < 0):
         return None
     ratio = abs(value / previous)
     factor = ratio if ratio >= 1 else 1 / ratio
-    return factor if factor >= entry_rules().jump_factor else None
+    return factor if factor >= (rules or entry_rules()).jump_factor else None
 
 
 def jump_problem(
-    value: float, previous: float, factor: float, unit: str | None, channel: Channel = "form"
+    value: float,
+    previous: float,
+    factor: float,
+    unit: str | None,
+    channel: Channel = "form",
+    rules: EntryRules | None = None,
 ) -> EntryProblem:
     """What the jump rule says of a value ``factor`` times off the year before (asked before it is
     saved when the rule's action is ``confirm``)."""
     shown_unit = f" {unit}" if unit else ""
     shown = display.number(previous)
-    limit = f"{entry_rules().jump_factor:g}"
+    rules = rules or entry_rules()
+    limit = f"{rules.jump_factor:g}"
     found = _finding(
         "jump",
         f"与上年数值 {shown}{shown_unit} 相差约 {factor:.0f} 倍，请核对",
         f"about {factor:.0f} times off last year's {shown}{shown_unit}: check it",
         f"与上年相差不到 {limit} 倍，或确认数值无误",
         f"less than {limit} times off the year before, or a confirmation that the value is right",
+        rules,
     )
     if found.action != "confirm":
         return found
@@ -328,15 +352,16 @@ def check_value(
     *,
     confirmed: bool = False,
     channel: Channel = "form",
+    rules: EntryRules | None = None,
 ) -> EntryCheck:
     """The one decision on a value (in the indicator's unit) entered by form, API or template:
     each rule of ``entry_checks.yaml`` that finds something acts as it declares — ``refuse`` keeps
     the value out, ``confirm`` keeps it out until ``confirmed`` and then flags it, ``flag`` flags it.
     ``previous`` is the same unit's value of the year before (None: none)."""
-    found = value_problems(value, indicator)
-    factor = jump(value, previous)
+    found = value_problems(value, indicator, rules)
+    factor = jump(value, previous, rules)
     if factor is not None and previous is not None:
-        found.append(jump_problem(value, previous, factor, indicator.unit, channel))
+        found.append(jump_problem(value, previous, factor, indicator.unit, channel, rules))
     problems = [f for f in found if f.action == "refuse" or (f.action == "confirm" and not confirmed)]
     if any(p.action == "refuse" for p in problems):
         # a refusal stands: the questions are asked once the value is one that could be stored
