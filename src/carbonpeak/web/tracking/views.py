@@ -258,10 +258,11 @@ def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
     }
     out = []
     for a in alerts:
-        quarter = a.period in QUARTERS
-        when = f"{a.year}年" + (f"第{'一二三四'[int(a.period[1]) - 1]}季度" if quarter else "")
+        period = a.period or ""
+        quarter = period in QUARTERS
+        when = f"{a.year}年" + (f"第{'一二三四'[int(period[1]) - 1]}季度" if quarter else "")
         # the English period words: "Q1 2025", or the year alone for the whole year
-        when_en = f"{a.period} {a.year}" if quarter else str(a.year)
+        when_en = f"{period} {a.year}" if quarter else str(a.year)
         kind_zh, kind_en = labels.get(a.kind, (a.kind, a.kind))
         item = items.get(a.item, a.item)
         out.append(
