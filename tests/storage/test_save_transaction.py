@@ -33,7 +33,7 @@ def test_save_attach_and_submit_in_one_call(database_url: str, tmp_path: Path) -
 
 def test_a_refused_file_saves_nothing(database_url: str, tmp_path: Path) -> None:
     with service_for(database_url, evidence_dir=tmp_path / "evidence") as svc:
-        entry = ReportEntry("energy.1", 2024, "Q1", "in_progress")
+        entry = ReportEntry("energy.1", 2024, "Q1", "in_progress", narrative="开工")
         with pytest.raises(EvidenceError, match="type unknown"):
             svc.save(DEV_REFORM, entry, evidence=Evidence(b"MZ\x90\x00", "a.pdf"), submit=True)
         assert svc.records() == []

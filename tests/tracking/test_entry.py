@@ -3,19 +3,28 @@ tracking/data/entry_checks.yaml."""
 
 from __future__ import annotations
 
-import pytest
+from importlib import resources
 
-from carbonpeak.errors import Problem
+import pytest
+import yaml
+
+from carbonpeak.errors import InvalidInputError, Problem
 from carbonpeak.plan import Indicator
 from carbonpeak.tracking.entry import (
+    RULES,
+    EntryRules,
     Parsed,
+    check_value,
     entry_rules,
     in_unit,
     jump,
     narrative_problem,
     parse_number,
+    rules_of,
     value_problems,
 )
+
+RULES_FILE_RULES = RULES
 
 
 def _indicator(kind: str, unit: str | None, comparator: str = ">=") -> Indicator:
@@ -97,3 +106,47 @@ def test_a_report_needs_its_narrative() -> None:
     missing = narrative_problem("  \n")
     assert missing is not None and missing.field == "narrative"
     assert narrative_problem("完成3家企业节能诊断") is None
+
+
+def _rules(**actions: str) -> EntryRules:
+    raw = yaml.safe_load(
+        resources.files("carbonpeak.tracking").joinpath("data/entry_checks.yaml").read_text("utf-8")
+    )
+    for name, action in actions.items():
+        raw["rules"][name]["action"] = action
+    return rules_of(raw)
+
+
+def test_the_rules_file_declares_an_action_for_each_rule() -> None:
+    rules = entry_rules()
+    assert rules.version >= 2 and rules.source
+    assert set(rules.actions) == set(RULES_FILE_RULES) and set(rules.actions.values()) <= {
+        "refuse",
+        "confirm",
+        "flag",
+    }
+    with pytest.raises(InvalidInputError) as caught:
+        _rules(jump="warn")
+    assert caught.value.problems[0].field == "rules.jump.action"
+
+
+def test_each_action_decides_what_happens_to_the_value() -> None:
+    share, total = _indicator("share", "%"), _indicator("total", "万千瓦")
+    factor = entry_rules().jump_factor
+    refused = check_value(-5.0, share, None)
+    assert [p.rule for p in refused.problems] == ["negative"] and not refused.asks and not refused.flags
+    # confirm: asked until confirmed, then stored with a flag saying the unit confirmed it
+    asked = check_value(10.0 * factor, total, 10.0)
+    assert asked.asks and asked.problems[0].rule == "jump" and not asked.flags
+    confirmed = check_value(10.0 * factor, total, 10.0, confirmed=True)
+    assert not confirmed.problems and [(f.rule, f.action) for f in confirmed.flags] == [("jump", "confirm")]
+    assert "填报单位已确认" in confirmed.flags[0].message
+    # flag: stored without a question, the reason for the reviewer
+    flagged = check_value(10.0 * factor, total, 10.0, rules=_rules(jump="flag"))
+    assert not flagged.problems and flagged.flags[0].action == "flag" and "请审核" in flagged.flags[0].message
+    negative_flagged = check_value(-5.0, share, None, rules=_rules(negative="flag"))
+    assert not negative_flagged.problems and negative_flagged.flags[0].rule == "negative"
+    # a refusal stands even when a question is also confirmed
+    both = check_value(-50.0, share, 5.0, confirmed=True, rules=_rules(jump="confirm"))
+    assert [p.action for p in both.problems] == ["refuse"]
+    assert check_value(11.0, total, 10.0) == check_value(11.0, total, None)  # nothing found

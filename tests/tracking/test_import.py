@@ -41,7 +41,7 @@ def test_import_round_trip(database_url: str, tmp_path: Path) -> None:
     ws["E2"], ws["G2"], ws["H2"] = 8.1, "区统计局", "2024年统计公报"
     ws2 = wb["任务进展"]
     ws2["E2"], ws2["F2"] = "推进中", "完成光伏项目备案"
-    ws2["E3"], ws2["G3"] = "已完成", "rail-2025"
+    ws2["E3"], ws2["F3"], ws2["G3"] = "已完成", "铁路专用线建成", "rail-2025"
     wb.save(path)
     parsed = read_import(path, example_plan())
     assert parsed.unit_id == "dev_reform"
@@ -81,7 +81,7 @@ def test_every_error_is_located_and_nothing_is_written(database_url: str, tmp_pa
         ("指标数据", 5, "年份"),
         ("指标数据", 5, "指标代码"),
     ]
-    assert "expected a number, got '八点一'" in str(caught.value)
+    assert "'八点一' is not a number" in str(caught.value)
     # a checked file whose rows the workflow refuses is undone as a whole
     wb = load_workbook(_template(tmp_path))
     wb["指标数据"]["E2"] = 8.0
@@ -118,7 +118,7 @@ def test_csv_template_round_trip(tmp_path: Path) -> None:
     plan = example_plan()
     path = write_file(csv_template(plan, "dev_reform", 2024, "values"), tmp_path / "v.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "指标代码,指标名称,年份,期间,数值,单位,数据来源,佐证说明"
+    assert lines[0] == "指标代码,指标名称,年份,期间,数值,单位,数据来源,佐证说明,确认数值无误"
     # energy_intensity_2025 is carried by no task and names no unit: nobody's to report
     assert sorted(line.split(",")[0] for line in lines[1:]) == [
         "non_fossil_share_2025",

@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,15 @@ from carbonpeak.storage import reader
 from carbonpeak.storage import tracking as repo
 from carbonpeak.storage.tables import IndicatorValueRow, TaskReportRow
 from carbonpeak.tracking.assess import UnitAssessment, assess
-from carbonpeak.tracking.errors import ImportProblems, NotAllowedError, Problem, TrackingError, WorkflowError
+from carbonpeak.tracking.entry import FORM, Channel, EntryProblem, check_value, narrative_problem, ruled
+from carbonpeak.tracking.errors import (
+    EntryRefused,
+    ImportProblems,
+    NotAllowedError,
+    Problem,
+    TrackingError,
+    WorkflowError,
+)
 from carbonpeak.tracking.evaluate import Evaluation, evaluate_indicator, evaluate_plan
 from carbonpeak.tracking.model import (
     ANNUAL,
@@ -49,6 +57,7 @@ from carbonpeak.tracking.sheets import ParsedImport, read_import
 from carbonpeak.tracking.tasks import Alert, indicator_alerts, sort_alerts, task_alerts
 
 log = logging.getLogger(__name__)
+API = "<api>"
 
 # Every change of these tables writes an audit row in its transaction: the latest one stamps the data.
 TRACKED_TABLES = (
@@ -95,6 +104,8 @@ class ValueEntry:
     evidence: str | None = None
     data_source: str | None = None
     expected_version: int | None = None
+    # the user confirmed a value a rule of the checks at entry asks about (确认数值无误)
+    confirm: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,8 +224,26 @@ class TrackingService:
         check_may_report_indicator(actor, self.plan, ind, unit)
         attrs = {"indicator_id": ind.id, "year": entry.year, "period": entry.period, "unit_id": unit}
         source = f"{self.source}; 数据来源: {entry.data_source}" if entry.data_source else self.source
-        fields = {"value": entry.value, "unit": ind.unit, "evidence": entry.evidence}
+        fields = {"value": entry.value, "unit": ind.unit, "evidence": entry.evidence, "entry_flags": None}
         return "value", attrs, {**fields, "illustrative": self.illustrative}, source
+
+    def _entry_checked(
+        self, entry: ValueEntry, fields: dict[str, Any], previous: float | None, channel: Channel
+    ) -> tuple[EntryProblem, ...]:
+        """The checks at entry of a value (``tracking.entry.check_value``, the one decision of the
+        form, the API and the template): the problems that keep it out, or none, and then its flags
+        set on ``fields`` for the reviewer."""
+        if entry.value is None:
+            return ()
+        verdict = check_value(
+            entry.value,
+            self.indicator(entry.indicator_id),
+            previous,
+            confirmed=entry.confirm,
+            channel=channel,
+        )
+        fields["entry_flags"] = [f.as_dict() for f in verdict.flags] or None
+        return verdict.problems
 
     def _check_report(self, actor: Actor, entry: ReportEntry) -> Checked:
         task = self.task(entry.task_id)
@@ -238,10 +267,27 @@ class TrackingService:
             return self._check_value(actor, entry)
         return self._check_report(actor, entry)
 
-    def _write(self, s: Session, actor: Actor, entry: Entry, *, require_version: bool = False) -> RecordRef:
+    def _write(
+        self,
+        s: Session,
+        actor: Actor,
+        entry: Entry,
+        *,
+        require_version: bool = False,
+        channel: Channel | None = None,
+    ) -> RecordRef:
         """Create or edit (while draft or returned) the record of ``entry`` in session ``s``; with
-        ``require_version`` an entry without ``expected_version`` only creates (see ``save``)."""
+        ``require_version`` an entry without ``expected_version`` only creates (see ``save``); with
+        ``channel`` a value passes the checks at entry first (``EntryRefused``)."""
         kind, attrs, fields, source = self._checked(actor, entry)
+        if channel is not None and isinstance(entry, ValueEntry):
+            before = repo.previous_values(s, self.plan_id, attrs["unit_id"], [entry.indicator_id])
+            refused = self._entry_checked(
+                entry, fields, before.get((entry.indicator_id, entry.year - 1)), channel
+            )
+            if refused:
+                where = FORM if channel == "form" else API
+                raise EntryRefused([replace(p, file=where) for p in refused])
         row: IndicatorValueRow | TaskReportRow | None
         if kind == "value":
             row = repo.find_value(s, self.plan_id, **attrs)
@@ -312,11 +358,20 @@ class TrackingService:
             return self._write(s, actor, entry, require_version=require_version)
 
     def save(
-        self, actor: Actor, entry: Entry, *, evidence: Evidence | None = None, submit: bool = False
+        self,
+        actor: Actor,
+        entry: Entry,
+        *,
+        evidence: Evidence | None = None,
+        submit: bool = False,
+        channel: Channel = "form",
     ) -> RecordRef:
         """Save a value or report, attach its evidence file and (with ``submit``) submit it, in one
-        transaction: all of it or nothing. The file is checked (type, size) and stored by its hash
-        before any row is written, so a refused file leaves nothing saved.
+        transaction: all of it or nothing. A value passes the checks at entry (``EntryRefused``:
+        refused, or asked to be confirmed with ``entry.confirm``; ``channel`` says how the user
+        confirms); what they flag is stored with it for the reviewer. The file is checked (type,
+        size) and stored by its hash before any row is written, so a refused file leaves nothing
+        saved.
 
         This is the path of the web form and the API: an entry without ``expected_version`` creates
         a record, and if that record exists already (someone else saved first) the save is refused
@@ -330,9 +385,12 @@ class TrackingService:
             texts["evidence_file"] = evidence.filename
         if problems := control_character_problems(texts):
             raise TrackingError(problems)
+        if submit and isinstance(entry, ReportEntry) and (missing := narrative_problem(entry.narrative)):
+            self._checked(actor, entry)  # who may act is said before what is wrong with the input
+            raise TrackingError(replace(missing, file=FORM if channel == "form" else API))
         stored = self._store(evidence.content) if evidence is not None else None
         with self._session(None) as s:
-            ref = self._write(s, actor, entry, require_version=True)
+            ref = self._write(s, actor, entry, require_version=True, channel=channel)
             if stored is not None and evidence is not None:
                 self._attach(s, actor, ref.kind, ref.id, stored, evidence.filename)
             if submit:
@@ -511,7 +569,14 @@ class TrackingService:
         located: list[tuple[Entry, tuple[str, int], str]] = [
             (
                 ValueEntry(
-                    v.indicator_id, v.year, v.value, v.period, unit, v.evidence or None, v.source or None
+                    v.indicator_id,
+                    v.year,
+                    v.value,
+                    v.period,
+                    unit,
+                    v.evidence or None,
+                    v.source or None,
+                    confirm=v.confirmed,
                 ),
                 v.location,
                 "指标代码",
@@ -551,12 +616,23 @@ class TrackingService:
         statements for all. Every problem is raised at once (``ImportProblems``), nothing written."""
         problems: list[Problem] = []
         checked: dict[str, list[tuple[Checked, tuple[str, int], str]]] = {"value": [], "report": []}
+        before = self._values_before(unit_id, located)
         for entry, (sheet, row), column in located:
             try:
                 item = self._checked(actor, entry)
             except CarbonpeakError as exc:
                 problems.append(Problem(str(exc), file=file, sheet=sheet, row=row, column=column))
                 continue
+            if submit and isinstance(entry, ReportEntry) and (missing := narrative_problem(entry.narrative)):
+                problems.append(
+                    replace(missing, file=file, sheet=sheet, row=row, column="进展情况", field=None)
+                )
+            if isinstance(entry, ValueEntry):
+                previous = before.get((entry.indicator_id, entry.year - 1))
+                for p in self._entry_checked(entry, item[2], previous, "sheet"):
+                    problems.append(
+                        replace(ruled(p), file=file, sheet=sheet, row=row, column="数值", field=None)
+                    )
             checked[item[0]].append((item, (sheet, row), column))
         if problems:
             raise ImportProblems(problems)
@@ -570,6 +646,18 @@ class TrackingService:
                     problems.append(Problem(message, file=file, sheet=sheet, row=row, column=column))
             if problems:
                 raise ImportProblems(problems)
+
+    def _values_before(
+        self, unit_id: str, located: Sequence[tuple[Entry, tuple[str, int], str]]
+    ) -> dict[tuple[str, int], float]:
+        """What the values of an import are compared with: the unit's stored values, and the annual
+        values of the import itself (a file with 2024 and 2025 compares 2025 with its own 2024)."""
+        with Session(reader(self.engine)) as s:
+            out = repo.previous_values(s, self.plan_id, unit_id)
+        for entry, _, _ in located:
+            if isinstance(entry, ValueEntry) and entry.value is not None and entry.period == ANNUAL:
+                out[(entry.indicator_id, entry.year)] = entry.value
+        return out
 
     def records(self, state: str | None = None, unit_id: str | None = None) -> list[dict[str, Any]]:
         """Indicator values and task reports (optionally of one state or unit), for moderation."""

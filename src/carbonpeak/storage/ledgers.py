@@ -108,53 +108,70 @@ def _enterprise(row: EnterpriseRow) -> Enterprise:
     return Enterprise(id=row.id, **{f: getattr(row, f) for f in _ENTERPRISE_FIELDS})
 
 
+# ids per SELECT … WHERE id IN (…) of an import (well under SQLite's and PostgreSQL's bound-parameter caps)
+_ID_CHUNK = 500
+
+
 def save_enterprises(
     engine: Engine, enterprises: Sequence[Enterprise], *, who: str, source: str
 ) -> tuple[int, int]:
-    """Insert or update enterprises in ONE transaction (all or nothing); returns (added, changed)."""
+    """Insert or update enterprises in ONE transaction (all or nothing); returns (added, changed).
+
+    In bulk: the stored rows are read in a few ``IN`` queries, the new rows are inserted in one
+    flush (one multi-row INSERT, SQLAlchemy's insertmanyvalues) and each enterprise's audit row
+    (one per enterprise added or changed, decision 0310) is written in one more, in the same
+    transaction. ``audit_log.row_id`` is an integer and enterprises are keyed by their 统一社会信用代码:
+    as for accounts, the log keeps row_id 0 and names the object in ``after["object"]``."""
     added = changed = 0
+    ids = list(dict.fromkeys(e.id for e in enterprises))
+    now = utcnow()
     with Session(engine) as session, session.begin():
+        stored: dict[str, EnterpriseRow] = {}
+        for i in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[i : i + _ID_CHUNK]
+            stored |= {
+                r.id: r for r in session.scalars(select(EnterpriseRow).where(EnterpriseRow.id.in_(chunk)))
+            }
+        touched: list[tuple[EnterpriseRow, str, dict[str, object] | None]] = []
         for ent in enterprises:
-            row = session.get(EnterpriseRow, ent.id)
+            row = stored.get(ent.id)
             values = {f: getattr(ent, f) for f in _ENTERPRISE_FIELDS}
             if row is None:
-                row = EnterpriseRow(id=ent.id, created_by=who, source=source, updated_by=who, **values)
+                row = EnterpriseRow(
+                    id=ent.id,
+                    created_by=who,
+                    source=source,
+                    updated_by=who,
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                )
                 session.add(row)
-                _audit_enterprise(session, who=who, source=source, action="create", row=row, before=None)
+                stored[ent.id] = row
+                touched.append((row, "create", None))
                 added += 1
             elif any(getattr(row, k) != v for k, v in values.items()):
                 before = row_dict(row)
                 for key, value in values.items():
                     setattr(row, key, value)
-                row.updated_by, row.updated_at, row.source = who, utcnow(), source
-                _audit_enterprise(session, who=who, source=source, action="update", row=row, before=before)
+                row.updated_by, row.updated_at, row.source = who, now, source
+                touched.append((row, "update", before))
                 changed += 1
-    return added, changed
-
-
-def _audit_enterprise(
-    session: Session,
-    *,
-    who: str,
-    source: str,
-    action: str,
-    row: EnterpriseRow,
-    before: dict[str, object] | None,
-) -> None:
-    """``audit_log.row_id`` is an integer and enterprises are keyed by their 统一社会信用代码: as for
-    accounts, the log keeps row_id 0 and names the object in ``after["object"]``."""
-    session.flush()
-    session.add(
-        AuditRow(
-            who=who,
-            source=source,
-            action=action,
-            table_name=row.__tablename__,
-            row_id=0,
-            before=before,
-            after=row_dict(row) | {"object": f"enterprise:{row.id}"},
+        session.flush()
+        session.add_all(
+            AuditRow(
+                who=who,
+                source=source,
+                action=action,
+                table_name=row.__tablename__,
+                row_id=0,
+                before=before,
+                after=row_dict(row) | {"object": f"enterprise:{row.id}"},
+                at=now,
+            )
+            for row, action, before in touched
         )
-    )
+    return added, changed
 
 
 def get_enterprise(engine: Engine, enterprise_id: str) -> Enterprise | None:

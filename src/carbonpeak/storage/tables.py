@@ -82,6 +82,8 @@ class IndicatorValueRow(Tracked, Base):
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     returns: Mapped[int] = mapped_column(Integer, default=0)
+    # what the checks at entry flagged for the reviewer (rule, action, reason), None when nothing
+    entry_flags: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
 
 
 class TaskReportRow(Tracked, Base):

@@ -8,6 +8,7 @@ editing the same record never silently overwrite each other — the second gets 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, inspect, select
@@ -25,7 +26,7 @@ from carbonpeak.storage.tables import (
     utcnow,
 )
 from carbonpeak.tracking.errors import ConflictError, VersionRequiredError
-from carbonpeak.tracking.model import ComputedValue, Observation, TaskReport, next_state
+from carbonpeak.tracking.model import ANNUAL, ComputedValue, Observation, TaskReport, next_state
 
 Record = IndicatorValueRow | TaskReportRow
 KINDS: dict[str, type[IndicatorValueRow] | type[TaskReportRow]] = {
@@ -530,3 +531,26 @@ def _flush_many(session: Session) -> None:
         raise ConflictError(
             "records of this import were changed by someone else meanwhile; try again"
         ) from exc
+
+
+def previous_values(
+    session: Session, plan_id: str, unit_id: str, indicator_ids: Sequence[str] | None = None
+) -> dict[tuple[str, int], float]:
+    """The unit's value of each (indicator, year) as the checks at entry compare with: the approved
+    one first, the annual one first, else the latest record's."""
+    query = select(IndicatorValueRow).where(
+        IndicatorValueRow.plan_id == plan_id,
+        IndicatorValueRow.unit_id == unit_id,
+        IndicatorValueRow.value.is_not(None),
+    )
+    if indicator_ids is not None:
+        query = query.where(IndicatorValueRow.indicator_id.in_(list(indicator_ids)))
+    rows = sorted(
+        session.scalars(query).all(),
+        key=lambda r: (r.state != "approved", r.period != ANNUAL, -(r.updated_at or utcnow()).timestamp()),
+    )
+    out: dict[tuple[str, int], float] = {}
+    for r in rows:
+        if r.value is not None:
+            out.setdefault((r.indicator_id, r.year), float(r.value))
+    return out

@@ -44,6 +44,15 @@ class EvidenceError(TrackingError):
     """An evidence file was refused: too large, a type not allowed, or empty."""
 
 
+class EntryRefused(TrackingError):
+    """A value the checks at entry keep out (``carbonpeak.tracking.entry``): refused by a rule, or
+    asked about by a rule whose action is ``confirm`` and not confirmed (then ``asks``)."""
+
+    @property
+    def asks(self) -> bool:
+        return bool(self.problems) and all(getattr(p, "action", "") == "confirm" for p in self.problems)
+
+
 class ImportProblems(TrackingError):
     """An import refused as a whole, with every problem found (nothing was written)."""
 
@@ -58,6 +67,7 @@ class ImportProblems(TrackingError):
 __all__ = [
     "CarbonpeakError",
     "ConflictError",
+    "EntryRefused",
     "EvidenceError",
     "ImportProblems",
     "NotAllowedError",

@@ -10,7 +10,7 @@ writes them all in one transaction or nothing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from carbonpeak.plan import Plan
 from carbonpeak.plan.model import indicator_responsible
 from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, read_csv_rows, read_xlsx
 from carbonpeak.tables import Book, Column, Kind, Table
+from carbonpeak.tracking.entry import Parsed, in_unit, parse_number
 from carbonpeak.tracking.errors import ImportProblems, Problem
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_BY_LABEL, TASK_STATUS_LABELS
 
@@ -26,7 +27,20 @@ INFO_SHEET = "填报说明"
 VALUE_SHEET = "指标数据"
 REPORT_SHEET = "任务进展"
 CODE_SHEET = "代码表"
-VALUE_COLUMNS = ["指标代码", "指标名称", "年份", "期间", "数值", "单位", "数据来源", "佐证说明"]
+VALUE_COLUMNS = [
+    "指标代码",
+    "指标名称",
+    "年份",
+    "期间",
+    "数值",
+    "单位",
+    "数据来源",
+    "佐证说明",
+    "确认数值无误",
+]
+CONFIRM_COLUMN = "确认数值无误"
+# what confirms a value the checks at entry ask about (the column 确认数值无误; blank: not confirmed)
+CONFIRM_WORDS = frozenset({"是", "确认", "y", "yes", "1", "true", "√", "✓", "x"})
 REPORT_COLUMNS = ["任务代码", "任务名称", "年份", "期间", "进展状态", "进展情况", "已完成节点"]
 INSTRUCTIONS = [
     "本表由 carbonpeak 为本单位生成，只包含本单位负责的指标和任务，请勿修改代码列和表头。",
@@ -34,6 +48,8 @@ INSTRUCTIONS = [
     "降低类指标填比基期累计下降的百分比。",
     "「任务进展」：每个任务每季度填一行，期间填 Q1—Q4；进展状态从下拉列表选择 (未启动/推进中/已完成/滞后)。",
     "「已完成节点」填时限节点代码，多个用顿号或逗号分隔 (代码及名称见「代码表」)。",
+    "导入时按填报检查规则核对数值（负数、占比超过100%、与上年相差10倍及以上等）：与上年相差过大的数值，"
+    "核对无误后在「确认数值无误」列填“是”。",
     "数值或进展状态为空的行不导入。导入时全部校验：任何一处错误都会列出所在工作表、行、列，整表不导入。",
 ]
 
@@ -47,6 +63,7 @@ class ValueRow:
     source: str
     evidence: str
     location: tuple[str, int]
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +128,7 @@ def template_book(plan: Plan, unit_id: str, year: int, *, illustrative: bool = F
     values = Table(
         VALUE_SHEET,
         _columns(VALUE_COLUMNS, {"指标代码": tuple(i.id for i in indicators), "期间": periods}),
-        tuple((i.id, i.name, year, ANNUAL, None, i.unit, None, None) for i in indicators),
+        tuple((i.id, i.name, year, ANNUAL, None, i.unit, None, None, None) for i in indicators),
         input_rows=200,
     )
     reports = Table(
@@ -162,6 +179,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.indicators = {i.id for i in owned_indicators(plan, unit_id)}
         self.all_indicators = {i.id for i in plan.indicators}
+        self.by_id = {i.id: i for i in plan.indicators}
         self.tasks = {t.id for t in owned_tasks(plan, unit_id)}
         self.all_tasks = {t.id for t in plan.tasks}
         self.milestones = {m.id for m in plan.milestones}
@@ -201,16 +219,7 @@ class _Checker:
             self.problem(sheet, row, "指标代码", f"indicator {code!r} is not one of unit {self.unit_id}'s")
         year = self.year(sheet, row, cells.get("年份"))
         period = self.period(sheet, row, cells.get("期间") or ANNUAL, PERIODS)
-        number: float | None = None
-        try:
-            number = (
-                float(str(raw).replace(",", "").strip()) if not isinstance(raw, int | float) else float(raw)
-            )
-            if not math.isfinite(number):
-                raise ValueError
-        except ValueError:
-            self.problem(sheet, row, "数值", f"expected a number, got {self.text(raw)!r}")
-            number = None
+        number = self.number(sheet, row, raw, code, self.text(cells.get("单位")))
         if code in self.indicators and year is not None and period is not None and number is not None:
             return ValueRow(
                 code,
@@ -220,8 +229,34 @@ class _Checker:
                 self.text(cells.get("数据来源")),
                 self.text(cells.get("佐证说明")),
                 (sheet, row),
+                self.text(cells.get(CONFIRM_COLUMN)).lower() in CONFIRM_WORDS,
             )
         return None
+
+    def number(self, sheet: str, row: int, raw: Any, code: str, unit: str) -> float | None:
+        """The cell's number as people write it (``tracking.entry.parse_number``: 1 234, 12,5, full-width
+        digits), in the indicator's unit when the row's 单位 is another that converts."""
+        if isinstance(raw, bool):
+            parsed: Parsed | Problem = Problem("expected a number")
+        elif isinstance(raw, int | float):
+            parsed = Parsed(float(raw)) if math.isfinite(raw) else Problem("请填写有限的数字")
+        else:
+            parsed = parse_number(str(raw), field="数值")
+        if isinstance(parsed, Problem):
+            self.problems.append(
+                replace(parsed, file=self.file, sheet=sheet, row=row, column="数值", field=None)
+            )
+            return None
+        ind = self.by_id.get(code)
+        if ind is None:
+            return parsed.value
+        value = in_unit(parsed.value, unit, ind)
+        if isinstance(value, Problem):
+            self.problems.append(
+                replace(value, file=self.file, sheet=sheet, row=row, column="单位", field=None)
+            )
+            return None
+        return value
 
     def report_row(self, sheet: str, row: int, cells: dict[str, Any]) -> ReportRow | None:
         status_text = self.text(cells.get("进展状态"))

@@ -80,6 +80,11 @@ class ValueIn(BaseModel):
     unit_id: str | None = Field(None, max_length=80)
     expected_version: int | None = Field(None, ge=1)
     submit: bool = False
+    confirm: bool = Field(
+        False,
+        description="the value is right although a check at entry asks about it (a rule whose action "
+        "is confirm, e.g. ten times off the year before: 确认数值无误); refused values stay refused",
+    )
 
 
 class DecisionIn(BaseModel):
@@ -151,10 +156,11 @@ def post_value(request: Request, who: Writer, ind: OwnedIndicator, body: ValueIn
         period=body.period,
         unit_id=body.unit_id,
         data_source=body.data_source,
+        confirm=body.confirm,
     )
     try:
         entry = replace(entry, expected_version=_expected_version(request, body.expected_version))
-        ref = service(request).save(actor_of(who), entry, submit=body.submit)
+        ref = service(request).save(actor_of(who), entry, submit=body.submit, channel="api")
     except CarbonpeakError as exc:
         return _error(request, exc)
     return ref.as_dict()

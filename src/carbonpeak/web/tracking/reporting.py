@@ -18,14 +18,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from carbonpeak.errors import CarbonpeakError, InvalidInputError, NotFoundError, Problem
 from carbonpeak.plan import Indicator, Plan, Task, indicator_responsible
 from carbonpeak.services.tracking import Evidence, ReportEntry, ValueEntry
-from carbonpeak.tracking.entry import (
-    in_unit,
-    jump,
-    jump_problem,
-    narrative_problem,
-    parse_number,
-    value_problems,
-)
+from carbonpeak.tracking.entry import in_unit, narrative_problem, parse_number
+from carbonpeak.tracking.errors import EntryRefused
 from carbonpeak.tracking.model import ANNUAL, PERIODS, QUARTERS, TASK_STATUS_LABELS, indicator_owner
 from carbonpeak.web.core.auth import (
     READERS,
@@ -215,35 +209,16 @@ def indicator_report_page(
     return page(request, "report_value.html", _indicator_context(request, who, ind, year, unit))
 
 
-def _previous_value(rows: list[dict[str, Any]], year: int, unit: str) -> float | None:
-    """The unit's value of the year before (the approved one first, else the latest record)."""
-    before = [
-        r for r in rows if r["year"] == year - 1 and r["unit_id"] == unit and r.get("value") is not None
-    ]
-    before.sort(key=lambda r: (r["state"] != "approved", r["period"] != ANNUAL))
-    return float(before[0]["value"]) if before else None
-
-
-def _checked_value(
-    request: Request, who: Principal, ind: Indicator, form: dict[str, str], year: int, unit: str
-) -> tuple[float | None, list[Problem], bool]:
-    """The typed value in the indicator's unit and every problem of it (``checks at entry``), and
-    whether the problem is only the question "ten times off, are you sure?"."""
+def _typed_value(form: dict[str, str], ind: Indicator) -> tuple[float | None, list[Problem]]:
+    """The typed value in the indicator's unit (the number as typed, its unit converted), or the
+    problem of reading it; the rules of the checks at entry are the service's (``save``)."""
     parsed = parse_number(form["value"])
     if isinstance(parsed, Problem):
-        return None, [parsed], False
+        return None, [parsed]
     value = in_unit(parsed.value, form["value_unit"], ind)
     if isinstance(value, Problem):
-        return None, [value], False
-    problems = value_problems(value, ind)
-    if problems:
-        return value, problems, False
-    rows = record_rows(service(request), who, kind="value", item=ind.id)
-    previous = _previous_value(rows, year, unit)
-    factor = jump(value, previous)
-    if factor is not None and previous is not None and form["confirm"] != "1":
-        return value, [jump_problem(value, previous, factor, ind.unit)], True
-    return value, [], False
+        return None, [value]
+    return value, []
 
 
 @router.post("/indicators/{indicator_id}/report", response_class=HTMLResponse)
@@ -264,16 +239,14 @@ def indicator_report_post(
     unit = unit_id or (who.unit_id if who.role == "department" else indicator_owner(_plan(request), ind))
     kept = {"value": value, "value_unit": value_unit, "data_source": data_source, "confirm": confirm}
     own = who.role != "department" or unit == who.unit_id
-    number, problems, ask = (
-        _checked_value(request, who, ind, kept, year, unit or "") if own else (None, [], False)
-    )
+    number, problems = _typed_value(kept, ind) if own else (None, [])
 
     def again(exc: CarbonpeakError, status: int) -> Response:
         context = _indicator_context(request, who, ind, year, unit)
         context["error"] = message(request, exc)
         context["field_errors"] = _field_errors(request, exc.problems)
         context["form"] = kept
-        context["ask_confirm"] = ask
+        context["ask_confirm"] = isinstance(exc, EntryRefused) and exc.asks
         return with_retry(page(request, "report_value.html", context, status), exc)
 
     if problems:
@@ -286,6 +259,7 @@ def indicator_report_post(
             unit_id=unit,
             data_source=data_source.strip() or None,
             expected_version=int(version) if version.isdigit() else None,
+            confirm=confirm == "1",
         )
         service(request).save(actor_of(who), entry, evidence=_read_upload(evidence), submit=step == "submit")
     except CarbonpeakError as exc:

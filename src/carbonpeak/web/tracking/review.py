@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carbonpeak.errors import CarbonpeakError
-from carbonpeak.tracking.entry import jump
+from carbonpeak.tracking.entry import RULE_WORDS, flags_of
 from carbonpeak.tracking.model import PERIODS
 from carbonpeak.web.core.auth import Principal, permit
 from carbonpeak.web.core.downloads import attachment
@@ -67,25 +67,18 @@ def _filter_of(query: str) -> QueueFilter:
     )
 
 
-def _flag_jumps(rows: list[dict[str, Any]], every: list[dict[str, Any]], lang: Lang) -> None:
-    """Mark each value ``jump_factor`` times off the same unit's value of the year before (checks at
-    entry asked the unit to confirm it; the reviewer sees it)."""
-    before = {
-        (r["item"], r["unit_id"], r["year"]): float(r["value"])
-        for r in every
-        if r["kind"] == "value" and r.get("value") is not None and r["period"] == "Y"
-    }
+def _flag_reasons(rows: list[dict[str, Any]], lang: Lang) -> None:
+    """Each value's flags of the checks at entry as the reviewer reads them: the rule's name and the
+    reason (stored with the value when it was saved; a confirmed question says the unit confirmed)."""
+    colon = ": " if lang == "en" else "："
     for r in rows:
-        r["jump"] = ""
-        if r["kind"] != "value" or r.get("value") is None:
-            continue
-        factor = jump(float(r["value"]), before.get((r["item"], r["unit_id"], r["year"] - 1)))
-        if factor is not None:
-            r["jump"] = (
-                f"与上年相差约 {factor:.0f} 倍（填报单位已确认）"
-                if lang != "en"
-                else f"about {factor:.0f}× off the year before (confirmed by the unit)"
-            )
+        flags = flags_of(r.get("entry_flags"))
+        r["flags"] = [f"{_rule_name(f.rule, lang)}{colon}{f.text(lang)}" for f in flags]
+
+
+def _rule_name(rule: str, lang: Lang) -> str:
+    zh, en = RULE_WORDS.get(rule, (rule, rule))
+    return en if lang == "en" else zh
 
 
 def _context(request: Request, who: Principal, chosen: QueueFilter) -> dict[str, Any]:
@@ -97,7 +90,7 @@ def _context(request: Request, who: Principal, chosen: QueueFilter) -> dict[str,
         for r in every
         if r["state"] != "submitted" and chosen.keeps(r) and (not chosen.state or r["state"] == chosen.state)
     ][:50]
-    _flag_jumps(waiting, every, lang_of(request))
+    _flag_reasons(waiting, lang_of(request))
     names = unit_names(svc.plan)
     units = sorted({r["unit_id"] for r in every}, key=lambda u: names.get(u, u))
     return {

@@ -246,23 +246,34 @@ def alert_rows(plan: Plan, alerts: list[Alert]) -> list[dict[str, Any]]:
     items = {t.id: t.title for t in plan.tasks} | {i.id: i.name for i in plan.indicators}
     items |= {m.id: m.text for m in plan.milestones}
     labels = {
-        "late_report": "报送逾期",
-        "missing_report": "未报送",
-        "overdue_milestone": "节点逾期",
-        "severely_lagging": label("indicator_status", "off_track"),
-        "stale": "数据陈旧",
-        "mismatch": "填报与核算不符",
+        "late_report": ("报送逾期", "Late report"),
+        "missing_report": ("未报送", "Not reported"),
+        "overdue_milestone": ("节点逾期", "Overdue milestone"),
+        "severely_lagging": (
+            label("indicator_status", "off_track"),
+            label("indicator_status", "off_track", "en"),
+        ),
+        "stale": ("数据陈旧", "Stale data"),
+        "mismatch": ("填报与核算不符", "Reported differs from computed"),
     }
     out = []
     for a in alerts:
-        when = f"{a.year}年" + (f"第{'一二三四'[int(a.period[1]) - 1]}季度" if a.period in QUARTERS else "")
+        period = a.period or ""
+        quarter = period in QUARTERS
+        when = f"{a.year}年" + (f"第{'一二三四'[int(period[1]) - 1]}季度" if quarter else "")
+        # the English period words: "Q1 2025", or the year alone for the whole year
+        when_en = f"{period} {a.year}" if quarter else str(a.year)
+        kind_zh, kind_en = labels.get(a.kind, (a.kind, a.kind))
+        item = items.get(a.item, a.item)
         out.append(
             {
                 **a.as_dict(),
-                "kind_label": labels.get(a.kind, a.kind),
+                "kind_label": kind_zh,
+                "kind_label_en": kind_en,
                 "unit_name": names.get(a.unit_id or "", a.unit_id or ""),
-                "item_name": items.get(a.item, a.item),
-                "text": f"{items.get(a.item, a.item)}（{when}）",
+                "item_name": item,
+                "text": f"{item}（{when}）",
+                "text_en": f"{item} ({when_en})",
             }
         )
     return out
