@@ -3,7 +3,7 @@
 decision 0312)
 
 Revision ID: 0110
-Revises: 0106
+Revises: 0107
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0110"
-down_revision = "0106"
+down_revision = "0107"
 branch_labels = None
 depends_on = None
 
