@@ -165,6 +165,8 @@ SAMPLES = {
     "sha256": "0" * 64,
     "enterprise_id": "91120118EXAMP0001Y",
     "period": "2025-01",
+    "which": "report",
+    "year": "2025",
     "username": "no-such-user",
 }
 
@@ -192,7 +194,12 @@ def test_a_route_with_an_unbounded_integer_is_refused(server: LiveServer) -> Non
 def test_huge_ids_in_every_path_are_404(
     server: LiveServer, clients: dict[str, httpx.Client], value: str
 ) -> None:
-    routes = [r for r in api_routes(server.app) if _int_path_params(r)]
+    from tests.web.route_table import ROUTES
+
+    def office_may(route: APIRoute) -> bool:  # a route the office may not open answers 403 first
+        return any("o" in ROUTES.get(f"{m} {route.path}", "o") for m in route.methods)
+
+    routes = [r for r in api_routes(server.app) if _int_path_params(r) and office_may(r)]
     assert len(routes) >= 4  # records (API and pages), evidence files, 两高 reviews
     office = clients["office"]
     token = csrf_of(office)

@@ -162,7 +162,8 @@ def csv_template(plan: Plan, unit_id: str, year: int, sheet: str) -> Table:
     rows: list[tuple[Any, ...]]
     if sheet == "values":
         rows = [
-            (i.id, i.name, year, ANNUAL, None, i.unit, None, None) for i in owned_indicators(plan, unit_id)
+            (i.id, i.name, year, ANNUAL, None, i.unit, None, None, None)
+            for i in owned_indicators(plan, unit_id)
         ]
         return Table(VALUE_SHEET, _columns(VALUE_COLUMNS, {}), tuple(rows))
     if sheet == "reports":
