@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,12 @@ from carbonpeak.ledgers.budgets import EnergyBudget
 from carbonpeak.ledgers.errors import LedgerProblems, Problem
 from carbonpeak.ledgers.months_file import _text
 from carbonpeak.ledgers.report import _number
-from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, read_csv_rows, read_xlsx
+from carbonpeak.ledgers.unit_year_sheet import cell_date, read_unit_year_sheet
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
 from carbonpeak.tables import Column, Table
 
 SHEET = "用能预算"
+REQUIRED = ("enterprise_id", "year", "tce_calorific", "tce_coal_substitution", "co2_t", "document")
 
 
 def columns() -> tuple[Column, ...]:
@@ -59,69 +60,16 @@ def budgets_table(budgets: list[EnergyBudget]) -> Table:
 def read_budgets(
     path: str | Path, *, limits: SheetLimits = DEFAULT_LIMITS, name: str | None = None
 ) -> list[EnergyBudget]:
-    path = Path(path)
-    file = name or path.name
-    sheet: str | None = None
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            book = read_xlsx(path, (SHEET,), limits, file, first_if_none=True)
-            sheet = SHEET if SHEET in book else next(iter(book), None)
-            raw: list[tuple[Any, ...]] = book.get(sheet or "", [])
-        elif path.suffix.lower() == ".csv":
-            raw = list(read_csv_rows(path, limits, file, skip_comments=True))
-        else:
-            raise LedgerProblems(
-                [Problem("应为 .xlsx 或 .csv 文件", message_en="expected .xlsx or .csv", file=file)]
-            )
-    except SheetLimitError as exc:
-        raise LedgerProblems(exc.problems) from exc
-    cols = columns()
-    heading_of = {c.key: c.heading() for c in cols}
-    lookup = (
-        {c.heading(): c.key for c in cols}
-        | {c.heading("en"): c.key for c in cols}
-        | {c.key: c.key for c in cols}
-    )
-    head = next(
-        (
-            i
-            for i, row in enumerate(raw[:3])
-            if {"统一社会信用代码", "enterprise_id"} & {_text(v) for v in row}
-        ),
-        None,
-    )
-    if head is None:
-        raise LedgerProblems(
-            [Problem("找不到表头行", message_en="no header row", file=file, sheet=sheet, row=1)]
-        )
-    keys = {j: lookup[_text(h)] for j, h in enumerate(raw[head]) if _text(h) in lookup}
-    problems = [
-        Problem(
-            f"缺少列“{heading_of[k]}”", message_en=f"missing column {k}", file=file, sheet=sheet, row=head + 1
-        )
-        for k in ("enterprise_id", "year", "tce_calorific", "tce_coal_substitution", "co2_t", "document")
-        if k not in keys.values()
-    ]
-    if problems:
-        raise LedgerProblems(problems)
+    read = read_unit_year_sheet(path, SHEET, columns(), REQUIRED, limits=limits, name=name)
+    file, sheet, heading_of = read.file, read.sheet, read.heading_of
+    problems: list[Problem] = []
     out: list[EnergyBudget] = []
     seen: dict[tuple[str, int], int] = {}
-    for i in range(head + 1, len(raw)):
-        row_no = i + 1
-        cells = {k: raw[i][j] if j < len(raw[i]) else None for j, k in keys.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
+    for row_no, cells in read.rows:
         data: dict[str, Any] = {k: _text(cells.get(k)) for k in ("enterprise_id", "document", "note")}
         for k in ("year", "tce_calorific", "tce_coal_substitution", "co2_t"):
             data[k] = _number(cells.get(k)) if _text(cells.get(k)) else None
-        issued = cells.get("issued_on")
-        data["issued_on"] = (
-            issued.date()
-            if isinstance(issued, dt.datetime)
-            else issued
-            if isinstance(issued, dt.date)
-            else (_text(issued) or None)
-        )
+        data["issued_on"] = cell_date(cells.get("issued_on"))
         data["illustrative"] = _text(cells.get("illustrative")) in ("是", "1", "yes", "true")
         try:
             budget = EnergyBudget(**data)

@@ -4,7 +4,6 @@ all or nothing, every problem located by file, sheet, row and column."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ from carbonpeak.ledgers.emitters import EmitterYear, compliance_label, program_l
 from carbonpeak.ledgers.errors import LedgerProblems, Problem
 from carbonpeak.ledgers.months_file import _text
 from carbonpeak.ledgers.report import _number
-from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimitError, SheetLimits, read_csv_rows, read_xlsx
+from carbonpeak.ledgers.unit_year_sheet import cell_date, read_unit_year_sheet
+from carbonpeak.sheetfile import DEFAULT_LIMITS, SheetLimits
 from carbonpeak.tables import Column, Table
 
 SHEET = "重点排放单位"
@@ -94,14 +94,6 @@ def emitters_table(records: list[EmitterYear]) -> Table:
     return Table(SHEET, columns(), rows, title="重点排放单位" + ("（示例数据）" if illustrative else ""))
 
 
-def _date(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return _text(value) or None
-
-
 def _column_of(err: dict[str, Any], heading_of: dict[str, str]) -> tuple[str, str]:
     """(column heading, message) of a validation error: a model check names its field first."""
     message = str(err["msg"]).removeprefix("Value error, ")
@@ -114,59 +106,13 @@ def _column_of(err: dict[str, Any], heading_of: dict[str, str]) -> tuple[str, st
 def read_emitters(
     path: str | Path, *, limits: SheetLimits = DEFAULT_LIMITS, name: str | None = None
 ) -> list[EmitterYear]:
-    path = Path(path)
-    file = name or path.name
-    sheet: str | None = None
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            book = read_xlsx(path, (SHEET,), limits, file, first_if_none=True)
-            sheet = SHEET if SHEET in book else next(iter(book), None)
-            raw: list[tuple[Any, ...]] = book.get(sheet or "", [])
-        elif path.suffix.lower() == ".csv":
-            raw = list(read_csv_rows(path, limits, file, skip_comments=True))
-        else:
-            raise LedgerProblems(
-                [Problem("应为 .xlsx 或 .csv 文件", message_en="expected .xlsx or .csv", file=file)]
-            )
-    except SheetLimitError as exc:
-        raise LedgerProblems(exc.problems) from exc
-    cols = columns()
-    heading_of = {c.key: c.heading() for c in cols}
-    lookup = (
-        {c.heading(): c.key for c in cols}
-        | {c.heading("en"): c.key for c in cols}
-        | {c.key: c.key for c in cols}
-    )
-    head = next(
-        (
-            i
-            for i, row in enumerate(raw[:3])
-            if {"统一社会信用代码", "enterprise_id"} & {_text(v) for v in row}
-        ),
-        None,
-    )
-    if head is None:
-        raise LedgerProblems(
-            [Problem("找不到表头行", message_en="no header row", file=file, sheet=sheet, row=1)]
-        )
-    keys = {j: lookup[_text(h)] for j, h in enumerate(raw[head]) if _text(h) in lookup}
-    problems = [
-        Problem(
-            f"缺少列“{heading_of[k]}”", message_en=f"missing column {k}", file=file, sheet=sheet, row=head + 1
-        )
-        for k in REQUIRED
-        if k not in keys.values()
-    ]
-    if problems:
-        raise LedgerProblems(problems)
+    read = read_unit_year_sheet(path, SHEET, columns(), REQUIRED, limits=limits, name=name)
+    file, sheet, heading_of = read.file, read.sheet, read.heading_of
+    problems: list[Problem] = []
     programs, statuses = _programs(), _statuses()
     out: list[EmitterYear] = []
     seen: dict[tuple[str, int], int] = {}
-    for i in range(head + 1, len(raw)):
-        row_no = i + 1
-        cells = {k: raw[i][j] if j < len(raw[i]) else None for j, k in keys.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
+    for row_no, cells in read.rows:
         located: list[Problem] = []
         data: dict[str, Any] = {k: _text(cells.get(k)) for k in TEXTS}
         for k in NUMBERS:
@@ -184,7 +130,7 @@ def read_emitters(
                     )
                 )
         for k in DATES:
-            data[k] = _date(cells.get(k))
+            data[k] = cell_date(cells.get(k))
         program = _text(cells.get("program"))
         data["program"] = programs.get(program)
         if data["program"] is None:
