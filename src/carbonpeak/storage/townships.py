@@ -32,7 +32,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from carbonpeak.errors import NotFoundError
 from carbonpeak.storage.tables import AuditRow, Base, utcnow
-from carbonpeak.storage.tracking import audit, row_dict
+from carbonpeak.storage.tracking import audit, authors_since_moderation, row_dict
 from carbonpeak.tracking.errors import ConflictError, WorkflowError
 from carbonpeak.tracking.model import STATE_LABELS, next_state
 
@@ -372,19 +372,11 @@ def transition(
 
 # audit actions that make a value or put it forward: their authors may not approve it
 AUTHOR_ACTIONS = ("create", "update", "submit")
-MODERATIONS = ("approve", "return", "reopen")
 
 
 def authors(session: Session, row: TownshipValueRow) -> set[str]:
     """Who entered, changed or submitted the value since its last moderation (separation of duties)."""
-    where = (AuditRow.table_name == row.__tablename__, AuditRow.row_id == row.id)
-    since = session.scalars(
-        select(func.max(AuditRow.id)).where(*where, AuditRow.action.in_(MODERATIONS))
-    ).first()
-    query = select(AuditRow.who).where(*where, AuditRow.action.in_(AUTHOR_ACTIONS))
-    if since is not None:
-        query = query.where(AuditRow.id > since)
-    return set(session.scalars(query))
+    return authors_since_moderation(session, row.__tablename__, row.id, AUTHOR_ACTIONS)
 
 
 def _stored(r: TownshipValueRow) -> StoredValue:

@@ -235,11 +235,19 @@ MODERATIONS = ("approve", "return", "reopen")
 def authors(session: Session, row: Record) -> set[str]:
     """Who entered, edited or submitted the record since its last moderation (approve, return,
     reopen), from its audit rows: the people who may not approve it (separation of duties)."""
-    where = (AuditRow.table_name == row.__tablename__, AuditRow.row_id == row.id)
+    return authors_since_moderation(session, row.__tablename__, row.id, AUTHOR_ACTIONS)
+
+
+def authors_since_moderation(
+    session: Session, table_name: str, row_id: int, author_actions: Sequence[str]
+) -> set[str]:
+    """Who wrote one of ``author_actions`` on the row since its last moderation (approve, return,
+    reopen), from the audit log: the rule of separation of duties for every reviewed row."""
+    where = (AuditRow.table_name == table_name, AuditRow.row_id == row_id)
     since = session.scalars(
         select(func.max(AuditRow.id)).where(*where, AuditRow.action.in_(MODERATIONS))
     ).first()
-    query = select(AuditRow.who).where(*where, AuditRow.action.in_(AUTHOR_ACTIONS))
+    query = select(AuditRow.who).where(*where, AuditRow.action.in_(author_actions))
     if since is not None:
         query = query.where(AuditRow.id > since)
     return set(session.scalars(query))
