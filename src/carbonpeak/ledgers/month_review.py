@@ -48,6 +48,9 @@ _TRANSITIONS: dict[str, dict[str, MonthState]] = {
     "reopen": {"approved": "returned"},
 }
 MODERATION_STEPS = ("approve", "return", "reopen")
+# the states of a month that make it part of a unit's figure (budgets, key emitters, reconciliation):
+# drafts and returned months do not count
+COUNTED_STATES: tuple[MonthState, ...] = ("submitted", "approved")
 
 
 class ReviewStateError(LedgerError):

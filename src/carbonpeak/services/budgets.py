@@ -28,7 +28,6 @@ from carbonpeak.storage import month_review as review_repo
 from carbonpeak.tables import Table
 
 log = logging.getLogger(__name__)
-COUNTED = ("submitted", "approved")
 
 
 def _check_office(actor: LedgerActor) -> None:
@@ -80,13 +79,7 @@ class BudgetService:
         index = {e: i for i, e in enumerate(ids)}
         ypos = {y: i for i, y in enumerate(years)}
         out = {m: np.full((len(ids), len(years), 12), np.nan) for m in METRICS}
-        state = {(r.enterprise_id, r.period): r.state for r in review_repo.reviews(self.engine, ids)}
-        stored = [
-            s
-            for e in ids
-            for s in ledger_repo.list_reports(self.engine, e)
-            if s.report.year in ypos and state.get((e, s.report.period), s.status) in COUNTED
-        ]
+        stored = review_repo.counted_reports(self.engine, ids, ypos)
         rows = EnterpriseService(self.engine)._rows(stored)
         for s, r in zip(stored, rows, strict=True):
             i, y, mo = index[s.report.enterprise_id], ypos[s.report.year], int(s.report.period[5:]) - 1

@@ -42,7 +42,6 @@ from carbonpeak.storage import month_review as review_repo
 from carbonpeak.tables import Table
 
 log = logging.getLogger(__name__)
-COUNTED = ("submitted", "approved")
 Which = Literal["report", "verification"]
 
 
@@ -235,12 +234,10 @@ class EmitterService:
     def _ledger(self, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], LedgerCO2]:
         """The ledger's CO2 of each (enterprise, year): the months submitted or approved."""
         ids = sorted({e for e, _ in pairs})
-        state = {(r.enterprise_id, r.period): r.state for r in review_repo.reviews(self.engine, ids)}
         stored = [
             s
-            for e in ids
-            for s in ledger_repo.list_reports(self.engine, e)
-            if (e, s.report.year) in pairs and state.get((e, s.report.period), s.status) in COUNTED
+            for s in review_repo.counted_reports(self.engine, ids, {y for _, y in pairs})
+            if (s.report.enterprise_id, s.report.year) in pairs
         ]
         sums: dict[tuple[str, int], list[float]] = {}
         for s, r in zip(stored, EnterpriseService(self.engine)._rows(stored), strict=True):

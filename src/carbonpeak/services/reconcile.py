@@ -15,11 +15,8 @@ from carbonpeak.ledgers.errors import NotAllowedError
 from carbonpeak.ledgers.monitoring import fuel_days, monthly
 from carbonpeak.ledgers.reconcile import industry_energy, industry_lines, reconcile
 from carbonpeak.services import inventory as inventory_service
-from carbonpeak.storage import ledgers as ledger_repo
 from carbonpeak.storage import meters as meter_repo
 from carbonpeak.storage import month_review as review_repo
-
-COUNTED = ("submitted", "approved")  # the months that are a unit's figure (as the budgets count)
 
 
 class ReconcileService:
@@ -38,14 +35,7 @@ class ReconcileService:
         tidy = stored.inventory.to_frame()
         from carbonpeak.services.enterprises import EnterpriseService
 
-        ids = [e.id for e in ledger_repo.list_enterprises(self.engine)]
-        state = {(r.enterprise_id, r.period): r.state for r in review_repo.reviews(self.engine, ids)}
-        reports = [
-            s
-            for s in ledger_repo.list_reports(self.engine)
-            if s.report.year == year
-            and state.get((s.report.enterprise_id, s.report.period), s.status) in COUNTED
-        ]
+        reports = review_repo.counted_reports(self.engine, years={year})
         figures = EnterpriseService(self.engine)._rows(reports)
         reported: dict[str, float] = {}
         for s in reports:

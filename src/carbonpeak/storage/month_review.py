@@ -12,9 +12,9 @@ Every write is in the transaction of the change and writes its audit row."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -31,10 +31,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.errors import NotFoundError
-from carbonpeak.ledgers.month_review import next_state
+from carbonpeak.ledgers.month_review import COUNTED_STATES, next_state
 from carbonpeak.storage.engine import reader
 from carbonpeak.storage.tables import AuditRow, Base, EditedProvenance, utcnow
 from carbonpeak.storage.tracking import audit, row_dict
+
+if TYPE_CHECKING:
+    from carbonpeak.storage.ledgers import StoredReport
 
 
 class MonthReviewRow(EditedProvenance, Base):
@@ -259,6 +262,28 @@ def reviews(engine: Engine, enterprise_ids: Sequence[str] | None = None) -> list
         query = query.where(MonthReviewRow.enterprise_id.in_(list(enterprise_ids)))
     with Session(reader(engine)) as session:
         return [_review(r) for r in session.scalars(query)]
+
+
+def counted_reports(
+    engine: Engine, enterprise_ids: Sequence[str] | None = None, years: Collection[int] | None = None
+) -> list[StoredReport]:
+    """The months that count in a unit's figure (``COUNTED_STATES``: submitted or approved, by their
+    review state, else the report's own status), of the enterprises named (or all) and the years
+    named (or all), by enterprise and period."""
+    from carbonpeak.storage.ledgers import list_reports
+
+    state = {(r.enterprise_id, r.period): r.state for r in reviews(engine, enterprise_ids)}
+    stored = (
+        list_reports(engine)
+        if enterprise_ids is None
+        else [s for e in sorted(set(enterprise_ids)) for s in list_reports(engine, e)]
+    )
+    return [
+        s
+        for s in stored
+        if (years is None or s.report.year in years)
+        and state.get((s.report.enterprise_id, s.report.period), s.status) in COUNTED_STATES
+    ]
 
 
 def history(engine: Engine, enterprise_id: str, period: str) -> list[MonthEvent]:
