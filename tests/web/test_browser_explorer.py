@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from carbonpeak.scenarios.lever_table import lever_table
 from tests.web.conftest import LiveServer, csrf_of, login
 from tests.web.explorer_server import jinghai
 from tests.web.test_browser import Visit, browser
@@ -71,7 +72,9 @@ def test_moving_a_lever_changes_the_peak_year(visit: Visit, jinghai: LiveServer)
     assert href is not None and "scenario=bau" in href and f"lever={lever}%3A" in href
     download = visit.page.request.get(jinghai.url + href)
     assert download.status == 200
-    assert f"{lever} +{value:g}" in download.body().decode("utf-8-sig").splitlines()[0]
+    named = lever_table().get(lever)
+    assert named is not None  # the file's title names the lever by its name, not its id
+    assert f"{named.name.zh} +{value:g}" in download.body().decode("utf-8-sig").splitlines()[0]
     visit.shot("scenarios-lever")
     assert visit.errors == []
     assert visit.hosts == {jinghai.url.removeprefix("http://")}
@@ -137,6 +140,44 @@ def test_screenshots_of_inventory_and_explorer(visit: Visit, jinghai: LiveServer
     visit.shot("overview-peak")
     visit.goto("/inventory/import")
     visit.shot("inventory-import")
+    assert visit.errors == []
+
+
+WATERFALL_LABELS = (
+    "() => echarts.getInstanceByDom(document.getElementById('chart-waterfall')).getOption().xAxis[0].data"
+)
+TRAJECTORY_NAMES = "() => echarts.getInstanceByDom(document.getElementById('chart-trajectory')).getOption().series.map(s => s.name)"
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_the_explorer_names_what_it_shows(visit: Visit, jinghai: LiveServer, lang: str) -> None:
+    """Scenarios, plan indicators, targets and the Shapley groups by their names — no lever, indicator,
+    scenario id or comparator code in what the reader sees (the page, the table, the charts' labels)."""
+    visit.login("viewer")
+    visit.goto(f"/scenarios?scenario=enhanced&lang={lang}")
+    visit.page.wait_for_selector("#explorer[data-ready=true]")
+    visit.page.wait_for_function("() => document.querySelectorAll('#target-checks tbody tr').length > 0")
+    text = visit.page.inner_text("body")
+    options = visit.page.eval_on_selector_all("#scenario-select option", "els => els.map(e => e.textContent)")
+    waterfall = visit.page.evaluate(WATERFALL_LABELS)
+    names = visit.page.evaluate(TRAJECTORY_NAMES)
+    if lang == "en":
+        assert options == [
+            "Business as usual (policies frozen at the latest inventory year)",
+            "Plan scenario (the implementation plan's targets)",
+            "Enhanced scenario",
+        ]
+        assert "Industrial energy efficiency" in waterfall
+        assert names[0] == "Enhanced scenario"
+    else:
+        assert options[1:] == ["规划情景（实施方案目标）", "强化情景"] and options[0].startswith("基准情景")
+        assert "工业节能降耗" in waterfall and waterfall[0].startswith("基准情景")
+        assert names[0] == "强化情景" and "规模以上工业单位增加值能耗（2025年）" in text
+    seen = " ".join([text, *options, *waterfall, *names])
+    for raw in ("industry_efficiency", "_2025", "_2030", "reduce_by", "bau ", "enhanced", ">="):
+        assert raw not in seen, raw
+    visit.shot(f"scenarios-named-{lang}")
+    visit.goto("/?lang=zh-CN")
     assert visit.errors == []
 
 

@@ -7,7 +7,9 @@ role × route matrix of test_permissions covers these routes on the minimal test
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
 import re
 from collections.abc import Iterator
 from contextlib import closing
@@ -18,10 +20,11 @@ import pytest
 from openpyxl import load_workbook
 
 from carbonpeak.accounting.demo import demo_inventory
+from carbonpeak.plan import load_plan
 from carbonpeak.storage.activity import activity_batches
 from carbonpeak.web.scenarios.explorer import MAX_SAMPLES
 from tests.web.conftest import LiveServer, csrf_of, login
-from tests.web.explorer_server import DEMO_ACTIVITY, jinghai
+from tests.web.explorer_server import DEMO_ACTIVITY, JINGHAI, jinghai
 
 __all__ = ["jinghai"]  # the module-scoped server fixture
 
@@ -126,13 +129,37 @@ def test_scenario_and_inventory_pages_in_english(viewer: httpx.Client) -> None:
     viewer.get("/", params={"lang": "zh-CN"})  # back to Chinese for the other tests
 
 
-def test_scenario_page_shows_sliders_with_plan_indicator_ids(viewer: httpx.Client) -> None:
+def _visible(html: str) -> str:
+    """The text a reader sees: tags (and the attributes holding the script's configuration) removed."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_scenario_page_names_sliders_scenarios_and_plan_indicators(viewer: httpx.Client) -> None:
     page = viewer.get("/scenarios")
     assert page.status_code == 200
-    assert 'id="lever-industry_efficiency"' in page.text
-    assert "industrial_energy_intensity_2025" in page.text  # the plan indicator the lever reads
-    assert "renewable_capacity_2025" in page.text
-    assert "示例数据" in page.text
+    assert 'id="lever-industry_efficiency"' in page.text  # the script's handle, not shown
+    text = _visible(page.text)
+    plan = load_plan(str(JINGHAI))
+    by_id = {i.id: i for i in plan.indicators}
+    # the plan indicators a lever reads, by their names and years; the scenarios by their titles
+    assert f"{by_id['industrial_energy_intensity_2025'].name}（2025年）" in text
+    assert "规划情景（实施方案目标）" in text and "强化情景" in text
+    for raw in (
+        "industrial_energy_intensity_2025",
+        "renewable_capacity_2025",
+        "industry_efficiency",
+        ">bau<",
+    ):
+        assert raw not in text, raw
+    assert "示例数据" in text
+    config = json.loads(html.unescape(re.search(r"data-config='([^']*)'", page.text)[1]))  # type: ignore[index]
+    assert (
+        config["labels"]["indicators"]["renewable_capacity_2025"]["name"]
+        == by_id["renewable_capacity_2025"].name
+    )
+    english = _visible(viewer.get("/scenarios", params={"lang": "en"}).text)
+    assert "Enhanced scenario" in english and "Industrial energy efficiency" in english
+    viewer.get("/", params={"lang": "zh-CN"})
 
 
 def test_inventory_page_and_api(viewer: httpx.Client) -> None:

@@ -12,9 +12,10 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from carbonpeak.plan import load_plan, target_text
 from carbonpeak.web.scenarios.downloads import DownloadError, parse_levers
 from tests.web.conftest import LiveServer, csrf_of, login
-from tests.web.explorer_server import jinghai
+from tests.web.explorer_server import JINGHAI, jinghai
 
 __all__ = ["jinghai"]  # the module-scoped server fixture
 
@@ -56,7 +57,7 @@ def test_trajectory_download_matches_the_run(viewer: httpx.Client) -> None:
         trajectory = _run(viewer, scenario="plan", levers=levers)["trajectory"]
         assert isinstance(trajectory, dict)
         rows = _csv(viewer, f"scenario=plan&table=trajectory{query}")
-        assert rows[0][0].startswith("# 情景 plan") and "示例数据" in rows[0][0]
+        assert rows[0][0].startswith("# 情景：规划情景（实施方案目标）") and "示例数据" in rows[0][0]
         header = rows[1]
         gross = next(r for r in rows[2:] if r[3] == "Gross Emissions|CO2")
         assert gross[4] == "Mt CO2/yr"
@@ -64,16 +65,26 @@ def test_trajectory_download_matches_the_run(viewer: httpx.Client) -> None:
             # the page's trajectory is gross CO2 in t; the file is in Mt
             assert float(gross[header.index(year)]) == pytest.approx(trajectory[year] / 1e6, rel=1e-5)
         if levers:
-            assert "industry_efficiency +5" in rows[0][0]
+            # the lever by its name, never its id
+            assert "工业节能降耗 +5" in rows[0][0] and "industry_efficiency" not in rows[0][0]
 
 
 def test_targets_download_and_xlsx(viewer: httpx.Client) -> None:
     targets = _run(viewer, scenario="enhanced")["targets"]
     assert isinstance(targets, list)
     rows = _csv(viewer, "scenario=enhanced&table=targets")
-    assert rows[1][:3] == ["指标编号", "指标代码", "目标年"]
-    assert [r[0] for r in rows[2:]] == [t["id"] for t in targets]
+    plan = load_plan(str(JINGHAI))
+    by_id = {ind.id: ind for ind in plan.indicators}
+    assert rows[1][:4] == ["指标", "条款", "目标年", "目标"]
+    # names, clauses and the target in words, in the run's order; no id or comparator code anywhere
+    assert [r[0] for r in rows[2:]] == [by_id[t["id"]].name for t in targets]
+    assert [r[1] for r in rows[2:]] == [by_id[t["id"]].clause for t in targets]
+    assert [r[3] for r in rows[2:]] == [target_text(by_id[t["id"]]) for t in targets]
     assert [r[7] for r in rows[2:]] == ["是" if t["met"] else "否" for t in targets]
+    text = "\n".join(",".join(r) for r in rows)
+    assert not any(t["id"] in text for t in targets) and "reduce_by" not in text
+    english = _csv(viewer, "scenario=enhanced&table=targets&lang=en")
+    assert english[1][:4] == ["Indicator", "Clause", "Target year", "Target"]
     response = viewer.get("/scenarios/download?scenario=bau&table=targets")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))

@@ -153,8 +153,22 @@ _COMPARATOR_TEXT = {
 }
 
 
-def target_text(ind: Indicator) -> str:
-    """A target as people read it (tables, cards, reports): "> 10 %", "比2020年下降 15.5 %"."""
+STRENGTH_WORDS_EN: dict[str, str] = {
+    "ensure": "ensure",
+    "strive": "strive for",
+    "in_principle": "in principle",
+    "encourage": "encouraged",
+    "support": "supported",
+    "study": "to study",
+    "pilot": "pilot",
+}
+
+
+def target_text(ind: Indicator, lang: str = "zh") -> str:
+    """A target as people read it (tables, cards, reports): "> 10 %", "比2020年下降 15.5 %";
+    ``lang="en"``: "> 10 %", "15.5 % below 2020"."""
+    if lang == "en":
+        return _target_text_en(ind)
     if ind.value is None:
         text = _COMPARATOR_TEXT.get(ind.comparator or "", "") or "定性"
         if ind.assigned is not None:
@@ -173,4 +187,29 @@ def target_text(ind: Indicator) -> str:
     elif ind.holds == "from_year":
         text = f"{ind.year}年起每年 {text}"
     word = strength_word(ind.strength)
+    return text + (f" ({word})" if word else "")
+
+
+_COMPARATOR_TEXT_EN = _COMPARATOR_TEXT | {"reduce_by": "reduce", "increase": "increase"}
+
+
+def _target_text_en(ind: Indicator) -> str:
+    if ind.value is None:
+        text = _COMPARATOR_TEXT_EN.get(ind.comparator or "", "") or "qualitative"
+        if ind.assigned is not None:
+            text = (f"{text} " if ind.comparator in ("reduce_by", "increase") else "") + (
+                "(set by the city, not yet assigned)" if ind.assigned.by == "city" else "(as the state sets)"
+            )
+        elif ind.comparator == "reduce_by":
+            text = "reduce (as the city sets)"
+    else:
+        number = f"{ind.value:g}" + (f"–{ind.upper:g}" if ind.upper is not None else "")
+        text = f"{_COMPARATOR_TEXT_EN[ind.comparator or '=']} {number} {ind.unit or ''}".strip()
+        if ind.comparator == "reduce_by":
+            text = f"{number} % below {ind.base_year}" if ind.base_year else f"{number} % lower"
+    if ind.holds == "every_year":
+        text = f"every year {ind.start_year}–{ind.year}: {text}"
+    elif ind.holds == "from_year":
+        text = f"every year from {ind.year}: {text}"
+    word = STRENGTH_WORDS_EN.get(ind.strength) if ind.strength else None
     return text + (f" ({word})" if word else "")

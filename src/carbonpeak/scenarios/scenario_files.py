@@ -38,6 +38,7 @@ class ScenarioFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
     title: str
+    title_en: str | None = Field(None, description="the title in English; default: the id")
     description: str = ""
     inherits: str | None = None
     illustrative: bool = False
@@ -145,6 +146,11 @@ class Scenario:
     uncertainty: dict[str, Any]
     source: str
     raw: dict[str, Any] = field(default_factory=dict)
+    title_en: str = ""
+
+    def title_of(self, lang: str = "zh") -> str:
+        """The title users read: the file's ``title``, or ``title_en`` in English (the id without one)."""
+        return (self.title_en or self.id) if lang == "en" else self.title
 
     @property
     def reads_plan(self) -> bool:
@@ -254,6 +260,7 @@ def load_scenario(
     return Scenario(
         id=top.id,
         title=top.title,
+        title_en=top.title_en or top.id,
         description=top.description,
         illustrative=bool(merged.get("illustrative", False)) or base.illustrative,
         chain=[f.id for _, f in chain],

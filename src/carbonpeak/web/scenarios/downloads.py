@@ -21,11 +21,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from carbonpeak.plan import target_text
 from carbonpeak.scenarios.iamc import rows_of_run, wide_table
+from carbonpeak.scenarios.lever_table import lever_table
 from carbonpeak.scenarios.results import ScenarioRun, summary
 from carbonpeak.tables import Column, Table
 from carbonpeak.web.core.auth import READERS, Principal, permit
 from carbonpeak.web.core.downloads import table_response
+from carbonpeak.web.core.render import lang_of
 from carbonpeak.web.scenarios.explorer import ExplorerError
 from carbonpeak.web.scenarios.pages import scenario_cache
 
@@ -33,16 +36,17 @@ router = APIRouter()
 Reader = Annotated[Principal, Depends(permit(*READERS))]
 
 ILLUSTRATIVE = "示例数据 (illustrative)"
+# the targets table: names and the target as people read it, never an indicator id or comparator code
 TARGET_COLUMNS = [
-    ("id", "指标编号"),
-    ("metric", "指标代码"),
-    ("year", "目标年"),
-    ("comparator", "比较"),
-    ("target", "目标值"),
-    ("projected", "情景预测值"),
-    ("unit", "单位"),
-    ("met", "达标"),
-    ("aspirational", "力争"),
+    ("name", "指标", "Indicator"),
+    ("clause", "条款", "Clause"),
+    ("year", "目标年", "Target year"),
+    ("target_text", "目标", "Target"),
+    ("target", "目标值", "Target value"),
+    ("projected", "情景预测值", "Projected"),
+    ("unit", "单位", "Unit"),
+    ("met", "达标", "Met"),
+    ("aspirational", "力争", "Aspirational"),
 ]
 MAX_LEVERS = 20
 
@@ -82,14 +86,30 @@ def trajectory_table(run: ScenarioRun) -> tuple[list[str], list[list[Any]]]:
 
 
 def targets_table(run: ScenarioRun, request: Request) -> tuple[list[str], list[list[Any]]]:
-    checks = summary(run, request.app.state.plan, detail=False)["targets"]
-    rows = [[_cell(check.get(key)) for key, _ in TARGET_COLUMNS] for check in checks]
-    return [header for _, header in TARGET_COLUMNS], rows
+    plan = request.app.state.plan
+    en = lang_of(request) == "en"
+    by_id = {ind.id: ind for ind in plan.indicators}
+    checks = summary(run, plan, detail=False)["targets"]
+    rows = []
+    for check in checks:
+        ind = by_id[check["id"]]
+        named = {
+            **check,
+            "name": (ind.name_en or ind.name) if en else ind.name,
+            "clause": ind.clause,
+            "target_text": target_text(ind, "en" if en else "zh"),
+        }
+        rows.append([_cell(named.get(key), en) for key, _, _ in TARGET_COLUMNS])
+    return [_header(zh, english, en) for _, zh, english in TARGET_COLUMNS], rows
 
 
-def _cell(value: Any) -> Any:
+def _header(zh: str, english: str, en: bool) -> str:
+    return english if en else zh
+
+
+def _cell(value: Any, en: bool = False) -> Any:
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return ("yes" if value else "no") if en else ("是" if value else "否")
     return value
 
 
@@ -111,8 +131,14 @@ def scenario_download(
     if format == "iamc" and table != "trajectory":
         return JSONResponse({"detail": "format=iamc is the trajectory table (table=trajectory)"}, 422)
     run = ScenarioRun(prep.scenario, prep.engine, inputs, prep.engine.run(inputs, keep_energy=True))
-    pushes = "，".join(f"{k} +{v:g}" for k, v in levers.items() if v) or "无杠杆调整"
-    title = f"情景 {scenario}（{prep.scenario.title}）· {pushes} · {ILLUSTRATIVE}"
+    lang = lang_of(request)
+    names = {lever.id: lever.name.of(lang) for lever in lever_table().levers}
+    pushed = [f"{names.get(k, k)} +{v:g}" for k, v in levers.items() if v]
+    if lang == "en":
+        pushes = ", ".join(pushed) or "no lever push"
+        title = f"Scenario: {prep.scenario.title_of('en')} · {pushes} · {ILLUSTRATIVE}"
+    else:
+        title = f"情景：{prep.scenario.title} · {'，'.join(pushed) or '无杠杆调整'} · {ILLUSTRATIVE}"
     if format == "iamc":  # pyam reads the header in the first line: no title line
         named = ", ".join(f"{k} +{v:g}" for k, v in levers.items() if v)
         iamc_rows = [
@@ -124,12 +150,14 @@ def scenario_download(
         return table_response("csv", iamc, name)
     header, rows = trajectory_table(run) if table == "trajectory" else targets_table(run, request)
     sheet = {"trajectory": "情景结果", "targets": "目标检查"}[table]
+    if lang == "en":
+        sheet = {"trajectory": "Scenario results", "targets": "Target checks"}[table]
     content = Table(sheet, _columns(header), tuple(map(tuple, rows)), title=title, csv_title=True)
     return table_response(format, content, f"scenario-{scenario}-{table}")
 
 
-_NUMBERS = {"目标值", "情景预测值"}
-_YEARS = {"目标年"}
+_NUMBERS = {"目标值", "情景预测值", "Target value", "Projected"}
+_YEARS = {"目标年", "Target year"}
 
 
 def _columns(header: list[str]) -> tuple[Column, ...]:

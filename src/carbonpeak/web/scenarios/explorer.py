@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from carbonpeak.plan import Plan
+from carbonpeak.plan import Plan, target_text
 from carbonpeak.scenarios.engine import Engine, Inputs
 from carbonpeak.scenarios.lever_table import lever_table
 from carbonpeak.scenarios.levers import apply_push
 from carbonpeak.scenarios.montecarlo import monte_carlo
 from carbonpeak.scenarios.plan_indicators import find_indicators, peak_target_year
 from carbonpeak.scenarios.results import ILLUSTRATIVE_NOTE, ScenarioRun, scenario_inputs, summary
-from carbonpeak.scenarios.scenario_files import Scenario, load_scenario
+from carbonpeak.scenarios.scenario_files import Scenario, bundled_scenarios, load_scenario, read_file
 from carbonpeak.scenarios.shapley import attribute
 
 SCENARIOS: tuple[str, ...] = ("bau", "plan", "enhanced")
@@ -41,14 +41,47 @@ class ExplorerError(ValueError):
     """A scenario cannot be run with the served plan (missing indicator, bad lever value)."""
 
 
+def scenario_titles(lang: str = "zh-CN") -> dict[str, str]:
+    """Each bundled scenario's title in ``lang`` (read from its file alone: a scenario that cannot
+    run on the served plan still has its name)."""
+    files = bundled_scenarios()
+    out = {}
+    for s in SCENARIOS:
+        f = read_file(files[s]) if s in files else None
+        out[s] = s if f is None else (f.title_en or f.id) if lang == "en" else f.title
+    return out
+
+
+def labels(plan: Plan, lang: str = "zh-CN") -> dict[str, Any]:
+    """What the page writes instead of ids: scenario titles, each plan indicator's name and target as
+    people read it, each lever's name (the Shapley groups), in ``lang``."""
+    en = lang == "en"
+    return {
+        "scenarios": scenario_titles(lang),
+        "indicators": {
+            i.id: {
+                "name": (i.name_en or i.name) if en else i.name,
+                "target": target_text(i, "en" if en else "zh"),
+            }
+            for i in plan.indicators
+        },
+        "levers": {lever.id: lever.name.of(lang) for lever in lever_table().levers},
+    }
+
+
 def slider_rows(plan: Plan, lang: str = "zh-CN") -> list[dict[str, Any]]:
-    """What the page shows for each slider: name, range, unit, meaning and the plan indicator ids."""
+    """What the page shows for each slider: name, range, unit, meaning and the plan indicators it
+    reads (ids for the page's script, names for people)."""
     rows = []
     for lever in lever_table().sliders:
         push = lever.push
         assert push is not None
         assert push.slider is not None
-        ids = [i.id for i in find_indicators(plan, lever.metric)] if lever.metric else []
+        found = find_indicators(plan, lever.metric) if lever.metric else []
+        ids = [i.id for i in found]
+        names = [
+            f"{i.name_en or i.name} ({i.year})" if lang == "en" else f"{i.name}（{i.year}年）" for i in found
+        ]
         rows.append(
             {
                 "lever": lever.id,
@@ -59,6 +92,7 @@ def slider_rows(plan: Plan, lang: str = "zh-CN") -> list[dict[str, Any]]:
                 "meaning": push.meaning.of(lang),
                 "metric": lever.metric,
                 "indicators": ids,
+                "indicator_names": list(dict.fromkeys(names)),
             }
         )
     return rows

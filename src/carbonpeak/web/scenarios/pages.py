@@ -22,6 +22,7 @@ from carbonpeak.web.scenarios.explorer import (
     SCENARIOS,
     ExplorerError,
     ScenarioCache,
+    labels,
     slider_rows,
 )
 
@@ -53,13 +54,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "trajectory": ("二氧化碳排放轨迹（吨）", "CO2 trajectory (t)"),
     "fan": ("不确定性（蒙特卡洛 P5–P95）", "Uncertainty (Monte Carlo P5–P95)"),
     "histogram": ("达峰年份分布", "Peak-year distribution"),
-    "waterfall": ("相对基准情景的贡献（Shapley，{by_year}年）", "Contribution vs bau (Shapley, {by_year})"),
+    "waterfall": (
+        "相对基准情景的贡献（Shapley，{by_year}年）",
+        "Contribution against business as usual (Shapley, {by_year})",
+    ),
     "samples": ("抽样次数", "Samples"),
     "targets": ("目标校核", "Target checks"),
     "target": ("目标", "Target"),
     "projected": ("预测值", "Projected"),
     "met": ("达标", "Met"),
     "reset": ("重置", "Reset"),
+    "with_levers": ("加杠杆", "with levers"),
+    "assumptions": ("关键假设", "Key assumptions"),
     "cannot_run": ("情景无法在当前方案上运行", "The scenario cannot run on this plan"),
     "peak_card": ("达峰预测（规划情景）", "Peak projection (plan scenario)"),
     "co2_trend": (
@@ -107,6 +113,8 @@ def scenarios_page(
     config = {
         "scenario": scenario,
         "scenarios": list(SCENARIOS),
+        "lang": lang_of(request),
+        "labels": labels(cache.plan, lang_of(request)),
         "sliders": slider_rows(cache.plan, lang_of(request)),
         "max_samples": MAX_SAMPLES,
         "live_samples": LIVE_SAMPLES,

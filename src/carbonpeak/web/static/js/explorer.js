@@ -17,6 +17,11 @@
   function chart(id) { var c = echarts.init(document.getElementById(id), null, { renderer: "canvas" }); window.addEventListener("resize", function () { c.resize(); }); return c; }
   var trajectory = chart("chart-trajectory"), fan = chart("chart-fan"), histogram = chart("chart-histogram"), waterfall = chart("chart-waterfall");
   var bau = null, seq = 0, inflight = [];
+  // names instead of ids (config.labels, in the page's language): scenarios, plan indicators, levers
+  var labels = config.labels || { scenarios: {}, indicators: {}, levers: {} };
+  function scenarioName(id) { return labels.scenarios[id] || id; }
+  function indicatorOf(id) { return labels.indicators[id] || { name: id, target: "" }; }
+  function groupName(g) { return labels.levers[g.group] || x.assumptions; }
 
   function levers() {
     var out = {};
@@ -44,9 +49,9 @@
     document.getElementById("peak-kind").textContent = r.peak_observed ? x.peak_observed.replace("{year}", r.observed_until) : x.peak_projected;
     document.getElementById("peak-value").textContent = fmt(r.peak_co2_t / 1e4, 1);
     var years = Object.keys(r.trajectory);
-    var series = [{ name: r.id, type: "line", data: years.map(function (y) { return r.trajectory[y]; }), showSymbol: false, itemStyle: { color: "#0b6e4f" },
+    var series = [{ name: scenarioName(r.id), type: "line", data: years.map(function (y) { return r.trajectory[y]; }), showSymbol: false, itemStyle: { color: "#0b6e4f" },
       markLine: { symbol: "none", data: [{ xAxis: String(r.peak_year) }], label: { formatter: x.peak_year + " " + r.peak_year } } }];
-    if (bau && r.id !== "bau") { series.push({ name: "bau", type: "line", data: years.map(function (y) { return bau.trajectory[y]; }), showSymbol: false, lineStyle: { type: "dashed" }, itemStyle: { color: "#868e96" } }); }
+    if (bau && r.id !== "bau") { series.push({ name: scenarioName("bau"), type: "line", data: years.map(function (y) { return bau.trajectory[y]; }), showSymbol: false, lineStyle: { type: "dashed" }, itemStyle: { color: "#868e96" } }); }
     trajectory.setOption({ animation: false, legend: { top: 0 }, tooltip: { trigger: "axis" }, grid: { left: 80, right: 20, top: 30, bottom: 30 },
       xAxis: { type: "category", data: years }, yAxis: { type: "value", scale: true }, series: series }, true);
     document.getElementById("chart-trajectory").setAttribute("data-peak-year", String(r.peak_year));
@@ -54,7 +59,8 @@
     tbody.textContent = "";
     r.targets.forEach(function (t) {
       var tr = document.createElement("tr");
-      [t.id, t.year, t.comparator + " " + fmt(t.target, 2), fmt(t.projected, 2), t.unit].forEach(function (v) { var td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+      var ind = indicatorOf(t.id);
+      [ind.name, t.year, ind.target, fmt(t.projected, 2), t.unit].forEach(function (v) { var td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
       var td = document.createElement("td"); td.textContent = t.met ? "✓" : "✗"; td.className = t.met ? "met-yes" : "met-no"; tr.appendChild(td);
       tbody.appendChild(tr);
     });
@@ -86,16 +92,16 @@
     }
     var a = r.attribution;
     if (a) {
-      var names = ["bau " + a.year], base = [0], up = [a.co2_from_t], down = [0];
+      var names = [scenarioName("bau") + " " + a.year], base = [0], up = [a.co2_from_t], down = [0];
       var level = a.co2_from_t;
       a.groups.forEach(function (g) {
         var v = g.shapley_t;
-        names.push(g.name);
+        names.push(groupName(g));
         var next = level + v;
         base.push(Math.min(level, next)); up.push(v > 0 ? v : 0); down.push(v < 0 ? -v : 0);
         level = next;
       });
-      names.push(r.id + (Object.keys(r.levers).length ? " + 杠杆" : "") + " " + a.year); base.push(0); up.push(a.co2_to_t); down.push(0);
+      names.push(scenarioName(r.id) + (Object.keys(r.levers).length ? " + " + x.with_levers : "") + " " + a.year); base.push(0); up.push(a.co2_to_t); down.push(0);
       waterfall.setOption({ animation: false, tooltip: { trigger: "axis" }, grid: { left: 80, right: 20, top: 20, bottom: 90 },
         xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", scale: false },
         series: [
