@@ -87,7 +87,8 @@ def test_the_office_and_the_supervising_department_see_the_units(live: LiveServe
         assert row is not None and int(row.group(1)) >= 2
         detail = office.get(f"/key-units/meters/{FIRM_A}")
         assert detail.status_code == 200 and 'id="quarantine-table"' in detail.text
-        assert 'id="meter-upload"' not in detail.text  # the firm uploads its own
+        # the office uploads a file for the unit on its page (tests/web/test_meter_upload_office.py)
+        assert f'action="/key-units/meters/{FIRM_A}/upload"' in detail.text
     with closing(login(live, "dept_b")) as dept:  # 区工信局 supervises the demo firms
         assert FIRM_A in dept.get("/key-units/meters").text
         assert dept.get(f"/key-units/meters/{FIRM_A}").status_code == 200
