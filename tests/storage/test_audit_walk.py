@@ -107,7 +107,7 @@ READERS = {
     # --- meters2 ---
     "firm_plans.FirmPlanService.document_file", "firm_plans.FirmPlanService.overview_rows",
     "firm_plans.document_dict", "meters.MeterService.check_read", "meters.MeterService.overview",
-    "meters.MeterService.unit",
+    "meters.MeterService.unit", "meters.MeterService.batches",
     "benchmark_levels.BenchmarkLevelService.unit_levels", "benchmark_levels.BenchmarkLevelService.district",
     "benchmark_levels.table_source", "reconcile.ReconcileService.reconcile",
     "month_files.MonthFileService.template",

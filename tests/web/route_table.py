@@ -193,6 +193,7 @@ ROUTES: dict[str, str] = {
     "GET /key-units/meters": "odev",
     "GET /key-units/meters/{enterprise_id}": "odv",
     "POST /key-units/meters/upload": "e",
+    "POST /key-units/meters/{enterprise_id}/upload": "od",
     "GET /key-units/plan": "e",
     "POST /key-units/plan": "e",
     "GET /key-units/plans": "ov",

@@ -87,7 +87,8 @@ def test_the_office_and_the_supervising_department_see_the_units(live: LiveServe
         assert row is not None and int(row.group(1)) >= 2
         detail = office.get(f"/key-units/meters/{FIRM_A}")
         assert detail.status_code == 200 and 'id="quarantine-table"' in detail.text
-        assert 'id="meter-upload"' not in detail.text  # the firm uploads its own
+        # the office uploads a file for the unit on its page (tests/web/test_meter_upload_office.py)
+        assert f'action="/key-units/meters/{FIRM_A}/upload"' in detail.text
     with closing(login(live, "dept_b")) as dept:  # 区工信局 supervises the demo firms
         assert FIRM_A in dept.get("/key-units/meters").text
         assert dept.get(f"/key-units/meters/{FIRM_A}").status_code == 200
@@ -174,7 +175,7 @@ def test_benchmark_levels_on_the_firm_page_and_the_office_list(live: LiveServer)
     with _bearer(live, "firm_b") as api:
         stored = api.post("/api/v1/enterprise/reports", json=month)
         assert stored.status_code == 200, stored.text
-        assert stored.json()["product"] == "水泥熟料"
+        assert [p["product"] for p in stored.json()["products"]] == ["水泥熟料"]
         bad = api.post("/api/v1/enterprise/reports", json={**month, "product_unit": "kWh"})
         assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "product_unit"
         own = api.get("/api/v1/enterprise/benchmarks").json()
@@ -186,7 +187,7 @@ def test_benchmark_levels_on_the_firm_page_and_the_office_list(live: LiveServer)
         page = firm.get("/enterprise")
         assert (
             'id="levels-years"' in page.text
-            and '<tr data-period="2026-09" data-level="baseline">' in page.text
+            and '<tr data-period="2026-09" data-product="水泥熟料" data-level="baseline"' in page.text
         )
         assert "基准" in page.text and "发改产业〔2021〕1464号" in page.text
         token = _csrf(firm, "/enterprise")
@@ -201,12 +202,15 @@ def test_benchmark_levels_on_the_firm_page_and_the_office_list(live: LiveServer)
         }
         assert firm.post("/enterprise/reports", data=form).status_code == 303
         assert (
-            '<tr data-period="2026-10" data-level="benchmark">' in firm.get("/enterprise").text
+            '<tr data-period="2026-10" data-product="水泥熟料" data-level="benchmark"'
+            in firm.get("/enterprise").text
         )  # 71.4 kgce/t
     with closing(login(live, "office")) as office:
         page = office.get("/key-units/benchmarks?year=2026")
         assert page.status_code == 200
-        row = re.search(rf'<tr data-enterprise="{FIRM_B}" data-level="(\w+)">', page.text)
+        row = re.search(
+            rf'<tr data-enterprise="{FIRM_B}" data-product="水泥熟料" data-level="(\w+)">', page.text
+        )
         assert row is not None and row.group(1) == "benchmark"  # (500.01 + 71.43) tce / 6,000 t = 95.2
         assert office.get("/key-units/benchmarks?year=2026&lang=en").text.count("benchmark") >= 1
     with _bearer(live, "firm_a") as other:

@@ -8,9 +8,13 @@ it) or, for a kWh norm, its electricity, divided by the output — against the n
 - 基准 (``baseline``): above the benchmark, at or below the baseline;
 - 未达基准 (``below_baseline``): above the baseline level.
 
-The unit's whole energy is put against the product (a unit reports one product of the table): where
-it makes other products too, the figure is an upper bound of the product's own consumption, said so
-on the page (docs/key-units.md "Benchmark levels")."""
+One row per product of a month (a report may carry several, ``EnergyReport.products``): the
+product's unit consumption is its OWN energy — the energy attributed to it on the report (tce,
+calorific; for a kWh norm its electricity in tce, converted back at the calorific coefficient of
+electricity) — over its output. A month with one product and no attributed energy puts the month's
+whole energy against it (as before several products could be reported): where the unit makes other
+products too, that figure is an upper bound, and the rows say so (``attributed`` false; decision
+0531, docs/key-units.md "Benchmark levels")."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carbonpeak.ledgers.compute import electricity_tce_per_kwh
 from carbonpeak.ledgers.rules import rulebook
 from carbonpeak.units import conversion_factor
 
@@ -39,45 +44,52 @@ def _numerator(energy_unit: str, tce: np.ndarray, kwh: np.ndarray) -> np.ndarray
     return tce * 1000.0  # kgce
 
 
+MONTH_COLUMNS = [
+    "period",
+    "product",
+    "output",
+    "output_unit",
+    "energy_unit",
+    "energy_tce",
+    "electricity_kwh",
+    "attributed",
+    "value",
+    "benchmark",
+    "baseline",
+    "level",
+]
+
+
 def levels(reports: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """One row per report with a product (keys period, product, product_output, product_unit,
-    tce_calorific, electricity_kwh): output in the table's unit, the unit consumption, the benchmark,
-    the baseline and the level; vectorized over the months."""
+    """One row per product of each report (keys period, products — each product, output, unit,
+    energy_tce —, tce_calorific, electricity_kwh): output in the table's unit, the energy used (the
+    product's own, or the month's total for a lone product without one), the unit consumption, the
+    benchmark, the baseline and the level; vectorized over the rows."""
     book = rulebook()
-    rows = [r for r in reports if r.get("product")]
-    columns = [
-        "period",
-        "product",
-        "output",
-        "output_unit",
-        "energy_unit",
-        "value",
-        "benchmark",
-        "baseline",
-        "level",
-    ]
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(
-        {
-            "period": [str(r["period"]) for r in rows],
-            "product": [str(r["product"]) for r in rows],
-            "output": [
-                float(r["product_output"])
-                * conversion_factor(str(r["product_unit"]), book.benchmarks[str(r["product"])].output_unit)
-                if r["product_unit"] != book.benchmarks[str(r["product"])].output_unit
-                else float(r["product_output"])
-                for r in rows
-            ],
-            "tce": [float(r["tce_calorific"]) for r in rows],
-            "kwh": [float(r.get("electricity_kwh") or 0.0) for r in rows],
-        }
-    )
-    return _assess(frame)
+    per_kwh = electricity_tce_per_kwh()
+    rows: dict[str, list[Any]] = {k: [] for k in ("period", "product", "output", "tce", "kwh", "attributed")}
+    for r in reports:
+        for p in r.get("products") or []:
+            name, table_unit = str(p["product"]), book.benchmarks[str(p["product"])].output_unit
+            unit = str(p.get("unit") or table_unit)
+            own = p.get("energy_tce")
+            rows["period"].append(str(r["period"]))
+            rows["product"].append(name)
+            rows["output"].append(
+                float(p["output"]) * (conversion_factor(unit, table_unit) if unit != table_unit else 1.0)
+            )
+            rows["tce"].append(float(r["tce_calorific"]) if own is None else float(own))
+            rows["kwh"].append(
+                float(r.get("electricity_kwh") or 0.0) if own is None else float(own) / per_kwh
+            )
+            rows["attributed"].append(own is not None)
+    if not rows["period"]:
+        return pd.DataFrame(columns=MONTH_COLUMNS)
+    return _assess(pd.DataFrame(rows))
 
 
 def _assess(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns period, product, output (table unit), tce, kwh → with the value, levels and level."""
+    """Columns period, product, output (table unit), tce, kwh, attributed → the month columns."""
     book = rulebook()
     bench = [book.benchmarks[p] for p in frame["product"]]
     frame = frame.assign(
@@ -96,39 +108,23 @@ def _assess(frame: pd.DataFrame) -> pd.DataFrame:
         "benchmark",
         np.where(value <= frame["baseline"].to_numpy(), "baseline", "below_baseline"),
     )
-    out = frame.assign(value=value, level=level)
-    return out[
-        [
-            "period",
-            "product",
-            "output",
-            "output_unit",
-            "energy_unit",
-            "value",
-            "benchmark",
-            "baseline",
-            "level",
-        ]
-    ]
+    out = frame.assign(value=value, level=level, energy_tce=frame["tce"], electricity_kwh=frame["kwh"])
+    return out[MONTH_COLUMNS]
 
 
-def year_levels(months: pd.DataFrame, reports: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """The months of each year and product summed (energy and output), then assessed: a year's unit
-    consumption is its total energy over its total output (not the mean of the months' ratios)."""
-    rows = [r for r in reports if r.get("product")]
-    if not rows or months.empty:
-        return pd.DataFrame(columns=["year", *months.columns, "months"])
-    frame = pd.DataFrame(
-        {
-            "year": [str(r["period"])[:4] for r in rows],
-            "product": [str(r["product"]) for r in rows],
-            "output": months["output"].to_numpy(),
-            "tce": [float(r["tce_calorific"]) for r in rows],
-            "kwh": [float(r.get("electricity_kwh") or 0.0) for r in rows],
-        }
-    )
+def year_levels(months: pd.DataFrame) -> pd.DataFrame:
+    """The months of each year and product (``levels``) summed — energy and output — then assessed:
+    a year's unit consumption is its total energy over its total output (not the mean of the
+    months' ratios); ``attributed`` only if every month's energy was the product's own."""
+    if months.empty:
+        return pd.DataFrame(columns=["year", *MONTH_COLUMNS, "months"])
+    frame = months.assign(year=months["period"].str[:4])
     summed = frame.groupby(["year", "product"], as_index=False).agg(
-        output=("output", "sum"), tce=("tce", "sum"), kwh=("kwh", "sum"), months=("output", "size")
+        output=("output", "sum"),
+        tce=("energy_tce", "sum"),
+        kwh=("electricity_kwh", "sum"),
+        attributed=("attributed", "all"),
+        months=("output", "size"),
     )
     assessed = _assess(summed.assign(period=summed["year"]))
     return assessed.assign(year=summed["year"].astype(int).to_numpy(), months=summed["months"].to_numpy())

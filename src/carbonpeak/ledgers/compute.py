@@ -64,6 +64,13 @@ class Method:
         }
 
 
+def electricity_tce_per_kwh(method: Method | None = None) -> float:
+    """The calorific coefficient of electricity (tce per kWh, GB/T 2589-2020: 0.1229 kgce/kWh) that
+    ``compute`` counts the month's electricity at: a kWh norm's energy given in tce converts back
+    with it (``ledgers.benchmark_levels``)."""
+    return float(fuel_factors(get_set((method or Method()).combustion_set)).tce["electricity"])
+
+
 def lines_frame(reports: Sequence[EnergyReport]) -> pd.DataFrame:
     """Every line of every report: report index, year, fuel, amount in the fuel's catalogue unit.
 

@@ -32,7 +32,11 @@ def _units() -> tuple[str, ...]:
 
 
 # written once per enterprise and month (the first row of the month's rows)
-ONCE_A_MONTH = ("output_value", "product", "product_output", "product_unit", "note")
+ONCE_A_MONTH = ("output_value", "note")
+# one product line per row (any row of the month, with or without a fuel): a row with a product and
+# no fuel carries a product only; the same product written again with the same figures on another
+# row of the month (as files filled when the month had one product did) is the same line
+PRODUCT_CELLS = ("product", "product_output", "product_unit", "product_energy_tce")
 
 
 def columns() -> tuple[Column, ...]:
@@ -50,6 +54,16 @@ def columns() -> tuple[Column, ...]:
         Column("product", "产品", "Product", choices=_products(), width=22),
         Column("product_output", "产品产量", "Product output", kind="number", decimals=3, minimum=0),
         Column("product_unit", "产量单位", "Output unit", width=10),
+        # after the output unit (0126): the product's own energy; a file without the column reads the same
+        Column(
+            "product_energy_tce",
+            "产品能耗",
+            "Product energy",
+            unit="tce",
+            kind="number",
+            decimals=3,
+            minimum=0,
+        ),
     )
 
 
@@ -64,14 +78,17 @@ def template(enterprise_id: str = "") -> Table:
     """The empty sheet with its drop-downs; for an enterprise its code is filled in on one row."""
     rows: tuple[tuple[Any, ...], ...] = ()
     if enterprise_id:
-        rows = ((enterprise_id, "", "", None, "", None, "", "", None, ""),)
+        rows = ((enterprise_id, "", "", None, "", None, "", "", None, "", None),)
     return Table(
         SHEET,
         columns(),
         rows,
         input_rows=INPUT_ROWS,
-        title="月度能源报表导入模板：每行一个企业、一个月份、一种能源；同一企业同一月份的产值、产品产量与备注填写一次",
-        title_en="Monthly energy report template: one row per enterprise, month and fuel",
+        title="月度能源报表导入模板：每行一个企业、一个月份、一种能源；同一企业同一月份的产值与备注填写一次；"
+        "每行可填一种产品的产量（多种产品分行填写，并填写各产品能耗；"
+        "只有一种产品时可不填能耗，按当月综合能耗计）",
+        title_en="Monthly energy report template: one row per enterprise, month and fuel; "
+        "one product per row (several products: one row each, with each product's energy)",
     )
 
 
@@ -80,19 +97,23 @@ def reports_table(rows: list[dict[str, Any]]) -> Table:
     fuels = reportable_fuels()
     out = []
     for r in rows:
-        for i, line in enumerate(r["lines"]):
+        lines, products = r["lines"], r.get("products") or []
+        for i in range(max(len(lines), len(products))):
+            line = lines[i] if i < len(lines) else None
+            product = products[i] if i < len(products) else None
             out.append(
                 (
                     r["enterprise_id"],
                     r["period"],
-                    fuels.get(line["fuel"], line["fuel"]),
-                    line["amount"],
-                    line["unit"],
+                    fuels.get(line["fuel"], line["fuel"]) if line else "",
+                    line["amount"] if line else None,
+                    line["unit"] if line else "",
                     r["output_value"] if i == 0 else None,
                     r["note"] if i == 0 else "",
-                    (r.get("product") or "") if i == 0 else "",
-                    r.get("product_output") if i == 0 else None,
-                    (r.get("product_unit") or "") if i == 0 else "",
+                    product["product"] if product else "",
+                    product["output"] if product else None,
+                    product["unit"] if product else "",
+                    product.get("energy_tce") if product else None,
                 )
             )
     illustrative = any(r.get("illustrative") for r in rows)
@@ -218,24 +239,32 @@ def read_months(
                 )
             )
             continue
-        group = groups.setdefault((ent, period), {"lines": [], "rows": [], **dict.fromkeys(ONCE_A_MONTH, "")})
-        fuel = cells.get("fuel", "")
-        group["lines"].append(
-            {
-                "fuel": by_name.get(fuel, fuel),
-                "amount": cells.get("amount", ""),
-                "unit": cells.get("unit", ""),
-            }
+        group = groups.setdefault(
+            (ent, period),
+            {"lines": [], "rows": [], "products": [], "product_rows": [], **dict.fromkeys(ONCE_A_MONTH, "")},
         )
-        group["rows"].append(row_no)
+        group.setdefault("first", row_no)
+        fuel = cells.get("fuel", "")
+        product = tuple(cells.get(k, "") for k in PRODUCT_CELLS)
+        if fuel or cells.get("amount", "") or not any(product):  # a row of the product alone has no line
+            group["lines"].append(
+                {
+                    "fuel": by_name.get(fuel, fuel),
+                    "amount": cells.get("amount", ""),
+                    "unit": cells.get("unit", ""),
+                }
+            )
+            group["rows"].append(row_no)
+        if any(product) and not any(_same_line(product, p) for p in group["products"]):  # again: once
+            group["products"].append(product)
+            group["product_rows"].append(row_no)
         for key in ONCE_A_MONTH:
             value = cells.get(key, "")
             if value and group[key] and value != group[key]:
                 problems.append(
                     Problem(
-                        f"与第 {group['rows'][0]} 行不一致（同一企业同一月份只填一个值）",
-                        message_en=f"differs from row {group['rows'][0]} "
-                        "(one value per enterprise and month)",
+                        f"与第 {group['first']} 行不一致（同一企业同一月份只填一个值）",
+                        message_en=f"differs from row {group['first']} (one value per enterprise and month)",
                         file=name,
                         sheet=sheet,
                         row=row_no,
@@ -246,14 +275,18 @@ def read_months(
                 group[key] = value
     out: list[ImportedMonth] = []
     for (ent, _period), group in groups.items():
-        rows = group.pop("rows")
+        rows, product_rows, first = group.pop("rows"), group.pop("product_rows"), group.pop("first")
+        data = {**group, "period": _period}
+        data["products"] = [
+            dict(zip(("product", "output", "unit", "energy_tce"), p, strict=True)) for p in group["products"]
+        ]
         try:
-            report = parse_report({**group, "period": _period}, ent, today=today)
+            report = parse_report(data, ent, today=today)
         except LedgerProblems as exc:
             for p in exc.problems:
-                problems.append(_locate(p, rows, name, sheet, heading_of))
+                problems.append(_locate(p, rows or [first], product_rows, name, sheet, heading_of))
             continue
-        out.append(ImportedMonth(report, tuple(rows)))
+        out.append(ImportedMonth(report, tuple(sorted({*rows, *product_rows}))))
     if problems:
         raise LedgerProblems(problems)
     if not out:
@@ -271,16 +304,41 @@ def read_months(
     return out
 
 
-def _locate(p: Problem, rows: list[int], file: str, sheet: str | None, heading_of: dict[str, str]) -> Problem:
-    """A problem of ``parse_report`` (``lines[2].unit``, ``period``) at its sheet row and column."""
+def _same_line(cells: tuple[str, ...], earlier: tuple[str, ...]) -> bool:
+    """A row's product cells repeat an earlier line of the month: the same product, and every
+    other cell filled is the same (files of one product a month repeated it on each row)."""
+    return cells[0] == earlier[0] and all(c in ("", e) for c, e in zip(cells[1:], earlier[1:], strict=True))
+
+
+# a product line's fields (``products[1].output``) → the template's columns
+PRODUCT_COLUMN = {"product": "product", "output": "product_output", "unit": "product_unit"}
+PRODUCT_COLUMN["energy_tce"] = "product_energy_tce"
+
+
+def _locate(
+    p: Problem,
+    rows: list[int],
+    product_rows: list[int],
+    file: str,
+    sheet: str | None,
+    heading_of: dict[str, str],
+) -> Problem:
+    """A problem of ``parse_report`` (``lines[2].unit``, ``products[1].output``, ``period``) at its
+    sheet row and column."""
     where = p.field or ""
     row, key = rows[0], where
     if where.startswith("lines[") and "]" in where:
         index = int(where[6 : where.index("]")])
         row = rows[index] if index < len(rows) else rows[0]
         key = where[where.index("]") + 2 :] or "fuel"
+    elif where.startswith("products[") and "]" in where:
+        index = int(where[9 : where.index("]")])
+        row = product_rows[index] if index < len(product_rows) else rows[0]
+        key = PRODUCT_COLUMN.get(where[where.index("]") + 2 :], "product")
     elif where == "lines":
         key = "fuel"
+    elif where == "products":
+        row, key = (product_rows or rows)[0], "product"
     return Problem(
         p.message, message_en=p.message_en, file=file, sheet=sheet, row=row, column=heading_of.get(key, key)
     )

@@ -21,6 +21,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         out.append(
             {
                 **{str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()},
+                "attributed": bool(r["attributed"]),
                 "unit": f"{r['energy_unit']}/{r['output_unit']}",
                 "level_label": LEVEL_WORDS[str(r["level"])][0],
                 "level_label_en": LEVEL_WORDS[str(r["level"])][1],
@@ -34,18 +35,19 @@ class BenchmarkLevelService:
         self.engine = engine
 
     def unit_levels(self, actor: LedgerActor, enterprise_id: str) -> dict[str, Any]:
-        """A unit's months with a product output and its years, each with its level."""
+        """A unit's months with a product output and its years — one row per product — each with
+        its level and the energy it was put against (the product's own, or the month's total)."""
         check_may_read(actor, enterprise_id)
         reports = [
             r
             for r in EnterpriseService(self.engine).reports(actor, enterprise_id)
-            if r["status"] != "draft" and r.get("product")
+            if r["status"] != "draft" and r.get("products")
         ]
         months = levels(reports)
         return {
             "enterprise_id": enterprise_id,
             "months": _records(months),
-            "years": _records(year_levels(months, reports)),
+            "years": _records(year_levels(months)),
             **source(),
         }
 
@@ -67,7 +69,10 @@ class BenchmarkLevelService:
                             "illustrative": ent.illustrative,
                         }
                     )
-        return sorted(out, key=lambda r: (list(LEVEL_WORDS).index(r["level"]) * -1, r["enterprise_name"]))
+        return sorted(
+            out,
+            key=lambda r: (list(LEVEL_WORDS).index(r["level"]) * -1, r["enterprise_name"], r["product"]),
+        )
 
 
 def table_source() -> dict[str, str]:

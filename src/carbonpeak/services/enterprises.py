@@ -55,9 +55,7 @@ def report_dict(stored: StoredReport, figures: Mapping[str, Any]) -> dict[str, A
         "illustrative": stored.illustrative,
         "output_value": r.output_value,
         "note": r.note,
-        "product": r.product,
-        "product_output": r.product_output,
-        "product_unit": r.product_unit,
+        "products": [p.model_dump() for p in r.products],
         "lines": [line.model_dump() for line in r.lines],
         **{k: v for k, v in figures.items() if k not in ("enterprise_id", "period")},
     }

@@ -32,8 +32,15 @@ log = logging.getLogger(__name__)
 COLUMNS = ("meter", "time", "value", "unit")
 
 
-def _check_write(actor: LedgerActor, enterprise_id: str) -> None:
+def _check_write(
+    actor: LedgerActor, enterprise_id: str, engine: Engine | None = None, unit_id: str | None = None
+) -> None:
+    """The office and the enterprise itself write its meter data; a supervising department
+    (``unit_id``, named by the office; ``engine`` to look it up) uploads readings for its units."""
     if actor.role == "office" or (actor.role == "enterprise" and actor.enterprise_id == enterprise_id):
+        return
+    supervised = engine is not None and bool(unit_id) and supervisors(engine).get(enterprise_id) == unit_id
+    if actor.role == "department" and supervised:
         return
     raise NotAllowedError(
         f"{actor.name} 不能提交企业 {enterprise_id} 的计量数据",
@@ -135,11 +142,12 @@ class MeterService:
         source: str,
         file: str = "<api>",
         first_row: int = 0,
+        unit_id: str | None = None,
     ) -> dict[str, Any]:
         """Validate and store a batch (columns meter, time, value, unit); a structural problem
         (unknown meter, a time that is not a time) refuses the whole batch, located; a bad value is
-        quarantined with its reason."""
-        _check_write(actor, enterprise_id)
+        quarantined with its reason. ``unit_id``: the department of a supervising department's upload."""
+        _check_write(actor, enterprise_id, self.engine, unit_id)
         received = pd.Timestamp(self.now or dt.datetime.now(dt.UTC))
         stored = {s.meter.meter_id: s for s in repo.meters(self.engine, enterprise_id)}
         frame = readings.reset_index(drop=True).copy()
@@ -274,10 +282,17 @@ class MeterService:
         *,
         limits: SheetLimits = DEFAULT_LIMITS,
         name: str | None = None,
+        unit_id: str | None = None,
     ) -> dict[str, Any]:
-        """A CSV of readings (header meter, time, value, unit), read through the bounded reader."""
+        """A CSV of readings (header meter, time, value, unit), read through the bounded reader. The
+        enterprise uploads its own; the office, or the supervising department (``unit_id``), uploads
+        one for the unit — the batch's source then names who uploaded it."""
+        _check_write(actor, enterprise_id, self.engine, unit_id)  # refused before the file is read
         path = Path(path)
         file = name or path.name
+        source = f"file {file}"
+        if actor.role != "enterprise":
+            source += f", uploaded by {actor.role} {actor.name}"
         try:
             rows = read_csv_rows(path, limits, file, skip_comments=True)
         except SheetLimitError as exc:
@@ -294,7 +309,19 @@ class MeterService:
                 ]
             )
         frame = pd.DataFrame([list(r[:4]) + [""] * (4 - len(r[:4])) for r in rows[1:]], columns=list(COLUMNS))
-        return self.ingest(actor, enterprise_id, frame, source=f"file {file}", file=file, first_row=2)
+        return self.ingest(
+            actor, enterprise_id, frame, source=source, file=file, first_row=2, unit_id=unit_id
+        )
+
+    def batches(
+        self, actor: LedgerActor, enterprise_id: str, unit_id: str | None = None, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """The unit's latest batches (newest first): when, who sent them and from where, counts."""
+        self.check_read(actor, enterprise_id, unit_id)
+        return [
+            {**b, "received_at": b["received_at"].isoformat()}
+            for b in repo.batches(self.engine, enterprise_id, limit)
+        ]
 
     def quarantine(
         self, actor: LedgerActor, enterprise_id: str, unit_id: str | None = None

@@ -42,6 +42,15 @@ def review_dict(review: MonthReview, lang: str = "zh-CN") -> dict[str, Any]:
     }
 
 
+def _products(snapshot: dict[str, Any]) -> list[list[Any]]:
+    """A version's product lines [product, output, unit, energy tce]; versions saved when a month
+    had one product kept it as ``product`` [product, output, unit]."""
+    if "products" in snapshot:
+        return list(snapshot["products"] or [])
+    one = snapshot.get("product")
+    return [[*one, None]] if one else []
+
+
 def event_dict(event: MonthEvent, lang: str = "zh-CN") -> dict[str, Any]:
     return {
         "report_version": event.report_version,
@@ -55,6 +64,7 @@ def event_dict(event: MonthEvent, lang: str = "zh-CN") -> dict[str, Any]:
         "lines": (event.snapshot or {}).get("lines"),
         "output_value": (event.snapshot or {}).get("output_value"),
         "note": (event.snapshot or {}).get("note"),
+        "products": _products(event.snapshot or {}),
         "source": event.source,
     }
 

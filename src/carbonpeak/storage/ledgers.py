@@ -1,4 +1,5 @@
-"""Tables and repository of the enterprise ledger: enterprises, monthly energy reports, their lines.
+"""Tables and repository of the enterprise ledger: enterprises, monthly energy reports, their lines
+and their product lines (the benchmark levels).
 
 A resubmission of the same (enterprise, period) replaces the lines in one transaction and bumps the
 report's version; every change writes a row of the ``audit_log`` (before/after) in that transaction.
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carbonpeak.errors import InvalidInputError, NotFoundError
 from carbonpeak.ledgers import EnergyReport, Enterprise, ReportLine
+from carbonpeak.ledgers.report import ProductLine
 from carbonpeak.storage.engine import reader
 from carbonpeak.storage.month_review import record_write
 from carbonpeak.storage.tables import AuditRow, Base, EditedProvenance, utcnow
@@ -62,10 +64,6 @@ class EnterpriseReportRow(EditedProvenance, Base):
     output_value: Mapped[float | None] = mapped_column(Float, nullable=True)
     note: Mapped[str] = mapped_column(Text)
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)  # demo data (示例数据)
-    # the month's product output for the benchmark levels (migration 0121)
-    product: Mapped[str | None] = mapped_column(String(80), nullable=True)
-    product_output: Mapped[float | None] = mapped_column(Float, nullable=True)
-    product_unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class EnterpriseReportLineRow(Base):
@@ -77,6 +75,21 @@ class EnterpriseReportLineRow(Base):
     fuel: Mapped[str] = mapped_column(String(40))
     amount: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(40))
+
+
+class EnterpriseReportProductRow(Base):
+    """A product line of a month for the benchmark levels (migration 0126; one product a month on
+    ``enterprise_reports`` before, 0121): written and replaced with the report, like its lines."""
+
+    __tablename__ = "enterprise_report_products"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(Integer, ForeignKey("enterprise_reports.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    product: Mapped[str] = mapped_column(String(80))
+    output: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    energy_tce: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -186,16 +199,21 @@ def list_enterprises(engine: Engine) -> list[Enterprise]:
         return [_enterprise(r) for r in rows]
 
 
-def _stored(row: EnterpriseReportRow, lines: Sequence[EnterpriseReportLineRow]) -> StoredReport:
+def _stored(
+    row: EnterpriseReportRow,
+    lines: Sequence[EnterpriseReportLineRow],
+    products: Sequence[EnterpriseReportProductRow] = (),
+) -> StoredReport:
     report = EnergyReport(
         enterprise_id=row.enterprise_id,
         period=row.period,
         lines=[ReportLine(fuel=ln.fuel, amount=ln.amount, unit=ln.unit) for ln in lines],
         output_value=row.output_value,
         note=row.note,
-        product=row.product,
-        product_output=row.product_output,
-        product_unit=row.product_unit,
+        products=[
+            ProductLine(product=p.product, output=p.output, unit=p.unit, energy_tce=p.energy_tce)
+            for p in products
+        ],
     )
     updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=dt.UTC)
     return StoredReport(
@@ -228,9 +246,6 @@ def _write(
             version=1,
             output_value=report.output_value,
             note=report.note,
-            product=report.product,
-            product_output=report.product_output,
-            product_unit=report.product_unit,
             illustrative=illustrative,
             created_by=who,
             source=source,
@@ -244,12 +259,21 @@ def _write(
         old_lines = session.scalars(
             select(EnterpriseReportLineRow).where(EnterpriseReportLineRow.report_id == row.id)
         ).all()
-        before = row_dict(row) | {"lines": [[ln.fuel, ln.amount, ln.unit] for ln in old_lines]}
+        old_products = session.scalars(
+            select(EnterpriseReportProductRow)
+            .where(EnterpriseReportProductRow.report_id == row.id)
+            .order_by(EnterpriseReportProductRow.line_no)
+        ).all()
+        before = row_dict(row) | {
+            "lines": [[ln.fuel, ln.amount, ln.unit] for ln in old_lines],
+            "products": [[p.product, p.output, p.unit, p.energy_tce] for p in old_products],
+        }
         session.execute(delete(EnterpriseReportLineRow).where(EnterpriseReportLineRow.report_id == row.id))
+        session.execute(
+            delete(EnterpriseReportProductRow).where(EnterpriseReportProductRow.report_id == row.id)
+        )
         row.status, row.version = status, row.version + 1
         row.output_value, row.note = report.output_value, report.note
-        row.product, row.product_output = report.product, report.product_output
-        row.product_unit = report.product_unit
         row.updated_by, row.updated_at, row.source = who, utcnow(), source
         row.illustrative = illustrative
         action = "replace"
@@ -259,12 +283,24 @@ def _write(
                 report_id=row.id, line_no=i, fuel=line.fuel, amount=line.amount, unit=line.unit
             )
         )
+    for i, p in enumerate(report.products):
+        session.add(
+            EnterpriseReportProductRow(
+                report_id=row.id,
+                line_no=i,
+                product=p.product,
+                output=p.output,
+                unit=p.unit,
+                energy_tce=p.energy_tce,
+            )
+        )
+    products = [[p.product, p.output, p.unit, p.energy_tce] for p in report.products]
     audit(session, who=who, source=source, action=action, row=row, before=before)
     snapshot = {
         "lines": [[ln.fuel, ln.amount, ln.unit] for ln in report.lines],
         "output_value": report.output_value,
         "note": report.note,
-        "product": [report.product, report.product_output, report.product_unit] if report.product else None,
+        "products": products,
     }  # the review's history keeps every version (storage.month_review)
     record_write(session, row, status=status, who=who, source=source, snapshot=snapshot, role=role)
     return row
@@ -296,6 +332,7 @@ def save_report(
 def _load(session: Session, rows: Sequence[EnterpriseReportRow]) -> list[StoredReport]:
     ids = [r.id for r in rows]
     lines: dict[int, list[EnterpriseReportLineRow]] = {i: [] for i in ids}
+    products: dict[int, list[EnterpriseReportProductRow]] = {i: [] for i in ids}
     if ids:
         for ln in session.scalars(
             select(EnterpriseReportLineRow)
@@ -303,7 +340,13 @@ def _load(session: Session, rows: Sequence[EnterpriseReportRow]) -> list[StoredR
             .order_by(EnterpriseReportLineRow.report_id, EnterpriseReportLineRow.line_no)
         ):
             lines[ln.report_id].append(ln)
-    return [_stored(r, lines[r.id]) for r in rows]
+        for p in session.scalars(
+            select(EnterpriseReportProductRow)
+            .where(EnterpriseReportProductRow.report_id.in_(ids))
+            .order_by(EnterpriseReportProductRow.report_id, EnterpriseReportProductRow.line_no)
+        ):
+            products[p.report_id].append(p)
+    return [_stored(r, lines[r.id], products[r.id]) for r in rows]
 
 
 def list_reports(engine: Engine, enterprise_id: str | None = None) -> list[StoredReport]:

@@ -300,6 +300,29 @@ def batch_ids(engine: Engine, enterprise_id: str) -> Sequence[int]:
         ).all()
 
 
+def batches(engine: Engine, enterprise_id: str, limit: int = 20) -> list[dict[str, Any]]:
+    """The enterprise's latest batches, newest first: when, who and from where, and the counts."""
+    query = (
+        select(MeterBatchRow)
+        .where(MeterBatchRow.enterprise_id == enterprise_id)
+        .order_by(MeterBatchRow.id.desc())
+        .limit(limit)
+    )
+    with Session(reader(engine)) as session:
+        return [
+            {
+                "batch": b.id,
+                "received_at": _aware(b.received_at) or b.received_at,
+                "who": b.created_by,
+                "source": b.source,
+                "readings": b.readings,
+                "stored": b.stored,
+                "quarantined": b.quarantined,
+            }
+            for b in session.scalars(query)
+        ]
+
+
 def meter_days(
     engine: Engine, enterprise_ids: Sequence[str] | None = None, year: int | None = None
 ) -> pd.DataFrame:

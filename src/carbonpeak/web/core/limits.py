@@ -39,7 +39,7 @@ FORM_ROOM = 1 * MB
 
 IMPORT_PATHS = (
     re.compile(r"/(?:inventory|reporting|key-units)/import"),
-    re.compile(r"/key-units/meters/upload"),
+    re.compile(r"/key-units/meters/(?:[^/]+/)?upload"),  # the firm's own, or the office's for a unit
     re.compile(r"/api/v1/enterprise/(?:import|meters/readings(?:/file)?)"),
 )
 EVIDENCE_PATHS = (

@@ -38,14 +38,19 @@ _WORDS: dict[str, tuple[str, str]] = {
     "level": ("水平", "Level"),
     "none": ("本年度没有填报产品产量的单位", "No unit reported a product output this year"),
     "note": (
-        "单位产品能耗 = 本单位综合能耗（当量值；电解铝为电耗）÷ 产品产量，按全年合计计算；未含草稿月份。",
-        "Unit consumption = the unit's energy (calorific; electricity for a kWh norm) / output, over the "
-        "year's totals; drafts left out.",
+        "每家单位每种产品一行。单位产品能耗 = 该产品能耗 ÷ 产品产量（当量值；电解铝为电耗），按全年合计计算；"
+        "未填产品能耗的月份按当月综合能耗计（单位还生产其他产品时为上限值）；未含草稿月份。",
+        "One row per unit and product. Unit consumption = the product's energy / its output (calorific; "
+        "electricity for a kWh norm), over the year's totals; months without the product's own energy use "
+        "the month's total (an upper bound where the unit makes other products too); drafts left out.",
     ),
     "counts": (
-        "标杆 {0} 家，基准 {1} 家，未达基准 {2} 家",
-        "{0} at the benchmark, {1} at the baseline, {2} below",
+        "标杆 {0} 项，基准 {1} 项，未达基准 {2} 项（每家单位每种产品一项）",
+        "{0} at the benchmark, {1} at the baseline, {2} below (one per unit and product)",
     ),
+    "energy": ("能耗 (tce)", "Energy (tce)"),
+    "own_energy": ("本产品能耗", "the product's own"),
+    "month_total": ("含当月综合能耗（上限值）", "months' totals (upper bound)"),
     "source": ("来源：", "Source: "),
     "illustrative": ("示例数据（illustrative）", "illustrative (示例数据)"),
 }

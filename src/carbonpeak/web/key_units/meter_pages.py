@@ -1,6 +1,7 @@
 """Online energy monitoring on the web (能耗在线监测): the office, viewers and the supervising
 department see the meters per unit, the quarantined readings with their reasons and the meter month
-against the reported month, flagged; an enterprise sees its own and uploads a readings file.
+against the reported month, flagged; an enterprise sees its own and uploads a readings file; the
+office and the supervising department upload one for a unit (the batch names who uploaded it).
 
 Every route declares its roles; the services check again who reads which unit (a department: the
 units it supervises). The enterprise's routes take no enterprise id."""
@@ -8,6 +9,7 @@ units it supervises). The enterprise's routes take no enterprise id."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +31,7 @@ CST = dt.timezone(dt.timedelta(hours=8), "CST")
 Reader = Annotated[Principal, Depends(permit("office", "department", "viewer", "enterprise", scoped=True))]
 DistrictReader = Annotated[Principal, Depends(permit("office", "department", "viewer", scoped=True))]
 Firm = Annotated[Principal, Depends(permit("enterprise", scoped=True))]
+Uploader = Annotated[Principal, Depends(permit("office", "department", scoped=True))]
 EnterprisePath = Annotated[str, FastPath(max_length=18, min_length=18, description="统一社会信用代码")]
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -80,6 +83,19 @@ _WORDS: dict[str, tuple[str, str]] = {
     "interval_mode": ("区间值", "interval"),
     "illustrative": ("示例数据（illustrative）", "illustrative (示例数据)"),
     "back": ("返回列表", "Back to the list"),
+    "upload_for": ("代企业上传计量读数文件", "Upload a meter-readings file for the unit"),
+    "upload_for_hint": (
+        "本次上传将记录上传人；读数校验规则与企业自行上传相同。",
+        "The batch records who uploaded it; the readings are checked as in the unit's own upload.",
+    ),
+    "batches": ("最近的读数批次", "Latest batches of readings"),
+    "received": ("接收时间", "Received"),
+    "who": ("提交人", "Sent by"),
+    "source": ("来源", "Source"),
+    "no_batches": ("尚无读数批次", "No batches yet"),
+    "col_readings": ("读数", "Readings"),
+    "col_stored": ("入库区间", "Intervals stored"),
+    "col_held": ("隔离", "Quarantined"),
 }
 KINDS = {
     "electricity": ("电力", "electricity"),
@@ -110,6 +126,25 @@ def _local(stamp: str | None) -> str:
     return dt.datetime.fromisoformat(stamp).astimezone(CST).strftime("%Y-%m-%d %H:%M")
 
 
+_BATCH_SOURCE = re.compile(r"^file (?P<file>.+?)(?:, uploaded by (?P<role>office|department) (?P<who>.+))?$")
+_ROLES = {"office": ("双碳办", "the office"), "department": ("主管部门", "the supervising department")}
+
+
+def _source_label(source: str, lang: Lang) -> str:
+    """A batch's source in words: the API, or the file and, when someone else uploaded it, who."""
+    if source == "api":
+        return "接口" if lang != "en" else "API"
+    match = _BATCH_SOURCE.match(source)
+    if match is None:
+        return source
+    role = match.group("role")
+    if lang == "en":
+        by = f" (uploaded by {_ROLES[role][1]}, {match.group('who')})" if role else ""
+        return f"file {match.group('file')}{by}"
+    by = f"（{_ROLES[role][0]} {match.group('who')} 代传）" if role else ""
+    return f"文件 {match.group('file')}{by}"
+
+
 def _svc(request: Request) -> MeterService:
     return MeterService(request.app.state.engine)
 
@@ -132,6 +167,9 @@ def _detail(
     except NotFoundError:  # no meters yet
         rows = []
     ent = svc.unit(actor, enterprise_id, who.unit_id)
+    batches = svc.batches(actor, enterprise_id, who.unit_id)
+    for b in batches:
+        b["local"], b["source_label"] = _local(b["received_at"]), _source_label(b["source"], lang)
     for m in meters:
         m["kind_label"] = _pick(KINDS, m["kind"], lang)
         m["mode_label"] = words(lang)["cumulative" if m["mode"] == "cumulative" else "interval_mode"]
@@ -159,6 +197,14 @@ def _detail(
             "held": held,
             "rows": rows,
             "own": who.role == "enterprise",
+            "upload_to": (
+                "/key-units/meters/upload"
+                if who.role == "enterprise"
+                else f"/key-units/meters/{enterprise_id}/upload"
+                if who.role in ("office", "department")
+                else None
+            ),
+            "batches": batches,
             "outcome": outcome,
             "problems": problems or [],
         },
@@ -190,22 +236,54 @@ def key_meter_detail(request: Request, who: DistrictReader, enterprise_id: Enter
     return _detail(request, who, enterprise_id)
 
 
-@pages.post("/key-units/meters/upload", response_class=HTMLResponse)
-def key_meter_upload(request: Request, who: Firm, file: Annotated[UploadFile, File()]) -> Response:
-    """The enterprise's readings file (CSV), validated like an API batch: bad readings quarantined
-    and listed; a structural problem (unknown meter, a time that is not one) refuses the whole file."""
+def _upload(request: Request, who: Principal, enterprise_id: str, file: UploadFile) -> HTMLResponse:
+    """A readings file (CSV), validated like an API batch: bad readings quarantined and listed; a
+    structural problem (unknown meter, a time that is not one) refuses the whole file, located. The
+    file is read up to the import size limit (one byte more, so the bounded reader refuses it)."""
     name = Path(file.filename or "readings.csv").name
-    own = who.enterprise_id or ""
     limit = int(request.app.state.settings.import_max_mb * 1024 * 1024)
+    content = file.file.read(limit + 1)
+    if len(content) > limit:  # never a cut-off file read as if whole
+        mb = request.app.state.settings.import_max_mb
+        zh, en = (
+            f"{name}：文件超过 {mb:g} MB 的上限",
+            f"{name}: the file is larger than the limit of {mb:g} MB",
+        )
+        return _detail(
+            request, who, enterprise_id, problems=[en if lang_of(request) == "en" else zh], status=413
+        )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "readings.csv"
-        path.write_bytes(file.file.read(limit + 1))
+        path.write_bytes(content)
         try:
             outcome = _svc(request).ingest_file(
-                actor_of(who), own, path, limits=request.app.state.settings.sheet_limits(), name=name
+                actor_of(who),
+                enterprise_id,
+                path,
+                limits=request.app.state.settings.sheet_limits(),
+                name=name,
+                unit_id=who.unit_id,
             )
         except CarbonpeakError as exc:
             lang = lang_of(request)
             problems = [p.describe(lang) for p in exc.problems]
-            return _detail(request, who, own, problems=problems, status=HTTP_STATUS[exc.kind])
-    return _detail(request, who, own, outcome=outcome)
+            return _detail(request, who, enterprise_id, problems=problems, status=HTTP_STATUS[exc.kind])
+    return _detail(request, who, enterprise_id, outcome=outcome)
+
+
+@pages.post("/key-units/meters/upload", response_class=HTMLResponse)
+def key_meter_upload(request: Request, who: Firm, file: Annotated[UploadFile, File()]) -> Response:
+    """The enterprise's own readings file."""
+    return _upload(request, who, who.enterprise_id or "", file)
+
+
+@pages.post(
+    "/key-units/meters/{enterprise_id}/upload", response_class=HTMLResponse, dependencies=[Supervised]
+)
+def key_meter_upload_for(
+    request: Request, who: Uploader, enterprise_id: EnterprisePath, file: Annotated[UploadFile, File()]
+) -> Response:
+    """The office (or the unit's supervising department) uploads a readings file for the unit, e.g.
+    one the unit sent by mail; the batch's source names who uploaded it. A department that does not
+    supervise the unit is refused before the file is read."""
+    return _upload(request, who, enterprise_id, file)

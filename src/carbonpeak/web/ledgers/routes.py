@@ -107,12 +107,27 @@ _WORDS: dict[str, tuple[str, str]] = {
     "product_none": ("不填报产品产量", "no product output"),
     "product_output": ("产品产量", "Product output"),
     "product_unit": ("产量单位（默认为表中单位）", "Output unit (default: the table's)"),
+    "product_energy": ("产品能耗 (tce)", "Product energy (tce)"),
+    "product_line": ("产品", "Product"),
+    "products_title": ("产品产量（能效标杆水平对照）", "Product output (against the benchmark levels)"),
+    "products_hint": (
+        "每行一种产品。只填一种产品时可不填能耗，按当月综合能耗计算单位产品能耗（本单位还生产其他产品时为上限值）；"
+        "填多种产品时须填写各产品能耗（当量值 tce；电解铝填其交流电耗折标煤，按 0.1229 kgce/kWh），"
+        "合计不得超过当月综合能耗。",
+        "One product per row. With one product the energy may be left empty: the month's total is used (an "
+        "upper bound if the unit makes other products too). With several, give each product's energy (tce, "
+        "calorific; for 电解铝 its AC electricity at 0.1229 kgce/kWh); together at most the month's total.",
+    ),
+    "own_energy": ("本产品能耗", "the product's own"),
+    "month_total": ("当月综合能耗（上限值）", "the month's total (upper bound)"),
+    "energy_tce": ("能耗 (tce)", "Energy (tce)"),
     "levels": ("能效标杆水平对照", "Against the benchmark levels"),
     "levels_note": (
-        "单位产品能耗 = 本单位当月综合能耗（当量值；电解铝为电耗）÷ 产品产量；"
-        "本单位还生产其他产品时为上限值。",
-        "Unit consumption = the unit's energy of the month (calorific; electricity for a kWh norm) / "
-        "output; an upper bound where the unit makes other products too.",
+        "单位产品能耗 = 该产品能耗 ÷ 产品产量（当量值；电解铝为电耗）。每种产品一行；"
+        "未填产品能耗的月份按当月综合能耗计，本单位还生产其他产品时为上限值。",
+        "Unit consumption = the product's energy / its output (calorific; electricity for a kWh norm), one "
+        "row per product; a month without the product's own energy uses the month's total, an upper bound "
+        "where the unit makes other products too.",
     ),
     "months_n": ("月数", "Months"),
     "unit_consumption": ("单位产品能耗", "Unit consumption"),
@@ -175,7 +190,12 @@ def _enterprise_context(request: Request, actor: LedgerActor, enterprise_id: str
 
 
 def _own_page(
-    request: Request, who: Principal, *, problems: list[str] | None = None, form: dict[str, Any] | None = None
+    request: Request,
+    who: Principal,
+    *,
+    problems: list[str] | None = None,
+    form: dict[str, Any] | None = None,
+    form_products: list[dict[str, str]] | None = None,
 ) -> HTMLResponse:
     actor = actor_of(who)
     context: dict[str, Any] = {
@@ -188,6 +208,7 @@ def _own_page(
     }
     with contextlib.suppress(NotFoundError):  # not in the registry yet: the page says so
         context |= _enterprise_context(request, actor, who.enterprise_id or "")
+    context["product_rows"] = _product_rows(context["ent"], form_products)
     return render(request, "enterprise.html", context, 422 if problems else 200)
 
 
@@ -206,8 +227,15 @@ async def enterprise_submit(request: Request, who: Firm) -> Response:
         if amount:
             lines.append({"fuel": fuel, "amount": amount, "unit": fields.get(f"unit_{fuel}", "")})
             labels.append(f"{name} ({fuel})")
-    keys = ("period", "output_value", "note", "product", "product_output", "product_unit")
-    data = {k: fields.get(k, "") for k in keys} | {"lines": lines}
+    keys = (
+        "period",
+        "output_value",
+        "note",
+        "product",
+        "product_output",
+        "product_unit",
+    )  # one product: older form
+    data = {k: fields.get(k, "") for k in keys} | {"lines": lines, "products": _form_products(form)}
     status = "draft" if fields.get("step") == "save" else "submitted"
     try:
         stored = service(request).submit(
@@ -215,14 +243,57 @@ async def enterprise_submit(request: Request, who: Firm) -> Response:
         )
     except LedgerProblems as exc:
         messages = []
+        w = words(lang_of(request))
         for p in exc.problems:
             where = p.field or ""
             if where.startswith("lines[") and "]" in where:
                 index = int(where[6 : where.index("]")])
                 where = f"{labels[index]}{where[where.index(']') + 1 :]}"
-            messages.append(f"{where}: {p.message}")
-        return _own_page(request, who, problems=messages, form=fields)
+            elif where.startswith("products[") and "]" in where:  # 产品 2 · 产品能耗 (tce)
+                index, part = int(where[9 : where.index("]")]), where[where.index("]") + 2 :]
+                where = f"{w['product_line']} {index + 1} · {w.get(PRODUCT_FIELD_WORD.get(part, ''), part)}"
+            messages.append(f"{where}: {p.text(lang_of(request))}")
+        return _own_page(request, who, problems=messages, form=fields, form_products=_form_rows(form))
     return RedirectResponse(f"/enterprise?saved={stored['period']}", 303)
+
+
+PRODUCT_FIELDS = ("p_product", "p_output", "p_unit", "p_energy")
+PRODUCT_FIELD_WORD = {"product": "product", "output": "product_output", "unit": "product_unit"}
+PRODUCT_FIELD_WORD["energy_tce"] = "product_energy"
+FORM_PRODUCTS = 3  # rows of the form's product table (more through the API or the template)
+
+
+def _form_rows(form: Any) -> list[dict[str, str]]:
+    """The product rows of the form as sent (lists of p_product, p_output, p_unit, p_energy)."""
+    columns = [[str(v) for v in form.getlist(name)] for name in PRODUCT_FIELDS]
+    count = max((len(c) for c in columns), default=0)
+    return [
+        {
+            name: (col[i].strip() if i < len(col) else "")
+            for name, col in zip(PRODUCT_FIELDS, columns, strict=True)
+        }
+        for i in range(count)
+    ]
+
+
+def _form_products(form: Any) -> list[dict[str, str]]:
+    """The form's filled product rows as product lines (blank rows left out)."""
+    return [
+        {"product": r["p_product"], "output": r["p_output"], "unit": r["p_unit"], "energy_tce": r["p_energy"]}
+        for r in _form_rows(form)
+        if any(r.values())
+    ]
+
+
+def _product_rows(ent: dict[str, Any] | None, sent: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """The form's product table: the rows sent back after a refusal, else the enterprise's benchmark
+    product (if it is in the table) on the first row; always FORM_PRODUCTS rows."""
+    rows = list(sent or [])
+    if not rows and ent and ent.get("benchmark_product") in rulebook().benchmarks:
+        rows = [{"p_product": str(ent["benchmark_product"])}]
+    blank = dict.fromkeys(PRODUCT_FIELDS, "")
+    rows = [blank | r for r in rows]
+    return rows + [dict(blank) for _ in range(max(0, FORM_PRODUCTS - len(rows)))]
 
 
 @pages.get("/enterprises", response_class=HTMLResponse)
@@ -275,6 +346,17 @@ class LineIn(BaseModel):
     )
 
 
+class ProductIn(BaseModel):
+    product: str = Field(max_length=80, description="a product of the benchmark table (能效标杆水平表)")
+    output: float | str = Field(description="the month's output of the product, > 0")
+    unit: str = Field("", max_length=40, description="its unit (default: the table's, e.g. t)")
+    energy_tce: float | str | None = Field(
+        None,
+        description="energy attributed to the product, tce (calorific; for 电解铝 its electricity); "
+        "needed when the month has several products, else the month's total",
+    )
+
+
 class ReportIn(BaseModel):
     """A month's energy use; a month already reported is replaced (its version goes up)."""
 
@@ -283,9 +365,17 @@ class ReportIn(BaseModel):
     output_value: float | None = Field(None, description="gross output value, 万元 at current prices")
     note: str = Field("", max_length=2000)
     status: Literal["draft", "submitted"] = "submitted"
-    product: str | None = Field(None, max_length=80, description="a product of the benchmark table")
-    product_output: float | None = Field(None, description="the month's output of the product")
-    product_unit: str | None = Field(None, max_length=40, description="its unit (default: the table's)")
+    products: list[ProductIn] = Field(
+        default_factory=list,
+        max_length=20,
+        description="the month's products of the benchmark table, one line each "
+        "(several: each with its energy)",
+    )
+    product: str | None = Field(
+        None, max_length=80, description="one product only, the older form (use ``products``)"
+    )
+    product_output: float | None = Field(None, description="its output (older form)")
+    product_unit: str | None = Field(None, max_length=40, description="its unit (older form)")
 
 
 def _problems(request: Request, exc: LedgerProblems) -> JSONResponse:
