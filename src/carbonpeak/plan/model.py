@@ -163,53 +163,57 @@ STRENGTH_WORDS_EN: dict[str, str] = {
     "pilot": "pilot",
 }
 
+# The words of ``target_text`` in each language; the templates take number, base, start, year, text.
+_TARGET_WORDS: dict[str, dict[str, Any]] = {
+    "zh": {
+        "comparators": _COMPARATOR_TEXT,
+        "strengths": STRENGTH_WORDS,
+        "qualitative": "定性",
+        "by_city": "(按市下达, 待下达)",
+        "by_state": "(按国家规定)",
+        "reduce_by_city": "下降 (按市下达)",
+        "range": "—",
+        "below_base": "比{base}年下降 {number} %",
+        "below": "下降 {number} %",
+        "every_year": "{start}—{year}年每年 {text}",
+        "from_year": "{year}年起每年 {text}",
+    },
+    "en": {
+        "comparators": _COMPARATOR_TEXT | {"reduce_by": "reduce", "increase": "increase"},
+        "strengths": STRENGTH_WORDS_EN,
+        "qualitative": "qualitative",
+        "by_city": "(set by the city, not yet assigned)",
+        "by_state": "(as the state sets)",
+        "reduce_by_city": "reduce (as the city sets)",
+        "range": "–",
+        "below_base": "{number} % below {base}",
+        "below": "{number} % lower",
+        "every_year": "every year {start}–{year}: {text}",
+        "from_year": "every year from {year}: {text}",
+    },
+}
+
 
 def target_text(ind: Indicator, lang: str = "zh") -> str:
     """A target as people read it (tables, cards, reports): "> 10 %", "比2020年下降 15.5 %";
     ``lang="en"``: "> 10 %", "15.5 % below 2020"."""
-    if lang == "en":
-        return _target_text_en(ind)
+    w = _TARGET_WORDS["en" if lang == "en" else "zh"]
+    comparators: dict[str, str] = w["comparators"]
     if ind.value is None:
-        text = _COMPARATOR_TEXT.get(ind.comparator or "", "") or "定性"
+        text = comparators.get(ind.comparator or "", "") or w["qualitative"]
         if ind.assigned is not None:
             text = (f"{text} " if ind.comparator in ("reduce_by", "increase") else "") + (
-                "(按市下达, 待下达)" if ind.assigned.by == "city" else "(按国家规定)"
+                w["by_city"] if ind.assigned.by == "city" else w["by_state"]
             )
         elif ind.comparator == "reduce_by":
-            text = "下降 (按市下达)"
+            text = w["reduce_by_city"]
     else:
-        number = f"{ind.value:g}" + (f"—{ind.upper:g}" if ind.upper is not None else "")
-        text = f"{_COMPARATOR_TEXT[ind.comparator or '=']} {number} {ind.unit or ''}".strip()
+        number = f"{ind.value:g}" + (f"{w['range']}{ind.upper:g}" if ind.upper is not None else "")
+        text = f"{comparators[ind.comparator or '=']} {number} {ind.unit or ''}".strip()
         if ind.comparator == "reduce_by":
-            text = f"比{ind.base_year}年下降 {number} %" if ind.base_year else f"下降 {number} %"
-    if ind.holds == "every_year":
-        text = f"{ind.start_year}—{ind.year}年每年 {text}"
-    elif ind.holds == "from_year":
-        text = f"{ind.year}年起每年 {text}"
-    word = strength_word(ind.strength)
-    return text + (f" ({word})" if word else "")
-
-
-_COMPARATOR_TEXT_EN = _COMPARATOR_TEXT | {"reduce_by": "reduce", "increase": "increase"}
-
-
-def _target_text_en(ind: Indicator) -> str:
-    if ind.value is None:
-        text = _COMPARATOR_TEXT_EN.get(ind.comparator or "", "") or "qualitative"
-        if ind.assigned is not None:
-            text = (f"{text} " if ind.comparator in ("reduce_by", "increase") else "") + (
-                "(set by the city, not yet assigned)" if ind.assigned.by == "city" else "(as the state sets)"
-            )
-        elif ind.comparator == "reduce_by":
-            text = "reduce (as the city sets)"
-    else:
-        number = f"{ind.value:g}" + (f"–{ind.upper:g}" if ind.upper is not None else "")
-        text = f"{_COMPARATOR_TEXT_EN[ind.comparator or '=']} {number} {ind.unit or ''}".strip()
-        if ind.comparator == "reduce_by":
-            text = f"{number} % below {ind.base_year}" if ind.base_year else f"{number} % lower"
-    if ind.holds == "every_year":
-        text = f"every year {ind.start_year}–{ind.year}: {text}"
-    elif ind.holds == "from_year":
-        text = f"every year from {ind.year}: {text}"
-    word = STRENGTH_WORDS_EN.get(ind.strength) if ind.strength else None
+            template = w["below_base"] if ind.base_year else w["below"]
+            text = template.format(number=number, base=ind.base_year)
+    if ind.holds in ("every_year", "from_year"):
+        text = w[ind.holds].format(start=ind.start_year, year=ind.year, text=text)
+    word = w["strengths"].get(ind.strength) if ind.strength else None
     return text + (f" ({word})" if word else "")
