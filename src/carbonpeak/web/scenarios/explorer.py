@@ -10,6 +10,7 @@ observed one; "peaked by" is the plan's co2_peak target year (``ScenarioCache.by
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -41,15 +42,22 @@ class ExplorerError(ValueError):
     """A scenario cannot be run with the served plan (missing indicator, bad lever value)."""
 
 
-def scenario_titles(lang: str = "zh-CN") -> dict[str, str]:
-    """Each bundled scenario's title in ``lang`` (read from its file alone: a scenario that cannot
-    run on the served plan still has its name)."""
+@functools.cache
+def _titles() -> dict[str, tuple[str, str]]:
+    """(title, English title) of each bundled scenario, read once per process from the files (they
+    ship with the package and do not change while it runs)."""
     files = bundled_scenarios()
     out = {}
     for s in SCENARIOS:
         f = read_file(files[s]) if s in files else None
-        out[s] = s if f is None else (f.title_en or f.id) if lang == "en" else f.title
+        out[s] = (s, s) if f is None else (f.title, f.title_en or f.id)
     return out
+
+
+def scenario_titles(lang: str = "zh-CN") -> dict[str, str]:
+    """Each bundled scenario's title in ``lang`` (read from its file alone: a scenario that cannot
+    run on the served plan still has its name)."""
+    return {s: en if lang == "en" else zh for s, (zh, en) in _titles().items()}
 
 
 def labels(plan: Plan, lang: str = "zh-CN") -> dict[str, Any]:
